@@ -1,0 +1,9 @@
+#pragma once
+// The list of subcommands. Each is registered by its own file (see command.hpp).
+#include "cli/command.hpp"
+
+namespace llmux::cli {
+
+void register_all(CLI::App& app, CommandContext& ctx);
+
+}  // namespace llmux::cli

@@ -1,0 +1,43 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "cli/command.hpp"
+
+#ifndef LLMUX_SOURCE_DATA_DIR
+#define LLMUX_SOURCE_DATA_DIR ""
+#endif
+#ifndef LLMUX_INSTALL_DATA_DIR
+#define LLMUX_INSTALL_DATA_DIR ""
+#endif
+
+namespace llmux::cli {
+
+int print_error(const Error& e) {
+  std::fprintf(stderr, "llmux: error: %s\n", e.describe().c_str());
+  return exit_code(e);
+}
+
+std::string data_dir() {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("LLMUX_DATA_DIR"); env && *env) return env;
+  std::error_code ec;
+  // Next to the binary's prefix: <prefix>/bin/llmux -> <prefix>/share/llmux.
+  auto exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto share = exe.parent_path().parent_path() / "share" / "llmux";
+    if (fs::exists(share / "models", ec)) return share.string();
+  }
+  if (*LLMUX_INSTALL_DATA_DIR && fs::exists(LLMUX_INSTALL_DATA_DIR, ec)) return LLMUX_INSTALL_DATA_DIR;
+  return LLMUX_SOURCE_DATA_DIR;
+}
+
+bool interactive_stderr() {
+  const char* ci = std::getenv("CI");
+  if (ci && *ci && std::string(ci) != "false" && std::string(ci) != "0") return false;
+  return isatty(STDERR_FILENO) != 0;
+}
+
+}  // namespace llmux::cli

@@ -1,0 +1,41 @@
+#pragma once
+// Small, pure text helpers shared by every module: splitting, trimming, parsing
+// the units users type on the command line and in config files.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace llmux {
+
+std::string_view trim(std::string_view s);
+std::vector<std::string_view> split(std::string_view s, char sep);
+std::string to_lower(std::string_view s);
+bool starts_with_icase(std::string_view s, std::string_view prefix);
+bool equals_icase(std::string_view a, std::string_view b);
+
+// "500ms", "2s", "1.5m", "250us", "3h"; a bare number is in `default_unit` ("ms" or "s").
+Result<std::int64_t> parse_duration_ns(std::string_view text, std::string_view default_unit = "s");
+// "4096", "64KiB", "1MB", "2GiB".
+Result<std::uint64_t> parse_bytes(std::string_view text);
+Result<double> parse_double(std::string_view text);
+Result<std::int64_t> parse_int(std::string_view text);
+// "1,4,16" -> {1,4,16}; each item must parse as a number.
+Result<std::vector<double>> parse_number_list(std::string_view text);
+
+// Edit distance, for "did you mean" suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// Up to `max` candidates closest to `wanted` (substring matches first).
+std::vector<std::string> nearest_names(std::string_view wanted, const std::vector<std::string>& candidates,
+                                       std::size_t max = 3);
+// "unknown model 'x'; did you mean: a, b?" style suffix, empty when nothing is close.
+std::string did_you_mean(std::string_view wanted, const std::vector<std::string>& candidates);
+
+// Human formatting.
+std::string format_bytes(double bytes);        // "4.58 GiB"
+std::string format_duration_ms(double ms);     // "12.3 ms", "1.20 s"
+
+}  // namespace llmux

@@ -1,0 +1,65 @@
+#include "core/text.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/json_writer.hpp"
+
+namespace llmux {
+namespace {
+
+TEST(Text, ParsesDurationsWithUnits) {
+  EXPECT_EQ(*parse_duration_ns("500ms"), 500'000'000);
+  EXPECT_EQ(*parse_duration_ns("2s"), 2'000'000'000);
+  EXPECT_EQ(*parse_duration_ns("1.5m"), 90'000'000'000);
+  EXPECT_EQ(*parse_duration_ns("250us"), 250'000);
+  EXPECT_EQ(*parse_duration_ns("30", "ms"), 30'000'000);
+}
+
+TEST(Text, RejectsBadDurationsWithTheOffendingText) {
+  auto r = parse_duration_ns("10 parsecs");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("parsecs"), std::string::npos);
+  EXPECT_FALSE(parse_duration_ns("ms"));
+  EXPECT_FALSE(parse_duration_ns("-3s"));
+}
+
+TEST(Text, ParsesSizes) {
+  EXPECT_EQ(*parse_bytes("64KiB"), 65536u);
+  EXPECT_EQ(*parse_bytes("1MB"), 1'000'000u);
+  EXPECT_EQ(*parse_bytes("4096"), 4096u);
+  EXPECT_FALSE(parse_bytes("4 furlongs"));
+}
+
+TEST(Text, NumberListsRejectGarbage) {
+  auto v = parse_number_list("1,4,16");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(*v, (std::vector<double>{1, 4, 16}));
+  EXPECT_FALSE(parse_number_list("1,,4"));
+  EXPECT_FALSE(parse_number_list("1,four"));
+}
+
+TEST(Text, SuggestsNearestNames) {
+  std::vector<std::string> names = {"llama-3.1-70b", "llama-3.1-8b", "qwen2.5-72b", "rtx-4090"};
+  auto near = nearest_names("llama-3.1-70", names);
+  ASSERT_FALSE(near.empty());
+  EXPECT_EQ(near.front(), "llama-3.1-70b");
+  EXPECT_EQ(did_you_mean("zzzzzzzzzzzzzzzzzzzz", names), "");
+  EXPECT_NE(did_you_mean("rtx4090", names).find("rtx-4090"), std::string::npos);
+}
+
+TEST(JsonWriter, EscapesControlCharactersAndQuotes) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field("a", std::string_view("x\"y\\z\n\x01")).field("n", 3).field("b", true).end_object();
+  EXPECT_EQ(out, R"({"a":"x\"y\\z\n\u0001","n":3,"b":true})");
+}
+
+TEST(JsonWriter, NestsArraysAndObjects) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().key("xs").begin_array().value(1).value(2.5).null().end_array().field("s", "t").end_object();
+  EXPECT_EQ(out, R"({"xs":[1,2.5,null],"s":"t"})");
+}
+
+}  // namespace
+}  // namespace llmux
