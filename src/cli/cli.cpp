@@ -13,6 +13,7 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "llmux 0.1.0");
   CommandContext ctx;
+  for (int i = 0; i < argc; ++i) ctx.argv.emplace_back(i == 0 ? "llmux" : argv[i]);
   register_all(app, ctx);
   try {
     app.parse(argc, argv);

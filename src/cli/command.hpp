@@ -5,6 +5,7 @@
 // status in ctx.exit_code (0 ok, 1 failure, 2 usage error). Errors are printed
 // with print_error so every command reports them the same way.
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -16,6 +17,7 @@ namespace llmux::cli {
 
 struct CommandContext {
   int exit_code = 0;
+  std::vector<std::string> argv;  // the command line as typed, for "reproduce with"
 };
 
 // "llmux: error: <message> (<context>)" on stderr; returns exit_code(e).

@@ -5,8 +5,9 @@
 namespace llmux::cli {
 
 void register_all(CLI::App& app, CommandContext& ctx) {
-  (void)ctx;
   app.add_subcommand("version", "print the version")->callback([] { std::puts("llmux 0.1.0"); });
+  register_bench(app, ctx);
+  register_sim(app, ctx);
 }
 
 }  // namespace llmux::cli

@@ -6,4 +6,7 @@ namespace llmux::cli {
 
 void register_all(CLI::App& app, CommandContext& ctx);
 
+void register_bench(CLI::App& app, CommandContext& ctx);
+void register_sim(CLI::App& app, CommandContext& ctx);
+
 }  // namespace llmux::cli

@@ -1,0 +1,80 @@
+#include "api/json_read.hpp"
+
+namespace llmux::api::json {
+
+simdjson::dom::parser& thread_parser() {
+  thread_local simdjson::dom::parser parser;
+  return parser;
+}
+
+Result<element> parse(std::string_view text, std::string_view what) {
+  element doc;
+  auto err = thread_parser().parse(text.data(), text.size(), true).get(doc);
+  if (err) {
+    std::string preview(text.substr(0, 120));
+    return fail(ErrorCode::malformed,
+                std::string(what) + " is not valid JSON (" + simdjson::error_message(err) + ")",
+                "starts with: " + preview);
+  }
+  return doc;
+}
+
+std::optional<std::string_view> get_string(const object& o, std::string_view key) {
+  std::string_view s;
+  if (o.at_key(key).get(s) == simdjson::SUCCESS) return s;
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> get_int(const object& o, std::string_view key) {
+  element e;
+  if (o.at_key(key).get(e) != simdjson::SUCCESS) return std::nullopt;
+  std::int64_t v;
+  if (e.get(v) == simdjson::SUCCESS) return v;
+  double d;
+  if (e.get(d) == simdjson::SUCCESS) return static_cast<std::int64_t>(d);
+  return std::nullopt;
+}
+
+std::optional<double> get_double(const object& o, std::string_view key) {
+  element e;
+  if (o.at_key(key).get(e) != simdjson::SUCCESS) return std::nullopt;
+  double d;
+  if (e.get(d) == simdjson::SUCCESS) return d;
+  std::int64_t v;
+  if (e.get(v) == simdjson::SUCCESS) return static_cast<double>(v);
+  return std::nullopt;
+}
+
+std::optional<bool> get_bool(const object& o, std::string_view key) {
+  bool b;
+  if (o.at_key(key).get(b) == simdjson::SUCCESS) return b;
+  return std::nullopt;
+}
+
+std::optional<object> get_object(const object& o, std::string_view key) {
+  object v;
+  if (o.at_key(key).get(v) == simdjson::SUCCESS) return v;
+  return std::nullopt;
+}
+
+std::optional<simdjson::dom::array> get_array(const object& o, std::string_view key) {
+  simdjson::dom::array v;
+  if (o.at_key(key).get(v) == simdjson::SUCCESS) return v;
+  return std::nullopt;
+}
+
+bool is_null(const object& o, std::string_view key) {
+  element e;
+  if (o.at_key(key).get(e) != simdjson::SUCCESS) return true;
+  return e.is_null();
+}
+
+std::string to_json(const element& e) { return simdjson::minify(e); }
+
+std::string text_or_json(const element& e) {
+  std::string_view s;
+  if (e.get(s) == simdjson::SUCCESS) return std::string(s);
+  return to_json(e);
+}
+
+}  // namespace llmux::api::json

@@ -1,0 +1,47 @@
+#pragma once
+// The OpenAI dialect: /chat/completions and legacy /completions, streamed (SSE
+// chunks ending in "data: [DONE]") or not. Used as is for every OpenAI-compatible
+// server (llama.cpp, vLLM, SGLang, LM Studio, Ollama /v1, hosted APIs).
+#include "api/codec.hpp"
+
+namespace llmux::api::openai {
+
+FinishReason parse_finish_reason(std::string_view s);
+std::string_view finish_reason_text(FinishReason f);
+
+// Request body (the JSON the client sends).
+std::string encode_request_body(const ChatRequest& req);
+Result<ChatRequest> decode_request_body(std::string_view body, EndpointKind endpoint);
+
+std::string encode_response_body(const ChatResponse& resp, EndpointKind endpoint);
+Result<ChatResponse> decode_response_body(std::string_view body);
+
+std::string encode_error_body(const ApiError& e);
+ApiError decode_error_body(int http_status, std::string_view body);
+
+class ClientCodecImpl final : public ClientCodec {
+ public:
+  Dialect dialect() const override { return Dialect::openai; }
+  Result<WireRequest> encode_request(const ChatRequest& req) const override;
+  Result<ChatResponse> decode_response(std::string_view body) const override;
+  std::unique_ptr<StreamDecoder> stream_decoder(const ChatRequest& req) const override;
+  ApiError decode_error(int http_status, std::string_view body) const override;
+};
+
+class ServerCodecImpl final : public ServerCodec {
+ public:
+  explicit ServerCodecImpl(bool annotate = false) : annotate_(annotate) {}
+  Dialect dialect() const override { return Dialect::openai; }
+  Result<ChatRequest> decode_request(std::string_view path, std::string_view body) const override;
+  std::string encode_response(const ChatResponse& resp, const ChatRequest& req) const override;
+  std::unique_ptr<StreamEncoder> stream_encoder(const ChatRequest& req, ResponseMeta meta) const override;
+  std::string encode_error(const ApiError& e) const override { return encode_error_body(e); }
+
+ private:
+  bool annotate_;  // add {"llmux":{"tokens":k,"t":ns}} to chunks (sim ground truth)
+};
+
+std::unique_ptr<StreamDecoder> make_stream_decoder(EndpointKind endpoint);
+std::unique_ptr<StreamEncoder> make_stream_encoder(const ChatRequest& req, ResponseMeta meta, bool annotate);
+
+}  // namespace llmux::api::openai

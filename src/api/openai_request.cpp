@@ -1,0 +1,326 @@
+// OpenAI request bodies: canonical ChatRequest <-> JSON.
+#include <set>
+
+#include "api/json_read.hpp"
+#include "api/openai_codec.hpp"
+#include "core/json_writer.hpp"
+
+namespace llmux::api::openai {
+
+namespace {
+
+void write_content(JsonWriter& w, const Message& m) {
+  w.key("content");
+  if (m.content.empty()) {
+    if (m.tool_calls.empty() && m.role != Role::assistant) w.value("");
+    else w.null();
+    return;
+  }
+  bool plain = !m.content_as_parts && m.content.size() == 1 && m.content[0].kind == ContentPart::Kind::text;
+  if (plain) {
+    w.value(m.content[0].text);
+    return;
+  }
+  w.begin_array();
+  for (const auto& p : m.content) {
+    switch (p.kind) {
+      case ContentPart::Kind::text:
+        w.begin_object().field("type", "text").field("text", p.text).end_object();
+        break;
+      case ContentPart::Kind::image_url:
+        w.begin_object().field("type", "image_url").key("image_url").begin_object().field("url", p.text);
+        if (!p.detail.empty()) w.field("detail", p.detail);
+        w.end_object().end_object();
+        break;
+      case ContentPart::Kind::raw:
+        w.raw(p.text);
+        break;
+    }
+  }
+  w.end_array();
+}
+
+void write_message(JsonWriter& w, const Message& m) {
+  w.begin_object().field("role", to_string(m.role));
+  write_content(w, m);
+  if (!m.name.empty()) w.field("name", m.name);
+  if (!m.reasoning.empty()) w.field("reasoning_content", m.reasoning);
+  if (!m.tool_calls.empty()) {
+    w.key("tool_calls").begin_array();
+    for (const auto& tc : m.tool_calls) {
+      w.begin_object().field("id", tc.id).field("type", "function").key("function").begin_object();
+      w.field("name", tc.name).field("arguments", tc.arguments).end_object().end_object();
+    }
+    w.end_array();
+  }
+  if (!m.tool_call_id.empty()) w.field("tool_call_id", m.tool_call_id);
+  for (const auto& f : m.extra) w.raw_field(f.key, f.json);
+  w.end_object();
+}
+
+void write_sampling(JsonWriter& w, const Sampling& s) {
+  if (s.temperature) w.field("temperature", *s.temperature);
+  if (s.top_p) w.field("top_p", *s.top_p);
+  if (s.max_tokens) w.field(s.max_tokens_is_completion_field ? "max_completion_tokens" : "max_tokens", *s.max_tokens);
+  if (!s.stop.empty()) {
+    w.key("stop").begin_array();
+    for (const auto& x : s.stop) w.value(x);
+    w.end_array();
+  }
+  if (s.seed) w.field("seed", *s.seed);
+}
+
+}  // namespace
+
+std::string encode_request_body(const ChatRequest& req) {
+  std::string out;
+  out.reserve(256 + req.prompt.size());
+  JsonWriter w(out);
+  w.begin_object().field("model", req.model);
+  if (req.endpoint == EndpointKind::completion) {
+    w.field("prompt", req.prompt);
+  } else {
+    w.key("messages").begin_array();
+    for (const auto& m : req.messages) write_message(w, m);
+    w.end_array();
+  }
+  if (!req.tools.empty()) {
+    w.key("tools").begin_array();
+    for (const auto& t : req.tools) {
+      w.begin_object().field("type", "function").key("function").begin_object().field("name", t.name);
+      if (!t.description.empty()) w.field("description", t.description);
+      w.raw_field("parameters", t.parameters_json).end_object().end_object();
+    }
+    w.end_array();
+  }
+  if (!req.tool_choice_json.empty()) w.raw_field("tool_choice", req.tool_choice_json);
+  write_sampling(w, req.sampling);
+  if (req.stream) {
+    w.field("stream", true);
+    if (req.include_usage) w.key("stream_options").begin_object().field("include_usage", true).end_object();
+  }
+  if (req.ignore_eos) w.field("ignore_eos", *req.ignore_eos);
+  for (const auto& f : req.extra) w.raw_field(f.key, f.json);
+  w.end_object();
+  return out;
+}
+
+namespace {
+
+Result<ContentPart> decode_part(const json::element& e, const std::string& where) {
+  json::object o;
+  if (e.get(o) != simdjson::SUCCESS) return fail(ErrorCode::parse, where + " must be an object");
+  auto type = json::get_string(o, "type");
+  if (type && *type == "text") {
+    auto text = json::get_string(o, "text");
+    if (!text) return fail(ErrorCode::parse, where + ".text must be a string");
+    return ContentPart{ContentPart::Kind::text, std::string(*text), {}};
+  }
+  if (type && *type == "image_url") {
+    if (auto img = json::get_object(o, "image_url")) {
+      auto url = json::get_string(*img, "url");
+      if (!url) return fail(ErrorCode::parse, where + ".image_url.url must be a string");
+      return ContentPart{ContentPart::Kind::image_url, std::string(*url),
+                         std::string(json::get_string(*img, "detail").value_or(""))};
+    }
+  }
+  return ContentPart{ContentPart::Kind::raw, json::to_json(e), {}};
+}
+
+Result<void> decode_tool_calls(const simdjson::dom::array& arr, Message& m, const std::string& where) {
+  std::size_t i = 0;
+  for (auto e : arr) {
+    json::object o;
+    std::string w = where + ".tool_calls[" + std::to_string(i++) + "]";
+    if (e.get(o) != simdjson::SUCCESS) return fail(ErrorCode::parse, w + " must be an object");
+    ToolCall tc;
+    tc.id = std::string(json::get_string(o, "id").value_or(""));
+    auto fn = json::get_object(o, "function");
+    if (!fn) return fail(ErrorCode::parse, w + ".function is missing");
+    tc.name = std::string(json::get_string(*fn, "name").value_or(""));
+    json::element args;
+    if ((*fn).at_key("arguments").get(args) == simdjson::SUCCESS) tc.arguments = json::text_or_json(args);
+    m.tool_calls.push_back(std::move(tc));
+  }
+  return {};
+}
+
+Result<Message> decode_message(const json::element& e, const std::string& where) {
+  json::object o;
+  if (e.get(o) != simdjson::SUCCESS) return fail(ErrorCode::parse, where + " must be an object");
+  Message m;
+  for (auto [key, value] : o) {
+    if (key == "role") {
+      std::string_view r;
+      if (value.get(r) != simdjson::SUCCESS) return fail(ErrorCode::parse, where + ".role must be a string");
+      auto role = parse_role(r);
+      if (!role)
+        return fail(ErrorCode::parse, where + ".role '" + std::string(r) + "' is not one of system, developer, "
+                                                                          "user, assistant, tool");
+      m.role = *role;
+    } else if (key == "content") {
+      std::string_view s;
+      simdjson::dom::array parts;
+      if (value.get(s) == simdjson::SUCCESS) {
+        m.content.push_back(ContentPart{ContentPart::Kind::text, std::string(s), {}});
+      } else if (value.get(parts) == simdjson::SUCCESS) {
+        m.content_as_parts = true;
+        std::size_t i = 0;
+        for (auto p : parts) {
+          auto part = decode_part(p, where + ".content[" + std::to_string(i++) + "]");
+          if (!part) return tl::unexpected(part.error());
+          m.content.push_back(std::move(*part));
+        }
+      } else if (!value.is_null()) {
+        return fail(ErrorCode::parse, where + ".content must be a string, an array of parts or null");
+      }
+    } else if (key == "name") {
+      m.name = json::text_or_json(value);
+    } else if (key == "tool_call_id") {
+      m.tool_call_id = json::text_or_json(value);
+    } else if (key == "reasoning_content" || key == "reasoning") {
+      if (!value.is_null()) m.reasoning = json::text_or_json(value);
+    } else if (key == "tool_calls") {
+      simdjson::dom::array arr;
+      if (value.get(arr) == simdjson::SUCCESS) {
+        if (auto r = decode_tool_calls(arr, m, where); !r) return tl::unexpected(r.error());
+      } else if (!value.is_null()) {
+        return fail(ErrorCode::parse, where + ".tool_calls must be an array");
+      }
+    } else {
+      m.extra.push_back(RawField{std::string(key), json::to_json(value)});
+    }
+  }
+  return m;
+}
+
+Result<void> decode_tools(const simdjson::dom::array& arr, ChatRequest& req) {
+  std::size_t i = 0;
+  for (auto e : arr) {
+    std::string where = "tools[" + std::to_string(i++) + "]";
+    json::object o;
+    if (e.get(o) != simdjson::SUCCESS) return fail(ErrorCode::parse, where + " must be an object");
+    auto fn = json::get_object(o, "function");
+    if (!fn) return fail(ErrorCode::parse, where + ".function is missing");
+    ToolDef t;
+    auto name = json::get_string(*fn, "name");
+    if (!name) return fail(ErrorCode::parse, where + ".function.name must be a string");
+    t.name = std::string(*name);
+    t.description = std::string(json::get_string(*fn, "description").value_or(""));
+    json::element params;
+    if ((*fn).at_key("parameters").get(params) == simdjson::SUCCESS) t.parameters_json = json::to_json(params);
+    req.tools.push_back(std::move(t));
+  }
+  return {};
+}
+
+Result<void> decode_stop(const json::element& value, Sampling& s) {
+  std::string_view one;
+  simdjson::dom::array many;
+  if (value.get(one) == simdjson::SUCCESS) {
+    s.stop.emplace_back(one);
+  } else if (value.get(many) == simdjson::SUCCESS) {
+    for (auto x : many) {
+      std::string_view t;
+      if (x.get(t) != simdjson::SUCCESS) return fail(ErrorCode::parse, "stop must be a string or an array of strings");
+      s.stop.emplace_back(t);
+    }
+  } else if (!value.is_null()) {
+    return fail(ErrorCode::parse, "stop must be a string or an array of strings");
+  }
+  return {};
+}
+
+std::optional<double> number_of(const json::element& e) {
+  double d;
+  if (e.get(d) == simdjson::SUCCESS) return d;
+  std::int64_t i;
+  if (e.get(i) == simdjson::SUCCESS) return static_cast<double>(i);
+  return std::nullopt;
+}
+
+// One top-level field; returns false if the field is not one the codec models.
+Result<bool> decode_known_field(std::string_view key, const json::element& value, ChatRequest& req) {
+  auto need_number = [&](std::string_view k) -> Result<double> {
+    auto n = number_of(value);
+    if (!n) return fail(ErrorCode::parse, std::string(k) + " must be a number");
+    return *n;
+  };
+  if (key == "model") {
+    std::string_view s;
+    if (value.get(s) != simdjson::SUCCESS) return fail(ErrorCode::parse, "model must be a string");
+    req.model = std::string(s);
+  } else if (key == "messages" && req.endpoint == EndpointKind::chat) {
+    simdjson::dom::array arr;
+    if (value.get(arr) != simdjson::SUCCESS) return fail(ErrorCode::parse, "messages must be an array");
+    std::size_t i = 0;
+    for (auto e : arr) {
+      auto m = decode_message(e, "messages[" + std::to_string(i++) + "]");
+      if (!m) return tl::unexpected(m.error());
+      req.messages.push_back(std::move(*m));
+    }
+  } else if (key == "prompt" && req.endpoint == EndpointKind::completion) {
+    req.prompt = json::text_or_json(value);
+  } else if (key == "tools") {
+    simdjson::dom::array arr;
+    if (value.get(arr) != simdjson::SUCCESS) return fail(ErrorCode::parse, "tools must be an array");
+    if (auto r = decode_tools(arr, req); !r) return tl::unexpected(r.error());
+  } else if (key == "tool_choice") {
+    req.tool_choice_json = json::to_json(value);
+  } else if (key == "temperature" || key == "top_p") {
+    if (value.is_null()) return true;
+    auto n = need_number(key);
+    if (!n) return tl::unexpected(n.error());
+    (key == "temperature" ? req.sampling.temperature : req.sampling.top_p) = *n;
+  } else if (key == "max_tokens" || key == "max_completion_tokens") {
+    if (value.is_null()) return true;
+    auto n = need_number(key);
+    if (!n) return tl::unexpected(n.error());
+    if (*n < 0) return fail(ErrorCode::parse, std::string(key) + " must not be negative");
+    req.sampling.max_tokens = static_cast<std::int64_t>(*n);
+    req.sampling.max_tokens_is_completion_field = key == "max_completion_tokens";
+  } else if (key == "stop") {
+    if (auto r = decode_stop(value, req.sampling); !r) return tl::unexpected(r.error());
+  } else if (key == "seed") {
+    if (value.is_null()) return true;
+    auto n = need_number(key);
+    if (!n) return tl::unexpected(n.error());
+    req.sampling.seed = static_cast<std::int64_t>(*n);
+  } else if (key == "stream") {
+    bool b = false;
+    if (value.get(b) != simdjson::SUCCESS && !value.is_null()) return fail(ErrorCode::parse, "stream must be a boolean");
+    req.stream = b;
+  } else if (key == "stream_options") {
+    json::object o;
+    if (value.get(o) == simdjson::SUCCESS) req.include_usage = json::get_bool(o, "include_usage").value_or(false);
+  } else if (key == "ignore_eos") {
+    bool b = false;
+    if (value.get(b) != simdjson::SUCCESS) return fail(ErrorCode::parse, "ignore_eos must be a boolean");
+    req.ignore_eos = b;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<ChatRequest> decode_request_body(std::string_view body, EndpointKind endpoint) {
+  auto doc = json::parse(body, "request body");
+  if (!doc) return fail(ErrorCode::parse, doc.error().message, doc.error().context);
+  json::object root;
+  if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::parse, "request body must be a JSON object");
+  ChatRequest req;
+  req.endpoint = endpoint;
+  for (auto [key, value] : root) {
+    auto known = decode_known_field(key, value, req);
+    if (!known) return tl::unexpected(known.error());
+    if (!*known) req.extra.push_back(RawField{std::string(key), json::to_json(value)});
+  }
+  if (req.model.empty()) return fail(ErrorCode::parse, "model is required");
+  if (endpoint == EndpointKind::chat && req.messages.empty())
+    return fail(ErrorCode::parse, "messages is required and must not be empty");
+  return req;
+}
+
+}  // namespace llmux::api::openai

@@ -1,0 +1,201 @@
+// OpenAI whole responses, error bodies and finish reasons.
+#include "api/json_read.hpp"
+#include "api/openai_codec.hpp"
+#include "api/openai_detail.hpp"
+#include "core/json_writer.hpp"
+
+namespace llmux::api::openai {
+
+FinishReason parse_finish_reason(std::string_view s) {
+  if (s == "stop" || s == "eos" || s == "end_turn") return FinishReason::stop;
+  if (s == "length" || s == "max_tokens") return FinishReason::length;
+  if (s == "tool_calls" || s == "function_call") return FinishReason::tool_calls;
+  if (s == "content_filter") return FinishReason::content_filter;
+  if (s == "error" || s == "abort") return FinishReason::error;
+  return FinishReason::stop;
+}
+
+std::string_view finish_reason_text(FinishReason f) {
+  switch (f) {
+    case FinishReason::length: return "length";
+    case FinishReason::tool_calls: return "tool_calls";
+    case FinishReason::content_filter: return "content_filter";
+    case FinishReason::error: return "error";
+    default: return "stop";
+  }
+}
+
+namespace {
+
+void write_usage(JsonWriter& w, const Usage& u) {
+  w.key("usage").begin_object();
+  w.field("prompt_tokens", u.prompt_tokens).field("completion_tokens", u.completion_tokens);
+  w.field("total_tokens", u.prompt_tokens + u.completion_tokens);
+  if (u.cached_prompt_tokens)
+    w.key("prompt_tokens_details").begin_object().field("cached_tokens", u.cached_prompt_tokens).end_object();
+  if (u.reasoning_tokens)
+    w.key("completion_tokens_details").begin_object().field("reasoning_tokens", u.reasoning_tokens).end_object();
+  w.end_object();
+}
+
+}  // namespace
+
+Usage decode_usage(const json::object& u) {
+  Usage usage;
+  usage.source = Usage::Source::server;
+  usage.prompt_tokens = json::get_int(u, "prompt_tokens").value_or(0);
+  usage.completion_tokens = json::get_int(u, "completion_tokens").value_or(0);
+  if (auto d = json::get_object(u, "prompt_tokens_details"))
+    usage.cached_prompt_tokens = json::get_int(*d, "cached_tokens").value_or(0);
+  if (auto d = json::get_object(u, "completion_tokens_details"))
+    usage.reasoning_tokens = json::get_int(*d, "reasoning_tokens").value_or(0);
+  return usage;
+}
+
+std::string encode_response_body(const ChatResponse& resp, EndpointKind endpoint) {
+  std::string out;
+  JsonWriter w(out);
+  bool chat = endpoint == EndpointKind::chat;
+  w.begin_object().field("id", resp.id).field("object", chat ? "chat.completion" : "text_completion");
+  w.field("created", resp.created).field("model", resp.model);
+  w.key("choices").begin_array().begin_object().field("index", 0);
+  if (chat) {
+    const Message& m = resp.message;
+    w.key("message").begin_object().field("role", "assistant");
+    w.key("content");
+    if (m.content.empty() && !m.tool_calls.empty()) w.null();
+    else w.value(m.text());
+    if (!m.reasoning.empty()) w.field("reasoning_content", m.reasoning);
+    if (!m.tool_calls.empty()) {
+      w.key("tool_calls").begin_array();
+      for (const auto& tc : m.tool_calls) {
+        w.begin_object().field("id", tc.id).field("type", "function").key("function").begin_object();
+        w.field("name", tc.name).field("arguments", tc.arguments).end_object().end_object();
+      }
+      w.end_array();
+    }
+    w.end_object();
+  } else {
+    w.field("text", resp.message.text()).raw_field("logprobs", "null");
+  }
+  w.field("finish_reason", finish_reason_text(resp.finish)).end_object().end_array();
+  if (resp.usage.present()) write_usage(w, resp.usage);
+  w.end_object();
+  return out;
+}
+
+Result<ChatResponse> decode_response_body(std::string_view body) {
+  auto doc = json::parse(body, "response body");
+  if (!doc) return tl::unexpected(doc.error());
+  json::object root;
+  if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::malformed, "response body is not a JSON object");
+  ChatResponse r;
+  r.id = std::string(json::get_string(root, "id").value_or(""));
+  r.model = std::string(json::get_string(root, "model").value_or(""));
+  r.created = json::get_int(root, "created").value_or(0);
+  r.message.role = Role::assistant;
+  auto choices = json::get_array(root, "choices");
+  if (!choices) return fail(ErrorCode::malformed, "response has no choices array");
+  for (auto c : *choices) {
+    json::object choice;
+    if (c.get(choice) != simdjson::SUCCESS) return fail(ErrorCode::malformed, "choices[0] is not an object");
+    if (auto fr = json::get_string(choice, "finish_reason")) r.finish = parse_finish_reason(*fr);
+    if (auto text = json::get_string(choice, "text")) r.message.content.push_back({ContentPart::Kind::text, std::string(*text), {}});
+    if (auto msg = json::get_object(choice, "message")) {
+      if (auto content = json::get_string(*msg, "content"))
+        r.message.content.push_back({ContentPart::Kind::text, std::string(*content), {}});
+      if (auto rc = json::get_string(*msg, "reasoning_content")) r.message.reasoning = std::string(*rc);
+      else if (auto rs = json::get_string(*msg, "reasoning")) r.message.reasoning = std::string(*rs);
+      if (auto calls = json::get_array(*msg, "tool_calls")) {
+        for (auto e : *calls) {
+          json::object o;
+          if (e.get(o) != simdjson::SUCCESS) continue;
+          ToolCall tc;
+          tc.id = std::string(json::get_string(o, "id").value_or(""));
+          if (auto fn = json::get_object(o, "function")) {
+            tc.name = std::string(json::get_string(*fn, "name").value_or(""));
+            json::element args;
+            if ((*fn).at_key("arguments").get(args) == simdjson::SUCCESS) tc.arguments = json::text_or_json(args);
+          }
+          r.message.tool_calls.push_back(std::move(tc));
+        }
+      }
+    }
+    break;  // first choice only
+  }
+  if (auto u = json::get_object(root, "usage")) r.usage = decode_usage(*u);
+  return r;
+}
+
+std::string encode_error_body(const ApiError& e) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().key("error").begin_object().field("message", e.message);
+  w.field("type", e.type.empty() ? "api_error" : e.type);
+  if (e.code.empty()) w.key("code").null();
+  else w.field("code", e.code);
+  w.end_object().end_object();
+  return out;
+}
+
+ApiError decode_error_body(int http_status, std::string_view body) {
+  ApiError e;
+  e.http_status = http_status;
+  auto doc = json::parse(body, "error body");
+  json::object root;
+  if (doc && doc->get(root) == simdjson::SUCCESS) {
+    json::element err;
+    if (root.at_key("error").get(err) == simdjson::SUCCESS) {
+      json::object eo;
+      if (err.get(eo) == simdjson::SUCCESS) {
+        e.message = std::string(json::get_string(eo, "message").value_or(""));
+        e.type = std::string(json::get_string(eo, "type").value_or(""));
+        json::element code;
+        if (eo.at_key("code").get(code) == simdjson::SUCCESS && !code.is_null()) e.code = json::text_or_json(code);
+      } else {
+        e.message = json::text_or_json(err);
+      }
+    } else if (auto m = json::get_string(root, "message")) {
+      e.message = std::string(*m);
+    } else if (auto d = json::get_string(root, "detail")) {
+      e.message = std::string(*d);
+    }
+  }
+  if (e.message.empty()) e.message = std::string(body.substr(0, 300));
+  if (e.message.empty()) e.message = "HTTP " + std::to_string(http_status) + " with an empty body";
+  return e;
+}
+
+Result<WireRequest> ClientCodecImpl::encode_request(const ChatRequest& req) const {
+  WireRequest w;
+  w.path = req.endpoint == EndpointKind::chat ? "chat/completions" : "completions";
+  w.body = encode_request_body(req);
+  return w;
+}
+
+Result<ChatResponse> ClientCodecImpl::decode_response(std::string_view body) const {
+  return decode_response_body(body);
+}
+
+std::unique_ptr<StreamDecoder> ClientCodecImpl::stream_decoder(const ChatRequest& req) const {
+  return make_stream_decoder(req.endpoint);
+}
+
+ApiError ClientCodecImpl::decode_error(int http_status, std::string_view body) const {
+  return decode_error_body(http_status, body);
+}
+
+Result<ChatRequest> ServerCodecImpl::decode_request(std::string_view path, std::string_view body) const {
+  bool completion = path.ends_with("/completions") && !path.ends_with("/chat/completions");
+  return decode_request_body(body, completion ? EndpointKind::completion : EndpointKind::chat);
+}
+
+std::string ServerCodecImpl::encode_response(const ChatResponse& resp, const ChatRequest& req) const {
+  return encode_response_body(resp, req.endpoint);
+}
+
+std::unique_ptr<StreamEncoder> ServerCodecImpl::stream_encoder(const ChatRequest& req, ResponseMeta meta) const {
+  return make_stream_encoder(req, std::move(meta), annotate_);
+}
+
+}  // namespace llmux::api::openai

@@ -1,0 +1,265 @@
+// OpenAI streaming: SSE "data:" chunks ending in "data: [DONE]".
+#include "api/json_read.hpp"
+#include "api/openai_codec.hpp"
+#include "api/openai_detail.hpp"
+#include "core/json_writer.hpp"
+#include "net/sse_parser.hpp"
+
+namespace llmux::api::openai {
+
+namespace {
+
+class Decoder final : public StreamDecoder {
+ public:
+  explicit Decoder(EndpointKind endpoint) : endpoint_(endpoint) {}
+
+  Result<void> feed(std::string_view bytes, std::vector<StreamEvent>& out) override {
+    Result<void> chunk_result;
+    auto r = sse_.feed(bytes, [&](const net::SseEvent& ev) {
+      if (!chunk_result) return;
+      chunk_result = on_event(ev, out);
+    });
+    if (!r) return r;
+    return chunk_result;
+  }
+
+  Result<void> finish(std::vector<StreamEvent>& out) override {
+    Result<void> chunk_result;
+    sse_.finish([&](const net::SseEvent& ev) {
+      if (chunk_result) chunk_result = on_event(ev, out);
+    });
+    if (!chunk_result) return chunk_result;
+    if (done_ || errored_) return {};
+    return fail(ErrorCode::stream_cut,
+                std::string("stream ended without data: [DONE]") +
+                    (saw_finish_ ? " (after a finish_reason)" : " and without a finish_reason"));
+  }
+
+ private:
+  Result<void> on_event(const net::SseEvent& ev, std::vector<StreamEvent>& out) {
+    if (done_) return {};  // anything after [DONE] is ignored
+    std::string_view data = ev.data;
+    if (data == "[DONE]") {
+      done_ = true;
+      return {};
+    }
+    if (ev.type == "error" || data.find("\"error\"") != std::string_view::npos) {
+      if (auto handled = maybe_error(data, out)) return *handled;
+    }
+    auto doc = json::parse(data, "stream chunk");
+    if (!doc) return tl::unexpected(doc.error());
+    json::object root;
+    if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::malformed, "stream chunk is not a JSON object");
+    std::size_t first = out.size();
+    if (auto choices = json::get_array(root, "choices")) {
+      for (auto c : *choices) {
+        json::object choice;
+        if (c.get(choice) != simdjson::SUCCESS) return fail(ErrorCode::malformed, "choices[0] is not an object");
+        decode_choice(choice, out);
+        break;
+      }
+    }
+    if (auto u = json::get_object(root, "usage")) out.push_back(StreamEvent::usage_of(decode_usage(*u)));
+    if (auto note = json::get_object(root, "llmux")) annotate(*note, out, first);
+    return {};
+  }
+
+  // A chunk {"error": {...}}: an error event. nullopt when the chunk is not an error.
+  std::optional<Result<void>> maybe_error(std::string_view data, std::vector<StreamEvent>& out) {
+    auto doc = json::parse(data, "stream error chunk");
+    if (!doc) return std::nullopt;
+    json::object root;
+    if (doc->get(root) != simdjson::SUCCESS) return std::nullopt;
+    json::element err;
+    if (root.at_key("error").get(err) != simdjson::SUCCESS || err.is_null()) return std::nullopt;
+    ApiError e = decode_error_body(0, data);
+    errored_ = true;
+    out.push_back(StreamEvent::failure(std::move(e)));
+    return Result<void>{};
+  }
+
+  void decode_choice(const json::object& choice, std::vector<StreamEvent>& out) {
+    if (endpoint_ == EndpointKind::completion) {
+      if (auto text = json::get_string(choice, "text"); text && !text->empty())
+        out.push_back(StreamEvent::content(std::string(*text)));
+    } else if (auto delta = json::get_object(choice, "delta")) {
+      decode_delta(*delta, out);
+    }
+    if (auto fr = json::get_string(choice, "finish_reason")) {
+      saw_finish_ = true;
+      out.push_back(StreamEvent::finished(parse_finish_reason(*fr)));
+    }
+  }
+
+  void decode_delta(const json::object& delta, std::vector<StreamEvent>& out) {
+    if (json::get_string(delta, "role") && !role_seen_) {
+      role_seen_ = true;
+      StreamEvent e;
+      e.kind = StreamEvent::Kind::role_start;
+      out.push_back(std::move(e));
+    }
+    auto reasoning = json::get_string(delta, "reasoning_content");
+    if (!reasoning) reasoning = json::get_string(delta, "reasoning");
+    if (reasoning && !reasoning->empty()) out.push_back(StreamEvent::reasoning(std::string(*reasoning)));
+    if (auto content = json::get_string(delta, "content"); content && !content->empty())
+      out.push_back(StreamEvent::content(std::string(*content)));
+    if (auto calls = json::get_array(delta, "tool_calls")) {
+      for (auto c : *calls) {
+        json::object o;
+        if (c.get(o) != simdjson::SUCCESS) continue;
+        StreamEvent e;
+        e.kind = StreamEvent::Kind::tool_call_delta;
+        e.index = static_cast<int>(json::get_int(o, "index").value_or(0));
+        e.id = std::string(json::get_string(o, "id").value_or(""));
+        if (auto fn = json::get_object(o, "function")) {
+          e.name = std::string(json::get_string(*fn, "name").value_or(""));
+          e.text = std::string(json::get_string(*fn, "arguments").value_or(""));
+        }
+        out.push_back(std::move(e));
+      }
+    }
+  }
+
+  // The sim's ground-truth annotation: tokens in this chunk and when it was written.
+  static void annotate(const json::object& note, std::vector<StreamEvent>& out, std::size_t first) {
+    auto tokens = json::get_int(note, "tokens");
+    auto t = json::get_int(note, "t").value_or(0);
+    for (std::size_t i = first; i < out.size(); ++i) {
+      out[i].server_time_ns = t;
+      if (tokens && out[i].is_token()) out[i].tokens = static_cast<int>(*tokens);
+    }
+  }
+
+  EndpointKind endpoint_;
+  net::SseParser sse_;
+  bool done_ = false;
+  bool errored_ = false;
+  bool role_seen_ = false;
+  bool saw_finish_ = false;
+};
+
+class Encoder final : public StreamEncoder {
+ public:
+  Encoder(const ChatRequest& req, ResponseMeta meta, bool annotate)
+      : chat_(req.endpoint == EndpointKind::chat), include_usage_(req.include_usage), annotate_(annotate) {
+    JsonWriter w(head_);
+    w.begin_object().field("id", meta.id).field("object", chat_ ? "chat.completion.chunk" : "text_completion");
+    w.field("created", meta.created).field("model", meta.model);
+    head_ += ",\"choices\":";
+  }
+
+  void encode(const StreamEvent& e, std::string& out) override {
+    using K = StreamEvent::Kind;
+    switch (e.kind) {
+      case K::role_start:
+        if (chat_) chunk(out, R"({"role":"assistant","content":""})", {}, e);
+        break;
+      case K::content_delta: text_chunk(out, "content", e); break;
+      case K::reasoning_delta: text_chunk(out, "reasoning_content", e); break;
+      case K::tool_call_delta: tool_chunk(out, e); break;
+      case K::finish: chunk(out, "{}", finish_reason_text(e.finish), e); break;
+      case K::usage: usage_chunk(out, e.usage); break;
+      case K::error: {
+        std::string body = encode_error_body(e.error);
+        net::append_sse_event(out, body);
+        break;
+      }
+    }
+  }
+
+  void finish(std::string& out) override { out += "data: [DONE]\n\n"; }
+  std::string_view content_type() const override { return "text/event-stream"; }
+
+ private:
+  void text_chunk(std::string& out, std::string_view field, const StreamEvent& e) {
+    scratch_.clear();
+    if (chat_) {
+      scratch_ += "{\"";
+      scratch_ += field;
+      scratch_ += "\":";
+      append_json_string(scratch_, e.text);
+      scratch_ += '}';
+    } else {
+      append_json_string(scratch_, e.text);
+    }
+    chunk(out, scratch_, {}, e);
+  }
+
+  void tool_chunk(std::string& out, const StreamEvent& e) {
+    scratch_.clear();
+    JsonWriter w(scratch_);
+    w.begin_object().key("tool_calls").begin_array().begin_object().field("index", e.index);
+    if (!e.id.empty()) w.field("id", e.id).field("type", "function");
+    w.key("function").begin_object();
+    if (!e.name.empty()) w.field("name", e.name);
+    w.field("arguments", e.text).end_object().end_object().end_array().end_object();
+    chunk(out, scratch_, {}, e);
+  }
+
+  // One chunk: the fixed head, the choice (delta or text), finish reason, annotation.
+  void chunk(std::string& out, std::string_view delta, std::string_view finish, const StreamEvent& e) {
+    out += "data: ";
+    out += head_;
+    out += chat_ ? "[{\"index\":0,\"delta\":" : "[{\"index\":0,\"text\":";
+    out += chat_ ? delta : (delta == "{}" ? std::string_view("\"\"") : delta);
+    if (!chat_) out += ",\"logprobs\":null";
+    out += ",\"finish_reason\":";
+    if (finish.empty()) {
+      out += "null";
+    } else {
+      out += '"';
+      out += finish;
+      out += '"';
+    }
+    out += "}]";
+    if (annotate_) {
+      out += ",\"llmux\":{\"tokens\":";
+      out += std::to_string(e.tokens);
+      out += ",\"t\":";
+      out += std::to_string(e.server_time_ns);
+      out += '}';
+    }
+    out += "}\n\n";
+  }
+
+  void usage_chunk(std::string& out, const Usage& u) {
+    if (!include_usage_) return;
+    out += "data: ";
+    out += head_;
+    out += "[],\"usage\":{\"prompt_tokens\":";
+    out += std::to_string(u.prompt_tokens);
+    out += ",\"completion_tokens\":";
+    out += std::to_string(u.completion_tokens);
+    out += ",\"total_tokens\":";
+    out += std::to_string(u.prompt_tokens + u.completion_tokens);
+    if (u.cached_prompt_tokens) {
+      out += ",\"prompt_tokens_details\":{\"cached_tokens\":";
+      out += std::to_string(u.cached_prompt_tokens);
+      out += '}';
+    }
+    if (u.reasoning_tokens) {
+      out += ",\"completion_tokens_details\":{\"reasoning_tokens\":";
+      out += std::to_string(u.reasoning_tokens);
+      out += '}';
+    }
+    out += "}}\n\n";
+  }
+
+  bool chat_;
+  bool include_usage_;
+  bool annotate_;
+  std::string head_;     // {"id":..,"object":..,"created":..,"model":..,"choices":
+  std::string scratch_;
+};
+
+}  // namespace
+
+std::unique_ptr<StreamDecoder> make_stream_decoder(EndpointKind endpoint) {
+  return std::make_unique<Decoder>(endpoint);
+}
+
+std::unique_ptr<StreamEncoder> make_stream_encoder(const ChatRequest& req, ResponseMeta meta, bool annotate) {
+  return std::make_unique<Encoder>(req, std::move(meta), annotate);
+}
+
+}  // namespace llmux::api::openai

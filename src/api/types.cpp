@@ -1,0 +1,105 @@
+#include "api/types.hpp"
+
+namespace llmux::api {
+
+std::string_view to_string(Role r) {
+  switch (r) {
+    case Role::system: return "system";
+    case Role::developer: return "developer";
+    case Role::user: return "user";
+    case Role::assistant: return "assistant";
+    case Role::tool: return "tool";
+  }
+  return "user";
+}
+
+std::optional<Role> parse_role(std::string_view s) {
+  if (s == "system") return Role::system;
+  if (s == "developer") return Role::developer;
+  if (s == "user") return Role::user;
+  if (s == "assistant") return Role::assistant;
+  if (s == "tool" || s == "function") return Role::tool;
+  return std::nullopt;
+}
+
+std::string_view to_string(FinishReason f) {
+  switch (f) {
+    case FinishReason::none: return "none";
+    case FinishReason::stop: return "stop";
+    case FinishReason::length: return "length";
+    case FinishReason::tool_calls: return "tool_calls";
+    case FinishReason::content_filter: return "content_filter";
+    case FinishReason::error: return "error";
+  }
+  return "none";
+}
+
+std::string Message::text() const {
+  std::string out;
+  for (const auto& p : content)
+    if (p.kind == ContentPart::Kind::text) out += p.text;
+  return out;
+}
+
+Message Message::of_text(Role role, std::string text) {
+  Message m;
+  m.role = role;
+  m.content.push_back(ContentPart{ContentPart::Kind::text, std::move(text), {}});
+  return m;
+}
+
+std::string ChatRequest::all_text() const {
+  std::string out = prompt;
+  for (const auto& m : messages) {
+    if (!out.empty()) out += '\n';
+    out += m.text();
+    for (const auto& tc : m.tool_calls) {
+      out += '\n';
+      out += tc.arguments;
+    }
+    if (!m.reasoning.empty()) {
+      out += '\n';
+      out += m.reasoning;
+    }
+  }
+  return out;
+}
+
+StreamEvent StreamEvent::content(std::string text, int tokens) {
+  StreamEvent e;
+  e.kind = Kind::content_delta;
+  e.text = std::move(text);
+  e.tokens = tokens;
+  return e;
+}
+
+StreamEvent StreamEvent::reasoning(std::string text, int tokens) {
+  StreamEvent e;
+  e.kind = Kind::reasoning_delta;
+  e.text = std::move(text);
+  e.tokens = tokens;
+  return e;
+}
+
+StreamEvent StreamEvent::finished(FinishReason f) {
+  StreamEvent e;
+  e.kind = Kind::finish;
+  e.finish = f;
+  return e;
+}
+
+StreamEvent StreamEvent::usage_of(Usage u) {
+  StreamEvent e;
+  e.kind = Kind::usage;
+  e.usage = u;
+  return e;
+}
+
+StreamEvent StreamEvent::failure(ApiError err) {
+  StreamEvent e;
+  e.kind = Kind::error;
+  e.error = std::move(err);
+  return e;
+}
+
+}  // namespace llmux::api

@@ -1,0 +1,159 @@
+#include "bench/bench.hpp"
+
+#include <cmath>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "net/asio.hpp"
+#include "providers/chat_client.hpp"
+
+namespace llmux::bench {
+
+namespace {
+
+// Runs one coroutine to completion on a private loop (side requests outside the load).
+template <class T>
+Result<T> run_sync(std::function<asio::awaitable<Result<T>>(providers::ChatClient&)> body,
+                   const net::ClientOptions& client) {
+  asio::io_context ctx{1};
+  providers::ChatClient cc(ctx.get_executor(), client);
+  std::optional<Result<T>> out;
+  asio::co_spawn(ctx, [&]() -> asio::awaitable<void> { out = co_await body(cc); }, asio::detached);
+  ctx.run();
+  if (!out) return fail(ErrorCode::internal, "side request did not complete");
+  return std::move(*out);
+}
+
+std::string root_of(const std::string& base) {
+  std::string root = base;
+  if (root.size() >= 3 && root.compare(root.size() - 3, 3, "/v1") == 0) root.resize(root.size() - 3);
+  return root;
+}
+
+std::string iso_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+LevelSummary run_one(const BenchConfig& cfg, const Workload& w, const LoadLevel& level, LiveCounters& live,
+                     const BenchHooks& hooks, BenchResult& result) {
+  live.reset();
+  if (hooks.level_started) hooks.level_started(level);
+  auto run = run_level(cfg.endpoint, w, level, cfg.run, live);
+  LevelSummary s = run ? summarize_level(*run, cfg.slos) : LevelSummary{};
+  if (run) result.runs.push_back(std::move(*run));
+  if (hooks.level_finished) hooks.level_finished(s);
+  result.levels.push_back(s);
+  return s;
+}
+
+// Doubles the load while every SLO holds, then bisects between the last pass and the first miss.
+SearchResult search_levels(const BenchConfig& cfg, const Workload& w, LiveCounters& live, const BenchHooks& hooks,
+                           BenchResult& result) {
+  bool rate = !cfg.levels.empty() && cfg.levels.front().mode == LoadLevel::Mode::rate;
+  SearchResult sr;
+  sr.mode = rate ? "rate" : "concurrency";
+  double start = cfg.levels.empty() ? 1 : cfg.levels.front().value;
+  double max = cfg.search_max > 0 ? cfg.search_max : (rate ? 1000 : 1024);
+  auto probe = [&](double x) {
+    LoadLevel l{rate ? LoadLevel::Mode::rate : LoadLevel::Mode::concurrency, x};
+    bool met = run_one(cfg, w, l, live, hooks, result).slos_met;
+    sr.probes.emplace_back(x, met);
+    return met;
+  };
+  double lo = 0, hi = 0;
+  for (double x = start; !live.stop; x *= 2) {
+    x = std::min(x, max);
+    if (!probe(x)) {
+      hi = x;
+      break;
+    }
+    lo = x;
+    if (x >= max) break;
+  }
+  while (lo > 0 && hi > 0 && !live.stop) {
+    double gap = hi - lo;
+    if (rate ? gap / lo < 0.1 : gap <= 1) break;
+    double mid = rate ? (lo + hi) / 2 : std::floor((lo + hi) / 2);
+    (probe(mid) ? lo : hi) = mid;
+  }
+  sr.found = lo > 0;
+  sr.best = lo;
+  return sr;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, const net::ClientOptions& client) {
+  auto resp = run_sync<net::HttpResponse>(
+      [&](providers::ChatClient& cc) { return cc.get(ep, "models"); }, client);
+  if (!resp) return tl::unexpected(resp.error());
+  if (resp->status != 200)
+    return fail(ErrorCode::http_status, "GET /models answered HTTP " + std::to_string(resp->status), ep.base_url);
+  auto doc = nlohmann::json::parse(resp->body, nullptr, false);
+  std::vector<std::string> ids;
+  if (doc.is_object() && doc.contains("data") && doc["data"].is_array())
+    for (const auto& m : doc["data"])
+      if (m.is_object() && m.contains("id") && m["id"].is_string()) ids.push_back(m["id"].get<std::string>());
+  return ids;
+}
+
+std::optional<double> measure_tokens_per_word(const providers::Endpoint& ep, const Workload& w,
+                                              const net::ClientOptions& client) {
+  constexpr std::size_t kWords = 200;
+  std::string sample = w.sample_text(kWords);
+  providers::Endpoint root = ep;
+  root.base_url = root_of(ep.base_url);
+  for (const char* field : {"prompt", "content"}) {  // vLLM/SGLang/sim, then llama.cpp
+    nlohmann::json body = {{"model", ep.model}, {field, sample}};
+    auto resp = run_sync<net::HttpResponse>(
+        [&](providers::ChatClient& cc) { return cc.post_json(root, "tokenize", body.dump()); }, client);
+    if (!resp || resp->status != 200) continue;
+    auto doc = nlohmann::json::parse(resp->body, nullptr, false);
+    if (!doc.is_object()) continue;
+    double count = 0;
+    if (doc.contains("count") && doc["count"].is_number()) count = doc["count"].get<double>();
+    else if (doc.contains("tokens") && doc["tokens"].is_array()) count = static_cast<double>(doc["tokens"].size());
+    if (count > 0) return count / kWords;
+  }
+  return std::nullopt;
+}
+
+Result<BenchResult> run_bench(BenchConfig cfg, LiveCounters& live, const BenchHooks& hooks) {
+  auto workload = Workload::create(cfg.workload);
+  if (!workload) return tl::unexpected(workload.error());
+  BenchResult result;
+  result.started_at = iso_now();
+  result.command = cfg.command;
+  result.endpoint.url = cfg.endpoint.base_url;
+  result.endpoint.model = cfg.endpoint.model;
+  result.endpoint.dialect = std::string(api::to_string(cfg.endpoint.dialect));
+  result.endpoint.api_key_env = cfg.endpoint.api_key_env;
+  result.endpoint.simulated = cfg.endpoint.simulated;
+  result.endpoint.simulated_profile = cfg.simulated_profile;
+  result.run = cfg.run;
+  result.slos = cfg.slos;
+  if (cfg.calibrate && cfg.workload.prompts_jsonl.empty() && cfg.workload.sharegpt_json.empty()) {
+    if (auto tpw = measure_tokens_per_word(cfg.endpoint, *workload, cfg.run.client)) {
+      workload->calibrate(*tpw);
+      if (hooks.info) hooks.info("calibrated prompts with the server's tokenizer: " + std::to_string(*tpw).substr(0, 5) + " tokens per word");
+    }
+  }
+  result.tokens_per_word = workload->tokens_per_word();
+  result.input_calibrated = workload->calibrated() || !cfg.workload.prompts_jsonl.empty() || !cfg.workload.sharegpt_json.empty();
+  result.workload = workload->describe();
+  if (cfg.search) {
+    result.search = search_levels(cfg, *workload, live, hooks, result);
+  } else {
+    for (const auto& level : cfg.levels) {
+      if (live.stop) break;
+      run_one(cfg, *workload, level, live, hooks, result);
+    }
+  }
+  add_derived_notes(result);
+  return result;
+}
+
+}  // namespace llmux::bench

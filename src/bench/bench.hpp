@@ -1,0 +1,44 @@
+#pragma once
+// A whole `llmux bench` run: calibrate prompt lengths against the server's
+// tokenizer, run each load level (or search for the highest one that meets the
+// SLOs), and summarise. The CLI wires flags to BenchConfig and shows progress.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "bench/result.hpp"
+#include "bench/runner.hpp"
+#include "bench/slo.hpp"
+#include "bench/workload.hpp"
+#include "providers/endpoint.hpp"
+
+namespace llmux::bench {
+
+struct BenchConfig {
+  providers::Endpoint endpoint;
+  WorkloadOptions workload;
+  RunOptions run;
+  std::vector<LoadLevel> levels;
+  std::vector<Slo> slos;
+  bool search = false;
+  double search_max = 0;  // 0: 1024 users or 1000 requests/s
+  bool calibrate = true;
+  std::string command;
+  std::string simulated_profile;  // non-empty when the endpoint is the built-in sim
+};
+
+struct BenchHooks {
+  std::function<void(const std::string&)> info;               // one-line messages
+  std::function<void(const LoadLevel&)> level_started;
+  std::function<void(const LevelSummary&)> level_finished;
+};
+
+Result<BenchResult> run_bench(BenchConfig config, LiveCounters& live, const BenchHooks& hooks);
+
+// Model ids the endpoint lists (/models), for defaulting --model and for errors.
+Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, const net::ClientOptions& client);
+// Tokens per synthetic word, measured with the server's /tokenize; nullopt when it has none.
+std::optional<double> measure_tokens_per_word(const providers::Endpoint& ep, const Workload& w,
+                                              const net::ClientOptions& client);
+
+}  // namespace llmux::bench

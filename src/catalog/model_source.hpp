@@ -1,0 +1,27 @@
+#pragma once
+// A model to plan for, from whichever source the user named: a catalog id, a
+// GGUF file (exact tensor bytes), or a Hugging Face config.json (architecture;
+// exact bytes too when safetensors files sit beside it).
+#include <string>
+#include <vector>
+
+#include "catalog/gguf_reader.hpp"
+#include "catalog/model_spec.hpp"
+#include "catalog/tensor_layout.hpp"
+#include "core/error.hpp"
+
+namespace llmux::catalog {
+
+struct LoadedModel {
+  ModelSpec spec;
+  std::vector<WeightTensor> tensors;  // empty: derive from spec + quant
+  std::string quant;                  // the file's own quantization, when read from a file
+  std::string origin;                 // "catalog", "gguf FILE", "config.json FILE"
+  std::vector<std::string> notes;     // what was assumed while reading
+};
+
+// Architecture and exact tensor sizes from a GGUF header.
+Result<LoadedModel> model_from_gguf(const GgufFile& f, const std::string& path);
+Result<LoadedModel> load_gguf_model(const std::string& path);
+
+}  // namespace llmux::catalog

@@ -1,0 +1,281 @@
+// llmux bench: load-test an endpoint (or the built-in simulated one).
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
+#include "bench/bench.hpp"
+#include "cli/command.hpp"
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/progress.hpp"
+#include "cli/signals.hpp"
+#include "net/proxy.hpp"
+#include "sim/server.hpp"
+
+namespace llmux::cli {
+
+namespace {
+
+struct BenchFlags {
+  std::string url, model, api_key_env, dialect = "openai";
+  std::vector<std::string> headers;
+  std::string concurrency, rate;
+  std::int64_t requests = -1;
+  std::string duration;
+  std::int64_t warmup = 0;
+  std::string arrivals = "poisson";
+  std::int64_t max_inflight = 0;
+  std::string input_tokens = "512", output_tokens = "128";
+  std::string prompts, sharegpt, system_prompt;
+  std::int64_t shared_prefix = 0;
+  int prefix_groups = 1;
+  std::string slo;
+  bool search = false;
+  double search_max = 0;
+  int threads = 1;
+  std::string timeout = "300s", read_timeout = "120s";
+  bool no_stream = false, completions = false, per_request = false, quiet = false, insecure = false;
+  std::string ignore_eos = "auto";
+  std::string output, csv, ca_file;
+  std::uint64_t seed = 1;
+  std::vector<std::string> argv;
+};
+
+// The levels to run: --concurrency or --rate lists (one of them).
+Result<std::vector<bench::LoadLevel>> parse_levels(const BenchFlags& f, bool simulated) {
+  if (!f.concurrency.empty() && !f.rate.empty())
+    return fail(ErrorCode::usage, "give either --concurrency or --rate, not both");
+  bool rate = !f.rate.empty();
+  std::string text = rate ? f.rate : (f.concurrency.empty() ? (simulated ? "1,4,16" : "1") : f.concurrency);
+  auto values = parse_number_list(text);
+  if (!values) return fail(ErrorCode::usage, values.error().message, rate ? "--rate" : "--concurrency");
+  std::vector<bench::LoadLevel> out;
+  for (double v : *values) {
+    if (v <= 0 || (!rate && (v != static_cast<double>(static_cast<long long>(v)) || v > 100000)))
+      return fail(ErrorCode::usage, rate ? "rates must be positive requests per second"
+                                         : "concurrency levels must be whole numbers from 1 to 100000",
+                  rate ? "--rate" : "--concurrency");
+    out.push_back({rate ? bench::LoadLevel::Mode::rate : bench::LoadLevel::Mode::concurrency, v});
+  }
+  return out;
+}
+
+Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
+  bench::BenchConfig c;
+  auto levels = parse_levels(f, simulated);
+  if (!levels) return tl::unexpected(levels.error());
+  c.levels = *levels;
+  auto in = bench::parse_length_dist(f.input_tokens, "--input-tokens");
+  if (!in) return tl::unexpected(in.error());
+  auto out = bench::parse_length_dist(f.output_tokens, "--output-tokens");
+  if (!out) return tl::unexpected(out.error());
+  c.workload.input = *in;
+  c.workload.output = *out;
+  c.workload.prompts_jsonl = f.prompts;
+  c.workload.sharegpt_json = f.sharegpt;
+  c.workload.output_from_file = !f.sharegpt.empty() || !f.prompts.empty();
+  c.workload.shared_prefix_tokens = f.shared_prefix;
+  c.workload.prefix_groups = f.prefix_groups;
+  c.workload.system_prompt = f.system_prompt;
+  c.workload.seed = f.seed;
+  c.workload.completions_endpoint = f.completions;
+  if (!f.prompts.empty() && !f.sharegpt.empty()) return fail(ErrorCode::usage, "give either --prompts or --sharegpt");
+  c.run.requests = f.requests >= 0 ? f.requests : (simulated ? 24 : 100);
+  if (!f.duration.empty()) {
+    auto d = parse_duration_ns(f.duration, "s");
+    if (!d || *d <= 0) return fail(ErrorCode::usage, "--duration must be a positive duration like 60s");
+    c.run.duration = *d;
+    if (f.requests < 0) c.run.requests = 0;
+  }
+  if (c.run.requests <= 0 && c.run.duration <= 0) return fail(ErrorCode::usage, "--requests must be at least 1");
+  c.run.warmup = f.warmup;
+  c.run.poisson = f.arrivals == "poisson";
+  c.run.max_inflight = f.max_inflight;
+  c.run.threads = f.threads;
+  c.run.stream = !f.no_stream;
+  c.run.completions = f.completions;
+  c.run.seed = f.seed;
+  auto timeout = parse_duration_ns(f.timeout, "s");
+  auto idle = parse_duration_ns(f.read_timeout, "s");
+  if (!timeout || !idle || *timeout <= 0 || *idle <= 0) return fail(ErrorCode::usage, "--timeout and --read-timeout must be durations like 30s");
+  c.run.client.total_timeout = *timeout;
+  c.run.client.read_timeout = std::min(*idle, *timeout);
+  c.run.client.connect_timeout = std::min<Nanos>(10 * kNanosPerSecond, *timeout);
+  c.run.client.ca_file = f.ca_file;
+  c.run.client.verify_tls = !f.insecure;
+  c.run.client.max_idle_per_origin = 100000;
+  if (!f.slo.empty()) {
+    auto slos = bench::parse_slos(f.slo);
+    if (!slos) return tl::unexpected(slos.error());
+    c.slos = *slos;
+  }
+  if (f.search && c.slos.empty()) return fail(ErrorCode::usage, "--search needs --slo targets to meet", "e.g. --slo ttft:p90<500ms");
+  c.search = f.search;
+  c.search_max = f.search_max;
+  if (f.threads < 1 || f.threads > 64) return fail(ErrorCode::usage, "--threads must be 1-64");
+  return c;
+}
+
+std::string join_args(const std::vector<std::string>& argv) {
+  std::string s;
+  for (const auto& a : argv) {
+    if (!s.empty()) s += ' ';
+    bool quote = a.find_first_of(" \t\"'$") != std::string::npos;
+    s += quote ? "'" + a + "'" : a;
+  }
+  return s;
+}
+
+Result<void> write_text(const std::string& path, const std::string& text, const char* flag) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return fail(ErrorCode::io, "cannot write " + path, flag);
+  out << text;
+  if (!out) return fail(ErrorCode::io, "failed writing " + path, flag);
+  return {};
+}
+
+int run_bench_command(BenchFlags& f) {
+  bool simulated = f.url.empty();
+  auto cfg = make_config(f, simulated);
+  if (!cfg) return print_error(cfg.error());
+  auto dialect = api::parse_dialect(f.dialect);
+  if (!dialect || *dialect != api::Dialect::openai)
+    return print_error(Error{ErrorCode::usage, "dialect '" + f.dialect + "' is not supported yet; use openai", "--dialect", 0});
+
+  // No target: serve the built-in simulated endpoint on a loopback port.
+  std::unique_ptr<sim::SimServer> sim_server;
+  if (simulated) {
+    sim::SimOptions so;
+    SimTimingFlags t;
+    t.profile = "batch";
+    t.prefill_per_token = "0.08ms";
+    t.decode_base = "6.5ms";
+    t.decode_per_seq = "0.25ms";
+    if (auto r = apply_timing(t, so); !r) return print_error(r.error());
+    sim_server = std::make_unique<sim::SimServer>(so);
+    if (auto r = sim_server->start(); !r) return print_error(r.error());
+    f.url = sim_server->base_url();
+    if (f.model.empty()) f.model = "sim-model";
+    cfg->simulated_profile = so.description;
+    std::fprintf(stderr, "llmux bench: no --url given: benchmarking the built-in SIMULATED endpoint %s (%s)\n",
+                 f.url.c_str(), so.description.c_str());
+  }
+  providers::EndpointSpec spec{f.url, *dialect, f.model, f.api_key_env, f.headers};
+  auto ep = providers::make_endpoint(spec);
+  if (!ep) return print_error(ep.error());
+  ep->simulated = simulated;
+  auto url = net::parse_url(f.url);
+  bool local = url && net::is_loopback_host(url->host);
+  ep->accepts_ignore_eos = f.ignore_eos == "on" || (f.ignore_eos == "auto" && local);
+  cfg->run.ignore_eos = ep->accepts_ignore_eos;
+  if (ep->model.empty()) {
+    auto models = bench::list_models(*ep, cfg->run.client);
+    if (!models) return print_error(Error{ErrorCode::usage, "no --model given and " + models.error().message, ep->base_url, 0});
+    if (models->empty()) return print_error(Error{ErrorCode::usage, "no --model given and the server lists no models", ep->base_url, 0});
+    ep->model = models->front();
+    std::fprintf(stderr, "llmux bench: using model %s (the first the server lists)\n", ep->model.c_str());
+  }
+  cfg->endpoint = *ep;
+  cfg->command = join_args(f.argv);
+
+  bench::LiveCounters live;
+  auto& interrupts = install_interrupt_handler();
+  bool tty = interactive_stderr() && !f.quiet;
+  std::string level_label;
+  Nanos level_start = 0;
+  auto total = cfg->run.requests > 0 ? cfg->run.requests + cfg->run.warmup : 0;
+  ProgressLine progress(
+      [&] {
+        if (interrupts.load() > 0) live.stop = true;
+        double el = to_seconds(mono_now() - level_start);
+        char buf[256];
+        std::snprintf(buf, sizeof buf, "  %s  %lld%s done  %lld failed  %lld in flight  %.1f req/s  %.0f tok/s  %.1fs",
+                      level_label.c_str(), static_cast<long long>(live.completed + live.failed),
+                      total ? ("/" + std::to_string(total)).c_str() : "", static_cast<long long>(live.failed.load()),
+                      static_cast<long long>(live.in_flight.load()),
+                      el > 0 ? static_cast<double>(live.completed.load()) / el : 0.0,
+                      el > 0 ? static_cast<double>(live.output_tokens.load()) / el : 0.0, el);
+        return std::string(buf);
+      },
+      tty);
+  bench::BenchHooks hooks;
+  hooks.info = [&](const std::string& s) { if (!f.quiet) std::fprintf(stderr, "llmux bench: %s\n", s.c_str()); };
+  hooks.level_started = [&](const bench::LoadLevel& l) {
+    level_label = l.label();
+    level_start = mono_now();
+    if (!f.quiet) progress.start();
+  };
+  hooks.level_finished = [&](const bench::LevelSummary& s) {
+    progress.finish();
+    if (!f.quiet)
+      std::fprintf(stderr, "  %s: %lld ok, %lld failed, %.2f req/s, %.1f output tok/s, TTFT p50 %s\n",
+                   s.level.label().c_str(), static_cast<long long>(s.completed), static_cast<long long>(s.failed),
+                   s.request_throughput, s.output_throughput,
+                   s.ttft_ms.count ? format_duration_ms(s.ttft_ms.p50).c_str() : "-");
+  };
+  auto result = bench::run_bench(std::move(*cfg), live, hooks);
+  progress.finish();
+  if (sim_server) sim_server->stop(kNanosPerSecond);
+  if (!result) return print_error(result.error());
+  if (!f.output.empty())
+    if (auto r = write_text(f.output, bench::to_json(*result, f.per_request), "--output"); !r) return print_error(r.error());
+  if (!f.csv.empty())
+    if (auto r = write_text(f.csv, bench::to_csv(*result), "--csv"); !r) return print_error(r.error());
+  std::fputs(("\n" + bench::render_table(*result)).c_str(), stdout);
+  if (!f.output.empty()) std::printf("results: %s\n", f.output.c_str());
+  bool any_ok = false;
+  for (const auto& l : result->levels) any_ok |= l.completed > 0;
+  return any_ok ? 0 : 1;
+}
+
+}  // namespace
+
+void register_bench(CLI::App& app, CommandContext& ctx) {
+  auto f = std::make_shared<BenchFlags>();
+  auto* cmd = app.add_subcommand("bench", "load-test an LLM endpoint: TTFT, TPOT, ITL, throughput, goodput");
+  cmd->add_option("--url", f->url, "base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1 (none: built-in simulated endpoint)");
+  cmd->add_option("--model", f->model, "model id (default: the first one the server lists)");
+  cmd->add_option("--api-key-env", f->api_key_env, "environment variable holding the API key");
+  cmd->add_option("--header", f->headers, "extra request header 'Name: value' (repeatable)");
+  cmd->add_option("--dialect", f->dialect, "API dialect")->capture_default_str();
+  cmd->add_option("--concurrency,-c", f->concurrency, "closed loop: users, or a list to sweep (1,4,16)");
+  cmd->add_option("--rate,-r", f->rate, "open loop: requests per second, or a list to sweep");
+  cmd->add_option("--requests,-n", f->requests, "measured requests per level (default 100; 24 on the built-in endpoint)");
+  cmd->add_option("--duration", f->duration, "run each level this long instead (e.g. 60s)");
+  cmd->add_option("--warmup", f->warmup, "requests sent first and left out of the results")->capture_default_str();
+  cmd->add_option("--arrivals", f->arrivals, "open loop arrivals: poisson or constant")
+      ->check(CLI::IsMember({"poisson", "constant"}))->capture_default_str();
+  cmd->add_option("--max-inflight", f->max_inflight, "open loop: cap on requests in flight (0 = none)")->capture_default_str();
+  cmd->add_option("--input-tokens", f->input_tokens, "prompt length: N, uniform:MIN:MAX, normal:MEAN:SD, lognormal:MEAN:SIGMA")->capture_default_str();
+  cmd->add_option("--output-tokens", f->output_tokens, "output length (same forms)")->capture_default_str();
+  cmd->add_option("--prompts", f->prompts, "JSONL prompt file: {\"messages\": [...]} or {\"prompt\": ...} per line");
+  cmd->add_option("--sharegpt", f->sharegpt, "ShareGPT JSON file");
+  cmd->add_option("--shared-prefix", f->shared_prefix, "tokens of prompt prefix shared between requests")->capture_default_str();
+  cmd->add_option("--prefix-groups", f->prefix_groups, "number of distinct shared prefixes")->capture_default_str();
+  cmd->add_option("--system-prompt", f->system_prompt, "system message added to synthetic prompts");
+  cmd->add_option("--slo", f->slo, "targets, e.g. ttft:p90<500ms,itl:p99<50ms (metrics ttft ttfc tpot itl e2e)");
+  cmd->add_flag("--search", f->search, "find the highest load that meets every --slo");
+  cmd->add_option("--search-max", f->search_max, "upper bound for --search");
+  cmd->add_option("--threads", f->threads, "client I/O threads")->capture_default_str();
+  cmd->add_option("--timeout", f->timeout, "per-request time limit")->capture_default_str();
+  cmd->add_option("--read-timeout", f->read_timeout, "longest silence within a response")->capture_default_str();
+  cmd->add_flag("--no-stream", f->no_stream, "non-streamed requests (TTFT = E2E)");
+  cmd->add_flag("--completions", f->completions, "use the legacy /completions endpoint");
+  cmd->add_option("--ignore-eos", f->ignore_eos, "force output length with ignore_eos: auto (local servers), on, off")
+      ->check(CLI::IsMember({"auto", "on", "off"}))->capture_default_str();
+  cmd->add_option("--output,-o", f->output, "write the JSON result here (schema: docs/bench.md)");
+  cmd->add_flag("--per-request", f->per_request, "include every request's record in the JSON");
+  cmd->add_option("--csv", f->csv, "write one CSV row per level here");
+  cmd->add_option("--ca-file", f->ca_file, "extra CA certificates (PEM) for TLS");
+  cmd->add_flag("--insecure", f->insecure, "do not verify TLS certificates (never for production keys)");
+  cmd->add_option("--seed", f->seed, "random seed for workloads and arrivals")->capture_default_str();
+  cmd->add_flag("--quiet,-q", f->quiet, "no progress output");
+  cmd->callback([f, &ctx] {
+    f->argv = ctx.argv;
+    ctx.exit_code = run_bench_command(*f);
+  });
+}
+
+}  // namespace llmux::cli

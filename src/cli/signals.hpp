@@ -1,0 +1,17 @@
+#pragma once
+// Ctrl-C handling for long commands: the first SIGINT/SIGTERM asks the command to
+// wrap up (finish in-flight work, print what it has); a second one exits at once.
+#include <atomic>
+
+namespace llmux::cli {
+
+// Installs the handlers; returns the flag they raise.
+std::atomic<int>& install_interrupt_handler();
+bool interrupted();
+
+// For servers: blocks SIGINT/SIGTERM/SIGHUP in this thread (and threads started after),
+// then waits for one. Returns the signal number.
+void block_server_signals();
+int wait_for_signal();
+
+}  // namespace llmux::cli

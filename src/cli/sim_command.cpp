@@ -1,0 +1,88 @@
+// llmux sim: run the simulated inference server until Ctrl-C.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "cli/command.hpp"
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/signals.hpp"
+#include "sim/server.hpp"
+
+namespace llmux::cli {
+
+namespace {
+
+struct SimFlags {
+  SimTimingFlags timing;
+  std::string dialect = "openai";
+  std::string models = "sim-model";
+  std::string error_statuses = "500";
+  std::string stall = "30s", slow_headers = "0";
+  sim::SimOptions opts;
+};
+
+int run_sim(SimFlags& f) {
+  auto& o = f.opts;
+  auto dialect = api::parse_dialect(f.dialect);
+  if (!dialect || *dialect != api::Dialect::openai)
+    return print_error(Error{ErrorCode::usage, "dialect '" + f.dialect + "' is not served yet; use openai", "--dialect", 0});
+  o.dialect = *dialect;
+  o.models.clear();
+  for (auto m : split(f.models, ',')) o.models.emplace_back(trim(m));
+  auto statuses = parse_number_list(f.error_statuses);
+  if (!statuses) return print_error(Error{ErrorCode::usage, statuses.error().message, "--error-status", 0});
+  o.faults.error_statuses.clear();
+  for (double s : *statuses) o.faults.error_statuses.push_back(static_cast<int>(s));
+  auto stall = parse_duration_ns(f.stall, "ms");
+  auto slow = parse_duration_ns(f.slow_headers, "ms");
+  if (!stall || !slow) return print_error(Error{ErrorCode::usage, "bad --stall or --slow-headers duration", "", 0});
+  o.faults.stall = *stall;
+  o.faults.slow_headers = *slow;
+  if (auto r = apply_timing(f.timing, o); !r) return print_error(r.error());
+  block_server_signals();
+  sim::SimServer server(o);
+  if (auto r = server.start(); !r) return print_error(r.error());
+  std::printf("llmux sim listening on %s\n", server.base_url().c_str());
+  std::printf("dialect %s, model %s, %s; Ctrl-C to stop\n", f.dialect.c_str(), f.models.c_str(), o.description.c_str());
+  std::fflush(stdout);
+  wait_for_signal();
+  server.stop(2 * kNanosPerSecond);
+  std::fprintf(stderr, "llmux sim: %s\n", server.stats().to_json().c_str());
+  return 0;
+}
+
+}  // namespace
+
+void register_sim(CLI::App& app, CommandContext& ctx) {
+  auto f = std::make_shared<SimFlags>();
+  auto* cmd = app.add_subcommand("sim", "run a simulated OpenAI-compatible inference server");
+  cmd->add_option("--host", f->opts.host, "address to listen on")->capture_default_str();
+  cmd->add_option("--port", f->opts.port, "port (0 picks a free one; the chosen port is printed)")->capture_default_str();
+  cmd->add_option("--threads", f->opts.threads, "I/O threads (fixed profile)")->capture_default_str();
+  cmd->add_option("--dialect", f->dialect, "API dialect to serve")->capture_default_str();
+  cmd->add_option("--model-name", f->models, "model ids to list in /v1/models (comma-separated)")->capture_default_str();
+  cmd->add_option("--max-context", f->opts.max_context, "context limit in tokens")->capture_default_str();
+  add_timing_flags(*cmd, f->timing);
+  cmd->add_option("--default-max-tokens", f->opts.default_max_tokens, "output length when a request sets no max_tokens")->capture_default_str();
+  cmd->add_option("--natural-tokens", f->opts.natural_mean_tokens, "mean answer length when the model may stop on its own (no ignore_eos)")->capture_default_str();
+  cmd->add_option("--reasoning-tokens", f->opts.reasoning_tokens, "answers start with this many reasoning tokens")->capture_default_str();
+  cmd->add_option("--error-rate", f->opts.faults.error_rate, "probability of an HTTP error answer")->capture_default_str();
+  cmd->add_option("--error-status", f->error_statuses, "statuses for --error-rate (comma-separated)")->capture_default_str();
+  cmd->add_option("--rate-limit-rate", f->opts.faults.rate_limit_rate, "probability of a 429 with Retry-After")->capture_default_str();
+  cmd->add_option("--retry-after", f->opts.faults.retry_after_s, "Retry-After seconds for 429s")->capture_default_str();
+  cmd->add_option("--cut-rate", f->opts.faults.cut_rate, "probability of cutting a stream")->capture_default_str();
+  cmd->add_option("--cut-after", f->opts.faults.cut_after_tokens, "tokens sent before a cut")->capture_default_str();
+  cmd->add_option("--stall-rate", f->opts.faults.stall_rate, "probability of a stall")->capture_default_str();
+  cmd->add_option("--stall", f->stall, "stall length")->capture_default_str();
+  cmd->add_option("--stall-after", f->opts.faults.stall_after_tokens, "tokens sent before a stall")->capture_default_str();
+  cmd->add_option("--slow-headers", f->slow_headers, "delay before every response head")->capture_default_str();
+  cmd->add_option("--malformed-rate", f->opts.faults.malformed_rate, "probability of one malformed chunk")->capture_default_str();
+  cmd->add_option("--seed", f->opts.seed, "random seed (faults, lengths, text)")->capture_default_str();
+  cmd->add_flag("--annotate", f->opts.annotate, "add {\"llmux\":{\"tokens\":k,\"t\":ns}} to chunks (ground truth for bench)");
+  cmd->footer(
+      "Per request, the header x-llmux-fault forces a fault: status=503, rate-limit, retry-after=2,\n"
+      "cut-after=5, stall=2s, stall-after=3, slow-headers=1s, malformed-at=2 (several separated by ';').");
+  cmd->callback([f, &ctx] { ctx.exit_code = run_sim(*f); });
+}
+
+}  // namespace llmux::cli

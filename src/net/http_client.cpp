@@ -1,0 +1,312 @@
+#include "net/http_client.hpp"
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <array>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <deque>
+#include <unordered_map>
+
+#include "net/http_wire.hpp"
+
+namespace llmux::net {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace ssl = boost::asio::ssl;
+
+void CancelSignal::cancel() {
+  cancelled_ = true;
+  if (action_) {
+    auto f = std::move(action_);
+    action_ = nullptr;
+    f();
+  }
+}
+
+namespace {
+
+// One pooled connection: plain TCP or TLS over TCP, plus its read buffer.
+struct Connection {
+  beast::tcp_stream tcp;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream&>> tls;
+  beast::flat_buffer buffer;
+  std::string origin;
+  bool reused = false;
+
+  explicit Connection(asio::any_io_executor ex) : tcp(ex) {}
+  void close() {
+    error_code ec;
+    tcp.socket().shutdown(tcp::socket::shutdown_both, ec);
+    tcp.socket().close(ec);
+  }
+};
+
+Nanos deadline_for(Nanos start, Nanos timeout) { return timeout > 0 ? start + timeout : INT64_MAX / 2; }
+
+std::chrono::steady_clock::duration until(Nanos deadline) {
+  Nanos left = deadline - mono_now();
+  if (left < 0) left = 0;
+  return std::chrono::nanoseconds(left);
+}
+
+Error transport_error(ErrorCode code, std::string what, const Url& url) {
+  return Error{code, std::move(what), url.str(), 0};
+}
+
+std::string tls_failure_text(Connection& c, const error_code& ec) {
+  if (c.tls) {
+    long vr = SSL_get_verify_result(c.tls->native_handle());
+    if (vr != X509_V_OK)
+      return std::string("certificate verification failed: ") + X509_verify_cert_error_string(vr);
+  }
+  return ec.message();
+}
+
+}  // namespace
+
+struct HttpClient::Impl {
+  asio::any_io_executor ex;
+  ClientOptions opts;
+  ssl::context tls_ctx{ssl::context::tls_client};
+  tcp::resolver resolver;
+  std::unordered_map<std::string, std::deque<std::unique_ptr<Connection>>> idle;
+  std::size_t opened = 0;
+  bool tls_ready = false;
+  std::string tls_setup_error;
+
+  Impl(asio::any_io_executor e, ClientOptions o) : ex(e), opts(std::move(o)), resolver(e) { setup_tls(); }
+
+  void setup_tls() {
+    error_code ec;
+    tls_ctx.set_default_verify_paths(ec);
+    if (!opts.ca_file.empty()) {
+      tls_ctx.load_verify_file(opts.ca_file, ec);
+      if (ec) tls_setup_error = "cannot load CA file '" + opts.ca_file + "': " + ec.message();
+    }
+    tls_ctx.set_verify_mode(opts.verify_tls ? ssl::verify_peer : ssl::verify_none);
+    tls_ready = tls_setup_error.empty();
+  }
+
+  std::unique_ptr<Connection> take_idle(const std::string& origin) {
+    auto it = idle.find(origin);
+    while (it != idle.end() && !it->second.empty()) {
+      auto c = std::move(it->second.back());
+      it->second.pop_back();
+      if (c->tcp.socket().is_open()) {
+        c->reused = true;
+        return c;
+      }
+    }
+    return nullptr;
+  }
+
+  void give_back(std::unique_ptr<Connection> c) {
+    auto& q = idle[c->origin];
+    if (q.size() >= opts.max_idle_per_origin) return;
+    c->buffer.clear();
+    q.push_back(std::move(c));
+  }
+
+  asio::awaitable<Result<std::unique_ptr<Connection>>> connect(const Url& url, Nanos deadline);
+  asio::awaitable<Result<void>> tunnel(Connection& c, const Url& url, Nanos deadline);
+  asio::awaitable<Result<void>> exchange(Connection& c, const HttpRequest& req, bool via_http_proxy, Nanos deadline,
+                                         ResponseSink& sink, bool& got_bytes, bool& keep_alive);
+  template <class Stream>
+  asio::awaitable<Result<void>> exchange_on(Stream& s, Connection& c, const HttpRequest& req, bool via_http_proxy,
+                                            Nanos deadline, ResponseSink& sink, bool& got_bytes, bool& keep_alive);
+};
+
+asio::awaitable<Result<std::unique_ptr<Connection>>> HttpClient::Impl::connect(const Url& url, Nanos deadline) {
+  auto proxy = proxy_for(url, opts.proxy);
+  if (!proxy) co_return tl::unexpected(proxy.error());
+  const Url& hop = *proxy ? **proxy : url;
+  error_code ec;
+  auto results = co_await resolver.async_resolve(hop.host, std::to_string(hop.port),
+                                                 asio::redirect_error(asio::use_awaitable, ec));
+  if (ec)
+    co_return tl::unexpected(
+        transport_error(ErrorCode::connect, "cannot resolve host '" + hop.host + "': " + ec.message(), url));
+  auto c = std::make_unique<Connection>(ex);
+  c->origin = url.origin();
+  Nanos connect_deadline = std::min(deadline, mono_now() + opts.connect_timeout);
+  c->tcp.expires_after(until(connect_deadline));
+  co_await c->tcp.async_connect(results, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    std::string what = ec == beast::error::timeout ? "connect timed out" : ec.message();
+    ErrorCode code = ec == beast::error::timeout ? ErrorCode::timeout : ErrorCode::connect;
+    co_return tl::unexpected(transport_error(
+        code, "cannot connect to " + hop.authority() + (*proxy ? " (proxy)" : "") + ": " + what +
+                  (code == ErrorCode::connect ? "; is the server running and the URL right?" : ""),
+        url));
+  }
+  c->tcp.socket().set_option(tcp::no_delay(true), ec);
+  ++opened;
+  if (*proxy && url.tls()) {
+    if (auto r = co_await tunnel(*c, url, deadline); !r) co_return tl::unexpected(r.error());
+  }
+  if (url.tls()) {
+    if (!tls_ready) co_return tl::unexpected(transport_error(ErrorCode::tls, tls_setup_error, url));
+    c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream&>>(c->tcp, tls_ctx);
+    SSL_set_tlsext_host_name(c->tls->native_handle(), url.host.c_str());
+    if (opts.verify_tls) c->tls->set_verify_callback(ssl::host_name_verification(url.host));
+    c->tcp.expires_after(until(connect_deadline));
+    co_await c->tls->async_handshake(ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec)
+      co_return tl::unexpected(transport_error(
+          ErrorCode::tls, "TLS handshake with " + url.host + " failed: " + tls_failure_text(*c, ec) +
+                              (opts.verify_tls ? "; pass --ca-file for a private CA" : ""),
+          url));
+  }
+  co_return c;
+}
+
+// HTTPS through an HTTP proxy: CONNECT host:port, expect 2xx, then TLS inside.
+asio::awaitable<Result<void>> HttpClient::Impl::tunnel(Connection& c, const Url& url, Nanos deadline) {
+  std::string req = "CONNECT " + url.authority() + " HTTP/1.1\r\nHost: " + url.authority() + "\r\n\r\n";
+  error_code ec;
+  c.tcp.expires_after(until(deadline));
+  co_await asio::async_write(c.tcp, asio::buffer(req), asio::redirect_error(asio::use_awaitable, ec));
+  http::response_parser<http::empty_body> parser;
+  parser.skip(true);  // a CONNECT response has no body
+  if (!ec) co_await http::async_read_header(c.tcp, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return fail(ErrorCode::connect, "proxy CONNECT to " + url.authority() + " failed: " + ec.message(), url.str());
+  int status = static_cast<int>(parser.get().result_int());
+  if (status / 100 != 2)
+    co_return fail(ErrorCode::connect, "proxy refused CONNECT to " + url.authority() + " with HTTP " +
+                                           std::to_string(status), url.str());
+  c.buffer.clear();
+  co_return Result<void>{};
+}
+
+template <class Stream>
+asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connection& c, const HttpRequest& req,
+                                                            bool via_http_proxy, Nanos deadline, ResponseSink& sink,
+                                                            bool& got_bytes, bool& keep_alive) {
+  std::string head = format_request_head(req, via_http_proxy, opts.user_agent);
+  std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(req.body)};
+  error_code ec;
+  c.tcp.expires_after(until(deadline));
+  sink.on_sent(mono_now());
+  co_await asio::async_write(s, bufs, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return fail(ErrorCode::connect, "sending the request failed: " + ec.message(), req.url.str());
+
+  http::response_parser<http::buffer_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
+  parser.body_limit(opts.max_body_bytes);
+  if (req.method == "HEAD") parser.skip(true);
+  c.tcp.expires_after(until(std::min(deadline, mono_now() + opts.read_timeout)));
+  co_await http::async_read_header(s, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  if (c.buffer.size() > 0 || parser.got_some()) got_bytes = true;
+  if (ec) co_return map_read_error(ec, "reading the response head", req.url, false);
+  ResponseHead rh;
+  rh.status = static_cast<int>(parser.get().result_int());
+  for (const auto& f : parser.get()) rh.headers.add(std::string(f.name_string()), std::string(f.value()));
+  sink.on_head(rh, mono_now());
+
+  std::array<char, 16384> chunk;
+  std::size_t received = 0;
+  while (!parser.is_done()) {
+    parser.get().body().data = chunk.data();
+    parser.get().body().size = chunk.size();
+    c.tcp.expires_after(until(std::min(deadline, mono_now() + opts.read_timeout)));
+    co_await http::async_read_some(s, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    Nanos t = mono_now();
+    if (ec == http::error::need_buffer) ec = {};
+    std::size_t n = chunk.size() - parser.get().body().size;
+    received += n;
+    if (n > 0 && !sink.on_body(std::string_view(chunk.data(), n), t)) {
+      keep_alive = false;
+      co_return Result<void>{};
+    }
+    if (ec) {
+      auto err = map_read_error(ec, "reading the response body after " + std::to_string(received) + " bytes",
+                                req.url, true);
+      co_return err;
+    }
+  }
+  keep_alive = parser.keep_alive();
+  co_return Result<void>{};
+}
+
+asio::awaitable<Result<void>> HttpClient::Impl::exchange(Connection& c, const HttpRequest& req, bool via_http_proxy,
+                                                         Nanos deadline, ResponseSink& sink, bool& got_bytes,
+                                                         bool& keep_alive) {
+  if (c.tls) co_return co_await exchange_on(*c.tls, c, req, via_http_proxy, deadline, sink, got_bytes, keep_alive);
+  co_return co_await exchange_on(c.tcp, c, req, via_http_proxy, deadline, sink, got_bytes, keep_alive);
+}
+
+HttpClient::HttpClient(asio::any_io_executor executor, ClientOptions options)
+    : impl_(std::make_unique<Impl>(executor, std::move(options))) {}
+
+HttpClient::~HttpClient() = default;
+
+const ClientOptions& HttpClient::options() const { return impl_->opts; }
+std::size_t HttpClient::connections_opened() const { return impl_->opened; }
+
+void HttpClient::close_idle() {
+  for (auto& [k, q] : impl_->idle)
+    for (auto& c : q) c->close();
+  impl_->idle.clear();
+}
+
+asio::awaitable<Result<void>> HttpClient::stream(const HttpRequest& request, ResponseSink& sink,
+                                                 CancelSignal* cancel) {
+  Impl& im = *impl_;
+  Nanos deadline = deadline_for(mono_now(), request.total_timeout ? request.total_timeout : im.opts.total_timeout);
+  auto proxy = proxy_for(request.url, im.opts.proxy);
+  if (!proxy) co_return tl::unexpected(proxy.error());
+  bool via_http_proxy = *proxy && !request.url.tls();
+  // A pooled connection the server closed while idle fails before any response
+  // byte; then (and only then) the request is sent once more on a fresh connection.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (cancel && cancel->cancelled()) co_return fail(ErrorCode::cancelled, "request cancelled", request.url.str());
+    auto conn = attempt == 0 ? im.take_idle(request.url.origin()) : nullptr;
+    if (!conn) {
+      auto fresh = co_await im.connect(request.url, deadline);
+      if (!fresh) co_return tl::unexpected(fresh.error());
+      conn = std::move(*fresh);
+    }
+    Connection* raw = conn.get();
+    if (cancel) cancel->set_action([raw] { raw->close(); });
+    bool got_bytes = false, keep_alive = false;
+    auto r = co_await im.exchange(*conn, request, via_http_proxy, deadline, sink, got_bytes, keep_alive);
+    if (cancel) {
+      cancel->clear_action();
+      if (cancel->cancelled()) co_return fail(ErrorCode::cancelled, "request cancelled", request.url.str());
+    }
+    if (!r && conn->reused && !got_bytes && r.error().code != ErrorCode::timeout) continue;
+    if (r && keep_alive) im.give_back(std::move(conn));
+    else conn->close();
+    co_return r;
+  }
+  co_return fail(ErrorCode::connect, "the server closed the connection before answering", request.url.str());
+}
+
+namespace {
+class CollectSink final : public ResponseSink {
+ public:
+  HttpResponse response;
+  void on_head(const ResponseHead& head, Nanos) override {
+    response.status = head.status;
+    response.headers = head.headers;
+  }
+  bool on_body(std::string_view bytes, Nanos) override {
+    response.body.append(bytes);
+    return true;
+  }
+};
+}  // namespace
+
+asio::awaitable<Result<HttpResponse>> HttpClient::fetch(const HttpRequest& request, CancelSignal* cancel) {
+  CollectSink sink;
+  auto r = co_await stream(request, sink, cancel);
+  if (!r) co_return tl::unexpected(r.error());
+  co_return std::move(sink.response);
+}
+
+}  // namespace llmux::net

@@ -1,0 +1,87 @@
+#pragma once
+// HTTP/1.1 server on Asio/Beast coroutines, one io_context per thread. Limits on
+// header and body size, idle and request timeouts, a cap on connections, and a
+// graceful stop: stop accepting, let requests in flight finish, then close.
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "net/asio.hpp"
+#include "net/headers.hpp"
+
+namespace llmux::net {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;  // 0: the kernel picks one; see HttpServer::port()
+  int threads = 1;
+  std::size_t max_header_bytes = 64u << 10;
+  std::size_t max_body_bytes = 16u << 20;
+  Nanos request_timeout = 30 * kNanosPerSecond;  // to read one request, head and body
+  Nanos idle_timeout = 75 * kNanosPerSecond;     // keep-alive wait for the next request
+  Nanos write_timeout = 60 * kNanosPerSecond;    // one write to a slow client
+  std::size_t max_connections = 50000;
+};
+
+struct ServerRequest {
+  std::string method;
+  std::string target;  // path and query as sent
+  Headers headers;
+  std::string body;
+  Nanos received_at = 0;  // monotonic time the request was fully read
+  std::string_view path() const;
+  std::string_view query() const;
+  // Value of a query parameter ("alt=sse"), or empty.
+  std::string_view query_param(std::string_view name) const;
+};
+
+// The handler's way to answer: either one whole response, or a chunked stream.
+class ResponseWriter {
+ public:
+  virtual ~ResponseWriter() = default;
+  virtual asio::awaitable<void> send(int status, std::string_view content_type, std::string_view body,
+                                     const Headers& extra = {}) = 0;
+  // Starts a chunked response; false if the client is gone.
+  virtual asio::awaitable<bool> begin_stream(int status, std::string_view content_type,
+                                             const Headers& extra = {}) = 0;
+  // Writes one chunk; false if the client is gone (then stop producing).
+  virtual asio::awaitable<bool> write(std::string_view data) = 0;
+  virtual asio::awaitable<void> end_stream() = 0;
+  // Closes the connection without finishing the response (fault injection: cut stream).
+  virtual void abort() = 0;
+  virtual bool started() const = 0;
+  virtual bool client_gone() const = 0;
+};
+
+using Handler = std::function<asio::awaitable<void>(ServerRequest&, ResponseWriter&)>;
+
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, Handler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts serving on background threads. Errors name the address.
+  Result<void> start();
+  std::uint16_t port() const;
+  // Graceful stop: no new connections; idle ones close now; requests in flight get
+  // up to `grace` to finish, then their connections are closed. Joins the threads.
+  void stop(Nanos grace = 5 * kNanosPerSecond);
+  std::size_t connections() const;
+  std::size_t requests_served() const;
+
+  struct Impl;  // opaque; public so the session type in the .cpp can name it
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Standard reason phrase ("Not Found").
+std::string_view reason_phrase(int status);
+
+}  // namespace llmux::net

@@ -1,0 +1,37 @@
+#pragma once
+// A fixed set of threads, each running its own io_context ("one loop per core"):
+// a connection lives on one thread for its whole life, so its state needs no locks.
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "net/asio.hpp"
+
+namespace llmux::net {
+
+class IoPool {
+ public:
+  explicit IoPool(int threads);
+  ~IoPool();
+  IoPool(const IoPool&) = delete;
+  IoPool& operator=(const IoPool&) = delete;
+
+  int size() const { return static_cast<int>(contexts_.size()); }
+  asio::io_context& context(int i) { return *contexts_[static_cast<std::size_t>(i)]; }
+  // Round-robin choice, for spreading connections.
+  asio::io_context& next();
+
+  // Starts the threads (idempotent). Each loop keeps running until stop().
+  void start();
+  // Stops every loop and joins the threads.
+  void stop();
+  void join();
+
+ private:
+  std::vector<std::unique_ptr<asio::io_context>> contexts_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;
+  std::vector<std::thread> threads_;
+  std::size_t next_ = 0;
+};
+
+}  // namespace llmux::net

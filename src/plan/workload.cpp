@@ -1,0 +1,62 @@
+#include "plan/workload.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/text.hpp"
+
+namespace llmux::plan {
+
+namespace {
+
+Result<void> set_field(Workload& w, std::string_view key, std::string_view value, std::string_view text) {
+  auto bad = [&](const std::string& why) {
+    return fail(ErrorCode::usage, "--workload '" + std::string(text) + "': " + why,
+                "e.g. --workload in=2000,out=400,requests-per-day=20000");
+  };
+  auto num = parse_double(value);
+  if (!num || *num < 0) return bad("'" + std::string(key) + "' needs a number >= 0");
+  std::string k = to_lower(key);
+  if (k == "in" || k == "input") {
+    if (*num < 1 || *num > 1e8) return bad("in must be between 1 and 100,000,000 tokens");
+    w.input_tokens = static_cast<int>(std::lround(*num));
+  } else if (k == "out" || k == "output") {
+    if (*num < 1 || *num > 1e7) return bad("out must be between 1 and 10,000,000 tokens");
+    w.output_tokens = static_cast<int>(std::lround(*num));
+  } else if (k == "requests-per-day" || k == "rpd" || k == "requests_per_day") {
+    w.requests_per_day = *num;
+  } else if (k == "cached") {
+    if (*num > 1) return bad("cached is a fraction between 0 and 1");
+    w.cached_fraction = *num;
+  } else {
+    return bad("unknown key '" + std::string(key) + "' (use in, out, requests-per-day, cached)");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Workload> parse_workload(std::string_view text) {
+  Workload w;
+  w.given = true;
+  for (auto part : split(text, ',')) {
+    auto item = trim(part);
+    if (item.empty()) continue;
+    auto eq = item.find('=');
+    if (eq == std::string_view::npos)
+      return fail(ErrorCode::usage, "--workload '" + std::string(text) + "': '" + std::string(item) + "' is not key=value",
+                  "e.g. --workload in=2000,out=400,requests-per-day=20000");
+    auto r = set_field(w, trim(item.substr(0, eq)), trim(item.substr(eq + 1)), text);
+    if (!r) return tl::unexpected(r.error());
+  }
+  return w;
+}
+
+std::string describe(const Workload& w) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%d tokens in, %d out, %.0f requests/day%s", w.input_tokens, w.output_tokens,
+                w.requests_per_day, w.given ? "" : " (default workload; set --workload)");
+  return buf;
+}
+
+}  // namespace llmux::plan

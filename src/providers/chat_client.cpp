@@ -1,0 +1,156 @@
+#include "providers/chat_client.hpp"
+
+#include "api/codec.hpp"
+
+namespace llmux::providers {
+
+namespace {
+
+constexpr std::size_t kMaxErrorBody = 64u << 10;
+
+// Adapts an HTTP response to canonical events: decodes 2xx bodies with the dialect's
+// codec, keeps error bodies for their message.
+class DecodingSink final : public net::ResponseSink {
+ public:
+  DecodingSink(const api::ClientCodec& codec, const api::ChatRequest& req, ChatObserver& obs)
+      : codec_(codec), req_(req), obs_(obs) {
+    if (req.stream) decoder_ = codec.stream_decoder(req);
+  }
+
+  void on_sent(Nanos t) override { obs_.on_sent(t); }
+
+  void on_head(const net::ResponseHead& head, Nanos t) override {
+    status_ = head.status;
+    obs_.on_head(head.status, head.headers, t);
+  }
+
+  bool on_body(std::string_view bytes, Nanos t) override {
+    if (status_ < 200 || status_ >= 300 || !decoder_) {
+      if (body_.size() + bytes.size() > max_body()) {
+        failure_ = Error{ErrorCode::limit, "response body over the size limit", {}, 0};
+        return false;
+      }
+      body_.append(bytes);
+      last_ = t;
+      return true;
+    }
+    auto r = decoder_->feed(bytes, events_);
+    if (!events_.empty()) {
+      obs_.on_events(events_, t);
+      events_.clear();
+    }
+    if (!r) {
+      failure_ = r.error();
+      return false;
+    }
+    return obs_.keep_reading();
+  }
+
+  // After the body ended (or reading stopped): the final verdict.
+  Result<void> complete(Nanos t) {
+    if (failure_) return tl::unexpected(*failure_);
+    if (status_ < 200 || status_ >= 300) {
+      api::ApiError e = codec_.decode_error(status_, body_);
+      Error err{ErrorCode::http_status, "HTTP " + std::to_string(status_) + ": " + e.message, {}, status_};
+      return tl::unexpected(err);
+    }
+    if (decoder_) {
+      auto r = decoder_->finish(events_);
+      if (!events_.empty()) obs_.on_events(events_, t);
+      events_.clear();
+      return r;
+    }
+    return deliver_whole(last_ ? last_ : t);
+  }
+
+ private:
+  std::size_t max_body() const { return status_ >= 200 && status_ < 300 ? (256u << 20) : kMaxErrorBody; }
+
+  // A non-streamed answer becomes the same events a stream would have carried.
+  Result<void> deliver_whole(Nanos t) {
+    auto resp = codec_.decode_response(body_);
+    if (!resp) return tl::unexpected(resp.error());
+    api::StreamEvent role;
+    role.kind = api::StreamEvent::Kind::role_start;
+    events_.push_back(role);
+    if (!resp->message.reasoning.empty()) events_.push_back(api::StreamEvent::reasoning(resp->message.reasoning));
+    if (auto text = resp->message.text(); !text.empty()) events_.push_back(api::StreamEvent::content(text));
+    for (std::size_t i = 0; i < resp->message.tool_calls.size(); ++i) {
+      const auto& tc = resp->message.tool_calls[i];
+      api::StreamEvent e;
+      e.kind = api::StreamEvent::Kind::tool_call_delta;
+      e.index = static_cast<int>(i);
+      e.id = tc.id;
+      e.name = tc.name;
+      e.text = tc.arguments;
+      events_.push_back(std::move(e));
+    }
+    if (resp->finish != api::FinishReason::none) events_.push_back(api::StreamEvent::finished(resp->finish));
+    if (resp->usage.present()) events_.push_back(api::StreamEvent::usage_of(resp->usage));
+    obs_.on_events(events_, t);
+    events_.clear();
+    return {};
+  }
+
+  const api::ClientCodec& codec_;
+  const api::ChatRequest& req_;
+  ChatObserver& obs_;
+  std::unique_ptr<api::StreamDecoder> decoder_;
+  std::vector<api::StreamEvent> events_;
+  std::string body_;
+  int status_ = 0;
+  Nanos last_ = 0;
+  std::optional<Error> failure_;
+};
+
+}  // namespace
+
+ChatClient::ChatClient(asio::any_io_executor executor, net::ClientOptions options)
+    : http_(std::make_unique<net::HttpClient>(executor, std::move(options))) {}
+
+ChatClient::~ChatClient() = default;
+
+asio::awaitable<Result<void>> ChatClient::send(const Endpoint& ep, const api::ChatRequest& request,
+                                               ChatObserver& observer, net::CancelSignal* cancel) {
+  auto codec = api::make_client_codec(ep.dialect);
+  if (!codec) co_return fail(ErrorCode::usage, "dialect " + std::string(api::to_string(ep.dialect)) + " is not supported yet");
+  auto wire = codec->encode_request(request);
+  if (!wire) co_return tl::unexpected(wire.error());
+  auto url = ep.url_for(wire->path);
+  if (!url) co_return tl::unexpected(url.error());
+  net::HttpRequest http_req;
+  http_req.method = wire->method;
+  http_req.url = std::move(*url);
+  http_req.headers = ep.headers;
+  for (auto& [k, v] : wire->headers) http_req.headers.set(k, v);
+  if (request.stream) http_req.headers.set("Accept", "text/event-stream");
+  http_req.body = std::move(wire->body);
+  DecodingSink sink(*codec, request, observer);
+  auto r = co_await http_->stream(http_req, sink, cancel);
+  Nanos t = mono_now();
+  if (!r) co_return tl::unexpected(r.error());
+  co_return sink.complete(t);
+}
+
+asio::awaitable<Result<net::HttpResponse>> ChatClient::get(const Endpoint& ep, std::string_view path) {
+  auto url = ep.url_for(path);
+  if (!url) co_return tl::unexpected(url.error());
+  net::HttpRequest req;
+  req.method = "GET";
+  req.url = std::move(*url);
+  req.headers = ep.headers;
+  co_return co_await http_->fetch(req);
+}
+
+asio::awaitable<Result<net::HttpResponse>> ChatClient::post_json(const Endpoint& ep, std::string_view path,
+                                                                 std::string body) {
+  auto url = ep.url_for(path);
+  if (!url) co_return tl::unexpected(url.error());
+  net::HttpRequest req;
+  req.url = std::move(*url);
+  req.headers = ep.headers;
+  req.body = std::move(body);
+  co_return co_await http_->fetch(req);
+}
+
+}  // namespace llmux::providers

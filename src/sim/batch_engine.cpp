@@ -1,0 +1,85 @@
+#include "sim/batch_engine.hpp"
+
+#include <algorithm>
+
+namespace llmux::sim {
+
+asio::awaitable<void> Sequence::wait_tokens() {
+  while (token_times.empty() && !finished() && !cancelled) {
+    wake.expires_at(asio::steady_timer::time_point::max());
+    error_code ec;
+    co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+BatchEngine::BatchEngine(asio::any_io_executor ex, BatchProfile profile, Histogram& lateness)
+    : ex_(ex), profile_(profile), lateness_(lateness), timer_(ex) {}
+
+bool BatchEngine::submit(std::shared_ptr<Sequence> seq) {
+  if (waiting_.size() >= static_cast<std::size_t>(profile_.max_queue)) return false;
+  waiting_.push_back(std::move(seq));
+  if (idle_) timer_.cancel();
+  return true;
+}
+
+void BatchEngine::start() { asio::co_spawn(ex_, loop(), asio::detached); }
+
+void BatchEngine::stop() {
+  stopped_ = true;
+  timer_.cancel();
+}
+
+Nanos BatchEngine::admit() {
+  Nanos prefill = 0;
+  while (!waiting_.empty() && running_.size() < static_cast<std::size_t>(profile_.max_batch)) {
+    auto& next = waiting_.front();
+    if (next->cancelled) {
+      waiting_.pop_front();
+      continue;
+    }
+    std::int64_t need = next->prompt_tokens + next->output_tokens;
+    if (profile_.kv_tokens > 0 && kv_in_use_ + need > profile_.kv_tokens && !running_.empty()) break;
+    kv_in_use_ += need;
+    prefill += profile_.prefill_per_token * next->prompt_tokens;
+    running_.push_back(std::move(next));
+    waiting_.pop_front();
+  }
+  return prefill;
+}
+
+asio::awaitable<void> BatchEngine::loop() {
+  error_code ec;
+  while (!stopped_) {
+    if (running_.empty() && waiting_.empty()) {
+      idle_ = true;
+      timer_.expires_at(asio::steady_timer::time_point::max());
+      co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      idle_ = false;
+      continue;
+    }
+    Nanos step_start = mono_now();
+    Nanos prefill = admit();
+    Nanos step = profile_.decode_base + profile_.decode_per_seq * static_cast<Nanos>(running_.size()) + prefill;
+    Nanos due = step_start + step;
+    timer_.expires_at(asio::steady_timer::time_point(std::chrono::nanoseconds(due)));
+    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    Nanos now = mono_now();
+    lateness_.record(now - due);
+    // Every running sequence gets one token from this step.
+    for (auto& seq : running_) {
+      if (seq->cancelled) continue;
+      ++seq->generated;
+      seq->token_times.push_back(now);
+      seq->token_due.push_back(due);
+      seq->wake.cancel();
+    }
+    auto gone = [&](const std::shared_ptr<Sequence>& s) {
+      bool out = s->cancelled || s->finished();
+      if (out) kv_in_use_ -= s->prompt_tokens + s->output_tokens;
+      return out;
+    };
+    std::erase_if(running_, gone);
+  }
+}
+
+}  // namespace llmux::sim

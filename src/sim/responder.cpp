@@ -1,0 +1,188 @@
+#include "sim/responder.hpp"
+
+#include <simdjson.h>
+
+#include "api/openai_codec.hpp"
+#include "core/json_writer.hpp"
+#include "sim/tokenizer.hpp"
+
+namespace llmux::sim {
+
+namespace {
+
+using TimePoint = asio::steady_timer::time_point;
+TimePoint at(Nanos t) { return TimePoint(std::chrono::nanoseconds(t)); }
+
+asio::awaitable<void> sleep_until(Nanos t) {
+  if (t <= mono_now()) co_return;
+  asio::steady_timer timer(co_await asio::this_coro::executor, at(t));
+  error_code ec;
+  co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+bool is_generation_path(std::string_view p) {
+  return p == "/v1/chat/completions" || p == "/chat/completions" || p == "/v1/completions" || p == "/completions";
+}
+
+}  // namespace
+
+SimServer::Impl::Impl(SimOptions o) : opts(std::move(o)) {
+  codec = std::make_unique<api::openai::ServerCodecImpl>(opts.annotate);
+}
+
+SimStats SimServer::Impl::snapshot() const {
+  SimStats s;
+  s.requests = requests.load();
+  s.completed = completed.load();
+  s.faults_injected = faults.load();
+  s.rejected = rejected.load();
+  s.client_gone = client_gone.load();
+  s.active_streams = active.load();
+  s.peak_streams = peak.load();
+  s.tokens = tokens.load();
+  s.lateness_count = lateness.count();
+  s.lateness_mean = lateness.mean();
+  s.lateness_p50 = lateness.quantile(0.5);
+  s.lateness_p99 = lateness.quantile(0.99);
+  s.lateness_p999 = lateness.quantile(0.999);
+  s.lateness_max = lateness.max();
+  return s;
+}
+
+void SimServer::Impl::stream_started() {
+  auto now = active.fetch_add(1) + 1;
+  auto p = peak.load();
+  while (now > p && !peak.compare_exchange_weak(p, now)) {
+  }
+}
+
+void SimServer::Impl::stream_ended() { active.fetch_sub(1); }
+
+Nanos SimServer::Impl::gap(int tokens, TextGenerator& rng) const {
+  double base = static_cast<double>(opts.fixed.itl) * tokens;
+  if (opts.fixed.jitter > 0) base *= 1.0 + opts.fixed.jitter * (2.0 * rng.next_unit() - 1.0);
+  return static_cast<Nanos>(base);
+}
+
+asio::awaitable<void> SimServer::Impl::send_error(net::ResponseWriter& w, int status, std::string type,
+                                                  std::string message, const net::Headers& extra) {
+  api::ApiError e;
+  e.http_status = status;
+  e.type = std::move(type);
+  e.message = std::move(message);
+  co_await w.send(status, "application/json", codec->encode_error(e), extra);
+}
+
+asio::awaitable<void> SimServer::Impl::handle(net::ServerRequest& req, net::ResponseWriter& w) {
+  auto path = req.path();
+  if (req.method == "POST" && is_generation_path(path)) co_return co_await generate(req, w);
+  if (req.method == "GET" && (path == "/health" || path == "/v1/health"))
+    co_return co_await w.send(200, "application/json", R"({"status":"ok"})");
+  if (req.method == "GET" && (path == "/v1/models" || path == "/models")) co_return co_await models(w);
+  if (req.method == "POST" && (path == "/tokenize" || path == "/v1/tokenize")) co_return co_await tokenize(req, w);
+  if (req.method == "GET" && path == "/sim/stats")
+    co_return co_await w.send(200, "application/json", snapshot().to_json());
+  if (req.method == "POST" && path == "/sim/reset") {
+    lateness.reset();
+    co_return co_await w.send(200, "application/json", R"({"reset":true})");
+  }
+  co_await send_error(w, 404, "invalid_request_error",
+                      "no route for " + req.method + " " + std::string(path) +
+                          "; the sim serves /v1/chat/completions, /v1/completions, /v1/models, /tokenize, /health");
+}
+
+asio::awaitable<void> SimServer::Impl::models(net::ResponseWriter& w) {
+  std::string out;
+  JsonWriter j(out);
+  j.begin_object().field("object", "list").key("data").begin_array();
+  for (const auto& m : opts.models)
+    j.begin_object().field("id", m).field("object", "model").field("created", 0).field("owned_by", "llmux-sim")
+        .field("max_model_len", opts.max_context).end_object();
+  j.end_array().end_object();
+  co_await w.send(200, "application/json", out);
+}
+
+asio::awaitable<void> SimServer::Impl::tokenize(net::ServerRequest& req, net::ResponseWriter& w) {
+  // vLLM sends {"prompt": ...} or {"messages": [...]}; llama.cpp sends {"content": ...}.
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(req.body).get(doc) != simdjson::SUCCESS)
+    co_return co_await send_error(w, 400, "invalid_request_error", "tokenize body is not JSON");
+  std::string text;
+  std::string_view s;
+  if (doc["prompt"].get(s) == simdjson::SUCCESS || doc["content"].get(s) == simdjson::SUCCESS) {
+    text = std::string(s);
+  } else if (doc["messages"].is_array()) {
+    auto parsed = codec->decode_request("/v1/chat/completions", req.body);
+    if (!parsed) {
+      std::string body = "{\"model\":\"x\"," + req.body.substr(req.body.find('{') + 1);
+      parsed = codec->decode_request("/v1/chat/completions", body);
+    }
+    if (!parsed) co_return co_await send_error(w, 400, "invalid_request_error", parsed.error().message);
+    text = parsed->all_text();
+  } else {
+    co_return co_await send_error(w, 400, "invalid_request_error", "tokenize needs prompt, content or messages");
+  }
+  auto ids = token_ids(text);
+  std::string out;
+  JsonWriter j(out);
+  j.begin_object().field("count", static_cast<std::int64_t>(ids.size())).field("max_model_len", opts.max_context);
+  j.key("tokens").begin_array();
+  for (auto id : ids) j.value(id);
+  j.end_array().end_object();
+  co_await w.send(200, "application/json", out);
+}
+
+asio::awaitable<void> SimServer::Impl::generate(net::ServerRequest& req, net::ResponseWriter& w) {
+  Nanos start = req.received_at;
+  requests.fetch_add(1, std::memory_order_relaxed);
+  auto decoded = codec->decode_request(req.path(), req.body);
+  if (!decoded) {
+    rejected.fetch_add(1);
+    co_return co_await send_error(w, 400, "invalid_request_error", decoded.error().message);
+  }
+  auto fault_header = req.headers.get("x-llmux-fault").value_or("");
+  auto planned = plan_generation(std::move(*decoded), opts, counter.fetch_add(1), fault_header);
+  if (!planned) {
+    rejected.fetch_add(1);
+    co_return co_await send_error(w, 400, "invalid_request_error", planned.error().message);
+  }
+  Generation& g = *planned;
+  g.meta.created = wall_now() / kNanosPerSecond;
+  if (g.faults.any()) faults.fetch_add(1, std::memory_order_relaxed);
+  if (g.faults.slow_headers) co_await sleep_until(start + g.faults.slow_headers);
+  if (g.faults.status)
+    co_return co_await send_error(w, g.faults.status, g.faults.status == 503 ? "overloaded_error" : "server_error",
+                                  "simulated failure (HTTP " + std::to_string(g.faults.status) + ")");
+  if (g.faults.rate_limited) {
+    net::Headers h;
+    h.add("Retry-After", std::to_string(g.faults.retry_after_s));
+    co_return co_await send_error(w, 429, "rate_limit_error", "simulated rate limit; retry later", h);
+  }
+  std::shared_ptr<Sequence> seq;
+  if (opts.profile == ProfileKind::batch) {
+    auto ex = co_await asio::this_coro::executor;
+    if (!engine) {
+      engine = std::make_unique<BatchEngine>(ex, opts.batch, lateness);
+      engine->start();
+    }
+    seq = std::make_shared<Sequence>(ex);
+    seq->prompt_tokens = g.prompt_tokens;
+    seq->output_tokens = g.output_tokens;
+    if (!engine->submit(seq)) {
+      rejected.fetch_add(1);
+      co_return co_await send_error(w, 503, "overloaded_error", "simulated server queue is full");
+    }
+  }
+  stream_started();
+  if (!g.request.stream) co_await answer_whole(g, w, start, seq);
+  else if (seq) co_await stream_batch(g, w, seq);
+  else co_await stream_fixed(g, w, start);
+  stream_ended();
+  if (w.client_gone()) {
+    if (seq) seq->cancelled = true;
+    client_gone.fetch_add(1);
+  }
+}
+
+}  // namespace llmux::sim

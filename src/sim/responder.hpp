@@ -1,0 +1,45 @@
+#pragma once
+// Private to sim/: the server's state and request handlers.
+#include <atomic>
+#include <memory>
+
+#include "api/codec.hpp"
+#include "core/histogram.hpp"
+#include "net/http_server.hpp"
+#include "sim/batch_engine.hpp"
+#include "sim/generation.hpp"
+#include "sim/server.hpp"
+
+namespace llmux::sim {
+
+struct SimServer::Impl {
+  explicit Impl(SimOptions o);
+
+  SimOptions opts;
+  std::unique_ptr<api::ServerCodec> codec;
+  std::unique_ptr<BatchEngine> engine;       // batch profile only; created on the loop thread
+  std::unique_ptr<net::HttpServer> http;     // declared last: stopped and destroyed first
+  Histogram lateness;
+  std::atomic<std::uint64_t> requests{0}, completed{0}, faults{0}, rejected{0}, client_gone{0}, tokens{0};
+  std::atomic<std::uint64_t> counter{0};
+  std::atomic<std::int64_t> active{0}, peak{0};
+
+  asio::awaitable<void> handle(net::ServerRequest& req, net::ResponseWriter& w);
+  SimStats snapshot() const;
+
+ private:
+  asio::awaitable<void> generate(net::ServerRequest& req, net::ResponseWriter& w);
+  asio::awaitable<void> send_error(net::ResponseWriter& w, int status, std::string type, std::string message,
+                                   const net::Headers& extra = {});
+  asio::awaitable<void> stream_fixed(Generation& g, net::ResponseWriter& w, Nanos start);
+  asio::awaitable<void> stream_batch(Generation& g, net::ResponseWriter& w, std::shared_ptr<Sequence> seq);
+  asio::awaitable<void> answer_whole(Generation& g, net::ResponseWriter& w, Nanos start,
+                                     std::shared_ptr<Sequence> seq);
+  asio::awaitable<void> tokenize(net::ServerRequest& req, net::ResponseWriter& w);
+  asio::awaitable<void> models(net::ResponseWriter& w);
+  Nanos gap(int tokens, TextGenerator& rng) const;
+  void stream_started();
+  void stream_ended();
+};
+
+}  // namespace llmux::sim

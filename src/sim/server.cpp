@@ -1,0 +1,72 @@
+#include "sim/server.hpp"
+
+#include <atomic>
+
+#include "api/openai_codec.hpp"
+#include "core/json_writer.hpp"
+#include "net/http_server.hpp"
+#include "sim/batch_engine.hpp"
+#include "sim/responder.hpp"
+#include "sim/tokenizer.hpp"
+
+namespace llmux::sim {
+
+std::string SimStats::to_json() const {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field("requests", static_cast<std::int64_t>(requests))
+      .field("completed", static_cast<std::int64_t>(completed))
+      .field("faults_injected", static_cast<std::int64_t>(faults_injected))
+      .field("rejected", static_cast<std::int64_t>(rejected))
+      .field("client_gone", static_cast<std::int64_t>(client_gone))
+      .field("active_streams", active_streams)
+      .field("peak_streams", peak_streams)
+      .field("tokens", static_cast<std::int64_t>(tokens));
+  w.key("timing_error_us").begin_object()
+      .field("count", static_cast<std::int64_t>(lateness_count))
+      .field("mean", lateness_mean / 1e3)
+      .field("p50", static_cast<double>(lateness_p50) / 1e3)
+      .field("p99", static_cast<double>(lateness_p99) / 1e3)
+      .field("p999", static_cast<double>(lateness_p999) / 1e3)
+      .field("max", static_cast<double>(lateness_max) / 1e3)
+      .end_object();
+  w.end_object();
+  return out;
+}
+
+SimServer::SimServer(SimOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+SimServer::~SimServer() { stop(0); }
+
+Result<void> SimServer::start() {
+  if (auto v = validate(impl_->opts); !v) return v;
+  net::ServerOptions so;
+  so.host = impl_->opts.host;
+  so.port = impl_->opts.port;
+  so.threads = impl_->opts.threads;
+  so.max_connections = 100000;
+  impl_->http = std::make_unique<net::HttpServer>(
+      so, [im = impl_.get()](net::ServerRequest& req, net::ResponseWriter& w) { return im->handle(req, w); });
+  return impl_->http->start();
+}
+
+std::uint16_t SimServer::port() const { return impl_->http ? impl_->http->port() : 0; }
+
+std::string SimServer::base_url() const {
+  std::string host = impl_->opts.host == "0.0.0.0" ? "127.0.0.1" : impl_->opts.host;
+  return "http://" + host + ":" + std::to_string(port()) + "/v1";
+}
+
+void SimServer::stop(Nanos grace) {
+  if (!impl_->http) return;
+  impl_->http->stop(grace);  // threads joined: nothing runs on the loop any more
+  impl_->engine.reset();     // its timers go before the loop they belong to
+  impl_->http.reset();
+}
+
+SimStats SimServer::stats() const { return impl_->snapshot(); }
+
+void SimServer::reset_stats() { impl_->lateness.reset(); }
+
+}  // namespace llmux::sim

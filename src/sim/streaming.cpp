@@ -1,0 +1,164 @@
+// The sim's answers over time: streamed chunk by chunk on schedule, or whole.
+#include "sim/responder.hpp"
+
+namespace llmux::sim {
+
+namespace {
+
+using TimePoint = asio::steady_timer::time_point;
+TimePoint at(Nanos t) { return TimePoint(std::chrono::nanoseconds(t)); }
+
+constexpr std::string_view kBrokenChunk = "data: {\"id\": \"broken\", \"choices\": [\n\n";
+
+// The events that close a stream: finish reason, usage, terminal marker.
+void append_tail(api::StreamEncoder& enc, const Generation& g, std::string& buf) {
+  enc.encode(api::StreamEvent::finished(g.finish), buf);
+  enc.encode(api::StreamEvent::usage_of(g.usage()), buf);
+  enc.finish(buf);
+}
+
+void append_role(api::StreamEncoder& enc, std::string& buf) {
+  api::StreamEvent role;
+  role.kind = api::StreamEvent::Kind::role_start;
+  enc.encode(role, buf);
+}
+
+// Where a chunk must end so that a fault applies exactly at its token count.
+bool at_fault_boundary(const FaultPlan& f, std::int64_t emitted, bool stalled) {
+  return (f.cut_after >= 0 && emitted >= f.cut_after) || (f.stall && !stalled && emitted >= f.stall_after);
+}
+
+}  // namespace
+
+asio::awaitable<void> SimServer::Impl::stream_fixed(Generation& g, net::ResponseWriter& w, Nanos start) {
+  TokenSource src(g);
+  auto enc = codec->stream_encoder(g.request, g.meta);
+  TextGenerator jitter_rng(g.seed ^ 0x5bd1e995ull);
+  std::string buf;
+  buf.reserve(512);
+  append_role(*enc, buf);
+  if (!co_await w.begin_stream(200, enc->content_type())) co_return;
+  bool zero_delay = opts.fixed.ttft == 0 && opts.fixed.itl == 0;
+  if (!zero_delay) {  // the role chunk goes out at once, as vLLM does
+    if (!co_await w.write(buf)) co_return;
+    buf.clear();
+  }
+  const int per_chunk = opts.fixed.tokens_per_chunk;
+  Nanos ttft = opts.fixed.ttft;
+  if (opts.fixed.jitter > 0) ttft = static_cast<Nanos>(static_cast<double>(ttft) * (1.0 + opts.fixed.jitter * (2.0 * jitter_rng.next_unit() - 1.0)));
+  Nanos due = start + ttft;
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  bool stalled = false;
+  error_code ec;
+  while (!src.done()) {
+    const FaultPlan& f = g.faults;
+    if (f.cut_after >= 0 && src.emitted() >= f.cut_after) {
+      if (!buf.empty()) co_await w.write(buf);
+      w.abort();
+      co_return;
+    }
+    if (f.stall && !stalled && src.emitted() >= f.stall_after) {
+      stalled = true;
+      due += f.stall;
+    }
+    if (due > mono_now()) {
+      timer.expires_at(at(due));
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    Nanos now = mono_now();
+    do {  // every chunk already due goes out in this one write
+      if (!zero_delay) lateness.record(now - due);
+      api::StreamEvent ev;
+      std::int64_t before = src.emitted();
+      int k = src.next(per_chunk, ev);
+      ev.server_time_ns = now;
+      if (f.malformed_at >= before && f.malformed_at < before + k) buf += kBrokenChunk;
+      else enc->encode(ev, buf);
+      due += gap(k, jitter_rng);
+    } while (!src.done() && due <= now && !at_fault_boundary(f, src.emitted(), stalled));
+    if (src.done()) append_tail(*enc, g, buf);
+    if (!co_await w.write(buf)) co_return;
+    buf.clear();
+  }
+  tokens.fetch_add(static_cast<std::uint64_t>(src.emitted()), std::memory_order_relaxed);
+  co_await w.end_stream();
+  completed.fetch_add(1, std::memory_order_relaxed);
+}
+
+asio::awaitable<void> SimServer::Impl::stream_batch(Generation& g, net::ResponseWriter& w,
+                                                    std::shared_ptr<Sequence> seq) {
+  TokenSource src(g);
+  auto enc = codec->stream_encoder(g.request, g.meta);
+  std::string buf;
+  append_role(*enc, buf);
+  if (!co_await w.begin_stream(200, enc->content_type()) || !co_await w.write(buf)) {
+    seq->cancelled = true;
+    co_return;
+  }
+  bool stalled = false;
+  while (!src.done()) {
+    co_await seq->wait_tokens();
+    if (seq->token_times.empty()) break;
+    buf.clear();
+    const FaultPlan& f = g.faults;
+    for (std::size_t i = 0; i < seq->token_times.size() && !src.done(); ++i) {
+      if (f.cut_after >= 0 && src.emitted() >= f.cut_after) {
+        if (!buf.empty()) co_await w.write(buf);
+        seq->cancelled = true;
+        w.abort();
+        co_return;
+      }
+      api::StreamEvent ev;
+      std::int64_t before = src.emitted();
+      src.next(1, ev);
+      ev.server_time_ns = seq->token_times[i];
+      if (f.malformed_at == before) buf += kBrokenChunk;
+      else enc->encode(ev, buf);
+    }
+    seq->token_times.clear();
+    seq->token_due.clear();
+    if (g.faults.stall && !stalled && src.emitted() >= g.faults.stall_after) {
+      stalled = true;
+      asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::nanoseconds(g.faults.stall));
+      error_code ec;
+      co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (src.done()) append_tail(*enc, g, buf);
+    if (!co_await w.write(buf)) {
+      seq->cancelled = true;
+      co_return;
+    }
+  }
+  tokens.fetch_add(static_cast<std::uint64_t>(src.emitted()), std::memory_order_relaxed);
+  co_await w.end_stream();
+  completed.fetch_add(1, std::memory_order_relaxed);
+}
+
+asio::awaitable<void> SimServer::Impl::answer_whole(Generation& g, net::ResponseWriter& w, Nanos start,
+                                                    std::shared_ptr<Sequence> seq) {
+  if (seq) {
+    while (!seq->finished() && !seq->cancelled) {
+      seq->token_times.clear();
+      co_await seq->wait_tokens();
+    }
+  } else {
+    Nanos total = opts.fixed.ttft + opts.fixed.itl * std::max<std::int64_t>(0, g.output_tokens - 1) + g.faults.stall;
+    if (total > 0) {
+      asio::steady_timer t(co_await asio::this_coro::executor, at(start + total));
+      error_code ec;
+      co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+  if (g.faults.cut_after >= 0) {
+    w.abort();
+    co_return;
+  }
+  TokenSource src(g);
+  auto resp = src.whole();
+  tokens.fetch_add(static_cast<std::uint64_t>(g.output_tokens), std::memory_order_relaxed);
+  std::string body = g.faults.malformed_at >= 0 ? std::string("{\"id\": \"broken\", ") : codec->encode_response(resp, g.request);
+  co_await w.send(200, "application/json", body);
+  completed.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace llmux::sim
