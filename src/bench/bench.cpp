@@ -135,6 +135,13 @@ Result<BenchResult> run_bench(BenchConfig cfg, LiveCounters& live, const BenchHo
   result.endpoint.simulated_profile = cfg.simulated_profile;
   result.run = cfg.run;
   result.slos = cfg.slos;
+  // Fail fast when the server cannot be reached at all, instead of timing out request by request.
+  if (auto probe = list_models(cfg.endpoint, cfg.run.client); !probe) {
+    auto code = probe.error().code;
+    if (code == ErrorCode::connect || code == ErrorCode::tls || code == ErrorCode::timeout)
+      return fail(code, "cannot reach " + cfg.endpoint.base_url + ": " + probe.error().message,
+                  "check --url and that the server is running");
+  }
   if (cfg.calibrate && cfg.workload.prompts_jsonl.empty() && cfg.workload.sharegpt_json.empty()) {
     if (auto tpw = measure_tokens_per_word(cfg.endpoint, *workload, cfg.run.client)) {
       workload->calibrate(*tpw);

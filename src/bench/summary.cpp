@@ -43,12 +43,14 @@ LevelSummary summarize_level(const LevelRun& run, const std::vector<Slo>& slos) 
   out.level = run.level;
   Samples s;
   Nanos first_sent = 0, last_done = 0;
+  bool any = false;
   std::int64_t matched = 0;
   std::vector<RequestMetrics> ok_metrics;
   for (const auto& r : run.records) {
     if (r.warmup) continue;
     ++out.measured;
-    if (!first_sent || r.sent < first_sent) first_sent = r.sent;
+    if (!any || r.sent < first_sent) first_sent = r.sent;
+    any = true;
     last_done = std::max(last_done, r.done);
     RequestMetrics m = compute_metrics(r);
     collect(r, m, s, out);

@@ -137,6 +137,7 @@ Result<void> write_text(const std::string& path, const std::string& text, const 
 }
 
 int run_bench_command(BenchFlags& f) {
+  raise_fd_limit();
   bool simulated = f.url.empty();
   auto cfg = make_config(f, simulated);
   if (!cfg) return print_error(cfg.error());

@@ -27,6 +27,9 @@ int print_error(const Error& e);
 // share/llmux, else the source tree's data/ (when run from a build tree).
 std::string data_dir();
 
+// Raises the open-file limit to the hard limit (thousands of sockets).
+void raise_fd_limit();
+
 // True when output goes to a terminal and CI is not set (live progress lines).
 bool interactive_stderr();
 

@@ -1,5 +1,8 @@
 #pragma once
 // The list of subcommands. Each is registered by its own file (see command.hpp).
+#include <string>
+#include <vector>
+
 #include "cli/command.hpp"
 
 namespace llmux::cli {
@@ -8,5 +11,11 @@ void register_all(CLI::App& app, CommandContext& ctx);
 
 void register_bench(CLI::App& app, CommandContext& ctx);
 void register_sim(CLI::App& app, CommandContext& ctx);
+void register_plan(CLI::App& app, CommandContext& ctx);
+void register_catalog(CLI::App& app, CommandContext& ctx);
+
+// Catalog directories: the bundled data, then the user's overrides (imported prices).
+std::vector<std::string> catalog_dirs();
+std::string user_data_dir();
 
 }  // namespace llmux::cli

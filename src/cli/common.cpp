@@ -1,3 +1,4 @@
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -32,6 +33,14 @@ std::string data_dir() {
   }
   if (*LLMUX_INSTALL_DATA_DIR && fs::exists(LLMUX_INSTALL_DATA_DIR, ec)) return LLMUX_INSTALL_DATA_DIR;
   return LLMUX_SOURCE_DATA_DIR;
+}
+
+void raise_fd_limit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
 }
 
 bool interactive_stderr() {

@@ -39,6 +39,7 @@ int run_sim(SimFlags& f) {
   o.faults.stall = *stall;
   o.faults.slow_headers = *slow;
   if (auto r = apply_timing(f.timing, o); !r) return print_error(r.error());
+  raise_fd_limit();
   block_server_signals();
   sim::SimServer server(o);
   if (auto r = server.start(); !r) return print_error(r.error());

@@ -58,13 +58,36 @@ Error transport_error(ErrorCode code, std::string what, const Url& url) {
   return Error{code, std::move(what), url.str(), 0};
 }
 
-std::string tls_failure_text(Connection& c, const error_code& ec) {
-  if (c.tls) {
-    long vr = SSL_get_verify_result(c.tls->native_handle());
-    if (vr != X509_V_OK)
-      return std::string("certificate verification failed: ") + X509_verify_cert_error_string(vr);
+// Why a handshake failed, with what to do about it when there is something to do.
+std::string tls_failure_text(Connection& c, const error_code& ec, const std::string& host) {
+  if (!c.tls) return ec.message();
+  long vr = SSL_get_verify_result(c.tls->native_handle());
+  if (vr == X509_V_OK) return ec.message();
+  std::string text = std::string("certificate verification failed: ") + X509_verify_cert_error_string(vr);
+  switch (vr) {
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+      return text + " (the certificate is not valid for '" + host + "'; check the URL's host name)";
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+      return text + "; pass --ca-file for a private CA";
+    default:
+      return text;
   }
-  return ec.message();
+}
+
+// Checks the peer certificate's name (DNS name or IP address) inside OpenSSL's own
+// verification, so a mismatch reports itself as one.
+void expect_peer_name(SSL* ssl, const std::string& host, bool is_ip) {
+  X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+  if (is_ip) {
+    X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
+  } else {
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);
+  }
 }
 
 }  // namespace
@@ -152,15 +175,16 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> HttpClient::Impl::connect(c
   if (url.tls()) {
     if (!tls_ready) co_return tl::unexpected(transport_error(ErrorCode::tls, tls_setup_error, url));
     c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream&>>(c->tcp, tls_ctx);
-    SSL_set_tlsext_host_name(c->tls->native_handle(), url.host.c_str());
-    if (opts.verify_tls) c->tls->set_verify_callback(ssl::host_name_verification(url.host));
+    error_code not_ip;
+    asio::ip::make_address(url.host, not_ip);
+    // SNI carries host names only (RFC 6066), never an IP literal.
+    if (not_ip) SSL_set_tlsext_host_name(c->tls->native_handle(), url.host.c_str());
+    if (opts.verify_tls) expect_peer_name(c->tls->native_handle(), url.host, !not_ip);
     c->tcp.expires_after(until(connect_deadline));
     co_await c->tls->async_handshake(ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
     if (ec)
       co_return tl::unexpected(transport_error(
-          ErrorCode::tls, "TLS handshake with " + url.host + " failed: " + tls_failure_text(*c, ec) +
-                              (opts.verify_tls ? "; pass --ca-file for a private CA" : ""),
-          url));
+          ErrorCode::tls, "TLS handshake with " + url.host + " failed: " + tls_failure_text(*c, ec, url.host), url));
   }
   co_return c;
 }
@@ -208,7 +232,7 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
   for (const auto& f : parser.get()) rh.headers.add(std::string(f.name_string()), std::string(f.value()));
   sink.on_head(rh, mono_now());
 
-  std::array<char, 16384> chunk;
+  std::array<char, 65536> chunk;
   std::size_t received = 0;
   while (!parser.is_done()) {
     parser.get().body().data = chunk.data();

@@ -1,0 +1,205 @@
+// End to end: the built llmux binary benches the built llmux sim on loopback, and
+// bench's figures agree with what the sim was told to do. Tolerances are wide
+// enough for a loaded two-core machine; lower bounds are exact (a client cannot
+// see a token before the server sends it).
+#include <gtest/gtest.h>
+
+#include "e2e/e2e_support.hpp"
+
+namespace llmux::test {
+namespace {
+
+using nlohmann::json;
+
+const json& level(const BenchRun& b, std::size_t i = 0) { return b.result["runs"][i]["summary"]; }
+
+TEST(BenchSim, FixedProfileTimingIsMeasuredExactly) {
+  SimProcess sim({"--ttft", "80ms", "--itl", "20ms"});
+  TempDir dir;
+  auto b = run_bench({"--url", sim.url(), "--model", "m", "-c", "2", "-n", "10", "--input-tokens", "64",
+                      "--output-tokens", "16"}, dir);
+  ASSERT_EQ(b.status, 0) << b.err << b.out;
+  const json& s = level(b);
+  EXPECT_EQ(s["requests_completed"], 10);
+  EXPECT_GE(s["ttft_ms"]["min"].get<double>(), 79.9);
+  EXPECT_LT(s["ttft_ms"]["p50"].get<double>(), 80 + 25);
+  EXPECT_GE(s["tpot_ms"]["p50"].get<double>(), 19.0);
+  EXPECT_LT(s["tpot_ms"]["p50"].get<double>(), 20 + 5);
+  EXPECT_NEAR(s["itl_ms"]["p50"].get<double>(), 20, 4);
+  EXPECT_GE(s["e2e_ms"]["min"].get<double>(), 80 + 15 * 20 - 0.5);
+  EXPECT_EQ(s["output_tokens"]["mean"].get<double>(), 16);
+  EXPECT_EQ(s["output_tokens_source"], "server");
+  EXPECT_EQ(s["input_tokens_source"], "server");
+  EXPECT_EQ(s["output_length_match"].get<double>(), 1.0);
+  EXPECT_FALSE(s["itl_apportioned"].get<bool>());
+  // The prompt was calibrated against the sim's /tokenize: the server counted what was asked.
+  EXPECT_TRUE(b.result["workload"]["input_calibrated"].get<bool>());
+  EXPECT_NEAR(s["input_tokens"]["mean"].get<double>(), 64, 3);
+  EXPECT_EQ(b.result["schema_version"], 1);
+}
+
+TEST(BenchSim, MultiTokenChunksWithServerCountsGivePerTokenItl) {
+  SimProcess sim({"--ttft", "30ms", "--itl", "15ms", "--tokens-per-chunk", "3", "--annotate"});
+  TempDir dir;
+  auto b = run_bench({"--url", sim.url(), "-c", "1", "-n", "4", "--output-tokens", "12"}, dir);
+  ASSERT_EQ(b.status, 0) << b.err;
+  const json& s = level(b);
+  EXPECT_NEAR(s["itl_ms"]["p50"].get<double>(), 15, 3);
+  EXPECT_NEAR(s["inter_chunk_ms"]["p50"].get<double>(), 45, 6);
+  EXPECT_FALSE(s["itl_apportioned"].get<bool>());
+  // The annotated chunks carry the sim's write time: bench's own timing error is visible.
+  ASSERT_TRUE(s.contains("timing_error_ms"));
+  EXPECT_GE(s["timing_error_ms"]["min"].get<double>(), 0.0);
+  EXPECT_LT(s["timing_error_ms"]["p50"].get<double>(), 20.0);
+}
+
+TEST(BenchSim, MultiTokenChunksWithoutCountsAreApportionedAndSaySo) {
+  SimProcess sim({"--ttft", "30ms", "--itl", "10ms", "--tokens-per-chunk", "2"});
+  TempDir dir;
+  auto b = run_bench({"--url", sim.url(), "-c", "1", "-n", "3", "--output-tokens", "10"}, dir);
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_TRUE(level(b)["itl_apportioned"].get<bool>());
+  EXPECT_NE(b.out.find("ITL apportioned"), std::string::npos);
+}
+
+TEST(BenchSim, BatchProfileStepTimesShowUp) {
+  SimProcess sim({"--profile", "batch", "--decode-base", "12ms", "--decode-per-seq", "0", "--prefill-per-token",
+                  "0.2ms", "--max-batch", "8"});
+  TempDir dir;
+  auto b = run_bench({"--url", sim.url(), "-c", "4", "-n", "8", "--input-tokens", "100", "--output-tokens", "10"}, dir);
+  ASSERT_EQ(b.status, 0) << b.err;
+  const json& s = level(b);
+  EXPECT_NEAR(s["tpot_ms"]["p50"].get<double>(), 12, 3);
+  // First token: one step plus prefill of ~100 tokens (20 ms), maybe sharing a step with others.
+  EXPECT_GE(s["ttft_ms"]["min"].get<double>(), 12.0);
+  EXPECT_LT(s["ttft_ms"]["p50"].get<double>(), 12 + 4 * 20 + 25);
+}
+
+TEST(BenchSim, OpenLoopConstantRateIsHeld) {
+  SimProcess sim({"--ttft", "5ms", "--itl", "1ms"});
+  TempDir dir;
+  auto b = run_bench({"--url", sim.url(), "--rate", "40", "--arrivals", "constant", "-n", "40", "--output-tokens", "5"},
+                     dir);
+  ASSERT_EQ(b.status, 0) << b.err;
+  const json& s = level(b);
+  EXPECT_EQ(s["requests_completed"], 40);
+  // 40 sends 25 ms apart span 0.975 s, plus the last request's ~9 ms.
+  EXPECT_NEAR(s["wall_s"].get<double>(), 0.985, 0.08);
+  EXPECT_LT(s["send_lag_ms"]["p50"].get<double>(), 5.0);
+  EXPECT_EQ(b.result["runs"][0]["load"]["mode"], "rate");
+}
+
+struct FaultCase {
+  std::vector<std::string> sim_args;
+  std::vector<std::string> bench_args;
+  std::string kind;
+};
+
+class BenchFaults : public ::testing::TestWithParam<FaultCase> {};
+
+TEST_P(BenchFaults, EachFailureIsCountedByKindAndTheRunGoesOn) {
+  const auto& c = GetParam();
+  auto args = c.sim_args;
+  args.insert(args.end(), {"--ttft", "10ms", "--itl", "2ms"});
+  SimProcess sim(args);
+  TempDir dir;
+  std::vector<std::string> bench = {"--url", sim.url(), "-c", "2", "-n", "6", "--output-tokens", "8"};
+  bench.insert(bench.end(), c.bench_args.begin(), c.bench_args.end());
+  auto b = run_bench(bench, dir);
+  EXPECT_EQ(b.status, 1) << "every request failed, so the run fails: " << b.err;
+  ASSERT_TRUE(b.result.is_object()) << b.err;
+  const json& s = level(b);
+  EXPECT_EQ(s["requests_failed"], 6);
+  EXPECT_EQ(s["errors"][c.kind], 6) << s["errors"].dump();
+  EXPECT_EQ(s["ttft_ms"]["count"], 0) << "failures never enter latency figures";
+  EXPECT_NE(b.out.find(c.kind), std::string::npos) << b.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Faults, BenchFaults,
+    ::testing::Values(FaultCase{{"--error-rate", "1", "--error-status", "503"}, {}, "http_5xx"},
+                      FaultCase{{"--rate-limit-rate", "1"}, {}, "http_429"},
+                      FaultCase{{"--cut-rate", "1", "--cut-after", "3"}, {}, "stream_cut"},
+                      FaultCase{{"--malformed-rate", "1"}, {}, "malformed"},
+                      FaultCase{{"--stall-rate", "1", "--stall", "20s", "--stall-after", "2"},
+                                {"--read-timeout", "300ms"}, "timeout"}),
+    [](const auto& info) { return info.param.kind; });
+
+TEST(BenchSim, UnreachableServerFailsFastWithAClearMessage) {
+  TempDir dir;
+  auto b = run_bench({"--url", "http://127.0.0.1:1/v1", "--model", "m", "-n", "1000"}, dir);
+  EXPECT_EQ(b.status, 1);
+  EXPECT_NE(b.err.find("cannot reach http://127.0.0.1:1/v1"), std::string::npos) << b.err;
+  EXPECT_NE(b.err.find("refused"), std::string::npos) << b.err;
+}
+
+TEST(BenchSim, OutputLengthNotForcedIsReported) {
+  SimProcess sim({"--ttft", "5ms", "--itl", "1ms", "--natural-tokens", "4"});
+  TempDir dir;
+  auto b = run_bench({"--url", sim.url(), "-n", "6", "--output-tokens", "200", "--ignore-eos", "off"}, dir);
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_LT(level(b)["output_length_match"].get<double>(), 0.5);
+  EXPECT_NE(b.out.find("output length not forced"), std::string::npos);
+}
+
+TEST(BenchSim, SearchFindsTheHighestConcurrencyMeetingTheSlo) {
+  // Four sequences decode at once; a fifth waits a whole request (~100 ms) for a slot.
+  SimProcess sim({"--profile", "batch", "--max-batch", "4", "--decode-base", "10ms", "--decode-per-seq", "0",
+                  "--prefill-per-token", "0"});
+  TempDir dir;
+  auto b = run_bench({"--url", sim.url(), "-n", "16", "--output-tokens", "10", "--slo", "ttft:p90<50ms", "--search"},
+                     dir);
+  ASSERT_EQ(b.status, 0) << b.err;
+  ASSERT_TRUE(b.result.contains("search"));
+  EXPECT_TRUE(b.result["search"]["found"].get<bool>());
+  EXPECT_EQ(b.result["search"]["best"].get<double>(), 4);
+  EXPECT_NE(b.out.find("highest concurrency meeting every SLO: 4"), std::string::npos) << b.out;
+}
+
+TEST(BenchSim, CsvAndPerRequestRecords) {
+  SimProcess sim({"--ttft", "5ms", "--itl", "1ms"});
+  TempDir dir;
+  auto b = run_bench({"--url", sim.url(), "-c", "1,2", "-n", "5", "--output-tokens", "4", "--per-request", "--csv",
+                      dir.file("out.csv")}, dir);
+  ASSERT_EQ(b.status, 0) << b.err;
+  ASSERT_EQ(b.result["runs"].size(), 2u);
+  EXPECT_EQ(b.result["runs"][1]["requests"].size(), 5u);
+  EXPECT_TRUE(b.result["runs"][1]["requests"][0]["ttft_ms"].is_number());
+  auto csv = read_file(dir.file("out.csv"));
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);
+  EXPECT_EQ(csv.rfind("mode,load,completed", 0), 0u);
+}
+
+TEST(BenchSim, NoTargetBenchesTheBuiltInSimulatedEndpoint) {
+  TempDir dir;
+  auto b = run_bench({"-c", "2", "-n", "4", "--output-tokens", "8"}, dir);
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_TRUE(b.result["endpoint"]["simulated"].get<bool>());
+  EXPECT_NE(b.out.find("SIMULATED"), std::string::npos);
+  EXPECT_EQ(level(b)["requests_completed"], 4);
+}
+
+TEST(BenchCli, UsageErrorsExitTwoWithAClearMessage) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  for (const auto& c : std::vector<Case>{{{"--url", "ftp://x"}, "scheme"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "-c", "0"}, "concurrency"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "-c", "1", "--rate", "2"}, "either"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--slo", "fast"}, "SLO"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--search"}, "--slo"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--input-tokens", "x:1"}, "--input-tokens"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--api-key-env", "LLMUX_SURELY_UNSET"}, "LLMUX_SURELY_UNSET"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--header", "no colon"}, "Name: value"},
+                                         {{"--bogus-flag"}, "bogus"}}) {
+    std::vector<std::string> argv = {binary(), "bench"};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    auto r = run(argv, std::chrono::seconds(30));
+    EXPECT_EQ(r.status, 2) << c.args.back() << ": " << r.err;
+    EXPECT_NE((r.err + r.out).find(c.says), std::string::npos) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace llmux::test

@@ -1,0 +1,146 @@
+#include <gtest/gtest.h>
+
+#include "sim/faults.hpp"
+#include "sim/generation.hpp"
+#include "sim/tokenizer.hpp"
+
+namespace llmux::sim {
+namespace {
+
+TEST(SimTokenizer, GeneratedTextCountsExactly) {
+  TextGenerator g(7);
+  std::string text;
+  for (int i = 0; i < 500; ++i) text += g.next();
+  EXPECT_EQ(count_tokens(text), 500u);
+  EXPECT_EQ(token_ids(text).size(), 500u);
+}
+
+TEST(SimTokenizer, CountsWordsPunctuationAndWhitespace) {
+  EXPECT_EQ(count_tokens("hello world"), 2u);
+  EXPECT_EQ(count_tokens("hello, world!"), 4u);
+  EXPECT_EQ(count_tokens("a\n\nb"), 4u);
+  EXPECT_EQ(count_tokens("internationalization"), 3u);  // runs of at most 8 letters
+  EXPECT_EQ(count_tokens(""), 0u);
+}
+
+api::ChatRequest chat(std::int64_t max_tokens, bool ignore_eos) {
+  api::ChatRequest r;
+  r.model = "m";
+  r.messages.push_back(api::Message::of_text(api::Role::user, "how fast is it"));
+  r.sampling.max_tokens = max_tokens;
+  r.ignore_eos = ignore_eos;
+  return r;
+}
+
+TEST(Generation, IgnoreEosForcesExactLengthWithFinishLength) {
+  SimOptions o;
+  for (int i = 0; i < 50; ++i) {
+    auto g = plan_generation(chat(37, true), o, static_cast<std::uint64_t>(i), "");
+    ASSERT_TRUE(g);
+    EXPECT_EQ(g->output_tokens, 37);
+    EXPECT_EQ(g->finish, api::FinishReason::length);
+    EXPECT_EQ(g->prompt_tokens, 4);
+  }
+}
+
+TEST(Generation, WithoutIgnoreEosTheModelSometimesStopsEarly) {
+  SimOptions o;
+  o.natural_mean_tokens = 20;
+  int early = 0;
+  for (int i = 0; i < 200; ++i) {
+    auto g = *plan_generation(chat(100, false), o, static_cast<std::uint64_t>(i), "");
+    EXPECT_LE(g.output_tokens, 100);
+    if (g.finish == api::FinishReason::stop) {
+      ++early;
+      EXPECT_LT(g.output_tokens, 100);
+    }
+  }
+  EXPECT_GT(early, 150);
+}
+
+TEST(Generation, TokenSourceMatchesTheUsage) {
+  SimOptions o;
+  o.reasoning_tokens = 3;
+  auto g = *plan_generation(chat(10, true), o, 1, "");
+  TokenSource src(g);
+  int content = 0, reasoning = 0;
+  std::string text;
+  while (!src.done()) {
+    api::StreamEvent e;
+    int k = src.next(4, e);
+    (e.kind == api::StreamEvent::Kind::reasoning_delta ? reasoning : content) += k;
+    if (e.kind == api::StreamEvent::Kind::content_delta) text += e.text;
+  }
+  EXPECT_EQ(reasoning, 3);
+  EXPECT_EQ(content, 7);
+  EXPECT_EQ(count_tokens(text), 7u);
+  EXPECT_EQ(g.usage().completion_tokens, 10);
+  EXPECT_EQ(g.usage().reasoning_tokens, 3);
+}
+
+TEST(Generation, ToolsProduceAToolCallWithValidJsonArguments) {
+  SimOptions o;
+  auto req = chat(6, true);
+  req.tools.push_back({"search", "look things up", R"({"type":"object"})"});
+  auto g = *plan_generation(req, o, 1, "");
+  TokenSource src(g);
+  auto whole = src.whole();
+  ASSERT_EQ(whole.message.tool_calls.size(), 1u);
+  EXPECT_EQ(whole.message.tool_calls[0].name, "search");
+  const auto& args = whole.message.tool_calls[0].arguments;
+  EXPECT_EQ(args.substr(0, 11), "{\"query\": \"");
+  EXPECT_EQ(args.substr(args.size() - 2), "\"}");
+}
+
+TEST(Generation, ContextOverflowIsTheClientsError) {
+  SimOptions o;
+  o.max_context = 3;
+  auto g = plan_generation(chat(5, true), o, 1, "");
+  ASSERT_FALSE(g);
+  EXPECT_NE(g.error().message.find("maximum context length"), std::string::npos);
+}
+
+TEST(Faults, HeaderForcesFaults) {
+  auto f = parse_fault_header("status=503");
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->status, 503);
+  f = parse_fault_header("cut-after=5; stall=2s; stall-after=1; malformed-at=3; slow-headers=100ms");
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->cut_after, 5);
+  EXPECT_EQ(f->stall, 2 * kNanosPerSecond);
+  EXPECT_EQ(f->stall_after, 1);
+  EXPECT_EQ(f->malformed_at, 3);
+  EXPECT_EQ(f->slow_headers, 100 * kNanosPerMilli);
+  EXPECT_TRUE(parse_fault_header("rate-limit;retry-after=4")->rate_limited);
+}
+
+TEST(Faults, BadHeadersAreRejected) {
+  EXPECT_FALSE(parse_fault_header("status=200"));
+  EXPECT_FALSE(parse_fault_header("explode"));
+  EXPECT_FALSE(parse_fault_header("cut-after=-1"));
+  EXPECT_FALSE(parse_fault_header("stall=soon"));
+}
+
+TEST(Faults, RatesAreHonouredOverManyDraws) {
+  FaultOptions o;
+  o.error_rate = 0.25;
+  o.error_statuses = {500, 503};
+  TextGenerator rng(9);
+  int errors = 0;
+  for (int i = 0; i < 4000; ++i) errors += draw_faults(o, rng, 10).status != 0;
+  EXPECT_NEAR(errors / 4000.0, 0.25, 0.03);
+}
+
+TEST(SimOptions, ValidationNamesTheFlag) {
+  SimOptions o;
+  o.faults.error_rate = 1.5;
+  auto r = validate(o);
+  ASSERT_FALSE(r);
+  o = SimOptions{};
+  o.profile = ProfileKind::batch;
+  o.threads = 2;
+  EXPECT_NE(validate(o).error().context.find("--threads"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace llmux::sim
