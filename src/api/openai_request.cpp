@@ -1,4 +1,5 @@
 // OpenAI request bodies: canonical ChatRequest <-> JSON.
+#include <cmath>
 #include <set>
 
 #include "api/json_read.hpp"
@@ -11,6 +12,10 @@ namespace {
 
 void write_content(JsonWriter& w, const Message& m) {
   w.key("content");
+  if (m.content.empty() && m.content_as_parts) {
+    w.begin_array().end_array();  // the sender's empty parts array, as sent
+    return;
+  }
   if (m.content.empty()) {
     if (m.tool_calls.empty() && m.role != Role::assistant) w.value("");
     else w.null();
@@ -89,7 +94,9 @@ std::string encode_request_body(const ChatRequest& req) {
     for (const auto& t : req.tools) {
       w.begin_object().field("type", "function").key("function").begin_object().field("name", t.name);
       if (!t.description.empty()) w.field("description", t.description);
-      w.raw_field("parameters", t.parameters_json).end_object().end_object();
+      w.raw_field("parameters", t.parameters_json);
+      for (const auto& f : t.extra) w.raw_field(f.key, f.json);
+      w.end_object().end_object();
     }
     w.end_array();
   }
@@ -149,8 +156,10 @@ Result<Message> decode_message(const json::element& e, const std::string& where)
   json::object o;
   if (e.get(o) != simdjson::SUCCESS) return fail(ErrorCode::parse, where + " must be an object");
   Message m;
+  bool has_role = false;
   for (auto [key, value] : o) {
     if (key == "role") {
+      has_role = true;
       std::string_view r;
       if (value.get(r) != simdjson::SUCCESS) return fail(ErrorCode::parse, where + ".role must be a string");
       auto role = parse_role(r);
@@ -191,6 +200,8 @@ Result<Message> decode_message(const json::element& e, const std::string& where)
       m.extra.push_back(RawField{std::string(key), json::to_json(value)});
     }
   }
+  if (!has_role)
+    return fail(ErrorCode::parse, where + ".role is required (one of system, developer, user, assistant, tool)");
   return m;
 }
 
@@ -205,10 +216,12 @@ Result<void> decode_tools(const simdjson::dom::array& arr, ChatRequest& req) {
     ToolDef t;
     auto name = json::get_string(*fn, "name");
     if (!name) return fail(ErrorCode::parse, where + ".function.name must be a string");
-    t.name = std::string(*name);
-    t.description = std::string(json::get_string(*fn, "description").value_or(""));
-    json::element params;
-    if ((*fn).at_key("parameters").get(params) == simdjson::SUCCESS) t.parameters_json = json::to_json(params);
+    for (auto [key, value] : *fn) {
+      if (key == "name") t.name = std::string(*name);
+      else if (key == "description") t.description = json::text_or_json(value);
+      else if (key == "parameters") t.parameters_json = json::to_json(value);
+      else t.extra.push_back(RawField{std::string(key), json::to_json(value)});
+    }
     req.tools.push_back(std::move(t));
   }
   return {};
@@ -237,6 +250,17 @@ std::optional<double> number_of(const json::element& e) {
   std::int64_t i;
   if (e.get(i) == simdjson::SUCCESS) return static_cast<double>(i);
   return std::nullopt;
+}
+
+// An integer JSON number (7, or 7.0 as some clients send it); nullopt for fractions,
+// values out of int64 range and anything that is not a number.
+std::optional<std::int64_t> integer_of(const json::element& e) {
+  std::int64_t i;
+  if (e.get(i) == simdjson::SUCCESS) return i;
+  double d;
+  if (e.type() != simdjson::dom::element_type::DOUBLE || e.get(d) != simdjson::SUCCESS) return std::nullopt;
+  if (std::trunc(d) != d || d < -9.2e18 || d > 9.2e18) return std::nullopt;
+  return static_cast<std::int64_t>(d);
 }
 
 // One top-level field; returns false if the field is not one the codec models.
@@ -274,18 +298,19 @@ Result<bool> decode_known_field(std::string_view key, const json::element& value
     (key == "temperature" ? req.sampling.temperature : req.sampling.top_p) = *n;
   } else if (key == "max_tokens" || key == "max_completion_tokens") {
     if (value.is_null()) return true;
-    auto n = need_number(key);
-    if (!n) return tl::unexpected(n.error());
+    auto n = integer_of(value);
+    if (!n) return fail(ErrorCode::parse, std::string(key) + " must be an integer");
     if (*n < 0) return fail(ErrorCode::parse, std::string(key) + " must not be negative");
-    req.sampling.max_tokens = static_cast<std::int64_t>(*n);
+    req.sampling.max_tokens = *n;
     req.sampling.max_tokens_is_completion_field = key == "max_completion_tokens";
   } else if (key == "stop") {
     if (auto r = decode_stop(value, req.sampling); !r) return tl::unexpected(r.error());
   } else if (key == "seed") {
     if (value.is_null()) return true;
-    auto n = need_number(key);
-    if (!n) return tl::unexpected(n.error());
-    req.sampling.seed = static_cast<std::int64_t>(*n);
+    // Read as an integer, never through double: seeds above 2^53 must survive exactly.
+    auto n = integer_of(value);
+    if (!n) return fail(ErrorCode::parse, "seed must be an integer between -2^63 and 2^63-1");
+    req.sampling.seed = *n;
   } else if (key == "stream") {
     bool b = false;
     if (value.get(b) != simdjson::SUCCESS && !value.is_null()) return fail(ErrorCode::parse, "stream must be a boolean");

@@ -3,6 +3,7 @@
 #include "api/openai_codec.hpp"
 #include "api/openai_detail.hpp"
 #include "core/json_writer.hpp"
+#include "core/text.hpp"
 
 namespace llmux::api::openai {
 
@@ -138,30 +139,58 @@ std::string encode_error_body(const ApiError& e) {
   return out;
 }
 
+namespace {
+
+// type and code beside a message, in {"error":{...}} and in vLLM's flat {"object":"error",...}.
+void read_type_and_code(const json::object& o, ApiError& e) {
+  e.type = std::string(json::get_string(o, "type").value_or(""));
+  json::element code;
+  if (o.at_key("code").get(code) == simdjson::SUCCESS && !code.is_null()) e.code = json::text_or_json(code);
+}
+
+// FastAPI's {"detail": "text"} or {"detail": [{"loc": [...], "msg": "..."}]} (validation errors).
+std::string detail_text(const json::element& detail) {
+  simdjson::dom::array items;
+  if (detail.get(items) != simdjson::SUCCESS) return json::text_or_json(detail);
+  std::string out;
+  for (auto item : items) {
+    json::object o;
+    if (item.get(o) != simdjson::SUCCESS) continue;
+    if (!out.empty()) out += "; ";
+    out += json::get_string(o, "msg").value_or("invalid");
+    std::string loc;
+    if (auto path = json::get_array(o, "loc"))
+      for (auto part : *path) loc += (loc.empty() ? "" : ".") + json::text_or_json(part);
+    if (!loc.empty()) out += " (" + loc + ")";
+  }
+  return out.empty() ? json::to_json(detail) : out;
+}
+
+}  // namespace
+
 ApiError decode_error_body(int http_status, std::string_view body) {
   ApiError e;
   e.http_status = http_status;
   auto doc = json::parse(body, "error body");
   json::object root;
   if (doc && doc->get(root) == simdjson::SUCCESS) {
-    json::element err;
+    json::element err, detail;
     if (root.at_key("error").get(err) == simdjson::SUCCESS) {
       json::object eo;
       if (err.get(eo) == simdjson::SUCCESS) {
         e.message = std::string(json::get_string(eo, "message").value_or(""));
-        e.type = std::string(json::get_string(eo, "type").value_or(""));
-        json::element code;
-        if (eo.at_key("code").get(code) == simdjson::SUCCESS && !code.is_null()) e.code = json::text_or_json(code);
+        read_type_and_code(eo, e);
       } else {
         e.message = json::text_or_json(err);
       }
     } else if (auto m = json::get_string(root, "message")) {
       e.message = std::string(*m);
-    } else if (auto d = json::get_string(root, "detail")) {
-      e.message = std::string(*d);
+      read_type_and_code(root, e);
+    } else if (root.at_key("detail").get(detail) == simdjson::SUCCESS) {
+      e.message = detail_text(detail);
     }
   }
-  if (e.message.empty()) e.message = std::string(body.substr(0, 300));
+  if (e.message.empty()) e.message = std::string(trim(body.substr(0, 300)));
   if (e.message.empty()) e.message = "HTTP " + std::to_string(http_status) + " with an empty body";
   return e;
 }

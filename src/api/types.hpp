@@ -54,6 +54,7 @@ struct ToolDef {
   std::string name;
   std::string description;
   std::string parameters_json = "{}";  // JSON Schema
+  std::vector<RawField> extra;         // other function fields ("strict"), kept verbatim
 };
 
 struct Sampling {

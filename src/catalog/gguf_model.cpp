@@ -134,9 +134,22 @@ void fill_params(ModelSpec& m, const std::vector<WeightTensor>& tensors) {
 
 }  // namespace
 
+Result<void> check_model_limits(const ModelSpec& m, const std::string& where) {
+  auto in = [](long v, long lo, long hi) { return v >= lo && v <= hi; };
+  bool ok = in(m.layers, 1, 4096) && in(m.hidden_size, 1, 1 << 20) && in(m.attention_heads, 1, 1 << 16) &&
+            in(m.kv_heads, 0, 1 << 16) && in(m.head_dim, 0, 1 << 16) && in(m.vocab_size, 0, 1 << 24) &&
+            in(m.intermediate_size, 0, 1 << 22) && in(m.moe_intermediate_size, 0, 1 << 22) &&
+            in(m.experts_total, 0, 1 << 14) && in(m.experts_active, 0, 1 << 14) && in(m.max_context, 0, 1 << 28) &&
+            in(m.kv_lora_rank, 0, 1 << 16) && in(m.dense_layers, 0, m.layers);
+  if (!ok)
+    return fail(ErrorCode::parse, "the model's architecture values are implausible (layers, widths, heads or vocabulary out of range); the file is corrupt", where);
+  return {};
+}
+
 Result<LoadedModel> model_from_gguf(const GgufFile& f, const std::string& path) {
   LoadedModel out;
   LLMUX_TRY_ASSIGN(out.spec, spec_from_metadata(f, path));
+  LLMUX_TRY_VOID(check_model_limits(out.spec, path));
   out.tensors = weight_tensors(f);
   if (out.tensors.empty()) return fail(ErrorCode::parse, "GGUF file has no tensors", path);
   fill_params(out.spec, out.tensors);

@@ -95,8 +95,6 @@ Result<ModelSpec> spec_from_json(const json& root, const std::string& path, std:
   read_sliding_window(c, m);
   if (m.layers <= 0 || m.hidden_size <= 0 || m.attention_heads <= 0 || m.vocab_size <= 0)
     return fail(ErrorCode::parse, "config.json lacks num_hidden_layers, hidden_size, num_attention_heads or vocab_size", path);
-  m.params_total = architecture_params(m);
-  m.params_active = m.params_total;
   return m;
 }
 
@@ -168,6 +166,9 @@ Result<LoadedModel> model_from_hf_config(const std::string& text, const std::str
   if (root.is_discarded() || !root.is_object()) return fail(ErrorCode::parse, "config.json is not a JSON object", path);
   LoadedModel out;
   LLMUX_TRY_ASSIGN(out.spec, spec_from_json(root, path, out.notes));
+  LLMUX_TRY_VOID(check_model_limits(out.spec, path));
+  out.spec.params_total = architecture_params(out.spec);
+  out.spec.params_active = out.spec.params_total;
   set_active_params(out.spec);
   out.spec.id = out.spec.name = root.value("_name_or_path", fs::path(path).parent_path().filename().string());
   if (out.spec.id.empty()) out.spec.id = out.spec.name = path;

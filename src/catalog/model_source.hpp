@@ -20,6 +20,11 @@ struct LoadedModel {
   std::vector<std::string> notes;     // what was assumed while reading
 };
 
+// Rejects architecture values no real model has (they would make the planner
+// allocate per-layer tables of absurd size): layers up to 4096, widths up to
+// 2^20, heads up to 2^16, vocabulary up to 2^24, context up to 2^28.
+Result<void> check_model_limits(const ModelSpec& m, const std::string& where);
+
 // Architecture and exact tensor sizes from a GGUF header.
 Result<LoadedModel> model_from_gguf(const GgufFile& f, const std::string& path);
 Result<LoadedModel> load_gguf_model(const std::string& path);

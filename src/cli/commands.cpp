@@ -8,6 +8,7 @@ void register_all(CLI::App& app, CommandContext& ctx) {
   app.add_subcommand("version", "print the version")->callback([] { std::puts("llmux 0.1.0"); });
   register_bench(app, ctx);
   register_sim(app, ctx);
+  register_serve(app, ctx);
   register_plan(app, ctx);
   register_catalog(app, ctx);
 }

@@ -11,6 +11,7 @@ void register_all(CLI::App& app, CommandContext& ctx);
 
 void register_bench(CLI::App& app, CommandContext& ctx);
 void register_sim(CLI::App& app, CommandContext& ctx);
+void register_serve(CLI::App& app, CommandContext& ctx);
 void register_plan(CLI::App& app, CommandContext& ctx);
 void register_catalog(CLI::App& app, CommandContext& ctx);
 

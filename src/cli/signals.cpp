@@ -41,7 +41,7 @@ int wait_for_signal() {
   sigaddset(&set, SIGHUP);
   for (;;) {
     int sig = 0;
-    if (sigwait(&set, &sig) == 0 && sig != SIGHUP) return sig;
+    if (sigwait(&set, &sig) == 0) return sig;
   }
 }
 

@@ -10,7 +10,7 @@ std::atomic<int>& install_interrupt_handler();
 bool interrupted();
 
 // For servers: blocks SIGINT/SIGTERM/SIGHUP in this thread (and threads started after),
-// then waits for one. Returns the signal number.
+// then waits for one. Returns the signal number (SIGHUP included: servers reload on it).
 void block_server_signals();
 int wait_for_signal();
 

@@ -1,5 +1,6 @@
 // llmux sim: run the simulated inference server until Ctrl-C.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 
 #include "cli/command.hpp"
@@ -46,7 +47,8 @@ int run_sim(SimFlags& f) {
   std::printf("llmux sim listening on %s\n", server.base_url().c_str());
   std::printf("dialect %s, model %s, %s; Ctrl-C to stop\n", f.dialect.c_str(), f.models.c_str(), o.description.c_str());
   std::fflush(stdout);
-  wait_for_signal();
+  while (wait_for_signal() == SIGHUP) {
+  }
   server.stop(2 * kNanosPerSecond);
   std::fprintf(stderr, "llmux sim: %s\n", server.stats().to_json().c_str());
   return 0;

@@ -170,7 +170,8 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> HttpClient::Impl::connect(c
   c->tcp.socket().set_option(tcp::no_delay(true), ec);
   ++opened;
   if (*proxy && url.tls()) {
-    if (auto r = co_await tunnel(*c, url, deadline); !r) co_return tl::unexpected(r.error());
+    auto tunneled = co_await tunnel(*c, url, deadline);
+    if (!tunneled) co_return tl::unexpected(tunneled.error());
   }
   if (url.tls()) {
     if (!tls_ready) co_return tl::unexpected(transport_error(ErrorCode::tls, tls_setup_error, url));
@@ -223,7 +224,7 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
   parser.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
   parser.body_limit(opts.max_body_bytes);
   if (req.method == "HEAD") parser.skip(true);
-  c.tcp.expires_after(until(std::min(deadline, mono_now() + opts.read_timeout)));
+  c.tcp.expires_after(until(std::min(deadline, mono_now() + (req.read_timeout ? req.read_timeout : opts.read_timeout))));
   co_await http::async_read_header(s, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (c.buffer.size() > 0 || parser.got_some()) got_bytes = true;
   if (ec) co_return map_read_error(ec, "reading the response head", req.url, false);
@@ -237,15 +238,20 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
   while (!parser.is_done()) {
     parser.get().body().data = chunk.data();
     parser.get().body().size = chunk.size();
-    c.tcp.expires_after(until(std::min(deadline, mono_now() + opts.read_timeout)));
+    c.tcp.expires_after(until(std::min(deadline, mono_now() + (req.read_timeout ? req.read_timeout : opts.read_timeout))));
     co_await http::async_read_some(s, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     Nanos t = mono_now();
     if (ec == http::error::need_buffer) ec = {};
     std::size_t n = chunk.size() - parser.get().body().size;
     received += n;
-    if (n > 0 && !sink.on_body(std::string_view(chunk.data(), n), t)) {
-      keep_alive = false;
-      co_return Result<void>{};
+    if (n > 0) {
+      // (No co_await inside || or && conditions: g++ 12 miscompiles them.)
+      bool more = sink.on_body(std::string_view(chunk.data(), n), t);
+      if (more) more = co_await sink.flush();
+      if (!more) {
+        keep_alive = false;
+        co_return Result<void>{};
+      }
     }
     if (ec) {
       auto err = map_read_error(ec, "reading the response body after " + std::to_string(received) + " bytes",

@@ -57,8 +57,9 @@ void append_status_line(std::string& h, int status) {
   h += "\r\n";
 }
 
-void append_headers(std::string& h, const Headers& extra) {
-  for (const auto& f : extra.items()) {
+void append_headers(std::string& h, const Headers* extra) {
+  if (!extra) return;
+  for (const auto& f : extra->items()) {
     h += f.name;
     h += ": ";
     h += f.value;
@@ -122,7 +123,7 @@ struct Session final : ResponseWriter {
   }
 
   asio::awaitable<void> send(int status, std::string_view content_type, std::string_view body,
-                             const Headers& extra) override {
+                             const Headers* extra) override {
     if (started_) co_return;
     started_ = finished_ = true;
     std::string h;
@@ -144,7 +145,7 @@ struct Session final : ResponseWriter {
     co_await write_buffers(bufs);
   }
 
-  asio::awaitable<bool> begin_stream(int status, std::string_view content_type, const Headers& extra) override {
+  asio::awaitable<bool> begin_stream(int status, std::string_view content_type, const Headers* extra) override {
     if (started_) co_return !gone_;
     started_ = true;
     std::string h;
@@ -183,9 +184,47 @@ struct Session final : ResponseWriter {
   bool started() const override { return started_; }
   bool client_gone() const override { return gone_; }
 
+  void watch_disconnect(std::function<void()> on_gone) override {
+    on_gone_ = std::move(on_gone);
+    if (watching_) return;
+    watching_ = true;
+    asio::co_spawn(stream.get_executor(), watch(), asio::detached);
+  }
+
+  // Peeks one byte: returns at once when the client sends more (a pipelined request:
+  // nothing to do) or closes (end of file: it went away).
+  asio::awaitable<void> watch() {
+    char byte;
+    error_code ec;
+    co_await stream.socket().async_receive(asio::buffer(&byte, 1), tcp::socket::message_peek,
+                                           asio::redirect_error(asio::use_awaitable, ec));
+    watching_ = false;
+    if (ec && ec != asio::error::operation_aborted && !finished_) {
+      gone_ = true;
+      if (on_gone_) on_gone_();
+    }
+    if (watch_waiter_) watch_waiter_->cancel();
+  }
+
+  // Ends the watch before the connection reads its next request.
+  asio::awaitable<void> stop_watch() {
+    on_gone_ = nullptr;
+    if (!watching_) co_return;
+    error_code ec;
+    asio::steady_timer done(stream.get_executor(), asio::steady_timer::time_point::max());
+    watch_waiter_ = &done;
+    stream.socket().cancel(ec);
+    co_await done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    watch_waiter_ = nullptr;
+  }
+
+  std::function<void()> on_gone_;
+  bool watching_ = false;
+  asio::steady_timer* watch_waiter_ = nullptr;
+
   asio::awaitable<void> reject(int status, std::string_view message) {
     keep_alive = false;
-    co_await send(status, "application/json", error_json(message, "invalid_request_error"), {});
+    co_await send(status, "application/json", error_json(message, "invalid_request_error"), nullptr);
   }
 
   asio::awaitable<void> reject_for(const error_code& ec);
@@ -210,11 +249,12 @@ asio::awaitable<void> Session::serve_one(http::request_parser<http::string_body>
   } catch (const std::exception& e) {
     crash = e.what();
   }
+  co_await stop_watch();
   if (!crash.empty()) {
     keep_alive = false;
-    if (!started_) co_await send(500, "application/json", error_json(crash, "server_error"), {});
+    if (!started_) co_await send(500, "application/json", error_json(crash, "server_error"), nullptr);
   }
-  if (!started_) co_await send(500, "application/json", error_json("handler sent no response", "server_error"), {});
+  if (!started_) co_await send(500, "application/json", error_json("handler sent no response", "server_error"), nullptr);
   if (started_ && !finished_) keep_alive = false;  // a half-written stream cannot be reused
   srv.served.fetch_add(1, std::memory_order_relaxed);
 }
@@ -261,7 +301,8 @@ asio::awaitable<void> Session::loop() {
     if (auto expect = parser.get()[http::field::expect];
         equals_icase(std::string_view(expect.data(), expect.size()), "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      if (!co_await write_buffers(asio::buffer(kContinue.data(), kContinue.size()))) co_return;
+      bool sent = co_await write_buffers(asio::buffer(kContinue.data(), kContinue.size()));
+      if (!sent) co_return;
     }
     if (!parser.is_done()) {
       stream.expires_after(std::chrono::nanoseconds(srv.opts.request_timeout));

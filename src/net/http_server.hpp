@@ -40,14 +40,16 @@ struct ServerRequest {
 };
 
 // The handler's way to answer: either one whole response, or a chunked stream.
+// (Optional headers are passed by pointer: a defaulted temporary argument to a
+// coroutine is miscompiled by g++ 12 and crashes on resume.)
 class ResponseWriter {
  public:
   virtual ~ResponseWriter() = default;
   virtual asio::awaitable<void> send(int status, std::string_view content_type, std::string_view body,
-                                     const Headers& extra = {}) = 0;
+                                     const Headers* extra = nullptr) = 0;
   // Starts a chunked response; false if the client is gone.
   virtual asio::awaitable<bool> begin_stream(int status, std::string_view content_type,
-                                             const Headers& extra = {}) = 0;
+                                             const Headers* extra = nullptr) = 0;
   // Writes one chunk; false if the client is gone (then stop producing).
   virtual asio::awaitable<bool> write(std::string_view data) = 0;
   virtual asio::awaitable<void> end_stream() = 0;
@@ -55,6 +57,10 @@ class ResponseWriter {
   virtual void abort() = 0;
   virtual bool started() const = 0;
   virtual bool client_gone() const = 0;
+  // Watches the client's connection while the handler waits on something else (an
+  // upstream): if the client disconnects, on_gone runs (on this connection's thread)
+  // and client_gone() turns true. The watch ends with the request.
+  virtual void watch_disconnect(std::function<void()> on_gone) = 0;
 };
 
 using Handler = std::function<asio::awaitable<void>(ServerRequest&, ResponseWriter&)>;

@@ -47,7 +47,8 @@ bool is_v4(const IpBytes& ip) {
 bool same_prefix(const IpBytes& a, const IpBytes& b, int bits) {
   for (int i = 0; i < bits; ++i) {
     int mask = 0x80 >> (i % 8);
-    if ((a[static_cast<std::size_t>(i / 8)] & mask) != (b[static_cast<std::size_t>(i / 8)] & mask)) return false;
+    if ((a[static_cast<std::size_t>(i / 8)] & mask) != (b[static_cast<std::size_t>(i / 8)] & mask))
+      return false;
   }
   return true;
 }
@@ -76,7 +77,8 @@ bool strip_port(std::string& entry, std::uint16_t port) {
     return rest.substr(1) == std::to_string(port);
   }
   auto colon = entry.find(':');
-  if (colon == std::string::npos || entry.find(':', colon + 1) != std::string::npos) return true;  // none, or bare IPv6
+  if (colon == std::string::npos || entry.find(':', colon + 1) != std::string::npos)
+    return true;  // none, or bare IPv6
   bool same = entry.substr(colon + 1) == std::to_string(port);
   entry.resize(colon);
   return same;
@@ -103,7 +105,8 @@ bool no_proxy_matches(const Url& target, std::string_view no_proxy) {
       continue;
     }
     if (host == entry) return true;
-    if (host.size() > entry.size() && host.ends_with(entry) && host[host.size() - entry.size() - 1] == '.') return true;
+    if (host.size() > entry.size() && host.ends_with(entry) && host[host.size() - entry.size() - 1] == '.')
+      return true;
   }
   return false;
 }
@@ -132,8 +135,9 @@ Result<std::optional<Url>> proxy_for(const Url& target, const ProxyEnv& env) {
   std::string text = var.find("://") == std::string::npos ? "http://" + var : var;
   auto url = parse_url(text);
   if (!url || url->scheme != "http")
-    return fail(ErrorCode::config, "proxy variable " + std::string(target.tls() ? "HTTPS_PROXY" : "HTTP_PROXY") +
-                                       " is not an http:// proxy URL: '" + var + "'",
+    return fail(ErrorCode::config,
+                "proxy variable " + std::string(target.tls() ? "HTTPS_PROXY" : "HTTP_PROXY") +
+                    " is not an http:// proxy URL: '" + var + "'",
                 "set it to http://host:port or unset it");
   return std::optional<Url>{*url};
 }

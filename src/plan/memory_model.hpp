@@ -40,7 +40,9 @@ struct MemoryInputs {
 struct DeviceUsage {
   std::string label;
   bool host = false;       // host RAM (llama.cpp CPU side)
+  int first_layer = 0;     // layers [first_layer, first_layer + layers) are here
   int layers = 0;          // layers placed here
+  bool output = false;     // holds the output matrix
   double weights = 0;
   double kv = 0;
   double compute = 0;      // compute buffers / activations
@@ -62,6 +64,7 @@ struct MemoryPlan {
   int max_sequences = 0;   // concurrent sequences the cache holds (vLLM: of the workload's length)
   double kv_bytes_per_token = 0;  // all layers, full attention
   double headroom = 0;     // smallest free - used over the accelerators (negative: short by)
+  double gpu_shortfall = 0;  // bytes the all-on-GPU placement lacks on its fullest device (0 when it fits)
   std::string command;     // how to start the engine with this plan
   std::vector<std::string> notes;
 };

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/text.hpp"
+#include "plan/format.hpp"
 
 namespace llmux::plan {
 
@@ -53,10 +54,8 @@ Result<Workload> parse_workload(std::string_view text) {
 }
 
 std::string describe(const Workload& w) {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "%d tokens in, %d out, %.0f requests/day%s", w.input_tokens, w.output_tokens,
-                w.requests_per_day, w.given ? "" : " (default workload; set --workload)");
-  return buf;
+  return thousands(w.input_tokens) + " tokens in, " + thousands(w.output_tokens) + " out, " + thousands(w.requests_per_day) +
+         " requests/day" + (w.given ? "" : " (default workload; set --workload)");
 }
 
 }  // namespace llmux::plan

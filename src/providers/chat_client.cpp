@@ -46,6 +46,8 @@ class DecodingSink final : public net::ResponseSink {
     return obs_.keep_reading();
   }
 
+  asio::awaitable<bool> flush() override { co_return co_await obs_.flush(); }
+
   // After the body ended (or reading stopped): the final verdict.
   Result<void> complete(Nanos t) {
     if (failure_) return tl::unexpected(*failure_);
@@ -125,6 +127,8 @@ asio::awaitable<Result<void>> ChatClient::send(const Endpoint& ep, const api::Ch
   for (auto& [k, v] : wire->headers) http_req.headers.set(k, v);
   if (request.stream) http_req.headers.set("Accept", "text/event-stream");
   http_req.body = std::move(wire->body);
+  http_req.total_timeout = ep.total_timeout;
+  http_req.read_timeout = ep.read_timeout;
   DecodingSink sink(*codec, request, observer);
   auto r = co_await http_->stream(http_req, sink, cancel);
   Nanos t = mono_now();

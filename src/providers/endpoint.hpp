@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/codec.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "net/headers.hpp"
 #include "net/url.hpp"
@@ -21,6 +22,8 @@ struct Endpoint {
   std::string api_key_env;    // where the key came from (name only)
   bool simulated = false;
   bool accepts_ignore_eos = true;  // send ignore_eos to force output length
+  Nanos total_timeout = 0;         // per request; 0: the client's default
+  Nanos read_timeout = 0;          // longest silence; 0: the client's default
 
   // base_url + "/" + path, parsed.
   Result<net::Url> url_for(std::string_view path) const;

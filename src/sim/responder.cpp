@@ -65,7 +65,7 @@ Nanos SimServer::Impl::gap(int tokens, TextGenerator& rng) const {
 }
 
 asio::awaitable<void> SimServer::Impl::send_error(net::ResponseWriter& w, int status, std::string type,
-                                                  std::string message, const net::Headers& extra) {
+                                                  std::string message, const net::Headers* extra) {
   api::ApiError e;
   e.http_status = status;
   e.type = std::move(type);
@@ -157,7 +157,7 @@ asio::awaitable<void> SimServer::Impl::generate(net::ServerRequest& req, net::Re
   if (g.faults.rate_limited) {
     net::Headers h;
     h.add("Retry-After", std::to_string(g.faults.retry_after_s));
-    co_return co_await send_error(w, 429, "rate_limit_error", "simulated rate limit; retry later", h);
+    co_return co_await send_error(w, 429, "rate_limit_error", "simulated rate limit; retry later", &h);
   }
   std::shared_ptr<Sequence> seq;
   if (opts.profile == ProfileKind::batch) {

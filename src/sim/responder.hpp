@@ -30,7 +30,7 @@ struct SimServer::Impl {
  private:
   asio::awaitable<void> generate(net::ServerRequest& req, net::ResponseWriter& w);
   asio::awaitable<void> send_error(net::ResponseWriter& w, int status, std::string type, std::string message,
-                                   const net::Headers& extra = {});
+                                   const net::Headers* extra = nullptr);
   asio::awaitable<void> stream_fixed(Generation& g, net::ResponseWriter& w, Nanos start);
   asio::awaitable<void> stream_batch(Generation& g, net::ResponseWriter& w, std::shared_ptr<Sequence> seq);
   asio::awaitable<void> answer_whole(Generation& g, net::ResponseWriter& w, Nanos start,

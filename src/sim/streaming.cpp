@@ -37,10 +37,12 @@ asio::awaitable<void> SimServer::Impl::stream_fixed(Generation& g, net::Response
   std::string buf;
   buf.reserve(512);
   append_role(*enc, buf);
-  if (!co_await w.begin_stream(200, enc->content_type())) co_return;
+  bool open = co_await w.begin_stream(200, enc->content_type());
+  if (!open) co_return;
   bool zero_delay = opts.fixed.ttft == 0 && opts.fixed.itl == 0;
   if (!zero_delay) {  // the role chunk goes out at once, as vLLM does
-    if (!co_await w.write(buf)) co_return;
+    bool sent = co_await w.write(buf);
+    if (!sent) co_return;
     buf.clear();
   }
   const int per_chunk = opts.fixed.tokens_per_chunk;
@@ -77,7 +79,8 @@ asio::awaitable<void> SimServer::Impl::stream_fixed(Generation& g, net::Response
       due += gap(k, jitter_rng);
     } while (!src.done() && due <= now && !at_fault_boundary(f, src.emitted(), stalled));
     if (src.done()) append_tail(*enc, g, buf);
-    if (!co_await w.write(buf)) co_return;
+    bool sent = co_await w.write(buf);
+    if (!sent) co_return;
     buf.clear();
   }
   tokens.fetch_add(static_cast<std::uint64_t>(src.emitted()), std::memory_order_relaxed);
@@ -91,7 +94,9 @@ asio::awaitable<void> SimServer::Impl::stream_batch(Generation& g, net::Response
   auto enc = codec->stream_encoder(g.request, g.meta);
   std::string buf;
   append_role(*enc, buf);
-  if (!co_await w.begin_stream(200, enc->content_type()) || !co_await w.write(buf)) {
+  bool open = co_await w.begin_stream(200, enc->content_type());
+  if (open) open = co_await w.write(buf);  // (no co_await inside ||: g++ 12 miscompiles it)
+  if (!open) {
     seq->cancelled = true;
     co_return;
   }
@@ -124,7 +129,8 @@ asio::awaitable<void> SimServer::Impl::stream_batch(Generation& g, net::Response
       co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
     if (src.done()) append_tail(*enc, g, buf);
-    if (!co_await w.write(buf)) {
+    bool sent = co_await w.write(buf);
+    if (!sent) {
       seq->cancelled = true;
       co_return;
     }

@@ -1,0 +1,178 @@
+// llmux serve, llmux config check, llmux keys create, llmux usage.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+#include "cli/commands.hpp"
+#include "cli/signals.hpp"
+#include "core/text.hpp"
+#include "gateway/config.hpp"
+#include "gateway/default_config.hpp"
+#include "gateway/gateway.hpp"
+#include "gateway/keys.hpp"
+#include "gateway/ledger.hpp"
+
+namespace llmux::cli {
+
+namespace {
+
+int print_problems(const gateway::Problems& problems) {
+  for (const auto& p : problems) std::fprintf(stderr, "%s: %s\n", p.context.c_str(), p.message.c_str());
+  std::fprintf(stderr, "llmux: %zu problem%s found\n", problems.size(), problems.size() == 1 ? "" : "s");
+  return 2;
+}
+
+struct ServeFlags {
+  std::string config, host;
+  int port = -1;
+  std::string ledger;
+};
+
+int run_serve(const ServeFlags& f) {
+  raise_fd_limit();
+  block_server_signals();
+  gateway::GatewayConfig cfg;
+  if (!f.config.empty()) {
+    auto loaded = gateway::load_config(f.config);
+    if (!loaded) return print_problems(loaded.error());
+    cfg = std::move(*loaded);
+  } else {
+    std::fprintf(stderr, "llmux serve: no --config: detecting local runtimes and cloud keys...\n");
+    cfg = gateway::default_config(providers::detect_local({}), providers::cloud_keys_present());
+  }
+  if (!f.host.empty()) cfg.server.host = f.host;
+  if (f.port >= 0) cfg.server.port = static_cast<std::uint16_t>(f.port);
+  if (!f.ledger.empty()) cfg.ledger.path = f.ledger;
+  auto gw = gateway::Gateway::create(std::move(cfg), f.config);
+  if (!gw) return print_problems(gw.error());
+  if (auto r = (*gw)->start(); !r) return print_error(r.error());
+  std::printf("llmux serve listening on %s\n%s", (*gw)->base_url().c_str(), (*gw)->describe().c_str());
+  std::fflush(stdout);
+  for (;;) {
+    int sig = wait_for_signal();
+    if (sig != SIGHUP) break;
+    (void)(*gw)->reload();
+  }
+  std::fprintf(stderr, "llmux serve: stopping (requests in flight get 10 s)\n");
+  (*gw)->stop(10 * kNanosPerSecond);
+  return 0;
+}
+
+int run_check(const std::string& path) {
+  auto cfg = gateway::load_config(path);
+  if (!cfg) return print_problems(cfg.error());
+  std::printf("%s: ok: %zu deployments, %zu routes, %zu keys\n", path.c_str(), cfg->deployments.size(),
+              cfg->routes.size(), cfg->keys.size());
+  for (const auto& d : cfg->deployments)
+    std::printf("  %s: %s (%s%s)\n", d.name.c_str(), d.url.c_str(), std::string(gateway::to_string(d.locality)).c_str(),
+                d.locality_inferred ? ", inferred from the URL" : "");
+  return 0;
+}
+
+struct KeyFlags {
+  std::string id, team;
+  std::vector<std::string> routes;
+};
+
+int run_keys_create(const KeyFlags& f) {
+  auto k = gateway::generate_key();
+  std::printf("%s\n", k.secret.c_str());
+  std::fprintf(stderr,
+               "\nThis key is shown once. Add it to llmux.toml (only its hash is stored):\n\n"
+               "[[keys]]\nid = \"%s\"\n%shash = \"sha256:%s\"\n",
+               f.id.c_str(), f.team.empty() ? "" : ("team = \"" + f.team + "\"\n").c_str(), k.sha256_hex.c_str());
+  if (!f.routes.empty()) {
+    std::string list;
+    for (const auto& r : f.routes) list += (list.empty() ? "\"" : ", \"") + r + "\"";
+    std::fprintf(stderr, "routes = [%s]\n", list.c_str());
+  }
+  return 0;
+}
+
+struct UsageFlags {
+  std::string since = "7d", by = "key", format = "table", ledger, config;
+};
+
+std::string money(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", v);
+  return buf;
+}
+
+int run_usage(const UsageFlags& f) {
+  auto since = parse_duration_ns(f.since, "d");
+  if (!since) return print_error(Error{ErrorCode::usage, since.error().message, "--since", 0});
+  std::string path = f.ledger;
+  if (path.empty() && !f.config.empty()) {
+    auto cfg = gateway::load_config(f.config);
+    if (!cfg) return print_problems(cfg.error());
+    path = cfg->ledger.path;
+  }
+  if (path.empty()) path = gateway::default_ledger_path();
+  auto rows = gateway::query_usage(path, (wall_now() - *since) / kNanosPerMilli, f.by);
+  if (!rows) return print_error(rows.error());
+  if (f.format == "json") {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& g : *rows)
+      out.push_back({{f.by, g.key}, {"requests", g.requests}, {"errors", g.errors}, {"prompt_tokens", g.prompt_tokens},
+                     {"completion_tokens", g.completion_tokens}, {"cached_tokens", g.cached_tokens},
+                     {"cost_local_usd", g.cost_local}, {"cost_cloud_usd", g.cost_cloud},
+                     {"avg_ttft_ms", g.avg_ttft_ms}, {"avg_e2e_ms", g.avg_e2e_ms}});
+    std::printf("%s\n", out.dump(2).c_str());
+    return 0;
+  }
+  bool csv = f.format == "csv";
+  std::printf(csv ? "%s,requests,errors,prompt_tokens,completion_tokens,cost_local_usd,cost_cloud_usd,avg_ttft_ms,avg_e2e_ms\n"
+                  : "%-28s %9s %7s %13s %13s %12s %12s %10s %10s\n",
+              f.by.c_str(), "requests", "errors", "prompt_tok", "output_tok", "local_usd", "cloud_usd", "ttft_ms", "e2e_ms");
+  for (const auto& g : *rows)
+    std::printf(csv ? "%s,%lld,%lld,%lld,%lld,%s,%s,%.1f,%.1f\n" : "%-28s %9lld %7lld %13lld %13lld %12s %12s %10.1f %10.1f\n",
+                g.key.c_str(), static_cast<long long>(g.requests), static_cast<long long>(g.errors),
+                static_cast<long long>(g.prompt_tokens), static_cast<long long>(g.completion_tokens),
+                money(g.cost_local).c_str(), money(g.cost_cloud).c_str(), g.avg_ttft_ms, g.avg_e2e_ms);
+  return 0;
+}
+
+}  // namespace
+
+void register_serve(CLI::App& app, CommandContext& ctx) {
+  auto sf = std::make_shared<ServeFlags>();
+  auto* serve = app.add_subcommand("serve", "run the OpenAI-compatible gateway over local runtimes and cloud APIs");
+  serve->add_option("--config,-f", sf->config, "llmux.toml (none: detect local runtimes and cloud keys)");
+  serve->add_option("--host", sf->host, "listen address (default 127.0.0.1, or [server] host)");
+  serve->add_option("--port", sf->port, "listen port (default 4000, or [server] port; 0 picks one)");
+  serve->add_option("--ledger", sf->ledger, "SQLite ledger path (default: [ledger] path or the user's data directory)");
+  serve->footer("Reloads its config on SIGHUP and when the file changes; an invalid config is rejected and the old one stays.");
+  serve->callback([sf, &ctx] { ctx.exit_code = run_serve(*sf); });
+
+  auto path = std::make_shared<std::string>();
+  auto* config = app.add_subcommand("config", "check a gateway config file");
+  config->require_subcommand(1);
+  auto* check = config->add_subcommand("check", "report every problem with file:line; exit 2 if any");
+  check->add_option("file", *path, "llmux.toml")->required();
+  check->callback([path, &ctx] { ctx.exit_code = run_check(*path); });
+
+  auto kf = std::make_shared<KeyFlags>();
+  auto* keys = app.add_subcommand("keys", "manage virtual keys");
+  keys->require_subcommand(1);
+  auto* create = keys->add_subcommand("create", "create a virtual key: prints it once, and the config entry with its hash");
+  create->add_option("--id", kf->id, "name for the key (shown in the ledger)")->required();
+  create->add_option("--team", kf->team, "team the key belongs to");
+  create->add_option("--routes", kf->routes, "route aliases the key may use (default: all)");
+  create->callback([kf, &ctx] { ctx.exit_code = run_keys_create(*kf); });
+
+  auto uf = std::make_shared<UsageFlags>();
+  auto* usage = app.add_subcommand("usage", "summarise the gateway's ledger: requests, tokens, cost local vs cloud");
+  usage->add_option("--since", uf->since, "how far back (7d, 24h, 30m)")->capture_default_str();
+  usage->add_option("--by", uf->by, "group by key, team, route, deployment, locality or day")
+      ->check(CLI::IsMember({"key", "team", "route", "deployment", "locality", "day"}))->capture_default_str();
+  usage->add_option("--format", uf->format, "table, json or csv")->check(CLI::IsMember({"table", "json", "csv"}))->capture_default_str();
+  usage->add_option("--ledger", uf->ledger, "ledger path (default: from --config, else the user's data directory)");
+  usage->add_option("--config,-f", uf->config, "read the ledger path from this config");
+  usage->callback([uf, &ctx] { ctx.exit_code = run_usage(*uf); });
+}
+
+}  // namespace llmux::cli

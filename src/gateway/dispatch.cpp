@@ -1,0 +1,153 @@
+// Dispatch: try the route's deployments in order, retrying each on transient
+// failures (connect errors, timeouts, 429 honouring Retry-After, 5xx, streams
+// cut before their first byte) with backoff and jitter, then falling back to the
+// next — but only while nothing has been sent to the client. After the first
+// byte, an upstream failure becomes an error event and a clean end of stream.
+#include <random>
+
+#include "gateway/gateway_impl.hpp"
+
+namespace llmux::gateway {
+
+namespace {
+
+enum class Verdict { done, retry, next_deployment, give_up };
+
+// What to do after a failed attempt.
+Verdict judge(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::connect:
+    case ErrorCode::timeout:
+    case ErrorCode::stream_cut:
+    case ErrorCode::tls:
+      return e.code == ErrorCode::tls ? Verdict::next_deployment : Verdict::retry;
+    case ErrorCode::http_status:
+      if (e.http_status == 429 || e.http_status == 408 || e.http_status >= 500) return Verdict::retry;
+      if (e.http_status == 401 || e.http_status == 403 || e.http_status == 404) return Verdict::next_deployment;
+      return Verdict::give_up;  // the request itself is wrong: the client should know
+    case ErrorCode::cancelled: return Verdict::give_up;
+    default: return Verdict::next_deployment;
+  }
+}
+
+std::string kind_of(const Error& e) {
+  if (e.code == ErrorCode::http_status) return "http_" + std::to_string(e.http_status);
+  return std::string(to_string(e.code));
+}
+
+// Exponential backoff with full jitter, or the server's Retry-After.
+Nanos backoff(const RouteConfig& route, int attempt, std::optional<int> retry_after) {
+  if (retry_after) return static_cast<Nanos>(*retry_after) * kNanosPerSecond;
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  double cap = static_cast<double>(route.retry_backoff) * static_cast<double>(1 << std::min(attempt, 6));
+  return static_cast<Nanos>(std::uniform_real_distribution<double>(0.5, 1.0)(rng) * std::min(cap, 5e9));
+}
+
+asio::awaitable<void> sleep_for(Nanos d) {
+  asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::nanoseconds(d));
+  error_code ec;
+  co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+int client_status_for(const Error& e) {
+  if (e.code == ErrorCode::http_status && e.http_status >= 400 && e.http_status < 500) return e.http_status;
+  if (e.code == ErrorCode::timeout) return 504;
+  return 502;
+}
+
+}  // namespace
+
+asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, const api::ChatRequest& request,
+                                              const RouteChoice& choice, const RouteConfig& route,
+                                              net::ResponseWriter& w) {
+  const Nanos deadline = ctx.start + ctx.snap->config.server.request_timeout;
+  api::ResponseMeta meta{ctx.id, request.model, wall_now() / kNanosPerSecond};
+  Relay relay(w, *openai_ingress, request, meta);
+  net::CancelSignal cancel;
+  w.watch_disconnect([&cancel] { cancel.cancel(); });  // a client that leaves cancels its upstream at once
+  auto& client = thread_client(co_await asio::this_coro::executor);
+  std::optional<Error> last;
+  const Deployment* previous = nullptr;
+  for (const Deployment* d : choice.order) {
+    if (previous) metrics.fallback(previous->config->name, d->config->name);
+    previous = d;
+    ctx.deployment = d;
+    for (int attempt = 0; attempt <= route.retries; ++attempt) {
+      if (mono_now() >= deadline || w.client_gone()) break;
+      bool admitted = co_await d->state->limiter.acquire(deadline);
+      if (!admitted) {
+        last = Error{ErrorCode::unavailable, "deployment " + d->config->name + " is at its concurrency limit", {}, 0};
+        break;
+      }
+      if (!d->state->breaker.allow(mono_now(), ctx.snap->config.breaker)) {
+        d->state->limiter.release();
+        last = Error{ErrorCode::unavailable, "circuit open for deployment " + d->config->name, {}, 0};
+        break;
+      }
+      api::ChatRequest upstream = request;
+      upstream.model = d->config->model;
+      if (upstream.stream) upstream.include_usage = true;  // always account, whatever the client asked
+      ++ctx.attempts;
+      relay.reset_attempt();
+      d->state->in_flight.fetch_add(1);
+      metrics.in_flight(d->config->name, 1);
+      auto r = co_await client.send(d->endpoint, upstream, relay, &cancel);
+      if (r && relay.stream_error() && !relay.saw_events())
+        r = tl::unexpected(Error{ErrorCode::http_status, "upstream error: " + relay.stream_error()->message, {}, 502});
+      d->state->in_flight.fetch_sub(1);
+      metrics.in_flight(d->config->name, -1);
+      d->state->limiter.release();
+      if (r) {
+        d->state->breaker.on_success();
+        metrics.breaker_state(d->config->name, 0);
+        if (relay.first_token()) d->state->observe_ttft(to_ms(relay.first_token() - ctx.start));
+        co_await relay.finish_ok();
+        ctx.status = 200;
+        ctx.usage = relay.usage();
+        ctx.first_token = relay.first_token();
+        co_return;
+      }
+      last = r.error();
+      if (last->code == ErrorCode::cancelled) d->state->breaker.abandon();
+      else {
+        metrics.upstream_error(d->config->name, kind_of(*last));
+        if (d->state->breaker.on_failure(mono_now(), ctx.snap->config.breaker)) metrics.breaker_state(d->config->name, 2);
+      }
+      if (relay.started()) {  // the client already has bytes: end its stream cleanly, with the error
+        co_await relay.finish_with_error("upstream " + d->config->name + " failed mid-stream: " + last->message, "api_error");
+        ctx.status = 200;
+        ctx.error_kind = "upstream_" + kind_of(*last) + "_mid_stream";
+        co_return;
+      }
+      Verdict v = judge(*last);
+      if (v == Verdict::give_up) {
+        ctx.status = last->code == ErrorCode::cancelled ? 499 : client_status_for(*last);
+        ctx.error_kind = last->code == ErrorCode::cancelled ? "client_gone" : kind_of(*last);
+        if (!w.client_gone()) co_await send_error(w, ctx.status, "invalid_request_error", last->message);
+        co_return;
+      }
+      if (v == Verdict::next_deployment || attempt == route.retries) break;
+      Nanos wait = backoff(route, attempt, relay.retry_after_s());
+      if (mono_now() + wait >= deadline) break;
+      metrics.retry(d->config->name);
+      co_await sleep_for(wait);
+    }
+  }
+  // Nothing worked (or nothing could be tried).
+  if (w.client_gone()) {
+    ctx.status = 499;
+    ctx.error_kind = "client_gone";
+    co_return;
+  }
+  std::string why = last ? last->message : "no deployment available";
+  for (const auto& s : choice.skipped) why += "; skipped " + s;
+  ctx.status = !last || last->code == ErrorCode::unavailable ? 503 : client_status_for(*last);
+  if (last && last->code == ErrorCode::http_status && last->http_status == 429) ctx.status = 429;
+  ctx.error_kind = last ? kind_of(*last) : "unavailable";
+  net::Headers extra;
+  if (ctx.status == 429 || ctx.status == 503) extra.add("Retry-After", std::to_string(relay.retry_after_s().value_or(1)));
+  co_await send_error(w, ctx.status, ctx.status == 503 ? "service_unavailable" : "api_error",
+                      "route '" + route.alias + "' failed: " + why, &extra);
+}
+
+}  // namespace llmux::gateway

@@ -1,0 +1,91 @@
+#pragma once
+// Private to gateway/: the gateway's state and the pieces of its pipeline.
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "api/codec.hpp"
+#include "gateway/gateway.hpp"
+#include "gateway/ledger.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/router.hpp"
+#include "gateway/snapshot.hpp"
+#include "net/http_server.hpp"
+#include "gateway/relay.hpp"
+#include "providers/chat_client.hpp"
+
+namespace llmux::gateway {
+
+// Everything known about one client request as it goes through the pipeline.
+struct RequestContext {
+  std::string id;
+  Nanos start = 0;
+  std::shared_ptr<const Snapshot> snap;
+  const KeyConfig* key = nullptr;
+  std::string route;
+  const Deployment* deployment = nullptr;  // the last one tried
+  int status = 0;
+  std::string error_kind;
+  api::Usage usage;
+  Nanos first_token = 0;
+  int attempts = 0;
+  bool stream = false;
+};
+
+struct Gateway::Impl {
+  std::string config_path;
+  StateRegistry states;
+  mutable std::mutex snap_mu;
+  std::shared_ptr<const Snapshot> snap;
+  std::atomic<std::uint64_t> version{0};
+  Metrics metrics;
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<net::HttpServer> http;
+  std::unique_ptr<api::ServerCodec> openai_ingress;
+  std::FILE* access_log = nullptr;  // written by the watcher thread, never by I/O threads
+  bool own_access_log = false;
+  std::mutex log_mu;
+  std::string log_buffer;           // access-log lines waiting for the watcher thread
+  std::atomic<std::uint64_t> request_counter{0};
+  std::atomic<bool> stopping{false};
+  std::thread watcher;  // config file changes and active health checks
+
+  std::shared_ptr<const Snapshot> snapshot() const {
+    std::lock_guard lock(snap_mu);
+    return snap;
+  }
+  void install(std::shared_ptr<const Snapshot> s) {
+    std::lock_guard lock(snap_mu);
+    snap = std::move(s);
+  }
+
+  // ingress.cpp
+  asio::awaitable<void> handle(net::ServerRequest& req, net::ResponseWriter& w);
+  asio::awaitable<void> chat(net::ServerRequest& req, net::ResponseWriter& w);
+  asio::awaitable<void> embeddings(net::ServerRequest& req, net::ResponseWriter& w);
+  asio::awaitable<void> models(const Snapshot& snap, net::ResponseWriter& w);
+  asio::awaitable<void> admin(net::ServerRequest& req, net::ResponseWriter& w);
+  asio::awaitable<void> send_error(net::ResponseWriter& w, int status, const std::string& type,
+                                   const std::string& message, const net::Headers* extra = nullptr);
+  const KeyConfig* authenticate(const Snapshot& snap, const net::ServerRequest& req, bool& ok) const;
+
+  // dispatch.cpp
+  asio::awaitable<void> dispatch(RequestContext& ctx, const api::ChatRequest& request, const RouteChoice& choice,
+                                 const RouteConfig& route, net::ResponseWriter& w);
+
+  // accounting.cpp
+  void account(const RequestContext& ctx);
+  double cost_of(const Deployment& d, const api::Usage& u) const;
+
+  // lifecycle.cpp
+  tl::expected<void, Problems> reload();
+  void watch_loop();
+  void check_health(const Snapshot& snap);
+};
+
+// The ChatClient of the calling I/O thread (one connection pool per thread).
+providers::ChatClient& thread_client(asio::any_io_executor ex);
+
+}  // namespace llmux::gateway

@@ -1,0 +1,177 @@
+// The gateway's front door: routes paths, authenticates virtual keys, decodes
+// requests, and answers errors in the client's dialect.
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "core/json_writer.hpp"
+#include "core/text.hpp"
+#include "gateway/gateway_impl.hpp"
+#include "gateway/keys.hpp"
+
+namespace llmux::gateway {
+
+namespace {
+
+bool is_chat_path(std::string_view p) {
+  return p == "/v1/chat/completions" || p == "/chat/completions" || p == "/v1/completions" || p == "/completions";
+}
+
+}  // namespace
+
+asio::awaitable<void> Gateway::Impl::send_error(net::ResponseWriter& w, int status, const std::string& type,
+                                                const std::string& message, const net::Headers* extra) {
+  api::ApiError e;
+  e.http_status = status;
+  e.type = type;
+  e.message = message;
+  co_await w.send(status, "application/json", openai_ingress->encode_error(e), extra);
+}
+
+const KeyConfig* Gateway::Impl::authenticate(const Snapshot& snap, const net::ServerRequest& req, bool& ok) const {
+  ok = true;
+  if (snap.keys.empty()) return nullptr;  // no keys configured: open gateway (loopback by default)
+  auto secret = presented_key(req.headers.get("authorization"), req.headers.get("x-api-key"));
+  const KeyConfig* k = snap.keys.authenticate(secret);
+  ok = k != nullptr;
+  return k;
+}
+
+asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::ResponseWriter& w) {
+  auto path = req.path();
+  if (req.method == "POST" && is_chat_path(path)) co_return co_await chat(req, w);
+  if (req.method == "POST" && (path == "/v1/embeddings" || path == "/embeddings"))
+    co_return co_await embeddings(req, w);
+  if (req.method == "GET" && (path == "/v1/models" || path == "/models")) {
+    auto snap = snapshot();
+    bool ok = false;
+    authenticate(*snap, req, ok);
+    if (!ok) co_return co_await send_error(w, 401, "authentication_error", "invalid or missing API key");
+    co_return co_await models(*snap, w);
+  }
+  if (req.method == "GET" && path == "/health") co_return co_await w.send(200, "application/json", R"({"status":"ok"})");
+  if (req.method == "GET" && path == "/ready") {
+    auto snap = snapshot();
+    bool any = false;
+    for (const auto& d : snap->deployments)
+      any |= d.state->healthy.load() && d.state->breaker.state() != CircuitBreaker::State::open;
+    co_return co_await w.send(any ? 200 : 503, "application/json",
+                              any ? R"({"ready":true})" : R"({"ready":false,"reason":"no healthy deployment"})");
+  }
+  if (req.method == "GET" && path == "/metrics")
+    co_return co_await w.send(200, "text/plain; version=0.0.4", metrics.render());
+  if (path.starts_with("/admin/")) co_return co_await admin(req, w);
+  co_await send_error(w, 404, "invalid_request_error",
+                      "no route for " + req.method + " " + std::string(path) +
+                          "; llmux serves /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models");
+}
+
+asio::awaitable<void> Gateway::Impl::models(const Snapshot& snap, net::ResponseWriter& w) {
+  std::string out;
+  JsonWriter j(out);
+  j.begin_object().field("object", "list").key("data").begin_array();
+  for (const auto& r : snap.config.routes)
+    j.begin_object().field("id", r.alias).field("object", "model").field("created", 0).field("owned_by", "llmux").end_object();
+  j.end_array().end_object();
+  co_await w.send(200, "application/json", out);
+}
+
+asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::ResponseWriter& w) {
+  RequestContext ctx;
+  ctx.start = mono_now();
+  ctx.id = "llmux-" + std::to_string(request_counter.fetch_add(1));
+  ctx.snap = snapshot();
+  bool ok = false;
+  ctx.key = authenticate(*ctx.snap, req, ok);
+  auto reject = [&](int status, std::string kind) {
+    ctx.status = status;
+    ctx.error_kind = std::move(kind);
+  };
+  if (!ok) {
+    reject(401, "auth");
+    co_await send_error(w, 401, "authentication_error", "invalid or missing API key (Authorization: Bearer ...)");
+    co_return account(ctx);
+  }
+  auto decoded = openai_ingress->decode_request(req.path(), req.body);
+  if (!decoded) {
+    reject(400, "bad_request");
+    co_await send_error(w, 400, "invalid_request_error", decoded.error().message);
+    co_return account(ctx);
+  }
+  ctx.route = decoded->model;
+  ctx.stream = decoded->stream;
+  const RouteConfig* route = ctx.snap->config.route(decoded->model);
+  if (!route) {
+    std::vector<std::string> aliases;
+    for (const auto& r : ctx.snap->config.routes) aliases.push_back(r.alias);
+    std::string hint = did_you_mean(decoded->model, aliases);
+    reject(404, "unknown_model");
+    co_await send_error(w, 404, "invalid_request_error",
+                        "model '" + decoded->model + "' is not routed by this gateway" + (hint.empty() ? "" : "; " + hint) +
+                            " (GET /v1/models lists the routes)");
+    co_return account(ctx);
+  }
+  if (ctx.key && !ctx.key->routes.empty() &&
+      std::find(ctx.key->routes.begin(), ctx.key->routes.end(), route->alias) == ctx.key->routes.end()) {
+    reject(403, "forbidden_route");
+    co_await send_error(w, 403, "permission_error", "this key may not use model '" + route->alias + "'");
+    co_return account(ctx);
+  }
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  auto choice = choose_deployments(*ctx.snap, *route, rng);
+  co_await dispatch(ctx, *decoded, choice, *route, w);
+  account(ctx);
+}
+
+asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::ResponseWriter& w) {
+  auto snap = snapshot();
+  bool ok = false;
+  authenticate(*snap, req, ok);
+  if (!ok) co_return co_await send_error(w, 401, "authentication_error", "invalid or missing API key");
+  auto doc = nlohmann::json::parse(req.body, nullptr, false);
+  if (!doc.is_object() || !doc.contains("model") || !doc["model"].is_string())
+    co_return co_await send_error(w, 400, "invalid_request_error", "embeddings request needs a string \"model\"");
+  const RouteConfig* route = snap->config.route(doc["model"].get<std::string>());
+  if (!route) co_return co_await send_error(w, 404, "invalid_request_error", "model is not routed by this gateway");
+  for (const auto& name : route->deployments) {  // pass-through to the first OpenAI-dialect deployment that answers
+    const Deployment* d = snap->deployment(name);
+    if (!d || d->config->dialect != api::Dialect::openai) continue;
+    doc["model"] = d->config->model;
+    auto resp = co_await thread_client(co_await asio::this_coro::executor).post_json(d->endpoint, "embeddings", doc.dump());
+    if (!resp || resp->status >= 500) continue;
+    auto ct = resp->headers.get("content-type").value_or("application/json");
+    co_return co_await w.send(resp->status, ct, resp->body);
+  }
+  co_await send_error(w, 502, "api_error", "no deployment of route '" + route->alias + "' answered the embeddings request");
+}
+
+asio::awaitable<void> Gateway::Impl::admin(net::ServerRequest& req, net::ResponseWriter& w) {
+  auto snap = snapshot();
+  const auto& a = snap->config.admin;
+  if (!a.enabled) co_return co_await send_error(w, 404, "invalid_request_error", "admin endpoints are off ([admin] enabled = true)");
+  const char* expected = std::getenv(a.key_env.c_str());
+  auto presented = presented_key(req.headers.get("authorization"), req.headers.get("x-api-key"));
+  if (!expected || !*expected || !constant_time_equal(sha256_hex(presented), sha256_hex(expected)))
+    co_return co_await send_error(w, 401, "authentication_error", "admin endpoints need the admin key (" + a.key_env + ")");
+  auto path = req.path();
+  if (req.method == "POST" && path == "/admin/reload") {
+    auto r = reload();
+    if (r) co_return co_await w.send(200, "application/json", R"({"reloaded":true})");
+    std::string msg;
+    for (const auto& p : r.error()) msg += p.describe() + "; ";
+    co_return co_await send_error(w, 400, "invalid_request_error", "config rejected, the old one stays: " + msg);
+  }
+  if (req.method == "GET" && path == "/admin/deployments") {
+    std::string out;
+    JsonWriter j(out);
+    j.begin_array();
+    for (const auto& d : snap->deployments)
+      j.begin_object().field("name", d.config->name).field("locality", to_string(d.config->locality))
+          .field("breaker", static_cast<int>(d.state->breaker.state())).field("healthy", d.state->healthy.load())
+          .field("in_flight", d.state->in_flight.load()).field("ttft_ewma_ms", d.state->ttft_ewma_ms.load()).end_object();
+    j.end_array();
+    co_return co_await w.send(200, "application/json", out);
+  }
+  co_await send_error(w, 404, "invalid_request_error", "unknown admin endpoint");
+}
+
+}  // namespace llmux::gateway

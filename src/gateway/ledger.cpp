@@ -1,0 +1,215 @@
+#include "gateway/ledger.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <filesystem>
+
+namespace llmux::gateway {
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS requests (
+  id INTEGER PRIMARY KEY,
+  ts_ms INTEGER NOT NULL,
+  request_id TEXT, key_id TEXT, team TEXT, route TEXT, deployment TEXT, locality TEXT, model TEXT,
+  status INTEGER, error_kind TEXT,
+  prompt_tokens INTEGER, completion_tokens INTEGER, cached_tokens INTEGER, reasoning_tokens INTEGER,
+  ttft_ms REAL, e2e_ms REAL, cost_usd REAL, stream INTEGER, attempts INTEGER,
+  privacy_classes TEXT, privacy_action TEXT);
+CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);
+)sql";
+
+constexpr const char* kInsert =
+    "INSERT INTO requests (ts_ms, request_id, key_id, team, route, deployment, locality, model, status, error_kind, "
+    "prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, ttft_ms, e2e_ms, cost_usd, stream, attempts, "
+    "privacy_classes, privacy_action) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+Error sqlite_error(sqlite3* db, const std::string& what, const std::string& path) {
+  return Error{ErrorCode::io, what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"), path, 0};
+}
+
+void bind_text(sqlite3_stmt* st, int i, const std::string& s) {
+  sqlite3_bind_text(st, i, s.c_str(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+}
+
+void bind_row(sqlite3_stmt* st, const LedgerRow& r) {
+  int i = 1;
+  sqlite3_bind_int64(st, i++, r.ts_ms);
+  for (const std::string* s : {&r.request_id, &r.key_id, &r.team, &r.route, &r.deployment, &r.locality, &r.model})
+    bind_text(st, i++, *s);
+  sqlite3_bind_int(st, i++, r.status);
+  bind_text(st, i++, r.error_kind);
+  for (std::int64_t v : {r.prompt_tokens, r.completion_tokens, r.cached_tokens, r.reasoning_tokens})
+    sqlite3_bind_int64(st, i++, v);
+  sqlite3_bind_double(st, i++, r.ttft_ms);
+  sqlite3_bind_double(st, i++, r.e2e_ms);
+  sqlite3_bind_double(st, i++, r.cost_usd);
+  sqlite3_bind_int(st, i++, r.stream ? 1 : 0);
+  sqlite3_bind_int(st, i++, r.attempts);
+  bind_text(st, i++, r.privacy_classes);
+  bind_text(st, i++, r.privacy_action);
+}
+
+Result<sqlite3*> open_db(const std::string& path, bool create) {
+  std::error_code ec;
+  if (create) {
+    auto dir = std::filesystem::path(path).parent_path();
+    if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  }
+  sqlite3* db = nullptr;
+  int flags = create ? (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) : SQLITE_OPEN_READONLY;
+  if (sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    Error e = sqlite_error(db, "cannot open the ledger", path);
+    sqlite3_close(db);
+    return tl::unexpected(e);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  return db;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& path, Nanos commit_interval) {
+  auto db = open_db(path, true);
+  if (!db) return tl::unexpected(db.error());
+  std::unique_ptr<Ledger> l(new Ledger());
+  l->db_ = *db;
+  l->path_ = path;
+  l->interval_ = commit_interval;
+  char* err = nullptr;
+  // WAL: readers (llmux usage) never block the writer; NORMAL sync survives a killed process.
+  std::string setup = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") + kSchema;
+  if (sqlite3_exec(l->db_, setup.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return fail(ErrorCode::io, "cannot prepare the ledger: " + msg, path);
+  }
+  l->writer_ = std::thread([p = l.get()] { p->writer_loop(); });
+  return l;
+}
+
+Ledger::~Ledger() { close(); }
+
+void Ledger::record(LedgerRow row) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(std::move(row));
+    ++queued_;
+  }
+}
+
+void Ledger::flush() {
+  std::unique_lock lock(mu_);
+  std::uint64_t target = queued_;
+  flush_now_ = true;
+  cv_.notify_one();
+  flushed_.wait(lock, [&] { return committed_ >= target || !writer_.joinable(); });
+}
+
+void Ledger::close() {
+  {
+    std::lock_guard lock(mu_);
+    if (!writer_.joinable()) return;
+    stop_ = true;
+  }
+  cv_.notify_one();
+  writer_.join();
+  sqlite3_close(db_);
+  db_ = nullptr;
+  flushed_.notify_all();
+}
+
+std::uint64_t Ledger::committed() const {
+  std::lock_guard lock(const_cast<std::mutex&>(mu_));
+  return committed_;
+}
+
+void Ledger::writer_loop() {
+  std::vector<LedgerRow> batch;
+  for (;;) {
+    bool stopping;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::nanoseconds(interval_), [&] { return stop_ || flush_now_; });
+      flush_now_ = false;
+      stopping = stop_;
+      batch.swap(queue_);
+    }
+    std::size_t n = batch.size();
+    if (n) commit(batch);
+    batch.clear();
+    {
+      std::lock_guard lock(mu_);
+      committed_ += n;
+    }
+    flushed_.notify_all();
+    if (stopping) {
+      std::lock_guard lock(mu_);
+      if (queue_.empty()) return;
+    }
+  }
+}
+
+bool Ledger::commit(std::vector<LedgerRow>& rows) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, kInsert, -1, &st, nullptr) != SQLITE_OK) return false;
+  sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr);
+  for (const auto& r : rows) {
+    bind_row(st, r);
+    sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+  }
+  bool ok = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+  sqlite3_finalize(st);
+  return ok;
+}
+
+Result<std::vector<UsageGroup>> query_usage(const std::string& path, std::int64_t since_ms, const std::string& group_by) {
+  std::string col;
+  if (group_by == "key") col = "COALESCE(NULLIF(key_id,''),'(none)')";
+  else if (group_by == "team") col = "COALESCE(NULLIF(team,''),'(none)')";
+  else if (group_by == "route") col = "route";
+  else if (group_by == "deployment") col = "COALESCE(NULLIF(deployment,''),'(none)')";
+  else if (group_by == "locality") col = "COALESCE(NULLIF(locality,''),'(none)')";
+  else if (group_by == "day") col = "strftime('%Y-%m-%d', ts_ms / 1000, 'unixepoch')";
+  else return fail(ErrorCode::usage, "cannot group by '" + group_by + "'", "--by key|team|route|deployment|locality|day");
+  if (!std::filesystem::exists(path)) return fail(ErrorCode::io, "no ledger at " + path + " yet", "run llmux serve first, or pass --ledger");
+  auto db = open_db(path, false);
+  if (!db) return tl::unexpected(db.error());
+  std::string sql = "SELECT " + col +
+                    ", COUNT(*), SUM(error_kind <> ''), SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), "
+                    "SUM(CASE WHEN locality='local' THEN cost_usd ELSE 0 END), "
+                    "SUM(CASE WHEN locality='cloud' THEN cost_usd ELSE 0 END), AVG(NULLIF(ttft_ms,0)), AVG(e2e_ms) "
+                    "FROM requests WHERE ts_ms >= ? GROUP BY 1 ORDER BY 1";
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(*db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    Error e = sqlite_error(*db, "cannot read the ledger", path);
+    sqlite3_close(*db);
+    return tl::unexpected(e);
+  }
+  sqlite3_bind_int64(st, 1, since_ms);
+  std::vector<UsageGroup> out;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    UsageGroup g;
+    const unsigned char* k = sqlite3_column_text(st, 0);
+    g.key = k ? reinterpret_cast<const char*>(k) : "";
+    g.requests = sqlite3_column_int64(st, 1);
+    g.errors = sqlite3_column_int64(st, 2);
+    g.prompt_tokens = sqlite3_column_int64(st, 3);
+    g.completion_tokens = sqlite3_column_int64(st, 4);
+    g.cached_tokens = sqlite3_column_int64(st, 5);
+    g.cost_local = sqlite3_column_double(st, 6);
+    g.cost_cloud = sqlite3_column_double(st, 7);
+    g.avg_ttft_ms = sqlite3_column_double(st, 8);
+    g.avg_e2e_ms = sqlite3_column_double(st, 9);
+    out.push_back(std::move(g));
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(*db);
+  return out;
+}
+
+}  // namespace llmux::gateway

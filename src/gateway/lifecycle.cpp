@@ -1,0 +1,204 @@
+// Start, stop, reload, and the watcher thread: access-log flushing, config file
+// changes, and active health checks — all off the I/O threads.
+#include <sys/stat.h>
+
+#include <sstream>
+#include <unordered_map>
+
+#include "api/openai_codec.hpp"
+#include "gateway/gateway_impl.hpp"
+
+namespace llmux::gateway {
+
+providers::ChatClient& thread_client(asio::any_io_executor ex) {
+  thread_local std::unordered_map<void*, std::unique_ptr<providers::ChatClient>> clients;
+  void* key = &asio::query(ex, asio::execution::context);
+  auto& c = clients[key];
+  if (!c) {
+    net::ClientOptions o;
+    o.max_idle_per_origin = 100000;
+    c = std::make_unique<providers::ChatClient>(ex, o);
+  }
+  return *c;
+}
+
+namespace {
+
+std::int64_t file_mtime_ns(const std::string& path) {
+  struct stat st {};
+  if (path.empty() || stat(path.c_str(), &st) != 0) return 0;
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * kNanosPerSecond + st.st_mtim.tv_nsec;
+}
+
+void log_line(const std::string& s) { std::fprintf(stderr, "llmux serve: %s\n", s.c_str()); }
+
+}  // namespace
+
+Gateway::Gateway(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Gateway::~Gateway() {
+  if (impl_) stop(0);
+}
+
+tl::expected<std::unique_ptr<Gateway>, Problems> Gateway::create(GatewayConfig config, std::string config_path) {
+  auto impl = std::make_unique<Impl>();
+  impl->config_path = std::move(config_path);
+  impl->openai_ingress = std::make_unique<api::openai::ServerCodecImpl>();
+  const auto ledger_cfg = config.ledger;
+  const auto log_cfg = config.log;
+  auto snap = build_snapshot(std::move(config), impl->states, ++impl->version);
+  if (!snap) return tl::unexpected(snap.error());
+  impl->install(*snap);
+  if (ledger_cfg.enabled) {
+    auto ledger = Ledger::open(ledger_cfg.path, ledger_cfg.commit_interval);
+    if (!ledger) return tl::unexpected(Problems{ledger.error()});
+    impl->ledger = std::move(*ledger);
+  }
+  if (log_cfg.access == "stderr") {
+    impl->access_log = stderr;
+  } else if (log_cfg.access != "off" && !log_cfg.access.empty()) {
+    impl->access_log = std::fopen(log_cfg.access.c_str(), "a");
+    if (!impl->access_log)
+      return tl::unexpected(Problems{Error{ErrorCode::config, "cannot open access log " + log_cfg.access, "[log] access", 0}});
+    impl->own_access_log = true;
+  }
+  return std::unique_ptr<Gateway>(new Gateway(std::move(impl)));
+}
+
+Result<void> Gateway::start() {
+  Impl& im = *impl_;
+  auto snap = im.snapshot();
+  const auto& s = snap->config.server;
+  net::ServerOptions so;
+  so.host = s.host;
+  so.port = s.port;
+  so.threads = s.threads;
+  so.max_body_bytes = s.max_body_bytes;
+  so.max_header_bytes = s.max_header_bytes;
+  so.max_connections = s.max_connections;
+  so.idle_timeout = s.idle_timeout;
+  im.http = std::make_unique<net::HttpServer>(so, [p = &im](net::ServerRequest& req, net::ResponseWriter& w) {
+    return p->handle(req, w);
+  });
+  if (auto r = im.http->start(); !r) return r;
+  im.watcher = std::thread([p = &im] { p->watch_loop(); });
+  return {};
+}
+
+std::uint16_t Gateway::port() const { return impl_->http ? impl_->http->port() : 0; }
+
+std::string Gateway::base_url() const {
+  auto host = impl_->snapshot()->config.server.host;
+  if (host == "0.0.0.0") host = "127.0.0.1";
+  return "http://" + host + ":" + std::to_string(port()) + "/v1";
+}
+
+Metrics& Gateway::metrics() { return impl_->metrics; }
+
+tl::expected<void, Problems> Gateway::reload() { return impl_->reload(); }
+
+tl::expected<void, Problems> Gateway::Impl::reload() {
+  if (config_path.empty()) return tl::unexpected(Problems{Error{ErrorCode::config, "no config file to reload", {}, 0}});
+  auto cfg = load_config(config_path);
+  if (!cfg) {
+    for (const auto& p : cfg.error()) log_line("reload rejected, keeping the running config: " + p.describe());
+    return tl::unexpected(cfg.error());
+  }
+  auto snap = build_snapshot(std::move(*cfg), states, version.fetch_add(1) + 1);
+  if (!snap) {
+    for (const auto& p : snap.error()) log_line("reload rejected, keeping the running config: " + p.describe());
+    return tl::unexpected(snap.error());
+  }
+  install(*snap);
+  log_line("reloaded " + config_path + " (config version " + std::to_string((*snap)->version) + ")");
+  return {};
+}
+
+void Gateway::stop(Nanos grace) {
+  Impl& im = *impl_;
+  if (im.stopping.exchange(true)) return;
+  if (im.http) im.http->stop(grace);
+  if (im.watcher.joinable()) im.watcher.join();
+  if (im.ledger) im.ledger->close();
+  std::lock_guard lock(im.log_mu);
+  if (im.access_log && !im.log_buffer.empty()) std::fwrite(im.log_buffer.data(), 1, im.log_buffer.size(), im.access_log);
+  im.log_buffer.clear();
+  if (im.own_access_log && im.access_log) std::fclose(im.access_log);
+  im.access_log = nullptr;
+}
+
+void Gateway::Impl::watch_loop() {
+  std::int64_t mtime = file_mtime_ns(config_path);
+  Nanos next_file_check = 0;
+  std::unordered_map<std::string, Nanos> next_health;
+  while (!stopping.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::string out;
+    {
+      std::lock_guard lock(log_mu);
+      out.swap(log_buffer);
+    }
+    if (access_log && !out.empty()) {
+      std::fwrite(out.data(), 1, out.size(), access_log);
+      std::fflush(access_log);
+    }
+    Nanos now = mono_now();
+    if (!config_path.empty() && now >= next_file_check) {
+      next_file_check = now + kNanosPerSecond;
+      if (auto m = file_mtime_ns(config_path); m && m != mtime) {
+        mtime = m;
+        (void)reload();
+      }
+    }
+    auto snap = snapshot();
+    for (const auto& d : snap->deployments) {
+      auto interval = d.config->health_interval;
+      if (interval <= 0) continue;
+      auto& due = next_health[d.config->name];
+      if (now < due) continue;
+      due = now + interval;
+      check_health(*snap);
+      break;  // one deployment per tick keeps the loop responsive
+    }
+  }
+}
+
+void Gateway::Impl::check_health(const Snapshot& snap) {
+  // Probes every deployment that is due, on a private loop: GET <base>/models.
+  asio::io_context ctx{1};
+  net::ClientOptions o;
+  o.connect_timeout = 3 * kNanosPerSecond;
+  o.total_timeout = 5 * kNanosPerSecond;
+  providers::ChatClient client(ctx.get_executor(), o);
+  for (const auto& d : snap.deployments) {
+    if (d.config->health_interval <= 0) continue;
+    asio::co_spawn(ctx, [&]() -> asio::awaitable<void> {
+      auto r = co_await client.get(d.endpoint, "models");
+      // Reachable and not failing is healthy: a 404 (no /models) still means the server is up.
+      bool healthy = r && r->status < 500;
+      if (d.state->healthy.exchange(healthy) != healthy)
+        log_line("deployment " + d.config->name + (healthy ? " is healthy again" : " failed its health check"));
+    }, asio::detached);
+  }
+  ctx.run();
+}
+
+std::string Gateway::describe() const {
+  auto snap = impl_->snapshot();
+  std::ostringstream o;
+  o << "config: " << snap->config.source << "\n";
+  for (const auto& d : snap->deployments)
+    o << "  deployment " << d.config->name << ": " << d.config->url << " model " << d.config->model << " ("
+      << to_string(d.config->locality) << (d.config->locality_inferred ? ", inferred" : "") << ", "
+      << api::to_string(d.config->dialect) << ")\n";
+  for (const auto& r : snap->config.routes) {
+    o << "  route " << r.alias << " -> ";
+    for (std::size_t i = 0; i < r.deployments.size(); ++i) o << (i ? ", " : "") << r.deployments[i];
+    o << " (" << to_string(r.strategy) << ")\n";
+  }
+  o << "  keys: " << (snap->config.keys.empty() ? "none (no authentication)" : std::to_string(snap->config.keys.size()))
+    << "\n  ledger: " << (impl_->ledger ? impl_->ledger->path() : "off") << "\n";
+  return o.str();
+}
+
+}  // namespace llmux::gateway

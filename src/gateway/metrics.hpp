@@ -1,0 +1,85 @@
+#pragma once
+// In-process metrics rendered in the Prometheus text format at /metrics. Names
+// follow the OpenTelemetry GenAI semantic conventions where they exist
+// (gen_ai.client.operation.duration, gen_ai.client.token.usage,
+// gen_ai.server.time_to_first_token), with llmux_ names for the rest.
+#include <array>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace llmux::gateway {
+
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+class CounterFamily {
+ public:
+  CounterFamily(std::string name, std::string help) : name_(std::move(name)), help_(std::move(help)) {}
+  void add(const Labels& labels, double v = 1);
+  void set(const Labels& labels, double v);  // gauges
+  double value(const Labels& labels) const;
+  void render(std::string& out, const char* type) const;
+
+ private:
+  std::string name_, help_;
+  mutable std::mutex mu_;
+  std::map<std::string, double> values_;  // rendered label set -> value
+};
+
+class HistogramFamily {
+ public:
+  HistogramFamily(std::string name, std::string help, std::vector<double> bounds)
+      : name_(std::move(name)), help_(std::move(help)), bounds_(std::move(bounds)) {}
+  void observe(const Labels& labels, double v);
+  std::uint64_t count(const Labels& labels) const;
+  void render(std::string& out) const;
+
+ private:
+  struct Series {
+    std::vector<std::uint64_t> buckets;
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+  std::string name_, help_;
+  std::vector<double> bounds_;
+  mutable std::mutex mu_;
+  std::map<std::string, Series> series_;
+};
+
+// One finished request, as the metrics see it.
+struct RequestMetricsEvent {
+  std::string route, deployment, locality, model;
+  int status = 0;
+  std::string error_kind;
+  double duration_s = 0, ttft_s = 0;
+  std::int64_t input_tokens = 0, output_tokens = 0;
+  double cost_usd = 0;
+  bool stream = false;
+};
+
+class Metrics {
+ public:
+  Metrics();
+  void request_finished(const RequestMetricsEvent& e);
+  void upstream_error(const std::string& deployment, const std::string& kind);
+  void retry(const std::string& deployment);
+  void fallback(const std::string& from, const std::string& to);
+  void in_flight(const std::string& deployment, int delta);
+  void breaker_state(const std::string& deployment, int state);  // 0 closed, 1 half-open, 2 open
+  std::string render() const;
+
+  CounterFamily requests, tokens, cost, upstream_errors, retries, fallbacks, in_flight_gauge, breaker;
+  HistogramFamily duration, ttft, token_usage;
+
+ private:
+  std::mutex inflight_mu_;
+  std::map<std::string, double> inflight_;
+};
+
+// {a="b",c="d"} with Prometheus escaping.
+std::string render_labels(const Labels& labels);
+
+}  // namespace llmux::gateway

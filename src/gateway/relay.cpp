@@ -1,0 +1,106 @@
+#include "gateway/relay.hpp"
+
+#include "core/text.hpp"
+
+namespace llmux::gateway {
+
+Relay::Relay(net::ResponseWriter& writer, const api::ServerCodec& ingress, const api::ChatRequest& client_request,
+             api::ResponseMeta meta)
+    : w_(writer), ingress_(ingress), req_(client_request), meta_(std::move(meta)) {
+  if (req_.stream) encoder_ = ingress_.stream_encoder(req_, meta_);
+  whole_.id = meta_.id;
+  whole_.model = meta_.model;
+  whole_.created = meta_.created;
+  whole_.message.role = api::Role::assistant;
+}
+
+void Relay::reset_attempt() {
+  pending_.clear();
+  saw_events_ = false;
+  usage_ = {};
+  finish_ = api::FinishReason::none;
+  first_token_ = 0;
+  retry_after_.reset();
+  stream_error_.reset();
+  whole_.message = api::Message{};
+  whole_.message.role = api::Role::assistant;
+  if (req_.stream) encoder_ = ingress_.stream_encoder(req_, meta_);
+}
+
+void Relay::on_head(int status, const net::Headers& headers, Nanos) {
+  if (status == 429 || status == 503) {
+    if (auto ra = headers.get("retry-after")) {
+      if (auto v = parse_int(*ra); v && *v >= 0) retry_after_ = static_cast<int>(*v);
+    }
+  }
+}
+
+void Relay::on_events(std::vector<api::StreamEvent>& events, Nanos t) {
+  using K = api::StreamEvent::Kind;
+  for (auto& e : events) {
+    if (e.is_token() && !first_token_) first_token_ = t;
+    if (e.kind == K::usage) usage_ = e.usage;
+    if (e.kind == K::finish) finish_ = e.finish;
+    if (e.kind == K::error) stream_error_ = e.error;
+    if (e.kind != K::usage && e.kind != K::error) saw_events_ = true;
+    if (encoder_) {
+      if (e.kind == K::usage) continue;  // sent once at the end, if the client asked
+      encoder_->encode(e, pending_);
+      continue;
+    }
+    switch (e.kind) {  // non-streamed: assemble
+      case K::content_delta: whole_.message.content.empty() ? (void)whole_.message.content.push_back({api::ContentPart::Kind::text, e.text, {}}) : (void)(whole_.message.content[0].text += e.text); break;
+      case K::reasoning_delta: whole_.message.reasoning += e.text; break;
+      case K::tool_call_delta:
+        if (whole_.message.tool_calls.size() <= static_cast<std::size_t>(e.index))
+          whole_.message.tool_calls.resize(static_cast<std::size_t>(e.index) + 1);
+        if (!e.id.empty()) whole_.message.tool_calls[static_cast<std::size_t>(e.index)].id = e.id;
+        if (!e.name.empty()) whole_.message.tool_calls[static_cast<std::size_t>(e.index)].name = e.name;
+        whole_.message.tool_calls[static_cast<std::size_t>(e.index)].arguments += e.text;
+        break;
+      default: break;
+    }
+  }
+}
+
+asio::awaitable<bool> Relay::flush() {
+  if (!encoder_ || pending_.empty() || !saw_events_) co_return !w_.client_gone();
+  if (!started_) {
+    started_ = true;
+    bool open = co_await w_.begin_stream(200, encoder_->content_type());
+    if (!open) co_return false;
+  }
+  bool ok = co_await w_.write(pending_);
+  pending_.clear();
+  co_return ok;
+}
+
+asio::awaitable<void> Relay::finish_ok() {
+  if (encoder_) {
+    if (req_.include_usage && usage_.present()) encoder_->encode(api::StreamEvent::usage_of(usage_), pending_);
+    encoder_->finish(pending_);
+    saw_events_ = true;
+    bool flushed = co_await flush();
+    if (!flushed) co_return;
+    co_await w_.end_stream();
+    co_return;
+  }
+  whole_.finish = finish_;
+  whole_.usage = usage_;
+  started_ = true;
+  co_await w_.send(200, "application/json", ingress_.encode_response(whole_, req_));
+}
+
+asio::awaitable<void> Relay::finish_with_error(const std::string& message, const std::string& type) {
+  if (!encoder_) co_return;
+  api::ApiError e;
+  e.message = message;
+  e.type = type;
+  encoder_->encode(api::StreamEvent::failure(e), pending_);
+  encoder_->finish(pending_);
+  saw_events_ = true;
+  bool flushed = co_await flush();
+  if (flushed) co_await w_.end_stream();
+}
+
+}  // namespace llmux::gateway

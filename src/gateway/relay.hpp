@@ -1,0 +1,57 @@
+#pragma once
+// Relays one upstream answer to the gateway's client in the client's dialect:
+// streamed chunk by chunk (nothing is sent before the first upstream event, so a
+// failure before it can still be retried elsewhere), or assembled into one
+// response. Keeps what accounting needs: usage, finish, first-token time.
+#include <optional>
+#include <string>
+
+#include "api/codec.hpp"
+#include "net/http_server.hpp"
+#include "providers/chat_client.hpp"
+
+namespace llmux::gateway {
+
+class Relay final : public providers::ChatObserver {
+ public:
+  Relay(net::ResponseWriter& writer, const api::ServerCodec& ingress, const api::ChatRequest& client_request,
+        api::ResponseMeta meta);
+
+  void on_head(int status, const net::Headers& headers, Nanos t) override;
+  void on_events(std::vector<api::StreamEvent>& events, Nanos t) override;
+  asio::awaitable<bool> flush() override;
+
+  // The upstream answer is complete: write the end of the stream, or the whole response.
+  asio::awaitable<void> finish_ok();
+  // The upstream failed after the client saw bytes: an error event, then a clean end.
+  asio::awaitable<void> finish_with_error(const std::string& message, const std::string& type);
+
+  bool started() const { return started_; }  // bytes went to the client
+  bool saw_events() const { return saw_events_; }
+  const api::Usage& usage() const { return usage_; }
+  api::FinishReason finish() const { return finish_; }
+  Nanos first_token() const { return first_token_; }
+  std::optional<int> retry_after_s() const { return retry_after_; }
+  const std::optional<api::ApiError>& stream_error() const { return stream_error_; }
+  // Forget a failed attempt's partial state before the next one (nothing was sent).
+  void reset_attempt();
+
+ private:
+  net::ResponseWriter& w_;
+  const api::ServerCodec& ingress_;
+  const api::ChatRequest& req_;
+  api::ResponseMeta meta_;
+  std::unique_ptr<api::StreamEncoder> encoder_;
+  std::string pending_;
+  bool started_ = false;
+  bool saw_events_ = false;
+  // For non-streamed answers: assembled here.
+  api::ChatResponse whole_;
+  api::Usage usage_;
+  api::FinishReason finish_ = api::FinishReason::none;
+  Nanos first_token_ = 0;
+  std::optional<int> retry_after_;
+  std::optional<api::ApiError> stream_error_;
+};
+
+}  // namespace llmux::gateway

@@ -1,0 +1,89 @@
+#include "gateway/snapshot.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "core/text.hpp"
+
+namespace llmux::gateway {
+
+std::shared_ptr<DeploymentState> StateRegistry::get(const std::string& name) {
+  std::lock_guard lock(mu_);
+  auto& s = states_[name];
+  if (!s) s = std::make_shared<DeploymentState>(name);
+  return s;
+}
+
+std::vector<std::shared_ptr<DeploymentState>> StateRegistry::all() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::shared_ptr<DeploymentState>> out;
+  for (const auto& [k, v] : states_) out.push_back(v);
+  return out;
+}
+
+const Deployment* Snapshot::deployment(std::string_view name) const {
+  for (const auto& d : deployments)
+    if (d.config->name == name) return &d;
+  return nullptr;
+}
+
+namespace {
+
+// The deployment's secret: from its variable or file; never logged.
+Result<std::string> read_secret(const DeploymentConfig& d) {
+  if (!d.api_key_file.empty()) {
+    std::ifstream in(d.api_key_file);
+    if (!in) return fail(ErrorCode::config, "deployment '" + d.name + "': cannot read api_key_file", d.api_key_file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return std::string(trim(ss.str()));
+  }
+  if (d.api_key_env.empty()) return std::string();
+  const char* v = std::getenv(d.api_key_env.c_str());
+  if (!v || !*v)
+    return fail(ErrorCode::config, "deployment '" + d.name + "': environment variable " + d.api_key_env + " is not set",
+                "export it, or remove the deployment");
+  return std::string(v);
+}
+
+}  // namespace
+
+tl::expected<std::shared_ptr<const Snapshot>, Problems> build_snapshot(GatewayConfig config, StateRegistry& states,
+                                                                      std::uint64_t version) {
+  auto snap = std::make_shared<Snapshot>();
+  snap->config = std::move(config);
+  snap->keys = KeyStore(snap->config.keys);
+  snap->version = version;
+  Problems problems;
+  for (const auto& d : snap->config.deployments) {
+    Deployment dep;
+    dep.config = &d;
+    providers::EndpointSpec spec{d.url, d.dialect, d.model, "", d.headers};
+    auto ep = providers::make_endpoint(spec);
+    if (!ep) {
+      problems.push_back(Error{ErrorCode::config, "deployment '" + d.name + "': " + ep.error().message,
+                               snap->config.source + ":" + std::to_string(d.line), 0});
+      continue;
+    }
+    auto secret = read_secret(d);
+    if (!secret) {
+      Error e = secret.error();
+      e.context = snap->config.source + ":" + std::to_string(d.line);
+      problems.push_back(e);
+      continue;
+    }
+    if (!secret->empty()) providers::apply_auth(*ep, *secret);
+    ep->name = d.name;
+    ep->api_key_env = d.api_key_env;
+    ep->accepts_ignore_eos = d.accepts_ignore_eos;
+    dep.endpoint = std::move(*ep);
+    dep.state = states.get(d.name);
+    dep.state->limiter.configure(d.max_concurrent, d.max_queue);
+    snap->deployments.push_back(std::move(dep));
+  }
+  if (!problems.empty()) return tl::unexpected(problems);
+  return std::shared_ptr<const Snapshot>(snap);
+}
+
+}  // namespace llmux::gateway

@@ -1,0 +1,101 @@
+#include "plan/cost_model.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace llmux::plan {
+
+namespace {
+
+constexpr double kHoursPerMonth = 730.0;
+constexpr double kDaysPerMonth = 30.4375;
+
+CostInput pick(const std::optional<double>& given, const char* flag, double fallback, std::string why) {
+  if (given) return {*given, std::string("set with ") + flag};
+  return {fallback, "default: " + why + " (" + flag + ")"};
+}
+
+std::string money(double v) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "$%.0f", v);
+  return buf;
+}
+
+CostInput hardware_price(const catalog::DeviceSpec& d, int gpus, const CostOverrides& o) {
+  if (d.kind != catalog::DeviceKind::gpu)
+    return pick(o.hardware_price, "--hardware-price", d.price_usd, d.name + " at " + money(d.price_usd));
+  bool dc = d.segment == "datacenter";
+  double host = dc ? 4000.0 * gpus : 2000.0;
+  std::string why = std::to_string(gpus) + " x " + d.name + " at " + money(d.price_usd) + " + " +
+                    (dc ? "server share " + money(4000) + "/GPU" : "host PC " + money(2000));
+  return pick(o.hardware_price, "--hardware-price", d.price_usd * gpus + host, why);
+}
+
+CostInput power(const catalog::DeviceSpec& d, int gpus, const CostOverrides& o) {
+  if (d.kind != catalog::DeviceKind::gpu)
+    return pick(o.power_watts, "--power-watts", d.power_watts,
+                std::to_string(static_cast<int>(d.power_watts)) + " W, the machine's draw under load");
+  double host = d.segment == "datacenter" ? 150.0 * gpus : 150.0;
+  std::string why = std::to_string(gpus) + " x " + std::to_string(static_cast<int>(d.power_watts)) +
+                    " W board power + " + std::to_string(static_cast<int>(host)) + " W host";
+  return pick(o.power_watts, "--power-watts", d.power_watts * gpus + host, why);
+}
+
+}  // namespace
+
+LocalCost local_cost(const catalog::DeviceSpec& device, int gpus, const Workload& w, double capacity_rps,
+                     const CostOverrides& o) {
+  LocalCost c;
+  c.hardware_price = hardware_price(device, gpus, o);
+  c.amortize_months = pick(o.amortize_months, "--amortize-months", 36, "36 months");
+  c.power_watts = power(device, gpus, o);
+  c.kwh_price = pick(o.kwh_price, "--kwh-price", 0.15, "$0.15/kWh");
+  bool dc = device.segment == "datacenter" || device.segment == "server";
+  c.pue = pick(o.pue, "--pue", dc ? 1.4 : 1.0, dc ? "1.4, a typical data centre" : "1.0, an office or home");
+  c.ops_per_month = pick(o.ops_per_month, "--ops-per-month", 200, "$200/month for updates and monitoring");
+  c.capacity_requests_per_day = capacity_rps * 86400.0;
+  double demand = w.requests_per_second();
+  double u = capacity_rps > 0 ? demand / capacity_rps : 1.0;
+  c.keeps_up = u <= 1.0;
+  c.utilization = pick(o.utilization, "--utilization", std::min(1.0, u), "the workload's share of capacity");
+  double util = std::clamp(c.utilization.value, 0.0, 1.0);
+  c.monthly_hardware = c.hardware_price.value / std::max(1.0, c.amortize_months.value);
+  double p = c.power_watts.value, idle = p * c.idle_fraction;
+  c.monthly_energy = (p * util + idle * (1 - util)) * c.pue.value * kHoursPerMonth / 1000.0 * c.kwh_price.value;
+  c.monthly_ops = c.ops_per_month.value;
+  c.monthly_total = c.monthly_hardware + c.monthly_energy + c.monthly_ops;
+  double served_rps = o.utilization ? capacity_rps * util : std::min(demand, capacity_rps);
+  c.tokens_per_month = served_rps * 86400.0 * kDaysPerMonth * w.tokens_per_request();
+  c.per_million = c.tokens_per_month > 0 ? c.monthly_total / (c.tokens_per_month / 1e6) : 0;
+  double seconds = capacity_rps > 0 ? 1.0 / capacity_rps : 0;
+  c.energy_per_request = (p - idle) * c.pue.value * seconds / 3600.0 / 1000.0 * c.kwh_price.value;
+  return c;
+}
+
+CloudCost cloud_cost(const catalog::CloudPrice& p, const Workload& w) {
+  CloudCost c;
+  c.id = p.id, c.name = p.name, c.provider = p.provider, c.date = p.date, c.open_model = p.open_model;
+  double in = w.input_tokens, cached = in * w.cached_fraction;
+  c.per_request = ((in - cached) * p.input_per_m + cached * p.cached_or_input() + w.output_tokens * p.output_per_m) / 1e6;
+  c.monthly = c.per_request * w.requests_per_day * kDaysPerMonth;
+  c.per_million = c.per_request / w.tokens_per_request() * 1e6;
+  c.context_ok = p.context <= 0 || w.tokens_per_request() <= p.context;
+  return c;
+}
+
+BreakEven break_even(const LocalCost& local, const CloudCost& cloud, const Workload& w) {
+  BreakEven b;
+  b.cloud_id = cloud.id;
+  double idle = local.power_watts.value * local.idle_fraction;
+  double fixed = local.monthly_hardware + local.monthly_ops +
+                 idle * local.pue.value * kHoursPerMonth / 1000.0 * local.kwh_price.value;
+  double margin = cloud.per_request - local.energy_per_request;
+  if (margin <= 0) return b;
+  b.exists = true;
+  b.requests_per_day = fixed / margin / kDaysPerMonth;
+  b.tokens_per_month = b.requests_per_day * kDaysPerMonth * w.tokens_per_request();
+  b.within_capacity = b.requests_per_day <= local.capacity_requests_per_day;
+  return b;
+}
+
+}  // namespace llmux::plan

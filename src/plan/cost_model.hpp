@@ -1,0 +1,77 @@
+#pragma once
+// Cost of a million tokens locally and in the cloud for the same workload.
+//   local $/month = hardware / amortization months
+//                 + (P_load·u + P_idle·(1-u)) · PUE · 730 h · $/kWh
+//                 + operations
+//   local $/1M tokens = local $/month / (tokens served per month / 1e6)
+// where u is the utilization: the workload's demand over what the hardware can
+// serve (or --utilization). Cloud $/request = input·price_in (cached share at
+// the cached price) + output·price_out. Break-even is the daily volume where
+// the two monthly bills meet.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/device_spec.hpp"
+#include "catalog/price_spec.hpp"
+#include "plan/workload.hpp"
+
+namespace llmux::plan {
+
+struct CostOverrides {
+  std::optional<double> hardware_price;   // USD, everything bought
+  std::optional<double> amortize_months;
+  std::optional<double> power_watts;      // whole system under load
+  std::optional<double> kwh_price;        // USD per kWh
+  std::optional<double> pue;
+  std::optional<double> utilization;      // 0..1 of capacity
+  std::optional<double> ops_per_month;    // USD
+};
+
+// A named input: its value and where it came from ("default: ...", "--flag").
+struct CostInput {
+  double value = 0;
+  std::string basis;
+};
+
+struct LocalCost {
+  CostInput hardware_price, amortize_months, power_watts, kwh_price, pue, utilization, ops_per_month;
+  double idle_fraction = 0.3;         // idle power as a share of load power
+  double monthly_hardware = 0;
+  double monthly_energy = 0;
+  double monthly_ops = 0;
+  double monthly_total = 0;
+  double tokens_per_month = 0;        // tokens served (input + output)
+  double per_million = 0;             // USD per 1M tokens at that volume
+  double capacity_requests_per_day = 0;
+  double energy_per_request = 0;      // USD, marginal
+  bool keeps_up = true;               // capacity covers the workload
+};
+
+struct CloudCost {
+  std::string id;
+  std::string name;
+  std::string provider;
+  std::string date;
+  double per_request = 0;
+  double monthly = 0;
+  double per_million = 0;             // blended over the workload's input/output mix
+  bool context_ok = true;
+  std::string open_model;
+};
+
+struct BreakEven {
+  std::string cloud_id;
+  bool exists = false;                // cloud costs more per request than local energy
+  double requests_per_day = 0;
+  double tokens_per_month = 0;
+  bool within_capacity = false;       // reachable on this hardware
+};
+
+// `capacity_rps`: requests per second the local setup serves at full load.
+LocalCost local_cost(const catalog::DeviceSpec& device, int gpus, const Workload& w, double capacity_rps,
+                     const CostOverrides& o);
+CloudCost cloud_cost(const catalog::CloudPrice& p, const Workload& w);
+BreakEven break_even(const LocalCost& local, const CloudCost& cloud, const Workload& w);
+
+}  // namespace llmux::plan

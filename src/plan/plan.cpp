@@ -1,0 +1,213 @@
+// The `llmux plan` driver: validate the request, size each quantization on the
+// hardware (memory, speed, cost), pick the option the plan is about, then add
+// the cloud comparison, alternatives and a recommendation.
+#include "plan/plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "catalog/try.hpp"
+#include "core/text.hpp"
+#include "plan/advice.hpp"
+#include "plan/format.hpp"
+
+namespace llmux::plan {
+
+namespace {
+
+Result<void> check_quant(const PlanRequest& req, const catalog::QuantScheme& q) {
+  bool gguf = q.format == catalog::WeightFormat::gguf;
+  if (req.engine == Engine::vllm && gguf && q.name != "BF16" && q.name != "F16")
+    return fail(ErrorCode::usage, q.name + " is a GGUF (llama.cpp) format; vLLM serves safetensors checkpoints",
+                "use --engine llama.cpp, or --quant BF16, FP8, INT8 or AWQ with vLLM");
+  if (uses_gguf(req.engine) && !gguf)
+    return fail(ErrorCode::usage, q.name + " is a safetensors format that " + std::string(to_string(req.engine)) + " does not load",
+                "use a GGUF type such as --quant Q4_K_M, or --engine vllm");
+  return {};
+}
+
+Result<void> validate(const PlanRequest& req) {
+  const auto& m = req.model.spec;
+  if (!req.device) return fail(ErrorCode::usage, "no device given", "use --gpu ID (see `llmux catalog list devices`) or --gpu auto");
+  if (req.gpus < 1) return fail(ErrorCode::usage, "--gpus must be at least 1 (zero GPUs cannot hold a model)", "for a CPU-only plan use --gpu with a CPU entry, e.g. --gpu epyc-9654");
+  if (req.gpus > 64) return fail(ErrorCode::usage, "--gpus " + std::to_string(req.gpus) + " is more than one node holds", "plan at most 64 GPUs");
+  if (req.device->kind != catalog::DeviceKind::gpu && req.gpus != 1)
+    return fail(ErrorCode::usage, req.device->name + " is a whole machine, not a GPU card", "use --gpus 1 with it");
+  if (req.concurrency < 1 || req.concurrency > 4096) return fail(ErrorCode::usage, "--concurrency must be between 1 and 4096");
+  if (req.ctx < 0) return fail(ErrorCode::usage, "--ctx must be positive");
+  if (req.ctx > m.max_context)
+    return fail(ErrorCode::usage, "context " + std::to_string(req.ctx) + " is over " + m.id + "'s maximum of " + std::to_string(m.max_context) + " tokens",
+                "use --ctx " + std::to_string(m.max_context) + " or less");
+  LLMUX_TRY_VOID(engine_supports(req.engine, *req.device));
+  if (req.engine == Engine::vllm && m.attention_heads % req.gpus != 0)
+    return fail(ErrorCode::usage, "vLLM tensor parallelism needs --gpus to divide the " + std::to_string(m.attention_heads) + " attention heads",
+                "use --gpus 1, 2, 4 or 8");
+  if (req.quants.empty()) return fail(ErrorCode::usage, "no quantization to plan for");
+  for (const auto& q : req.quants) LLMUX_TRY_VOID(check_quant(req, q));
+  return {};
+}
+
+int default_ctx(const PlanRequest& req) {
+  int need = static_cast<int>(req.workload.tokens_per_request());
+  int ctx = 4096;
+  while (ctx < need && ctx < (1 << 24)) ctx *= 2;
+  return std::min(ctx, req.model.spec.max_context);
+}
+
+SpeedEstimate estimate_speed(const Configuration& c, const PlanResult& plan) {
+  SpeedEstimate s;
+  const auto& w = plan.workload;
+  int batch = plan.concurrency;
+  if (plan.engine == Engine::vllm && c.memory.max_sequences > 0) batch = std::min(batch, c.memory.max_sequences);
+  double ctx = w.input_tokens + w.output_tokens / 2.0;
+  s.ttft_s = prefill_seconds(c.speed, w.input_tokens);
+  s.prefill_tps = w.input_tokens / s.ttft_s;
+  s.step_s = decode_step_seconds(c.speed, batch, ctx);
+  s.single_tps = 1.0 / decode_step_seconds(c.speed, 1, ctx);
+  s.user_tps = 1.0 / s.step_s;
+  s.capacity_rps = batch / (batch * s.ttft_s + w.output_tokens * s.step_s);
+  s.total_tps = s.capacity_rps * w.output_tokens;
+  s.band_decode = decode_band(c.speed);
+  s.band_prefill = prefill_band(c.speed);
+  s.ttft_lo = s.ttft_s * (1 - s.band_prefill), s.ttft_hi = s.ttft_s * (1 + s.band_prefill);
+  s.user_lo = s.user_tps * (1 - s.band_decode), s.user_hi = s.user_tps * (1 + s.band_decode);
+  double band_total = std::max(s.band_decode, s.band_prefill);
+  s.total_lo = s.total_tps * (1 - band_total), s.total_hi = s.total_tps * (1 + band_total);
+  return s;
+}
+
+std::string verdict(const MemoryPlan& m) {
+  if (!m.fits) return "does not fit";
+  if (m.offloaded) return "fits with CPU offload";
+  return "fits";
+}
+
+// The option the plan is about: the best quality (options run largest first)
+// that fits on the accelerator and keeps up with the workload; failing that,
+// the fastest of those with at least ~4.5 bits per weight (quality holds up);
+// then anything that fits with offload.
+std::size_t pick_primary(const PlanResult& r) {
+  if (r.options.size() == 1) return 0;
+  auto on_accel = [&](std::size_t i) { return r.options[i].config.memory.fits && !r.options[i].config.memory.offloaded; };
+  for (std::size_t i = 0; i < r.options.size(); ++i)
+    if (on_accel(i) && r.options[i].cost.keeps_up) return i;
+  std::size_t best = r.options.size();
+  for (std::size_t i = 0; i < r.options.size(); ++i) {
+    if (!on_accel(i) || r.options[i].config.weights.bits_per_weight() < 4.5) continue;
+    if (best == r.options.size() || r.options[i].speed.capacity_rps > r.options[best].speed.capacity_rps) best = i;
+  }
+  if (best < r.options.size()) return best;
+  for (std::size_t i = 0; i < r.options.size(); ++i)
+    if (on_accel(i)) return i;
+  for (std::size_t i = 0; i < r.options.size(); ++i)
+    if (r.options[i].config.memory.fits) return i;
+  return r.options.size() - 1;
+}
+
+Result<void> size_options(const PlanRequest& req, PlanResult& r) {
+  for (const auto& q : req.quants) {
+    Variant v{q, r.ctx, r.concurrency, r.gpus, r.kv, req.gpu_layers};
+    QuantOption o;
+    LLMUX_TRY_ASSIGN(o.config, configure_variant(req, r, v));
+    o.speed = estimate_speed(o.config, r);
+    o.cost = local_cost(*r.device, r.gpus, r.workload, o.config.memory.fits ? o.speed.capacity_rps : 0, req.cost);
+    o.verdict = verdict(o.config.memory);
+    r.options.push_back(std::move(o));
+  }
+  return {};
+}
+
+void apply_calibration(const PlanRequest& req, PlanResult& r) {
+  if (!req.bench) return;
+  auto cal = calibrate_from_bench(*req.bench, r.chosen().config.speed, req.bench_path);
+  if (!cal) {
+    r.notes.push_back("calibration skipped: " + cal.error().describe());
+    return;
+  }
+  r.calibration = *cal;
+  r.efficiency.decode_scale *= cal->decode_scale;
+  r.efficiency.prefill_scale *= cal->prefill_scale;
+  r.efficiency.band_decode = cal->decode_band;
+  r.efficiency.band_prefill = cal->prefill_band;
+  r.efficiency.basis += fmt("; rescaled by %d bench runs", cal->decode_runs) + " from " + req.bench_path;
+  for (auto& o : r.options) {
+    o.config.speed.decode_scale *= cal->decode_scale;
+    o.config.speed.prefill_scale *= cal->prefill_scale;
+    for (auto& st : o.config.speed.stages)
+      if (!st.cpu) st.eff.band_decode = cal->decode_band, st.eff.band_prefill = cal->prefill_band;
+    o.speed = estimate_speed(o.config, r);
+    o.cost = local_cost(*r.device, r.gpus, r.workload, o.config.memory.fits ? o.speed.capacity_rps : 0, req.cost);
+  }
+  for (const auto& n : cal->notes) r.notes.push_back(n);
+}
+
+void compare_cloud(const PlanRequest& req, PlanResult& r) {
+  const auto& local = r.chosen().cost;
+  for (const auto* p : req.compare) {
+    CloudCost c = cloud_cost(*p, r.workload);
+    if (!c.context_ok) r.notes.push_back(p->id + fmt(" takes at most %.0f tokens per request", p->context));
+    r.break_even.push_back(break_even(local, c, r.workload));
+    r.cloud.push_back(std::move(c));
+  }
+}
+
+void name_assumptions(const PlanRequest& req, PlanResult& r) {
+  if (!req.workload.given) r.assumptions.push_back("workload: " + describe(r.workload));
+  if (req.ctx == 0)
+    r.assumptions.push_back("context: " + std::to_string(r.ctx) + " tokens per sequence, enough for the workload's " +
+                            fmt("%.0f-token requests (--ctx)", r.workload.tokens_per_request()));
+  if (r.device->kind == catalog::DeviceKind::gpu)
+    r.assumptions.push_back(fmt("host RAM for CPU offload: %.0f GiB (--host-ram)", req.host_ram_gib) + "; host CPU: " +
+                            (r.host ? r.host->id : std::string("?")) + " (--host)");
+  r.assumptions.push_back(std::string("flash attention: ") + (r.flash_attention ? "on" : "off") + " (--flash-attn)");
+  r.assumptions.push_back("KV cache: " + r.kv.name + " (--kv-cache)");
+}
+
+}  // namespace
+
+std::vector<catalog::QuantScheme> usual_quants(Engine e, const catalog::ModelSpec& m) {
+  std::vector<catalog::QuantScheme> out;
+  bool native_mxfp4 = m.arch == "gpt-oss";
+  if (e == Engine::vllm) {
+    for (const auto& q : catalog::safetensors_quants())
+      if (q.usual || (native_mxfp4 && q.name == "MXFP4")) out.push_back(q);
+    return out;
+  }
+  for (const auto& q : catalog::gguf_quants())
+    if (q.usual || (native_mxfp4 && q.name == "MXFP4_MOE")) out.push_back(q);
+  return out;
+}
+
+Result<PlanResult> make_plan(const PlanRequest& req) {
+  LLMUX_TRY_VOID(validate(req));
+  PlanResult r;
+  r.model = req.model.spec;
+  r.model_origin = req.model.origin;
+  r.engine = req.engine, r.device = req.device, r.gpus = req.gpus;
+  r.host = req.host ? req.host : req.device;
+  r.workload = req.workload, r.privacy = req.privacy, r.concurrency = req.concurrency, r.detected = req.detected;
+  r.ctx = req.ctx > 0 ? req.ctx : default_ctx(req);
+  r.kv = req.kv;
+  r.flash_attention = req.flash_attention.value_or(req.engine != Engine::ollama);
+  if (r.kv.needs_flash_attention && !r.flash_attention) {
+    if (req.flash_attention) return fail(ErrorCode::usage, "llama.cpp quantizes the V cache only with flash attention", "drop --flash-attn off or use --kv-cache f16");
+    r.flash_attention = true;
+    r.notes.push_back("a quantized KV cache needs flash attention: assuming it is on (OLLAMA_FLASH_ATTENTION=1)");
+  }
+  r.efficiency = req.efficiency.lookup(std::string(calibration_engine(req.engine)), req.device->backend, req.device->id);
+  r.quant_table = req.quants.size() > 1;
+  for (const auto& n : req.model.notes) r.notes.push_back(n);
+  if (r.workload.tokens_per_request() > r.ctx)
+    r.notes.push_back(fmt("requests of %.0f tokens do not fit a ", r.workload.tokens_per_request()) + std::to_string(r.ctx) + "-token context: raise --ctx");
+  LLMUX_TRY_VOID(size_options(req, r));
+  r.primary = pick_primary(r);
+  apply_calibration(req, r);
+  compare_cloud(req, r);
+  r.alternatives = find_alternatives(req, r);
+  r.recommendation = recommend(req, r);
+  name_assumptions(req, r);
+  return r;
+}
+
+}  // namespace llmux::plan

@@ -1,0 +1,35 @@
+#pragma once
+// Reads the [privacy] table of llmux.toml into a PrivacyConfig. The gateway's
+// config loader parses the file and hands over the table; every error names the
+// file and line, and unknown keys are rejected (STYLE.md: config is validated once).
+//
+//   [privacy]
+//   detectors = ["email", "phone", "credit_card", "iban", "us_ssn", "ip_address", "secret"]
+//   restore = true                 # put redacted values back into responses
+//   [privacy.actions]
+//   credit_card = "local-only"
+//   secret = "block"
+//   email = "redact"
+//   default = "allow"
+//   [[privacy.patterns]]
+//   name = "project_codename"
+//   regex = "\\bPROJECT-[A-Z]{4}\\b"
+//   action = "local-only"
+//   [[privacy.patterns]]
+//   name = "client_names"
+//   keywords = ["Acme", "Globex"]
+//   case_insensitive = true
+//
+// Regexes are checked by Scanner::compile (vectorscan decides what it accepts);
+// `llmux config check` runs both.
+#include <string_view>
+
+#include <toml++/toml.h>
+
+#include "privacy/policy.hpp"
+
+namespace llmux::privacy {
+
+Result<PrivacyConfig> parse_privacy_config(const toml::table& privacy_table, std::string_view file);
+
+}  // namespace llmux::privacy

@@ -1,0 +1,30 @@
+#pragma once
+// Known providers: base URL, dialect, where the key usually lives, locality, and
+// whether the server accepts extensions such as ignore_eos. Chosen by name in
+// configs and with --provider.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/codec.hpp"
+
+namespace llmux::providers {
+
+struct Preset {
+  std::string name;          // "openai", "llama.cpp", ...
+  std::string base_url;      // default base URL
+  api::Dialect dialect = api::Dialect::openai;
+  std::string key_env;       // usual environment variable ("" = none)
+  bool local = false;        // runs on the user's own hardware
+  bool accepts_ignore_eos = false;
+  std::uint16_t default_port = 0;  // local runtimes: the port `detect` probes
+  std::string description;
+  std::string default_model;  // cloud: a sensible model when the user names none
+};
+
+const std::vector<Preset>& presets();
+const Preset* find_preset(std::string_view name);
+std::vector<std::string> preset_names();
+
+}  // namespace llmux::providers

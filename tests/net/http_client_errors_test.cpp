@@ -1,0 +1,237 @@
+// HttpClient failure modes, each against an upstream that misbehaves one way: the
+// error code and message a user (and bench's error counts) will see.
+#include <gtest/gtest.h>
+
+#include "net/loopback.hpp"
+
+namespace llmux::net {
+namespace {
+
+using test::RawServer;
+using test::request;
+using test::run;
+
+// Accepts, reads whatever comes, never answers.
+asio::awaitable<void> silent(tcp::socket s) { co_await test::read_to_eof(s); }
+
+// Reads one request head, writes `reply`, then closes.
+RawServer::OnConn reply_and_close(std::string reply) {
+  return [reply](tcp::socket s) -> asio::awaitable<void> {
+    std::string buf, head;
+    bool got = co_await test::read_head(s, buf, head);
+    if (got) co_await test::write_all(s, reply);
+    error_code ec;
+    s.shutdown(tcp::socket::shutdown_both, ec);
+  };
+}
+
+std::uint16_t unused_port() {
+  asio::io_context ctx;
+  tcp::acceptor a(ctx, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  return a.local_endpoint().port();
+}
+
+TEST(HttpClientErrors, ConnectionRefusedIsAConnectErrorNamingTheAddress) {
+  auto port = unused_port();
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto r = run(ctx, client.fetch(request("GET", port, "/v1/models")));
+  ASSERT_TRUE(r);
+  ASSERT_FALSE(*r);
+  const Error& e = r->error();
+  EXPECT_EQ(e.code, ErrorCode::connect);
+  EXPECT_NE(e.message.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("refused"), std::string::npos) << e.message;
+  EXPECT_NE(e.context.find("/v1/models"), std::string::npos) << e.context;
+  EXPECT_EQ(client.connections_opened(), 0u);
+}
+
+TEST(HttpClientErrors, UnresolvableHostIsAConnectError) {
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto r = run(ctx, client.fetch(request("GET", 80, "/", {}, "no-such-host.invalid")));
+  ASSERT_TRUE(r);
+  ASSERT_FALSE(*r);
+  EXPECT_EQ(r->error().code, ErrorCode::connect);
+  EXPECT_NE(r->error().message.find("no-such-host.invalid"), std::string::npos) << r->error().message;
+}
+
+TEST(HttpClientErrors, ServerThatNeverAnswersTimesOutAfterTheReadTimeout) {
+  asio::io_context ctx;
+  RawServer server(ctx, silent);
+  auto opts = test::local_options();
+  opts.read_timeout = 300 * kNanosPerMilli;
+  HttpClient client(ctx.get_executor(), opts);
+  Nanos start = mono_now();
+  auto r = run(ctx, client.fetch(request("POST", server.port(), "/v1/chat/completions", "{}")));
+  Nanos took = mono_now() - start;
+  ASSERT_TRUE(r);
+  ASSERT_FALSE(*r);
+  EXPECT_EQ(r->error().code, ErrorCode::timeout) << r->error().describe();
+  EXPECT_NE(r->error().message.find("timed out"), std::string::npos) << r->error().message;
+  EXPECT_GE(took, opts.read_timeout);
+  EXPECT_EQ(server.accepted(), 1u);  // a timeout is not retried
+}
+
+TEST(HttpClientErrors, ServerThatStallsMidBodyTimesOut) {
+  asio::io_context ctx;
+  RawServer server(ctx, [](tcp::socket s) -> asio::awaitable<void> {
+    std::string buf, head;
+    co_await test::read_head(s, buf, head);
+    co_await test::write_all(s, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b");
+    co_await test::read_to_eof(s);
+  });
+  auto opts = test::local_options();
+  opts.read_timeout = 300 * kNanosPerMilli;
+  HttpClient client(ctx.get_executor(), opts);
+  test::RecordingSink sink;
+  auto r = run(ctx, client.stream(request("GET", server.port(), "/"), sink));
+  ASSERT_TRUE(r);
+  ASSERT_FALSE(*r);
+  EXPECT_EQ(r->error().code, ErrorCode::timeout) << r->error().describe();
+  EXPECT_EQ(sink.body, "only ten b");
+}
+
+TEST(HttpClientErrors, TotalTimeoutBoundsTheWholeRequest) {
+  asio::io_context ctx;
+  RawServer server(ctx, silent);
+  auto opts = test::local_options();
+  opts.read_timeout = 60 * kNanosPerSecond;
+  HttpClient client(ctx.get_executor(), opts);
+  auto req = request("GET", server.port(), "/");
+  req.total_timeout = 300 * kNanosPerMilli;
+  auto r = run(ctx, client.fetch(req));
+  ASSERT_TRUE(r);
+  ASSERT_FALSE(*r);
+  EXPECT_EQ(r->error().code, ErrorCode::timeout) << r->error().describe();
+}
+
+TEST(HttpClientErrors, ResponseBodyOverTheLimitIsALimitError) {
+  auto server = test::start_server([](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {
+    if (req.target == "/chunked") {
+      co_await w.begin_stream(200, "text/plain");
+      for (int i = 0; i < 10; ++i) co_await w.write(std::string(1000, 'c'));
+      co_await w.end_stream();
+    } else {
+      co_await w.send(200, "text/plain", std::string(10000, 'l'));
+    }
+  });
+  asio::io_context ctx;
+  auto opts = test::local_options();
+  opts.max_body_bytes = 4096;
+  HttpClient client(ctx.get_executor(), opts);
+  for (const char* target : {"/length", "/chunked"}) {
+    auto r = run(ctx, client.fetch(request("GET", server->port(), target)));
+    ASSERT_TRUE(r);
+    ASSERT_FALSE(*r) << target;
+    EXPECT_EQ(r->error().code, ErrorCode::limit) << target << ": " << r->error().describe();
+  }
+}
+
+TEST(HttpClientErrors, ResponseHeadOverTheLimitIsALimitError) {
+  asio::io_context ctx;
+  RawServer server(ctx, reply_and_close("HTTP/1.1 200 OK\r\nX-Huge: " + std::string(20000, 'h') +
+                                        "\r\nContent-Length: 0\r\n\r\n"));
+  auto opts = test::local_options();
+  opts.max_header_bytes = 8192;
+  HttpClient client(ctx.get_executor(), opts);
+  auto r = run(ctx, client.fetch(request("GET", server.port(), "/")));
+  ASSERT_TRUE(r);
+  ASSERT_FALSE(*r);
+  EXPECT_EQ(r->error().code, ErrorCode::limit) << r->error().describe();
+}
+
+TEST(HttpClientErrors, ChunkedStreamCutByTheServerIsStreamCut) {
+  auto server = test::start_server([](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    co_await w.begin_stream(200, "text/event-stream");
+    co_await w.write("data: {\"partial\":true}\n\n");
+    w.abort();
+  });
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  test::RecordingSink sink;
+  auto r = run(ctx, client.stream(request("POST", server->port(), "/v1/chat/completions", "{}"), sink));
+  ASSERT_TRUE(r);
+  ASSERT_FALSE(*r);
+  EXPECT_EQ(r->error().code, ErrorCode::stream_cut) << r->error().describe();
+  EXPECT_EQ(sink.head.status, 200);
+  EXPECT_EQ(sink.body, "data: {\"partial\":true}\n\n");
+}
+
+TEST(HttpClientErrors, ContentLengthBodyCutShortIsStreamCut) {
+  asio::io_context ctx;
+  RawServer server(ctx, reply_and_close("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b"));
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto r = run(ctx, client.fetch(request("GET", server.port(), "/")));
+  ASSERT_TRUE(r);
+  ASSERT_FALSE(*r);
+  EXPECT_EQ(r->error().code, ErrorCode::stream_cut) << r->error().describe();
+  EXPECT_NE(r->error().message.find("10 bytes"), std::string::npos) << r->error().message;
+}
+
+TEST(HttpClientErrors, GarbageInsteadOfAResponseIsMalformed) {
+  asio::io_context ctx;
+  RawServer server(ctx, reply_and_close("SSH-2.0-OpenSSH_9.2\r\n\r\n"));
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto r = run(ctx, client.fetch(request("GET", server.port(), "/")));
+  ASSERT_TRUE(r);
+  ASSERT_FALSE(*r);
+  EXPECT_EQ(r->error().code, ErrorCode::malformed) << r->error().describe();
+}
+
+TEST(HttpClientErrors, CloseBeforeAnyResponseOnAFreshConnectionIsNotRetried) {
+  asio::io_context ctx;
+  RawServer server(ctx, reply_and_close(""));
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto r = run(ctx, client.fetch(request("POST", server.port(), "/", "{}")));
+  ASSERT_TRUE(r);
+  ASSERT_FALSE(*r);
+  EXPECT_EQ(r->error().code, ErrorCode::connect) << r->error().describe();
+  EXPECT_EQ(server.accepted(), 1u);
+}
+
+TEST(HttpClientErrors, StalePooledConnectionIsRetriedTransparently) {
+  // The upstream promises keep-alive, then closes each connection after one answer (as
+  // servers do when their idle timer fires between requests).
+  asio::io_context ctx;
+  int answered = 0;
+  RawServer server(ctx, [&](tcp::socket s) -> asio::awaitable<void> {
+    std::string buf, head;
+    bool got = co_await test::read_head(s, buf, head);
+    if (!got) co_return;
+    ++answered;
+    std::string body = "answer " + std::to_string(answered);
+    co_await test::write_all(s, "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: " +
+                                    std::to_string(body.size()) + "\r\n\r\n" + body);
+    s.close();
+  });
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto twice = [&]() -> asio::awaitable<std::string> {
+    auto a = co_await client.fetch(request("GET", server.port(), "/"));
+    if (!a) co_return "first: " + a.error().describe();
+    auto b = co_await client.fetch(request("GET", server.port(), "/"));
+    if (!b) co_return "second: " + b.error().describe();
+    co_return a->body + ", " + b->body;
+  };
+  auto got = run(ctx, twice());
+  ASSERT_TRUE(got);
+  EXPECT_EQ(*got, "answer 1, answer 2");
+  EXPECT_EQ(client.connections_opened(), 2u);
+  EXPECT_EQ(server.accepted(), 2u);
+}
+
+TEST(HttpClientErrors, CloseIdleDropsPooledConnections) {
+  auto server = test::start_server([](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    co_await w.send(200, "text/plain", "ok");
+  });
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  ASSERT_TRUE(run(ctx, client.fetch(request("GET", server->port(), "/"))));
+  client.close_idle();
+  auto r = run(ctx, client.fetch(request("GET", server->port(), "/")));
+  ASSERT_TRUE(r && *r) << test::why(r);
+  EXPECT_EQ(client.connections_opened(), 2u);
+}
+
+}  // namespace
+}  // namespace llmux::net

@@ -1,0 +1,359 @@
+// HttpClient against HttpServer on loopback: whole and streamed bodies, keep-alive,
+// what each side sees of the other's request and response.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <deque>
+#include <mutex>
+
+#include "net/loopback.hpp"
+
+namespace llmux::net {
+namespace {
+
+using test::Gate;
+using test::RecordingSink;
+using test::request;
+using test::run;
+
+// Answers "METHOD target body" and a header echoing X-Echo.
+asio::awaitable<void> echo(ServerRequest& req, ResponseWriter& w) {
+  Headers extra;
+  if (auto e = req.headers.get("x-echo")) extra.add("X-Echoed", std::string(*e));
+  co_await w.send(200, "text/plain", req.method + " " + req.target + " " + req.body, &extra);
+}
+
+TEST(HttpExchange, FetchesAContentLengthBodyAndHeaders) {
+  auto server = test::start_server(echo);
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto req = request("POST", server->port(), "/v1/chat/completions?x=1", R"({"model":"m"})");
+  req.headers.add("X-Echo", "hello");
+  auto r = run(ctx, client.fetch(req));
+  ASSERT_TRUE(r && *r) << test::why(r);
+  const HttpResponse& resp = **r;
+  EXPECT_EQ(resp.status, 200);
+  EXPECT_EQ(resp.body, R"(POST /v1/chat/completions?x=1 {"model":"m"})");
+  EXPECT_EQ(resp.headers.get("content-type"), "text/plain");
+  EXPECT_EQ(resp.headers.get("x-echoed"), "hello");
+}
+
+TEST(HttpExchange, ServerSeesHostUserAgentContentTypeAndQuery) {
+  std::mutex mu;  // the handler runs on the server's thread
+  std::string seen;
+  auto server = test::start_server([&](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {
+    std::string now = std::string(req.headers.get("host").value_or("-")) + "|" +
+                      std::string(req.headers.get("user-agent").value_or("-")) + "|" +
+                      std::string(req.headers.get("content-type").value_or("-")) + "|" +
+                      std::string(req.path()) + "|" + std::string(req.query_param("alt")) + "|" +
+                      std::string(req.query_param("missing"));
+    {
+      std::lock_guard lock(mu);
+      seen = now;
+    }
+    co_await w.send(204, {}, {});
+  });
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto r = run(ctx, client.fetch(request("POST", server->port(), "/v1beta/models?key=k&alt=sse", "{}")));
+  ASSERT_TRUE(r && *r) << test::why(r);
+  EXPECT_EQ((*r)->status, 204);
+  std::lock_guard lock(mu);
+  EXPECT_EQ(seen, "127.0.0.1:" + std::to_string(server->port()) +
+                      "|llmux/0.1|application/json|/v1beta/models|sse|");
+}
+
+TEST(HttpExchange, KeepAliveReusesOneConnectionForSequentialRequests) {
+  auto server = test::start_server(echo);
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto many = [&]() -> asio::awaitable<int> {
+    int ok = 0;
+    for (int i = 0; i < 25; ++i) {
+      auto r = co_await client.fetch(request("GET", server->port(), "/n/" + std::to_string(i)));
+      if (r && r->body == "GET /n/" + std::to_string(i) + " ") ++ok;
+    }
+    co_return ok;
+  };
+  auto ok = run(ctx, many());
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(*ok, 25);
+  EXPECT_EQ(client.connections_opened(), 1u);
+}
+
+TEST(HttpExchange, ChunkedStreamArrivesPieceByPieceBeforeTheStreamEnds) {
+  // The handler writes one piece, then waits until the client has delivered it. A client
+  // that buffered the body until the end would never see the first piece: a hang.
+  constexpr int kPieces = 5;
+  std::deque<Gate> delivered(kPieces);
+  auto server = test::start_server([&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    bool open = co_await w.begin_stream(200, "text/event-stream");
+    if (!open) co_return;
+    for (int i = 0; i < kPieces; ++i) {
+      bool sent = co_await w.write("data: piece " + std::to_string(i) + "\n\n");
+      if (!sent) co_return;
+      co_await delivered[static_cast<std::size_t>(i)].wait();
+    }
+    co_await w.end_stream();
+  });
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  RecordingSink sink;
+  std::string expected;
+  for (int i = 0; i < kPieces; ++i) expected += "data: piece " + std::to_string(i) + "\n\n";
+  std::size_t next = 0;
+  sink.on_piece = [&](std::string_view) {
+    // Open every gate whose piece is now completely delivered.
+    while (next < static_cast<std::size_t>(kPieces) &&
+           sink.body.size() >= expected.find("data: piece " + std::to_string(next)) + 15)
+      delivered[next++].open();
+  };
+  auto r = run(ctx, client.stream(request("POST", server->port(), "/stream", "{}"), sink));
+  for (auto& g : delivered) g.open();  // release the handler whatever happened
+  ASSERT_TRUE(r && *r) << test::why(r);
+  EXPECT_TRUE(sink.sent);
+  EXPECT_EQ(sink.head.status, 200);
+  EXPECT_EQ(sink.head.headers.get("content-type"), "text/event-stream");
+  EXPECT_EQ(sink.body, expected);
+  EXPECT_GE(sink.pieces.size(), static_cast<std::size_t>(kPieces));
+}
+
+std::string pattern(std::size_t n, unsigned seed) {
+  std::string s(n, '\0');
+  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>((i * 131 + seed) % 251);
+  return s;
+}
+
+TEST(HttpExchange, LargeChunkedBodyIsDecodedExactly) {
+  // Writes of odd sizes, some bigger than the client's read buffer; bytes of every value.
+  std::vector<std::string> writes;
+  for (std::size_t n : {1u, 2u, 15u, 16u, 17u, 4095u, 16384u, 16385u, 70000u, 3u, 250000u})
+    writes.push_back(pattern(n, static_cast<unsigned>(n)));
+  auto server = test::start_server([&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    co_await w.begin_stream(200, "application/octet-stream");
+    for (const auto& s : writes) co_await w.write(s);
+    co_await w.end_stream();
+  });
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto r = run(ctx, client.fetch(request("GET", server->port(), "/big")));
+  ASSERT_TRUE(r && *r) << test::why(r);
+  std::string want;
+  for (const auto& s : writes) want += s;
+  EXPECT_EQ((*r)->body.size(), want.size());
+  EXPECT_TRUE((*r)->body == want);
+}
+
+TEST(HttpExchange, LargeContentLengthBodyArrivesInSeveralPieces) {
+  const std::string big = pattern(3u << 20, 7);
+  auto server = test::start_server([&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    co_await w.send(200, "application/octet-stream", big);
+  });
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  RecordingSink sink;
+  auto r = run(ctx, client.stream(request("GET", server->port(), "/big"), sink));
+  ASSERT_TRUE(r && *r) << test::why(r);
+  EXPECT_GT(sink.pieces.size(), 1u);
+  EXPECT_EQ(sink.body.size(), big.size());
+  EXPECT_TRUE(sink.body == big);
+}
+
+TEST(HttpExchange, LargeRequestBodyReachesTheHandler) {
+  const std::string big = pattern(2u << 20, 3);
+  auto server = test::start_server([&](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {
+    co_await w.send(200, "text/plain", req.body == big ? "same" : "different");
+  });
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto r = run(ctx, client.fetch(request("POST", server->port(), "/upload", big)));
+  ASSERT_TRUE(r && *r) << test::why(r);
+  EXPECT_EQ((*r)->body, "same");
+}
+
+TEST(HttpExchange, HeadResponseCarriesNoBodyAndTheConnectionStaysUsable) {
+  auto server = test::start_server([](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    co_await w.send(200, "text/plain", "hello world");
+  });
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto both = [&]() -> asio::awaitable<std::string> {
+    auto head = co_await client.fetch(request("HEAD", server->port(), "/"));
+    if (!head) co_return "HEAD failed: " + head.error().describe();
+    if (!head->body.empty()) co_return "HEAD had a body: " + head->body;
+    if (head->headers.get("content-length") != "11") co_return "HEAD lacks the GET's Content-Length";
+    auto get = co_await client.fetch(request("GET", server->port(), "/"));
+    if (!get) co_return "GET after HEAD failed: " + get.error().describe();
+    co_return get->body;
+  };
+  auto got = run(ctx, both());
+  ASSERT_TRUE(got);
+  EXPECT_EQ(*got, "hello world");
+  EXPECT_EQ(client.connections_opened(), 1u);
+}
+
+TEST(HttpExchange, SinkThatStopsReadingEndsTheRequestAndTheConnectionIsNotReused) {
+  Gate finished;
+  auto server = test::start_server([&](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {
+    if (req.target == "/endless") {
+      co_await w.begin_stream(200, "text/plain");
+      for (;;) {
+        bool sent = co_await w.write("tick\n");
+        if (!sent) break;
+      }
+      finished.open();
+      co_return;
+    }
+    co_await w.send(200, "text/plain", "ok");
+  });
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  RecordingSink sink;
+  sink.stop_after_first = true;
+  auto r = run(ctx, client.stream(request("GET", server->port(), "/endless"), sink));
+  ASSERT_TRUE(r && *r) << test::why(r);
+  EXPECT_EQ(sink.pieces.size(), 1u);
+  // The server notices the client went away and stops producing.
+  auto wait_finished = [&]() -> asio::awaitable<bool> {
+    co_await finished.wait();
+    co_return true;
+  };
+  EXPECT_TRUE(run(ctx, wait_finished()));
+  auto next = run(ctx, client.fetch(request("GET", server->port(), "/")));
+  ASSERT_TRUE(next && *next);
+  EXPECT_EQ((*next)->body, "ok");
+  EXPECT_EQ(client.connections_opened(), 2u);
+}
+
+TEST(HttpExchange, HandlerFailuresBecome500WithAJsonError) {
+  auto server = test::start_server([](ServerRequest& req, ResponseWriter&) -> asio::awaitable<void> {
+    if (req.target == "/throw") throw std::runtime_error("boom in handler");
+    co_return;  // sends nothing
+  });
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto thrown = run(ctx, client.fetch(request("GET", server->port(), "/throw")));
+  ASSERT_TRUE(thrown && *thrown);
+  EXPECT_EQ((*thrown)->status, 500);
+  EXPECT_NE((*thrown)->body.find("boom in handler"), std::string::npos) << (*thrown)->body;
+  EXPECT_EQ((*thrown)->headers.get("content-type"), "application/json");
+  auto silent = run(ctx, client.fetch(request("GET", server->port(), "/silent")));
+  ASSERT_TRUE(silent && *silent);
+  EXPECT_EQ((*silent)->status, 500);
+  EXPECT_NE((*silent)->body.find("no response"), std::string::npos) << (*silent)->body;
+}
+
+TEST(HttpExchange, CancelSignalAbortsAStreamInFlight) {
+  Gate never;
+  auto server = test::start_server([&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    co_await w.begin_stream(200, "text/plain");
+    co_await w.write("first");
+    co_await never.wait();
+  });
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  CancelSignal cancel;
+  RecordingSink sink;
+  sink.on_piece = [&](std::string_view) { cancel.cancel(); };
+  auto r = run(ctx, client.stream(request("GET", server->port(), "/"), sink, &cancel));
+  never.open();
+  ASSERT_TRUE(r);
+  ASSERT_FALSE(*r);
+  EXPECT_EQ(r->error().code, ErrorCode::cancelled);
+  EXPECT_EQ(sink.body, "first");
+}
+
+TEST(HttpExchange, WatchDisconnectReportsAClientThatWentAway) {
+  Gate gone, release, done;
+  bool saw_gone = false;
+  auto server = test::start_server([&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    w.watch_disconnect([&] { gone.open(); });
+    co_await release.wait();  // stands in for waiting on an upstream
+    saw_gone = w.client_gone();
+    co_await w.send(200, "text/plain", "too late");
+    done.open();
+  });
+  asio::io_context ctx;
+  auto go = [&]() -> asio::awaitable<bool> {
+    tcp::socket s(ctx);
+    co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()),
+                             asio::use_awaitable);
+    co_await test::write_all(s, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    s.close();             // the client gives up while the handler waits
+    co_await gone.wait();  // on_gone ran
+    release.open();
+    co_await done.wait();
+    co_return true;
+  };
+  auto ok = run(ctx, go());
+  release.open();
+  EXPECT_TRUE(ok);
+  EXPECT_TRUE(saw_gone);
+}
+
+TEST(HttpExchange, WatchedRequestsThatFinishKeepTheConnectionUsable) {
+  std::atomic<bool> gone_called{false};
+  auto server = test::start_server([&](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {
+    w.watch_disconnect([&] { gone_called = true; });
+    co_await w.send(200, "text/plain", req.target);
+  });
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto three = [&]() -> asio::awaitable<std::string> {
+    std::string all;
+    for (const char* t : {"/a", "/b", "/c"}) {
+      auto r = co_await client.fetch(request("GET", server->port(), t));
+      all += r ? r->body : "[" + r.error().describe() + "]";
+    }
+    co_return all;
+  };
+  EXPECT_EQ(run(ctx, three()), "/a/b/c");
+  EXPECT_EQ(client.connections_opened(), 1u);
+  EXPECT_FALSE(gone_called);
+}
+
+// A sink whose asynchronous flush can end the read (a gateway whose own client left).
+class FlushStopsSink final : public ResponseSink {
+ public:
+  std::string body;
+  int flushes = 0;
+  void on_head(const ResponseHead&, Nanos) override {}
+  bool on_body(std::string_view bytes, Nanos) override {
+    body.append(bytes);
+    return true;
+  }
+  asio::awaitable<bool> flush() override { co_return ++flushes < 2; }
+};
+
+TEST(HttpExchange, SinkFlushCanStopTheRead) {
+  Gate finished;
+  auto server = test::start_server([&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    co_await w.begin_stream(200, "text/plain");
+    for (;;) {
+      bool sent = co_await w.write("tick\n");
+      if (!sent) break;
+    }
+    finished.open();
+  });
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  FlushStopsSink sink;
+  auto r = run(ctx, client.stream(request("GET", server->port(), "/"), sink));
+  ASSERT_TRUE(r && *r) << test::why(r);
+  EXPECT_EQ(sink.flushes, 2);
+  EXPECT_FALSE(sink.body.empty());
+  auto wait_finished = [&]() -> asio::awaitable<bool> {
+    co_await finished.wait();  // the server saw the client go
+    co_return true;
+  };
+  EXPECT_TRUE(run(ctx, wait_finished()));
+}
+
+TEST(HttpExchange, ReasonPhrases) {
+  EXPECT_EQ(reason_phrase(404), "Not Found");
+  EXPECT_EQ(reason_phrase(503), "Service Unavailable");
+  EXPECT_EQ(reason_phrase(431), "Request Header Fields Too Large");
+}
+
+}  // namespace
+}  // namespace llmux::net

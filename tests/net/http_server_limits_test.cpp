@@ -1,0 +1,269 @@
+// HttpServer's protections and lifecycle: size limits, malformed requests, timeouts,
+// the connection cap and a graceful stop, observed from raw sockets and HttpClient.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio/read.hpp>
+#include <thread>
+
+#include "core/text.hpp"
+#include "net/loopback.hpp"
+
+namespace llmux::net {
+namespace {
+
+using test::Gate;
+using test::request;
+using test::run;
+
+asio::awaitable<void> hello(ServerRequest&, ResponseWriter& w) {
+  co_await w.send(200, "text/plain", "hello");
+}
+
+struct RawResponse {
+  std::string head;  // status line and headers
+  std::string body;
+  int status() const { return head.size() > 12 ? std::atoi(head.c_str() + 9) : 0; }
+};
+
+// Sends raw bytes and reads one Content-Length response; nullopt if the connection ends first.
+asio::awaitable<std::optional<RawResponse>> raw_exchange(tcp::socket& s, std::string& buf,
+                                                         std::string bytes) {
+  bool sent = co_await test::write_all(s, bytes);
+  if (!sent) co_return std::nullopt;
+  RawResponse r;
+  bool got = co_await test::read_head(s, buf, r.head);
+  if (!got) co_return std::nullopt;
+  std::size_t length = 0;
+  for (auto line : split(r.head, '\n'))
+    if (starts_with_icase(line, "content-length:"))
+      length = static_cast<std::size_t>(*parse_int(trim(line.substr(15))));
+  if (buf.size() < length) {
+    error_code ec;
+    co_await asio::async_read(s, asio::dynamic_buffer(buf), asio::transfer_exactly(length - buf.size()),
+                              asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return std::nullopt;
+  }
+  r.body = buf.substr(0, length);
+  buf.erase(0, length);
+  co_return r;
+}
+
+asio::awaitable<tcp::socket> connect_to(std::uint16_t port) {
+  tcp::socket s(co_await asio::this_coro::executor);
+  co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), asio::use_awaitable);
+  co_return s;
+}
+
+// One raw request on a fresh connection.
+std::optional<RawResponse> raw_once(std::uint16_t port, std::string bytes) {
+  asio::io_context ctx;
+  auto go = [&]() -> asio::awaitable<std::optional<RawResponse>> {
+    auto s = co_await connect_to(port);
+    std::string buf;
+    co_return co_await raw_exchange(s, buf, std::move(bytes));
+  };
+  auto r = run(ctx, go());
+  return r ? *r : std::nullopt;
+}
+
+TEST(HttpServerLimits, HeaderTooLargeIs431AndTheServerKeepsServing) {
+  ServerOptions opts;
+  opts.max_header_bytes = 4096;
+  auto server = test::start_server(hello, opts);
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto big = request("GET", server->port(), "/");
+  big.headers.add("X-Big", std::string(16384, 'h'));
+  auto r = run(ctx, client.fetch(big));
+  ASSERT_TRUE(r && *r) << test::why(r);
+  EXPECT_EQ((*r)->status, 431);
+  EXPECT_NE((*r)->body.find("header"), std::string::npos) << (*r)->body;
+  auto ok = run(ctx, client.fetch(request("GET", server->port(), "/")));
+  ASSERT_TRUE(ok && *ok) << test::why(ok);
+  EXPECT_EQ((*ok)->body, "hello");
+}
+
+TEST(HttpServerLimits, DeclaredBodyTooLargeIs413) {
+  ServerOptions opts;
+  opts.max_body_bytes = 1024;
+  std::atomic<bool> handler_ran{false};
+  auto server = test::start_server(
+      [&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+        handler_ran = true;
+        co_await w.send(200, "text/plain", "accepted");
+      },
+      opts);
+  auto r = raw_once(server->port(),
+                    "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n" +
+                        std::string(4096, 'b'));
+  ASSERT_TRUE(r) << "connection closed without an answer";
+  EXPECT_EQ(r->status(), 413) << r->head;
+  EXPECT_NE(r->body.find("1024"), std::string::npos) << r->body;
+  EXPECT_FALSE(handler_ran);
+}
+
+TEST(HttpServerLimits, DeclaredBodyTooLargeIs413ThroughTheClient) {
+  ServerOptions opts;
+  opts.max_body_bytes = 1024;
+  auto server = test::start_server(hello, opts);
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto r = run(ctx, client.fetch(request("POST", server->port(), "/", std::string(4096, 'b'))));
+  ASSERT_TRUE(r && *r) << test::why(r);
+  EXPECT_EQ((*r)->status, 413);
+}
+
+TEST(HttpServerLimits, ChunkedBodyTooLargeIs413) {
+  ServerOptions opts;
+  opts.max_body_bytes = 1024;
+  auto server = test::start_server(hello, opts);
+  std::string req = "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 4; ++i) req += "200\r\n" + std::string(512, 'c') + "\r\n";
+  req += "0\r\n\r\n";
+  auto r = raw_once(server->port(), req);
+  ASSERT_TRUE(r) << "connection closed without an answer";
+  EXPECT_EQ(r->status(), 413) << r->head;
+}
+
+TEST(HttpServerLimits, BodyWithinTheLimitIsServed) {
+  ServerOptions opts;
+  opts.max_body_bytes = 1024;
+  auto server = test::start_server(
+      [](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {
+        co_await w.send(200, "text/plain", std::to_string(req.body.size()));
+      },
+      opts);
+  auto r = raw_once(server->port(),
+                    "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1024\r\n\r\n" + std::string(1024, 'b'));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status(), 200);
+  EXPECT_EQ(r->body, "1024");
+}
+
+TEST(HttpServerLimits, MalformedRequestsAre400) {
+  auto server = test::start_server(hello);
+  for (std::string bad :
+       {"GARBAGE\r\n\r\n", "GET / HTTP/1.1\r\nBad Header Line\r\nHost: x\r\n\r\n",
+        "GET / HTTP/9.x\r\nHost: x\r\n\r\n", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 12abc\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"}) {
+    auto r = raw_once(server->port(), bad);
+    ASSERT_TRUE(r) << "no answer to: " << bad;
+    EXPECT_EQ(r->status(), 400) << bad << "\n" << r->head;
+    EXPECT_NE(r->body.find("malformed"), std::string::npos) << r->body;
+  }
+}
+
+TEST(HttpServerLimits, HeadResponseHasNoBody) {
+  auto server = test::start_server(hello);
+  asio::io_context ctx;
+  auto go = [&]() -> asio::awaitable<std::string> {
+    auto s = co_await connect_to(server->port());
+    co_await test::write_all(s, "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    co_return co_await test::read_to_eof(s);
+  };
+  auto all = run(ctx, go());
+  ASSERT_TRUE(all);
+  EXPECT_NE(all->find("Content-Length: 5\r\n"), std::string::npos) << *all;
+  EXPECT_TRUE(all->ends_with("\r\n\r\n")) << "HEAD response carried a body:\n" << *all;
+}
+
+TEST(HttpServerLimits, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
+  ServerOptions opts;
+  opts.idle_timeout = 200 * kNanosPerMilli;
+  auto server = test::start_server(hello, opts);
+  asio::io_context ctx;
+  auto go = [&]() -> asio::awaitable<std::string> {
+    auto s = co_await connect_to(server->port());
+    std::string buf;
+    auto a = co_await raw_exchange(s, buf, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto b = co_await raw_exchange(s, buf, "GET /b HTTP/1.1\r\nHost: x\r\n\r\n");  // kept alive
+    if (!a || !b || a->head.find("Connection: keep-alive") == std::string::npos) co_return "not kept alive";
+    auto rest = co_await test::read_to_eof(s);  // completes only when the server closes
+    co_return rest.empty() ? "closed" : "unexpected bytes: " + rest;
+  };
+  auto r = run(ctx, go());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*r, "closed");
+}
+
+TEST(HttpServerLimits, SilentConnectionIsClosedAfterTheRequestTimeout) {
+  ServerOptions opts;
+  opts.request_timeout = 200 * kNanosPerMilli;
+  auto server = test::start_server(hello, opts);
+  asio::io_context ctx;
+  auto go = [&]() -> asio::awaitable<std::string> {
+    auto s = co_await connect_to(server->port());
+    co_return co_await test::read_to_eof(s);
+  };
+  auto rest = run(ctx, go());
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(*rest, "");
+}
+
+TEST(HttpServerLimits, ConnectionsOverTheCapAreAnswered503) {
+  ServerOptions opts;
+  opts.max_connections = 1;
+  auto server = test::start_server(hello, opts);
+  asio::io_context ctx;
+  HttpClient first(ctx.get_executor(), test::local_options());
+  HttpClient second(ctx.get_executor(), test::local_options());
+  auto go = [&]() -> asio::awaitable<std::string> {
+    auto a = co_await first.fetch(request("GET", server->port(), "/"));  // keeps its connection open
+    if (!a || a->status != 200) co_return "first request failed";
+    auto b = co_await second.fetch(request("GET", server->port(), "/"));
+    if (!b) co_return "second request failed: " + b.error().describe();
+    co_return std::to_string(b->status) +
+        " retry-after=" + std::string(b->headers.get("retry-after").value_or(""));
+  };
+  auto got = run(ctx, go());
+  ASSERT_TRUE(got);
+  EXPECT_EQ(*got, "503 retry-after=1");
+  EXPECT_EQ(server->connections(), 1u);
+}
+
+TEST(HttpServerLimits, GracefulStopLetsTheRequestInFlightFinish) {
+  Gate release;
+  ServerOptions opts;
+  opts.threads = 1;
+  auto server = test::start_server(
+      [&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+        co_await w.begin_stream(200, "text/plain");
+        co_await w.write("first,");
+        co_await release.wait();
+        co_await w.write("second");
+        co_await w.end_stream();
+      },
+      opts);
+  asio::io_context ctx;
+  // An idle connection: the stop closes it at once, which tells the test the stop began.
+  tcp::socket idle(ctx);
+  idle.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()));
+  HttpClient client(ctx.get_executor(), test::local_options());
+  test::RecordingSink sink;
+  std::thread stopper;
+  sink.on_piece = [&](std::string_view) {
+    if (stopper.joinable()) return;
+    stopper = std::thread([&] { server->stop(30 * kNanosPerSecond); });
+    asio::co_spawn(
+        ctx,
+        [&]() -> asio::awaitable<void> {
+          co_await test::read_to_eof(idle);  // the stop has begun
+          release.open();
+        },
+        asio::detached);
+  };
+  auto r = run(ctx, client.stream(request("GET", server->port(), "/slow"), sink));
+  release.open();
+  if (stopper.joinable()) stopper.join();
+  ASSERT_TRUE(r && *r) << test::why(r);
+  EXPECT_EQ(sink.body, "first,second");
+  // Stopped: new connections are refused.
+  tcp::socket late(ctx);
+  error_code ec;
+  late.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()), ec);
+  EXPECT_TRUE(ec);
+}
+
+}  // namespace
+}  // namespace llmux::net

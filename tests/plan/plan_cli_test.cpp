@@ -1,0 +1,121 @@
+// End to end: the built binary's `plan` and `catalog` commands.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "catalog/gguf_builder.hpp"
+#include "support/process.hpp"
+
+namespace llmux {
+namespace {
+
+using test::run;
+
+std::vector<std::string> args(std::initializer_list<std::string> a) {
+  std::vector<std::string> v{test::binary()};
+  v.insert(v.end(), a);
+  return v;
+}
+
+std::vector<std::string> env() {
+  return {"LLMUX_DATA_DIR=" + test::source_dir() + "/data", "LLMUX_USER_DATA_DIR=/nonexistent-llmux-user"};
+}
+
+TEST(PlanCli, IssueExampleRuns) {
+  auto r = run(args({"plan", "--model", "llama-3.1-70b", "--quant", "Q4_K_M", "--ctx", "8192", "--gpu", "rtx-4090",
+                     "--gpus", "2", "--concurrency", "4", "--workload", "in=2000,out=400,requests-per-day=20000",
+                     "--compare", "gpt-4o-mini,claude-3-5-haiku"}),
+               std::chrono::seconds(60), env());
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* part : {"Memory (Q4_K_M)", "fits with CPU offload", "time to first token", "gpt-4o-mini",
+                           "claude-3-5-haiku", "break-even", "Recommendation:"})
+    EXPECT_NE(r.out.find(part), std::string::npos) << part;
+}
+
+TEST(PlanCli, JsonAndMarkdownFormats) {
+  auto j = run(args({"plan", "--model", "llama-3.1-8b", "--gpu", "rtx-4090", "--format", "json"}), std::chrono::seconds(60), env());
+  ASSERT_EQ(j.status, 0) << j.err;
+  auto doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_GE(doc["options"].size(), 6u);  // no --quant: the usual quantizations
+  auto m = run(args({"plan", "--model", "llama-3.1-8b", "--gpu", "rtx-4090", "--format", "markdown"}), std::chrono::seconds(60), env());
+  ASSERT_EQ(m.status, 0);
+  EXPECT_EQ(m.out.rfind("# llmux plan", 0), 0u);
+  EXPECT_NE(m.out.find("| quant |"), std::string::npos);
+}
+
+TEST(PlanCli, UnknownGpuSuggestsTheNearestNameAndExits2) {
+  auto r = run(args({"plan", "--model", "llama-3.1-8b", "--gpu", "rtx4090"}), std::chrono::seconds(60), env());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("did you mean: rtx-4090"), std::string::npos) << r.err;
+  auto m = run(args({"plan", "--model", "lama-3.1-8b", "--gpu", "rtx-4090"}), std::chrono::seconds(60), env());
+  EXPECT_EQ(m.status, 2);
+  EXPECT_NE(m.err.find("llama-3.1-8b"), std::string::npos) << m.err;
+}
+
+TEST(PlanCli, ImpossibleCombinationsSayWhy) {
+  auto r = run(args({"plan", "--model", "llama-3.1-8b", "--gpu", "rtx-4090", "--gpus", "0"}), std::chrono::seconds(60), env());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--gpus must be at least 1"), std::string::npos) << r.err;
+  auto c = run(args({"plan", "--model", "llama-3-8b", "--gpu", "rtx-4090", "--ctx", "100000"}), std::chrono::seconds(60), env());
+  EXPECT_EQ(c.status, 2);
+  EXPECT_NE(c.err.find("maximum of 8192"), std::string::npos) << c.err;
+  auto n = run(args({"plan", "--gpu", "rtx-4090"}), std::chrono::seconds(60), env());
+  EXPECT_EQ(n.status, 2);
+  EXPECT_NE(n.err.find("--model"), std::string::npos);
+}
+
+TEST(PlanCli, PlansFromAGgufFile) {
+  test::TempDir dir;
+  std::string path = dir.file("tiny.gguf");
+  test::write_file(path, test::tiny_llama().build());
+  auto r = run(args({"plan", "--gguf", path, "--gpu", "rtx-3060", "--format", "json"}), std::chrono::seconds(60), env());
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["model"]["layers"], 2);
+  EXPECT_EQ(doc["primary"], "Q4_K_M");
+  EXPECT_NE(doc["model"]["origin"].get<std::string>().find("tiny.gguf"), std::string::npos);
+  test::write_file(dir.file("bad.gguf"), "GGUF\x03");
+  auto bad = run(args({"plan", "--gguf", dir.file("bad.gguf"), "--gpu", "rtx-3060"}), std::chrono::seconds(60), env());
+  EXPECT_EQ(bad.status, 1);
+  EXPECT_NE(bad.err.find("truncated"), std::string::npos) << bad.err;
+}
+
+TEST(PlanCli, GpuAutoSaysWhatItFound) {
+  auto r = run(args({"plan", "--model", "llama-3.2-1b", "--gpu", "auto", "--quant", "Q4_K_M"}), std::chrono::seconds(60), env());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("detected: "), std::string::npos);
+}
+
+TEST(PlanCli, CalibrateTakesABenchResult) {
+  auto r = run(args({"plan", "--model", "llama-3.1-8b", "--quant", "Q4_K_M", "--gpu", "rtx-4090", "--calibrate",
+                     test::source_dir() + "/tests/plan/fixtures/bench_result.json"}),
+               std::chrono::seconds(60), env());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("calibrated with your bench results"), std::string::npos);
+}
+
+TEST(CatalogCli, ListShowAndImportPrices) {
+  auto list = run(args({"catalog", "list", "devices"}), std::chrono::seconds(60), env());
+  ASSERT_EQ(list.status, 0);
+  EXPECT_NE(list.out.find("rtx-4090"), std::string::npos);
+  auto show = run(args({"catalog", "show", "deepseek-v3"}), std::chrono::seconds(60), env());
+  ASSERT_EQ(show.status, 0);
+  EXPECT_NE(show.out.find("MLA: kv_lora_rank 512"), std::string::npos);
+  auto unknown = run(args({"catalog", "show", "gpt-4o-mni"}), std::chrono::seconds(60), env());
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.err.find("gpt-4o-mini"), std::string::npos);
+
+  test::TempDir user;
+  std::vector<std::string> user_env = {"LLMUX_DATA_DIR=" + test::source_dir() + "/data", "LLMUX_USER_DATA_DIR=" + user.path()};
+  auto imp = run(args({"catalog", "import-prices", test::source_dir() + "/tests/catalog/fixtures/litellm_prices.json"}),
+                 std::chrono::seconds(60), user_env);
+  ASSERT_EQ(imp.status, 0) << imp.err;
+  EXPECT_NE(imp.out.find("updated 2 known cloud models"), std::string::npos) << imp.out;
+  auto after = run(args({"catalog", "show", "gpt-4o-mini"}), std::chrono::seconds(60), user_env);
+  ASSERT_EQ(after.status, 0) << after.err;
+  EXPECT_NE(after.out.find("$0.120 per 1M input"), std::string::npos) << after.out;
+}
+
+}  // namespace
+}  // namespace llmux

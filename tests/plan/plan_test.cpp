@@ -1,0 +1,181 @@
+// The plan as a user sees it: verdicts, alternatives, the recommendation and
+// its privacy rule, the renderers, and the errors for impossible requests.
+#include "plan/plan.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "plan/plan_render.hpp"
+#include "plan_fixture.hpp"
+
+namespace llmux::plan {
+namespace {
+
+PlanRequest issue_example() {
+  auto r = test::request("llama-3.1-70b", "Q4_K_M", "rtx-4090", 2, 8192, 4);
+  r.workload = *parse_workload("in=2000,out=400,requests-per-day=20000");
+  r.compare = {*test::cat().price("gpt-4o-mini"), *test::cat().price("claude-3-5-haiku")};
+  return r;
+}
+
+bool mentions(const std::vector<Alternative>& alts, const std::string& kind) {
+  for (const auto& a : alts)
+    if (a.kind == kind) return true;
+  return false;
+}
+
+TEST(Plan, IssueExampleOffloadsAndListsWhatWouldFit) {
+  auto r = make_plan(issue_example());
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->chosen().verdict, "fits with CPU offload");
+  EXPECT_TRUE(mentions(r->alternatives, "offload"));
+  EXPECT_TRUE(mentions(r->alternatives, "quant"));
+  EXPECT_TRUE(mentions(r->alternatives, "context"));
+  EXPECT_TRUE(mentions(r->alternatives, "kv-cache"));
+  ASSERT_EQ(r->cloud.size(), 2u);
+  ASSERT_EQ(r->break_even.size(), 2u);
+  EXPECT_FALSE(r->recommendation.reasons.empty());
+}
+
+TEST(Plan, LocalOnlyPrivacyExcludesEveryCloudOption) {
+  auto req = issue_example();
+  req.ctx = 4096;
+  req.privacy = Privacy::local_only;
+  req.workload.requests_per_day = 2000;
+  auto r = make_plan(req);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->recommendation.local);
+  EXPECT_EQ(r->recommendation.choice.rfind("local:", 0), 0u);
+  for (const auto& reason : r->recommendation.reasons) EXPECT_EQ(reason.find("gpt-4o-mini"), std::string::npos) << reason;
+  auto j = nlohmann::json::parse(render_json(*r));
+  for (const auto& c : j["cloud"]) EXPECT_FALSE(c["qualifies"].get<bool>());
+  EXPECT_EQ(j["settings"]["privacy"], "local-only");
+}
+
+TEST(Plan, LocalOnlyStillPointsAtTheBetterLocalSetup) {
+  auto req = issue_example();
+  req.privacy = Privacy::local_only;
+  auto r = make_plan(req);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->recommendation.local);  // offloaded, and short of capacity, but the only option allowed
+  bool points = false;
+  for (const auto& reason : r->recommendation.reasons) points |= reason.find("first try:") != std::string::npos;
+  EXPECT_TRUE(points);
+}
+
+TEST(Plan, WithoutPrivacyTheCheaperCloudCanWin) {
+  auto req = issue_example();
+  req.ctx = 4096;
+  auto r = make_plan(req);
+  ASSERT_TRUE(r);
+  // 20,000 requests/day is more than two 4090s serve with a 70B model.
+  EXPECT_FALSE(r->chosen().cost.keeps_up);
+  EXPECT_FALSE(r->recommendation.local);
+  EXPECT_EQ(r->recommendation.choice, "gpt-4o-mini");
+}
+
+TEST(Plan, WithoutQuantShowsTheUsualQuantizationsLargestFirst) {
+  auto r = make_plan(test::request("llama-3.1-8b", "", "rtx-4090"));
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->quant_table);
+  ASSERT_GE(r->options.size(), 6u);
+  for (std::size_t i = 1; i < r->options.size(); ++i)
+    EXPECT_LE(r->options[i].config.weights.file_bytes(), r->options[i - 1].config.weights.file_bytes());
+  EXPECT_EQ(r->chosen().config.quant.name, "F16");  // 16 GB fits a 24 GB card
+  auto small = make_plan(test::request("llama-3.1-70b", "", "rtx-4090", 2));
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->chosen().verdict, "fits");
+  EXPECT_EQ(small->chosen().config.quant.name, "Q4_K_M");
+}
+
+TEST(Plan, JsonIsOneObjectWithSchemaVersion) {
+  auto r = make_plan(issue_example());
+  ASSERT_TRUE(r);
+  auto j = nlohmann::json::parse(render_json(*r));
+  EXPECT_EQ(j["schema_version"], kPlanSchemaVersion);
+  EXPECT_EQ(j["tool"], "llmux plan");
+  EXPECT_EQ(j["primary"], "Q4_K_M");
+  EXPECT_TRUE(j["options"][0]["memory"]["devices"].is_array());
+  EXPECT_TRUE(j["options"][0]["speed"]["ttft_range_s"].is_array());
+  EXPECT_TRUE(j["options"][0]["cost"]["inputs"]["kwh_price_usd"]["basis"].is_string());
+  EXPECT_TRUE(j["recommendation"]["reasons"].is_array());
+}
+
+TEST(Plan, TextAndMarkdownSayTheSameThings) {
+  auto r = make_plan(issue_example());
+  ASSERT_TRUE(r);
+  std::string text = render_text(*r), md = render_markdown(*r);
+  for (const char* part : {"Memory (Q4_K_M)", "Speed", "Cost per month", "Alternatives", "Recommendation", "Assumptions"}) {
+    EXPECT_NE(text.find(part), std::string::npos) << part;
+    EXPECT_NE(md.find(part), std::string::npos) << part;
+  }
+  EXPECT_NE(md.find("| option |"), std::string::npos);
+  EXPECT_NE(text.find("llama-server -m llama-3.1-70b-Q4_K_M.gguf -c 32768 -np 4"), std::string::npos);
+}
+
+TEST(Plan, ImpossibleRequestsSayWhyAndWhatToDo) {
+  auto over = test::request("llama-3.1-8b", "Q4_K_M", "rtx-4090", 1, 200000);
+  auto e = make_plan(over);
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, ErrorCode::usage);
+  EXPECT_NE(e.error().message.find("maximum of 131072"), std::string::npos);
+  EXPECT_NE(e.error().context.find("--ctx 131072"), std::string::npos);
+
+  auto zero = test::request("llama-3.1-8b", "Q4_K_M", "rtx-4090", 0);
+  auto z = make_plan(zero);
+  ASSERT_FALSE(z);
+  EXPECT_NE(z.error().message.find("--gpus"), std::string::npos);
+
+  auto vllm_gguf = test::request("llama-3.1-8b", "Q4_K_M", "h100-sxm", 1, 4096, 1, Engine::vllm);
+  auto v = make_plan(vllm_gguf);
+  ASSERT_FALSE(v);
+  EXPECT_NE(v.error().message.find("GGUF"), std::string::npos);
+
+  auto mac = test::request("llama-3.1-8b", "Q4_K_M", "m2-ultra");
+  mac.engine = Engine::vllm;
+  mac.quants = {*catalog::find_quant("BF16")};
+  auto m = make_plan(mac);
+  ASSERT_FALSE(m);
+  EXPECT_NE(m.error().context.find("--engine llama.cpp"), std::string::npos);
+
+  auto mac2 = test::request("llama-3.1-8b", "Q4_K_M", "m2-ultra", 2);
+  EXPECT_FALSE(make_plan(mac2));
+}
+
+TEST(Plan, OllamaDefaultsToNoFlashAttentionUnlessTheCacheIsQuantized) {
+  auto req = test::request("llama-3.1-8b", "Q4_K_M", "rtx-4090", 1, 8192, 1, Engine::ollama);
+  auto r = make_plan(req);
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->flash_attention);
+  req.kv = *parse_kv_cache_type("q8_0", Engine::ollama);
+  auto q = make_plan(req);
+  ASSERT_TRUE(q);
+  EXPECT_TRUE(q->flash_attention);
+  EXPECT_NE(engine_command(*q).find("OLLAMA_KV_CACHE_TYPE=q8_0"), std::string::npos);
+}
+
+TEST(Plan, ContextDefaultsToTheWorkloadNotTheModelMaximum) {
+  auto req = test::request("llama-3.1-8b", "Q4_K_M", "rtx-4090", 1, 0);
+  req.workload = *parse_workload("in=6000,out=1000,requests-per-day=100");
+  auto r = make_plan(req);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->ctx, 8192);
+  bool named = false;
+  for (const auto& a : r->assumptions) named |= a.find("--ctx") != std::string::npos;
+  EXPECT_TRUE(named);
+}
+
+TEST(Workload, ParsesAndRejects) {
+  auto w = parse_workload("in=2000,out=400,requests-per-day=20000");
+  ASSERT_TRUE(w);
+  EXPECT_EQ(w->input_tokens, 2000);
+  EXPECT_EQ(w->output_tokens, 400);
+  EXPECT_DOUBLE_EQ(w->requests_per_day, 20000);
+  EXPECT_FALSE(parse_workload("in=2000,outt=400"));
+  EXPECT_FALSE(parse_workload("in=-5"));
+  EXPECT_FALSE(parse_workload("in"));
+}
+
+}  // namespace
+}  // namespace llmux::plan
