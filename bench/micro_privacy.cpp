@@ -7,11 +7,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "privacy/decision.hpp"
 #include "privacy/scanner.hpp"
@@ -28,7 +27,8 @@ const std::vector<std::string>& clean_lines() {
   static const std::vector<std::string> lines = {
       "Summarize the following meeting notes in three bullet points and keep the tone neutral.\n",
       "The quarterly report shows revenue growth of 4.5% compared with 2023, driven by the EMEA region.\n",
-      "## Background\nThe service handles about 1,200 requests per second at peak, with a p99 latency of 180 ms.\n",
+      "## Background\nThe service handles about 1,200 requests per second at peak, with a p99 latency of 180 "
+      "ms.\n",
       "def tokenize(text: str) -> list[str]:\n    return [t for t in text.split() if t]\n",
       "for (std::size_t i = 0; i < items.size(); ++i) { total += items[i].price * items[i].quantity; }\n",
       "{\"model\": \"llama-3.1-8b\", \"temperature\": 0.7, \"max_tokens\": 512, \"stream\": true}\n",
@@ -50,6 +50,35 @@ const std::vector<std::string>& clean_lines() {
   return lines;
 }
 
+// Natural-language prompts only: chat questions and instructions in several
+// languages, few digits.
+const std::vector<std::string>& prose_lines() {
+  static const std::vector<std::string> lines = {
+      "Can you help me write a friendly reminder to the team about the offsite next week?\n",
+      "Summarize the main arguments of the article and list any claims that need a source.\n",
+      "I am planning a trip to Portugal in May; what should I pack and which towns are worth a visit?\n",
+      "Rewrite the following paragraph in plain language, keeping every fact but cutting the jargon.\n",
+      "Explain why the sky is blue to a curious eight-year-old, in two or three sentences.\n",
+      "Bitte fasse die wichtigsten Punkte des Protokolls zusammen und nenne offene Fragen.\n",
+      "Peux-tu reformuler ce courriel pour qu'il soit plus poli et plus court ?\n",
+      "¿Podrías traducir este texto al inglés manteniendo el tono informal?\n",
+      "Mujhe ek chhota sa email likhna hai jisme meeting reschedule karne ki request ho.\n",
+      "この文章をもっと自然な日本語に直してください。敬語は控えめにお願いします。\n",
+      "请帮我把这段话改写得更简洁一些，并保留所有关键信息。\n",
+      "What are the trade-offs between a relational database and a document store for this use case?\n",
+  };
+  return lines;
+}
+
+std::string prose_text(std::size_t bytes) {
+  std::mt19937 rng(11);
+  const auto& lines = prose_lines();
+  std::string out;
+  while (out.size() < bytes) out += lines[rng() % lines.size()];
+  out.resize(bytes);
+  return out;
+}
+
 std::string clean_text(std::size_t bytes, unsigned seed = 7) {
   std::mt19937 rng(seed);
   const auto& lines = clean_lines();
@@ -61,10 +90,12 @@ std::string clean_text(std::size_t bytes, unsigned seed = 7) {
 
 // A 100 KB prompt: clean text with a sensitive value every ~2 KB.
 std::string prompt_with_pii(std::size_t bytes) {
-  static const std::vector<std::string> pii = {
-      "Contact jane.doe@acme-corp.com about it. ", "Call me at +49 30 901820. ",
-      "Card 4539 1488 0343 6467 was declined. ",  "IBAN DE89 3704 0044 0532 0130 00. ",
-      "The server is 10.0.3.21. ",                "SSN 123-45-6789 on file. "};
+  static const std::vector<std::string> pii = {"Contact jane.doe@acme-corp.com about it. ",
+                                               "Call me at +49 30 901820. ",
+                                               "Card 4539 1488 0343 6467 was declined. ",
+                                               "IBAN DE89 3704 0044 0532 0130 00. ",
+                                               "The server is 10.0.3.21. ",
+                                               "SSN 123-45-6789 on file. "};
   std::string out;
   std::size_t i = 0;
   while (out.size() < bytes) {
@@ -92,9 +123,12 @@ std::vector<std::string> corpus_texts() {
 const Scanner& scanner() {
   static const Scanner s = [] {
     PrivacyConfig config;
-    config.actions = {{"email", Action::redact}, {"credit_card", Action::local_only}, {"secret", Action::block}};
-    config.patterns.push_back({"project_codename", R"(\bPROJECT-[A-Z]{4}\b)", {}, Action::local_only, false, 1});
-    config.patterns.push_back({"client_names", "", {"Acme Corp", "Globex", "Initech"}, std::nullopt, true, 2});
+    config.actions = {
+        {"email", Action::redact}, {"credit_card", Action::local_only}, {"secret", Action::block}};
+    config.patterns.push_back(
+        {"project_codename", R"(\bPROJECT-[A-Z]{4}\b)", {}, Action::local_only, false, 1});
+    config.patterns.push_back(
+        {"client_names", "", {"Acme Corp", "Globex", "Initech"}, std::nullopt, true, 2});
     return *Scanner::compile(config);
   }();
   return s;
@@ -112,7 +146,15 @@ void scan_bytes(benchmark::State& state, const std::string& text) {
   state.counters["findings"] = static_cast<double>(findings);
 }
 
-void BM_ScanCleanText(benchmark::State& state) { scan_bytes(state, clean_text(static_cast<std::size_t>(state.range(0)))); }
+void BM_ScanCleanProse(benchmark::State& state) {
+  scan_bytes(state, prose_text(static_cast<std::size_t>(state.range(0))));
+}
+BENCHMARK(BM_ScanCleanProse)->Arg(100 << 10);
+
+// Prose mixed with code, JSON, logs and version numbers: about 6% digits.
+void BM_ScanCleanText(benchmark::State& state) {
+  scan_bytes(state, clean_text(static_cast<std::size_t>(state.range(0))));
+}
 BENCHMARK(BM_ScanCleanText)->Arg(4 << 10)->Arg(100 << 10)->Arg(1 << 20);
 
 void BM_ScanPromptWithPii(benchmark::State& state) {
@@ -123,7 +165,8 @@ BENCHMARK(BM_ScanPromptWithPii)->Arg(100 << 10);
 void BM_ScanDigitHeavyLogs(benchmark::State& state) {
   std::string logs;
   for (int i = 0; logs.size() < (100u << 10); ++i) {
-    logs += "2024-06-12T08:" + std::to_string(10 + i % 50) + ":30.123Z INFO req=" + std::to_string(100000 + i * 7) +
+    logs += "2024-06-12T08:" + std::to_string(10 + i % 50) +
+            ":30.123Z INFO req=" + std::to_string(100000 + i * 7) +
             " status=200 dur_ms=" + std::to_string(i % 997) + " bytes=" + std::to_string(1000 + i % 9000) +
             " v=1.26." + std::to_string(i % 9) + "\n";
   }

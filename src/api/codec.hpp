@@ -74,5 +74,8 @@ class ServerCodec {
 
 std::unique_ptr<ClientCodec> make_client_codec(Dialect d);
 std::unique_ptr<ServerCodec> make_server_codec(Dialect d);
+// With annotate, stream encoders add the sim's ground truth ("llmux": {"tokens", "t"})
+// to each chunk; every dialect's decoder reads it.
+std::unique_ptr<ServerCodec> make_server_codec(Dialect d, bool annotate);
 
 }  // namespace llmux::api

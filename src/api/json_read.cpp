@@ -70,6 +70,7 @@ bool is_null(const object& o, std::string_view key) {
 }
 
 std::string to_json(const element& e) { return simdjson::minify(e); }
+std::string to_json(const object& o) { return simdjson::minify(o); }
 
 std::string text_or_json(const element& e) {
   std::string_view s;

@@ -30,6 +30,7 @@ bool is_null(const object& o, std::string_view key);
 
 // The element re-serialized (compact JSON).
 std::string to_json(const element& e);
+std::string to_json(const object& o);
 // A JSON string value's text, or the JSON of anything else (for "content" that may be either).
 std::string text_or_json(const element& e);
 

@@ -6,5 +6,8 @@
 namespace llmux::api::openai {
 
 Usage decode_usage(const json::object& u);
+// llama.cpp's "timings" object: durations into u.timing, and its token counts into
+// u when u has none from a usage object.
+void apply_timings(const json::object& timings, Usage& u);
 
 }  // namespace llmux::api::openai

@@ -53,6 +53,18 @@ Usage decode_usage(const json::object& u) {
   return usage;
 }
 
+void apply_timings(const json::object& t, Usage& u) {
+  auto ms_to_ns = [](double ms) { return static_cast<std::int64_t>(ms * 1e6); };
+  u.timing.prompt_eval_ns = ms_to_ns(json::get_double(t, "prompt_ms").value_or(0));
+  u.timing.eval_ns = ms_to_ns(json::get_double(t, "predicted_ms").value_or(0));
+  u.timing.total_ns = u.timing.prompt_eval_ns + u.timing.eval_ns;
+  if (u.present()) return;
+  u.source = Usage::Source::server;
+  u.prompt_tokens = json::get_int(t, "prompt_n").value_or(0) + json::get_int(t, "cache_n").value_or(0);
+  u.cached_prompt_tokens = json::get_int(t, "cache_n").value_or(0);
+  u.completion_tokens = json::get_int(t, "predicted_n").value_or(0);
+}
+
 std::string encode_response_body(const ChatResponse& resp, EndpointKind endpoint) {
   std::string out;
   JsonWriter w(out);
@@ -125,6 +137,7 @@ Result<ChatResponse> decode_response_body(std::string_view body) {
     break;  // first choice only
   }
   if (auto u = json::get_object(root, "usage")) r.usage = decode_usage(*u);
+  if (auto t = json::get_object(root, "timings")) apply_timings(*t, r.usage);
   return r;
 }
 

@@ -41,6 +41,7 @@ class Decoder final : public StreamDecoder {
     std::string_view data = ev.data;
     if (data == "[DONE]") {
       done_ = true;
+      if (timings_ && !usage_sent_) out.push_back(StreamEvent::usage_of(*timings_));  // llama.cpp without usage
       return {};
     }
     if (ev.type == "error" || data.find("\"error\"") != std::string_view::npos) {
@@ -59,9 +60,28 @@ class Decoder final : public StreamDecoder {
         break;
       }
     }
-    if (auto u = json::get_object(root, "usage")) out.push_back(StreamEvent::usage_of(decode_usage(*u)));
+    if (auto t = json::get_object(root, "timings")) {
+      timings_ = last_usage_;
+      apply_timings(*t, *timings_);
+      if (usage_sent_) out.push_back(StreamEvent::usage_of(*timings_));  // the usage again, with the durations
+    }
+    if (auto u = json::get_object(root, "usage")) usage(decode_usage(*u), out, first);
     if (auto note = json::get_object(root, "llmux")) annotate(*note, out, first);
     return {};
+  }
+
+  // A usage object. With vLLM's continuous_usage_stats every chunk has one: the growth
+  // of completion_tokens says how many tokens the chunk's one delta carried.
+  void usage(Usage u, std::vector<StreamEvent>& out, std::size_t first) {
+    if (timings_) u.timing = timings_->timing;
+    std::size_t token_events = 0, at = 0;
+    for (std::size_t i = first; i < out.size(); ++i)
+      if (out[i].is_token()) ++token_events, at = i;
+    if (token_events == 1 && usage_sent_ && u.completion_tokens > last_usage_.completion_tokens)
+      out[at].tokens = static_cast<int>(u.completion_tokens - last_usage_.completion_tokens);
+    usage_sent_ = true;
+    last_usage_ = u;
+    out.push_back(StreamEvent::usage_of(u));
   }
 
   // A chunk {"error": {...}}: an error event. nullopt when the chunk is not an error.
@@ -136,6 +156,9 @@ class Decoder final : public StreamDecoder {
   bool errored_ = false;
   bool role_seen_ = false;
   bool saw_finish_ = false;
+  bool usage_sent_ = false;
+  Usage last_usage_;
+  std::optional<Usage> timings_;  // llama.cpp timings (with the last usage, if any)
 };
 
 class Encoder final : public StreamEncoder {
@@ -157,6 +180,7 @@ class Encoder final : public StreamEncoder {
       case K::content_delta: text_chunk(out, "content", e); break;
       case K::reasoning_delta: text_chunk(out, "reasoning_content", e); break;
       case K::tool_call_delta: tool_chunk(out, e); break;
+      case K::reasoning_signature: break;  // OpenAI has no field for it
       case K::finish: chunk(out, "{}", finish_reason_text(e.finish), e); break;
       case K::usage: usage_chunk(out, e.usage); break;
       case K::error: {

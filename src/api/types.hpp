@@ -27,6 +27,7 @@ struct ContentPart {
   Kind kind = Kind::text;
   std::string text;    // text; the URL for image_url; the part's JSON for raw
   std::string detail;  // image detail ("low", "high", "auto")
+  std::vector<RawField> extra = {};  // other members of the part ("cache_control"), kept verbatim
 };
 
 struct ToolCall {
@@ -44,6 +45,8 @@ struct Message {
   std::string tool_call_id;        // role == tool: which call this answers
   std::string reasoning;           // assistant reasoning / thinking text
   std::vector<RawField> extra;
+  std::string reasoning_signature = {};  // Anthropic thinking signature, returned with the thinking
+  bool is_error = false;                 // role == tool: the tool reported a failure (Anthropic is_error)
 
   // All text parts concatenated.
   std::string text() const;
@@ -88,6 +91,16 @@ struct ChatRequest {
 enum class FinishReason { none, stop, length, tool_calls, content_filter, error };
 std::string_view to_string(FinishReason f);
 
+// The server's own timing of one request, where it reports it (Ollama's durations,
+// llama.cpp's timings). Nanoseconds; 0 = not reported.
+struct ServerTiming {
+  std::int64_t load_ns = 0;         // loading the model (Ollama load_duration)
+  std::int64_t prompt_eval_ns = 0;  // prefill (prompt_eval_duration, llama.cpp prompt_ms)
+  std::int64_t eval_ns = 0;         // decode (eval_duration, llama.cpp predicted_ms)
+  std::int64_t total_ns = 0;        // whole request (total_duration)
+  bool present() const { return load_ns || prompt_eval_ns || eval_ns || total_ns; }
+};
+
 struct Usage {
   enum class Source { none, server, estimated };
   std::int64_t prompt_tokens = 0;
@@ -95,6 +108,8 @@ struct Usage {
   std::int64_t reasoning_tokens = 0;
   std::int64_t cached_prompt_tokens = 0;
   Source source = Source::none;
+  std::int64_t cache_write_tokens = 0;  // prompt tokens written to the cache (Anthropic cache_creation)
+  ServerTiming timing = {};
   bool present() const { return source != Source::none; }
 };
 
@@ -106,8 +121,13 @@ struct ApiError {
   std::string message;
 };
 
+// role_start may carry the prompt's usage (Anthropic message_start reports it);
+// finish may carry the stop sequence that ended the answer in `text`;
+// reasoning_signature carries an opaque signature for the reasoning so far in `text`
+// (Anthropic signature_delta): not a token.
 struct StreamEvent {
-  enum class Kind { role_start, content_delta, reasoning_delta, tool_call_delta, usage, finish, error };
+  enum class Kind { role_start, content_delta, reasoning_delta, tool_call_delta, usage, finish, error,
+                    reasoning_signature };
   Kind kind = Kind::content_delta;
   std::string text;      // content or reasoning text; tool-call argument fragment
   int index = 0;         // tool-call index
@@ -137,6 +157,7 @@ struct ChatResponse {
   Message message;  // role assistant: content, tool calls, reasoning
   FinishReason finish = FinishReason::none;
   Usage usage;
+  std::string stop_sequence = {};  // the stop sequence that ended the answer, when the server says
 };
 
 }  // namespace llmux::api

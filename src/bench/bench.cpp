@@ -24,9 +24,14 @@ Result<T> run_sync(std::function<asio::awaitable<Result<T>>(providers::ChatClien
   return std::move(*out);
 }
 
+// The server root under the API base ("/v1", "/v1beta", "/api"), where /tokenize lives.
 std::string root_of(const std::string& base) {
   std::string root = base;
-  if (root.size() >= 3 && root.compare(root.size() - 3, 3, "/v1") == 0) root.resize(root.size() - 3);
+  for (std::string_view suffix : {"/v1", "/v1beta", "/api"})
+    if (root.ends_with(suffix)) {
+      root.resize(root.size() - suffix.size());
+      break;
+    }
   return root;
 }
 
@@ -87,16 +92,26 @@ SearchResult search_levels(const BenchConfig& cfg, const Workload& w, LiveCounte
 }  // namespace
 
 Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, const net::ClientOptions& client) {
+  // Each API lists its models in its own place and shape: OpenAI and Anthropic
+  // {"data":[{"id"}]}, Gemini {"models":[{"name":"models/x"}]}, Ollama /api/tags {"models":[{"name"}]}.
+  bool ollama = ep.dialect == api::Dialect::ollama;
+  std::string path = ollama ? "tags" : "models";
   auto resp = run_sync<net::HttpResponse>(
-      [&](providers::ChatClient& cc) { return cc.get(ep, "models"); }, client);
+      [&](providers::ChatClient& cc) { return cc.get(ep, path); }, client);
   if (!resp) return tl::unexpected(resp.error());
   if (resp->status != 200)
-    return fail(ErrorCode::http_status, "GET /models answered HTTP " + std::to_string(resp->status), ep.base_url);
+    return fail(ErrorCode::http_status, "GET /" + path + " answered HTTP " + std::to_string(resp->status), ep.base_url);
   auto doc = nlohmann::json::parse(resp->body, nullptr, false);
   std::vector<std::string> ids;
-  if (doc.is_object() && doc.contains("data") && doc["data"].is_array())
-    for (const auto& m : doc["data"])
-      if (m.is_object() && m.contains("id") && m["id"].is_string()) ids.push_back(m["id"].get<std::string>());
+  auto collect = [&](const char* list, const char* key) {
+    if (!doc.is_object() || !doc.contains(list) || !doc[list].is_array()) return;
+    for (const auto& m : doc[list])
+      if (m.is_object() && m.contains(key) && m[key].is_string()) ids.push_back(m[key].get<std::string>());
+  };
+  collect("data", "id");
+  collect("models", "name");
+  for (auto& id : ids)
+    if (id.starts_with("models/")) id.erase(0, 7);
   return ids;
 }
 

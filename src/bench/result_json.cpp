@@ -52,6 +52,12 @@ ordered_json level_json(const LevelSummary& l) {
   s["input_tokens"] = summary_json(l.input_tokens);
   s["output_tokens"] = summary_json(l.output_tokens);
   if (l.timing_error_ms.count) s["timing_error_ms"] = summary_json(l.timing_error_ms);
+  if (l.server_total_ms.count)
+    s["server_timing"] = {{"load_ms", summary_json(l.server_load_ms)},
+                          {"prompt_eval_ms", summary_json(l.server_prompt_eval_ms)},
+                          {"eval_ms", summary_json(l.server_eval_ms)},
+                          {"total_ms", summary_json(l.server_total_ms)},
+                          {"eval_tokens_per_s", summary_json(l.server_eval_tokens_per_s)}};
   s["output_tokens_source"] = l.tokens_from_server ? "server" : "estimated";
   s["input_tokens_source"] = l.input_from_server ? "server" : "estimated";
   s["itl_apportioned"] = l.itl_apportioned;
@@ -97,6 +103,9 @@ ordered_json request_json(const RequestRecord& r, Nanos origin) {
   o["reasoning_tokens"] = r.usage.reasoning_tokens;
   o["tokens_source"] = m.tokens_from_server ? "server" : "estimated";
   o["finish_reason"] = std::string(api::to_string(r.finish));
+  if (const auto& t = r.usage.timing; t.present())
+    o["server_timing"] = {{"load_ms", t.load_ns / 1e6}, {"prompt_eval_ms", t.prompt_eval_ns / 1e6},
+                          {"eval_ms", t.eval_ns / 1e6}, {"total_ms", t.total_ns / 1e6}};
   o["events"] = r.events.size();
   return o;
 }

@@ -58,10 +58,14 @@ void add_derived_notes(BenchResult& r) {
     r.notes.push_back("SIMULATED ENDPOINT: these figures describe llmux sim (" + r.endpoint.simulated_profile +
                       "), not a real model server. Pass --url to measure yours.");
   if (!r.run.ignore_eos || worst_match < 0.99) {
+    // Anthropic and Gemini have no knob at all; elsewhere ignore_eos was off or ignored.
+    bool no_knob = r.endpoint.dialect == "anthropic" || r.endpoint.dialect == "gemini";
+    const char* why = no_knob              ? " (this API has no way to force it: max_tokens is only a cap)"
+                      : r.run.ignore_eos ? " (the server stopped early; it may ignore ignore_eos)"
+                                         : " (ignore_eos off)";
     char buf[200];
-    std::snprintf(buf, sizeof buf,
-                  "output length not forced: %.0f%% of completed requests got exactly max_tokens%s", worst_match * 100,
-                  r.run.ignore_eos ? " (the server stopped early; it may ignore ignore_eos)" : " (ignore_eos off)");
+    std::snprintf(buf, sizeof buf, "output length not forced: %.0f%% of completed requests got exactly max_tokens%s",
+                  worst_match * 100, why);
     r.notes.push_back(buf);
   }
   if (estimated) r.notes.push_back("output tokens estimated by counting stream events: the server did not report usage");

@@ -11,7 +11,17 @@ namespace {
 
 struct Samples {
   std::vector<double> ttft, ttft_sched, ttfc, tpot, itl, gaps, e2e, lag, in, out, terr;
+  std::vector<double> load, prompt_eval, eval, total, eval_rate;  // server-reported timing
 };
+
+void collect_server_timing(const api::ServerTiming& t, std::int64_t completion_tokens, Samples& s) {
+  if (!t.present()) return;
+  s.load.push_back(static_cast<double>(t.load_ns) / 1e6);
+  s.prompt_eval.push_back(static_cast<double>(t.prompt_eval_ns) / 1e6);
+  s.eval.push_back(static_cast<double>(t.eval_ns) / 1e6);
+  s.total.push_back(static_cast<double>(t.total_ns) / 1e6);
+  if (t.eval_ns > 0) s.eval_rate.push_back(static_cast<double>(completion_tokens) * 1e9 / static_cast<double>(t.eval_ns));
+}
 
 void push_finite(std::vector<double>& v, double x) {
   if (std::isfinite(x)) v.push_back(x);
@@ -29,6 +39,7 @@ void collect(const RequestRecord& r, const RequestMetrics& m, Samples& s, LevelS
   s.gaps.insert(s.gaps.end(), m.chunk_gap_ms.begin(), m.chunk_gap_ms.end());
   s.terr.insert(s.terr.end(), m.timing_error_ms.begin(), m.timing_error_ms.end());
   s.out.push_back(m.output_tokens);
+  collect_server_timing(r.usage.timing, r.usage.completion_tokens, s);
   bool server_input = r.usage.present() && r.usage.prompt_tokens > 0;
   s.in.push_back(static_cast<double>(server_input ? r.usage.prompt_tokens : r.input_tokens_planned));
   out.input_from_server &= server_input;
@@ -105,6 +116,11 @@ LevelSummary summarize_level(const LevelRun& run, const std::vector<Slo>& slos) 
   out.input_tokens = summarize(s.in);
   out.output_tokens = summarize(s.out);
   out.timing_error_ms = summarize(s.terr);
+  out.server_load_ms = summarize(s.load);
+  out.server_prompt_eval_ms = summarize(s.prompt_eval);
+  out.server_eval_ms = summarize(s.eval);
+  out.server_total_ms = summarize(s.total);
+  out.server_eval_tokens_per_s = summarize(s.eval_rate);
   return out;
 }
 

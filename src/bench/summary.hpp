@@ -25,6 +25,9 @@ struct LevelSummary {
   std::vector<std::string> error_samples;      // first messages of each kind
   Summary ttft_ms, ttft_sched_ms, ttfc_ms, tpot_ms, itl_ms, chunk_gap_ms, e2e_ms, send_lag_ms;
   Summary input_tokens, output_tokens, timing_error_ms;
+  // The server's own timing where it reports it (Ollama's durations, llama.cpp's timings),
+  // beside the client's figures: model load, prefill, decode, whole request, decode rate.
+  Summary server_load_ms, server_prompt_eval_ms, server_eval_ms, server_total_ms, server_eval_tokens_per_s;
   double wall_s = 0;
   double request_throughput = 0;   // completed / wall
   double output_throughput = 0;    // output tokens / wall

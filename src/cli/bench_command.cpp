@@ -12,6 +12,7 @@
 #include "cli/progress.hpp"
 #include "cli/signals.hpp"
 #include "net/proxy.hpp"
+#include "providers/presets.hpp"
 #include "sim/server.hpp"
 
 namespace llmux::cli {
@@ -19,7 +20,7 @@ namespace llmux::cli {
 namespace {
 
 struct BenchFlags {
-  std::string url, model, api_key_env, dialect = "openai";
+  std::string url, model, api_key_env, dialect, provider;
   std::vector<std::string> headers;
   std::string concurrency, rate;
   std::int64_t requests = -1;
@@ -136,19 +137,47 @@ Result<void> write_text(const std::string& path, const std::string& text, const 
   return {};
 }
 
+std::string provider_list() {
+  std::string out;
+  for (const auto& n : providers::preset_names()) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// --provider fills in what the flags leave out: URL, key variable, dialect, model.
+Result<const providers::Preset*> apply_provider(BenchFlags& f) {
+  if (f.provider.empty()) return nullptr;
+  const providers::Preset* p = providers::find_preset(f.provider);
+  if (!p) {
+    std::string hint = did_you_mean(f.provider, providers::preset_names());
+    return fail(ErrorCode::usage, "unknown provider '" + f.provider + "'" + (hint.empty() ? "" : "; " + hint),
+                "--provider (one of: " + provider_list() + ")");
+  }
+  if (f.url.empty()) f.url = p->base_url;
+  if (f.url.empty())
+    return fail(ErrorCode::usage, "provider '" + p->name + "' needs --url", p->description);
+  if (f.api_key_env.empty()) f.api_key_env = p->key_env;
+  if (f.dialect.empty()) f.dialect = std::string(api::to_string(p->dialect));
+  if (f.model.empty()) f.model = p->default_model;
+  return p;
+}
+
 int run_bench_command(BenchFlags& f) {
   raise_fd_limit();
+  auto preset = apply_provider(f);
+  if (!preset) return print_error(preset.error());
   bool simulated = f.url.empty();
   auto cfg = make_config(f, simulated);
   if (!cfg) return print_error(cfg.error());
-  auto dialect = api::parse_dialect(f.dialect);
-  if (!dialect || *dialect != api::Dialect::openai)
-    return print_error(Error{ErrorCode::usage, "dialect '" + f.dialect + "' is not supported yet; use openai", "--dialect", 0});
+  auto dialect = api::parse_dialect(f.dialect.empty() ? "openai" : f.dialect);
+  if (!dialect)
+    return print_error(Error{ErrorCode::usage, "unknown dialect '" + f.dialect + "'; use openai, anthropic, gemini or ollama",
+                             "--dialect", 0});
 
   // No target: serve the built-in simulated endpoint on a loopback port.
   std::unique_ptr<sim::SimServer> sim_server;
   if (simulated) {
     sim::SimOptions so;
+    so.dialect = *dialect;
     SimTimingFlags t;
     t.profile = "batch";
     t.prefill_per_token = "0.08ms";
@@ -164,12 +193,20 @@ int run_bench_command(BenchFlags& f) {
                  f.url.c_str(), so.description.c_str());
   }
   providers::EndpointSpec spec{f.url, *dialect, f.model, f.api_key_env, f.headers};
+  if (*preset) {
+    spec.auth_header = (*preset)->auth_header;
+    if (!(*preset)->api_version.empty()) spec.query = "api-version=" + (*preset)->api_version;
+  }
   auto ep = providers::make_endpoint(spec);
   if (!ep) return print_error(ep.error());
   ep->simulated = simulated;
   auto url = net::parse_url(f.url);
   bool local = url && net::is_loopback_host(url->host);
-  ep->accepts_ignore_eos = f.ignore_eos == "on" || (f.ignore_eos == "auto" && local);
+  // Anthropic and Gemini have no way to force the output length: max_tokens is only a cap.
+  bool can_force = *dialect == api::Dialect::openai || *dialect == api::Dialect::ollama;
+  bool auto_force = *preset ? (*preset)->accepts_ignore_eos || (local && (*preset)->name.starts_with("llmux-sim")) : local;
+  ep->accepts_ignore_eos = can_force && (f.ignore_eos == "on" || (f.ignore_eos == "auto" && auto_force));
+  if (*preset) ep->stream_usage = (*preset)->stream_usage;
   cfg->run.ignore_eos = ep->accepts_ignore_eos;
   if (ep->model.empty()) {
     auto models = bench::list_models(*ep, cfg->run.client);
@@ -236,11 +273,14 @@ int run_bench_command(BenchFlags& f) {
 void register_bench(CLI::App& app, CommandContext& ctx) {
   auto f = std::make_shared<BenchFlags>();
   auto* cmd = app.add_subcommand("bench", "load-test an LLM endpoint: TTFT, TPOT, ITL, throughput, goodput");
-  cmd->add_option("--url", f->url, "base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1 (none: built-in simulated endpoint)");
-  cmd->add_option("--model", f->model, "model id (default: the first one the server lists)");
+  cmd->add_option("--url", f->url, "base URL of the API, e.g. http://127.0.0.1:8080/v1 (none: built-in simulated endpoint)");
+  cmd->add_option("--provider", f->provider, "a known provider (openai, anthropic, gemini, ollama-native, vllm, azure, ...): "
+                                             "its URL, key variable, dialect and quirks");
+  cmd->add_option("--model", f->model, "model id (default: the provider's, else the first one the server lists)");
   cmd->add_option("--api-key-env", f->api_key_env, "environment variable holding the API key");
   cmd->add_option("--header", f->headers, "extra request header 'Name: value' (repeatable)");
-  cmd->add_option("--dialect", f->dialect, "API dialect")->capture_default_str();
+  cmd->add_option("--dialect", f->dialect, "API dialect: openai (default), anthropic, gemini, ollama")
+      ->check(CLI::IsMember({"openai", "anthropic", "gemini", "ollama"}));
   cmd->add_option("--concurrency,-c", f->concurrency, "closed loop: users, or a list to sweep (1,4,16)");
   cmd->add_option("--rate,-r", f->rate, "open loop: requests per second, or a list to sweep");
   cmd->add_option("--requests,-n", f->requests, "measured requests per level (default 100; 24 on the built-in endpoint)");
@@ -264,7 +304,7 @@ void register_bench(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--read-timeout", f->read_timeout, "longest silence within a response")->capture_default_str();
   cmd->add_flag("--no-stream", f->no_stream, "non-streamed requests (TTFT = E2E)");
   cmd->add_flag("--completions", f->completions, "use the legacy /completions endpoint");
-  cmd->add_option("--ignore-eos", f->ignore_eos, "force output length with ignore_eos: auto (local servers), on, off")
+  cmd->add_option("--ignore-eos", f->ignore_eos, "force output length with ignore_eos: auto (local servers, or the provider's), on, off")
       ->check(CLI::IsMember({"auto", "on", "off"}))->capture_default_str();
   cmd->add_option("--output,-o", f->output, "write the JSON result here (schema: docs/bench.md)");
   cmd->add_flag("--per-request", f->per_request, "include every request's record in the JSON");

@@ -11,6 +11,9 @@ void register_all(CLI::App& app, CommandContext& ctx) {
   register_serve(app, ctx);
   register_plan(app, ctx);
   register_catalog(app, ctx);
+  register_detect(app, ctx);
+  register_compare(app, ctx);
+  register_report(app, ctx);
 }
 
 }  // namespace llmux::cli

@@ -14,6 +14,9 @@ void register_sim(CLI::App& app, CommandContext& ctx);
 void register_serve(CLI::App& app, CommandContext& ctx);
 void register_plan(CLI::App& app, CommandContext& ctx);
 void register_catalog(CLI::App& app, CommandContext& ctx);
+void register_detect(CLI::App& app, CommandContext& ctx);
+void register_compare(CLI::App& app, CommandContext& ctx);
+void register_report(CLI::App& app, CommandContext& ctx);
 
 // Catalog directories: the bundled data, then the user's overrides (imported prices).
 std::vector<std::string> catalog_dirs();

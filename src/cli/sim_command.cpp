@@ -25,8 +25,9 @@ struct SimFlags {
 int run_sim(SimFlags& f) {
   auto& o = f.opts;
   auto dialect = api::parse_dialect(f.dialect);
-  if (!dialect || *dialect != api::Dialect::openai)
-    return print_error(Error{ErrorCode::usage, "dialect '" + f.dialect + "' is not served yet; use openai", "--dialect", 0});
+  if (!dialect)
+    return print_error(Error{ErrorCode::usage, "unknown dialect '" + f.dialect + "'; use openai, anthropic, gemini or ollama",
+                             "--dialect", 0});
   o.dialect = *dialect;
   o.models.clear();
   for (auto m : split(f.models, ',')) o.models.emplace_back(trim(m));
@@ -58,12 +59,13 @@ int run_sim(SimFlags& f) {
 
 void register_sim(CLI::App& app, CommandContext& ctx) {
   auto f = std::make_shared<SimFlags>();
-  auto* cmd = app.add_subcommand("sim", "run a simulated OpenAI-compatible inference server");
+  auto* cmd = app.add_subcommand("sim", "run a simulated inference server (OpenAI, Anthropic, Gemini or Ollama API)");
   cmd->add_option("--host", f->opts.host, "address to listen on")->capture_default_str();
   cmd->add_option("--port", f->opts.port, "port (0 picks a free one; the chosen port is printed)")->capture_default_str();
   cmd->add_option("--threads", f->opts.threads, "I/O threads (fixed profile)")->capture_default_str();
-  cmd->add_option("--dialect", f->dialect, "API dialect to serve")->capture_default_str();
-  cmd->add_option("--model-name", f->models, "model ids to list in /v1/models (comma-separated)")->capture_default_str();
+  cmd->add_option("--dialect", f->dialect, "API to serve: openai, anthropic (/v1/messages), gemini (/v1beta/models/M:generateContent), ollama (/api/chat)")
+      ->check(CLI::IsMember({"openai", "anthropic", "gemini", "ollama"}))->capture_default_str();
+  cmd->add_option("--model-name", f->models, "model ids the sim lists (comma-separated)")->capture_default_str();
   cmd->add_option("--max-context", f->opts.max_context, "context limit in tokens")->capture_default_str();
   add_timing_flags(*cmd, f->timing);
   cmd->add_option("--default-max-tokens", f->opts.default_max_tokens, "output length when a request sets no max_tokens")->capture_default_str();
@@ -81,7 +83,7 @@ void register_sim(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--slow-headers", f->slow_headers, "delay before every response head")->capture_default_str();
   cmd->add_option("--malformed-rate", f->opts.faults.malformed_rate, "probability of one malformed chunk")->capture_default_str();
   cmd->add_option("--seed", f->opts.seed, "random seed (faults, lengths, text)")->capture_default_str();
-  cmd->add_flag("--annotate", f->opts.annotate, "add {\"llmux\":{\"tokens\":k,\"t\":ns}} to chunks (ground truth for bench)");
+  cmd->add_flag("--annotate", f->opts.annotate, "add {\"llmux\":{\"tokens\":k,\"t\":ns}} to chunks, in every dialect (ground truth for bench)");
   cmd->footer(
       "Per request, the header x-llmux-fault forces a fault: status=503, rate-limit, retry-after=2,\n"
       "cut-after=5, stall=2s, stall-after=3, slow-headers=1s, malformed-at=2 (several separated by ';').");

@@ -146,8 +146,9 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, const api::Ch
   ctx.error_kind = last ? kind_of(*last) : "unavailable";
   net::Headers extra;
   if (ctx.status == 429 || ctx.status == 503) extra.add("Retry-After", std::to_string(relay.retry_after_s().value_or(1)));
-  co_await send_error(w, ctx.status, ctx.status == 503 ? "service_unavailable" : "api_error",
-                      "route '" + route.alias + "' failed: " + why, &extra);
+  std::string type = ctx.status == 503 ? "service_unavailable" : "api_error";
+  std::string message = "route '" + route.alias + "' failed: " + why;
+  co_await send_error(w, ctx.status, type, message, &extra);
 }
 
 }  // namespace llmux::gateway

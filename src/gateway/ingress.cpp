@@ -54,8 +54,9 @@ asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::Respon
     bool any = false;
     for (const auto& d : snap->deployments)
       any |= d.state->healthy.load() && d.state->breaker.state() != CircuitBreaker::State::open;
-    co_return co_await w.send(any ? 200 : 503, "application/json",
-                              any ? R"({"ready":true})" : R"({"ready":false,"reason":"no healthy deployment"})");
+    int status = any ? 200 : 503;
+    std::string_view body = any ? R"({"ready":true})" : R"({"ready":false,"reason":"no healthy deployment"})";
+    co_return co_await w.send(status, "application/json", body);
   }
   if (req.method == "GET" && path == "/metrics")
     co_return co_await w.send(200, "text/plain; version=0.0.4", metrics.render());
@@ -105,9 +106,10 @@ asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::Response
     for (const auto& r : ctx.snap->config.routes) aliases.push_back(r.alias);
     std::string hint = did_you_mean(decoded->model, aliases);
     reject(404, "unknown_model");
-    co_await send_error(w, 404, "invalid_request_error",
-                        "model '" + decoded->model + "' is not routed by this gateway" + (hint.empty() ? "" : "; " + hint) +
-                            " (GET /v1/models lists the routes)");
+    std::string message = "model '" + decoded->model + "' is not routed by this gateway";
+    if (!hint.empty()) message += "; " + hint;
+    message += " (GET /v1/models lists the routes)";
+    co_await send_error(w, 404, "invalid_request_error", message);
     co_return account(ctx);
   }
   if (ctx.key && !ctx.key->routes.empty() &&

@@ -42,7 +42,9 @@ void Relay::on_events(std::vector<api::StreamEvent>& events, Nanos t) {
     if (e.kind == K::usage) usage_ = e.usage;
     if (e.kind == K::finish) finish_ = e.finish;
     if (e.kind == K::error) stream_error_ = e.error;
-    if (e.kind != K::usage && e.kind != K::error) saw_events_ = true;
+    // A role-only chunk is not an answer yet: the client sees nothing until the first
+    // token (or the finish), so an upstream that dies before it can still be retried.
+    if (e.is_token() || e.kind == K::finish) saw_events_ = true;
     if (encoder_) {
       if (e.kind == K::usage) continue;  // sent once at the end, if the client asked
       encoder_->encode(e, pending_);

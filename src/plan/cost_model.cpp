@@ -58,10 +58,11 @@ LocalCost local_cost(const catalog::DeviceSpec& device, int gpus, const Workload
   double u = capacity_rps > 0 ? demand / capacity_rps : 1.0;
   c.keeps_up = u <= 1.0;
   c.utilization = pick(o.utilization, "--utilization", std::min(1.0, u), "the workload's share of capacity");
+  c.utilization_given = o.utilization.has_value();
   double util = std::clamp(c.utilization.value, 0.0, 1.0);
   c.monthly_hardware = c.hardware_price.value / std::max(1.0, c.amortize_months.value);
   double p = c.power_watts.value, idle = p * c.idle_fraction;
-  c.monthly_energy = (p * util + idle * (1 - util)) * c.pue.value * kHoursPerMonth / 1000.0 * c.kwh_price.value;
+  c.monthly_energy = monthly_energy_at(c, util);
   c.monthly_ops = c.ops_per_month.value;
   c.monthly_total = c.monthly_hardware + c.monthly_energy + c.monthly_ops;
   double served_rps = o.utilization ? capacity_rps * util : std::min(demand, capacity_rps);
@@ -75,6 +76,7 @@ LocalCost local_cost(const catalog::DeviceSpec& device, int gpus, const Workload
 CloudCost cloud_cost(const catalog::CloudPrice& p, const Workload& w) {
   CloudCost c;
   c.id = p.id, c.name = p.name, c.provider = p.provider, c.date = p.date, c.open_model = p.open_model;
+  c.source = p.source;
   double in = w.input_tokens, cached = in * w.cached_fraction;
   c.per_request = ((in - cached) * p.input_per_m + cached * p.cached_or_input() + w.output_tokens * p.output_per_m) / 1e6;
   c.monthly = c.per_request * w.requests_per_day * kDaysPerMonth;
@@ -86,9 +88,7 @@ CloudCost cloud_cost(const catalog::CloudPrice& p, const Workload& w) {
 BreakEven break_even(const LocalCost& local, const CloudCost& cloud, const Workload& w) {
   BreakEven b;
   b.cloud_id = cloud.id;
-  double idle = local.power_watts.value * local.idle_fraction;
-  double fixed = local.monthly_hardware + local.monthly_ops +
-                 idle * local.pue.value * kHoursPerMonth / 1000.0 * local.kwh_price.value;
+  double fixed = local.monthly_hardware + local.monthly_ops + monthly_energy_at(local, 0);
   double margin = cloud.per_request - local.energy_per_request;
   if (margin <= 0) return b;
   b.exists = true;
@@ -96,6 +96,18 @@ BreakEven break_even(const LocalCost& local, const CloudCost& cloud, const Workl
   b.tokens_per_month = b.requests_per_day * kDaysPerMonth * w.tokens_per_request();
   b.within_capacity = b.requests_per_day <= local.capacity_requests_per_day;
   return b;
+}
+
+double monthly_energy_at(const LocalCost& c, double utilization) {
+  double u = std::clamp(utilization, 0.0, 1.0);
+  double p = c.power_watts.value, idle = p * c.idle_fraction;
+  return (p * u + idle * (1 - u)) * c.pue.value * kHoursPerMonth / 1000.0 * c.kwh_price.value;
+}
+
+double local_monthly_at(const LocalCost& c, double requests_per_day) {
+  double cap = c.capacity_requests_per_day;
+  double u = c.utilization_given ? c.utilization.value : cap > 0 ? requests_per_day / cap : 1.0;
+  return c.monthly_hardware + monthly_energy_at(c, u) + c.monthly_ops;
 }
 
 }  // namespace llmux::plan

@@ -37,6 +37,7 @@ struct CostInput {
 struct LocalCost {
   CostInput hardware_price, amortize_months, power_watts, kwh_price, pue, utilization, ops_per_month;
   double idle_fraction = 0.3;         // idle power as a share of load power
+  bool utilization_given = false;     // --utilization: fixed, not following the volume
   double monthly_hardware = 0;
   double monthly_energy = 0;
   double monthly_ops = 0;
@@ -53,6 +54,7 @@ struct CloudCost {
   std::string name;
   std::string provider;
   std::string date;
+  std::string source;                 // where the price list comes from (URL)
   double per_request = 0;
   double monthly = 0;
   double per_million = 0;             // blended over the workload's input/output mix
@@ -73,5 +75,12 @@ LocalCost local_cost(const catalog::DeviceSpec& device, int gpus, const Workload
                      const CostOverrides& o);
 CloudCost cloud_cost(const catalog::CloudPrice& p, const Workload& w);
 BreakEven break_even(const LocalCost& local, const CloudCost& cloud, const Workload& w);
+
+// Monthly energy bill of `c`'s hardware at utilization u (0..1): load power while
+// serving, idle power otherwise, times PUE and the kWh price.
+double monthly_energy_at(const LocalCost& c, double utilization);
+// The local monthly bill at another daily volume with the same hardware and
+// inputs: utilization follows the volume (capped at capacity) unless it was set.
+double local_monthly_at(const LocalCost& c, double requests_per_day);
 
 }  // namespace llmux::plan

@@ -166,6 +166,11 @@ void name_assumptions(const PlanRequest& req, PlanResult& r) {
 
 }  // namespace
 
+std::string default_host_id(const catalog::DeviceSpec& device) {
+  if (device.kind != catalog::DeviceKind::gpu) return device.id;
+  return device.segment == "datacenter" ? "epyc-9654" : "desktop-ddr5";
+}
+
 std::vector<catalog::QuantScheme> usual_quants(Engine e, const catalog::ModelSpec& m) {
   std::vector<catalog::QuantScheme> out;
   bool native_mxfp4 = m.arch == "gpt-oss";

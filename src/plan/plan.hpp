@@ -109,6 +109,11 @@ struct PlanResult {
 
 Result<PlanResult> make_plan(const PlanRequest& req);
 
+// The CPU that runs layers offloaded from `device` when --host is not given:
+// the machine itself for unified-memory and CPU entries, a server CPU for
+// data-centre GPUs, a desktop otherwise.
+std::string default_host_id(const catalog::DeviceSpec& device);
+
 // The usual quantizations for an engine (the table shown without --quant).
 std::vector<catalog::QuantScheme> usual_quants(Engine e, const catalog::ModelSpec& m);
 

@@ -15,14 +15,15 @@ json model_json(const PlanResult& p) {
           {"params_total", m.params_total}, {"params_active", m.params_active}, {"layers", m.layers},
           {"hidden_size", m.hidden_size}, {"attention_heads", m.attention_heads}, {"kv_heads", m.kv_heads},
           {"head_dim", m.head_dim}, {"experts_total", m.experts_total}, {"experts_active", m.experts_active},
-          {"max_context", m.max_context}, {"sliding_window", m.sliding_window}, {"kv_lora_rank", m.kv_lora_rank}};
+          {"max_context", m.max_context}, {"sliding_window", m.sliding_window}, {"kv_lora_rank", m.kv_lora_rank},
+          {"source", m.source}, {"date", m.date}};
 }
 
 json hardware_json(const PlanResult& p) {
   const auto& d = *p.device;
   json dev = {{"id", d.id}, {"name", d.name}, {"kind", std::string(catalog::to_string(d.kind))}, {"backend", d.backend},
               {"memory_gib", d.memory_gib}, {"bandwidth_gbs", d.bandwidth_gbs}, {"fp16_tflops", d.fp16_tflops},
-              {"power_watts", d.power_watts}, {"price_usd", d.price_usd}};
+              {"power_watts", d.power_watts}, {"price_usd", d.price_usd}, {"source", d.source}, {"date", d.date}};
   return {{"device", dev}, {"gpus", p.gpus}, {"host", p.host ? p.host->id : ""}, {"engine", std::string(to_string(p.engine))},
           {"detected", p.detected.empty() ? json(nullptr) : json(p.detected)}};
 }
@@ -59,7 +60,7 @@ json cost_json(const LocalCost& c) {
           {"monthly_hardware_usd", c.monthly_hardware}, {"monthly_energy_usd", c.monthly_energy},
           {"monthly_ops_usd", c.monthly_ops}, {"monthly_total_usd", c.monthly_total}, {"tokens_per_month", c.tokens_per_month},
           {"per_million_tokens_usd", c.per_million}, {"capacity_requests_per_day", c.capacity_requests_per_day},
-          {"keeps_up", c.keeps_up}};
+          {"keeps_up", c.keeps_up}, {"energy_per_request_usd", c.energy_per_request}};
 }
 
 json options_json(const PlanResult& p) {
@@ -79,7 +80,7 @@ json cloud_json(const PlanResult& p) {
   for (std::size_t i = 0; i < p.cloud.size(); ++i) {
     const auto& c = p.cloud[i];
     const auto& b = p.break_even[i];
-    out.push_back({{"id", c.id}, {"name", c.name}, {"provider", c.provider}, {"price_date", c.date},
+    out.push_back({{"id", c.id}, {"name", c.name}, {"provider", c.provider}, {"price_date", c.date}, {"price_source", c.source},
                    {"per_request_usd", c.per_request}, {"monthly_usd", c.monthly}, {"per_million_tokens_usd", c.per_million},
                    {"context_ok", c.context_ok}, {"qualifies", p.privacy != Privacy::local_only && c.context_ok},
                    {"break_even", {{"exists", b.exists}, {"requests_per_day", b.requests_per_day},

@@ -13,7 +13,15 @@
 
 namespace llmux::privacy::detail {
 
-enum class Trigger : std::uint8_t { email, token, jwt, private_key, url_credentials, key_value, cli_password };
+enum class Trigger : std::uint8_t {
+  email,
+  token,
+  jwt,
+  private_key,
+  url_credentials,
+  key_value,
+  cli_password
+};
 
 struct BuiltinPattern {
   std::string expression;

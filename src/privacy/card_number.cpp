@@ -4,8 +4,8 @@
 #include <array>
 #include <string>
 
-#include "privacy/digit_detectors.hpp"
 #include "privacy/char_class.hpp"
+#include "privacy/digit_detectors.hpp"
 #include "privacy/validators.hpp"
 
 namespace llmux::privacy {
@@ -26,23 +26,30 @@ bool issuer_allows(std::string_view d) {
   const int p2 = prefix_value(d, 2), p3 = prefix_value(d, 3), p4 = prefix_value(d, 4);
   auto in = [n](std::size_t lo, std::size_t hi) { return n >= lo && n <= hi; };
   switch (d[0]) {
-    case '1': return n == 15;                                       // UATP
+    case '1':
+      return n == 15;  // UATP
     case '2':
-      if (p4 >= 2221 && p4 <= 2720) return n == 16;                 // Mastercard 2-series
-      return p4 >= 2200 && p4 <= 2204 && in(16, 19);                // Mir
+      if (p4 >= 2221 && p4 <= 2720) return n == 16;   // Mastercard 2-series
+      return p4 >= 2200 && p4 <= 2204 && in(16, 19);  // Mir
     case '3':
-      if (p2 == 34 || p2 == 37) return n == 15;                     // American Express
-      if (p4 >= 3528 && p4 <= 3589) return in(16, 19);              // JCB
-      if ((p3 >= 300 && p3 <= 305) || p4 == 3095 || p2 == 36 || p2 == 38 || p2 == 39) return in(14, 19);  // Diners
+      if (p2 == 34 || p2 == 37) return n == 15;         // American Express
+      if (p4 >= 3528 && p4 <= 3589) return in(16, 19);  // JCB
+      if ((p3 >= 300 && p3 <= 305) || p4 == 3095 || p2 == 36 || p2 == 38 || p2 == 39)
+        return in(14, 19);  // Diners
       return false;
-    case '4': return n == 13 || n == 16 || n == 19;                 // Visa
+    case '4':
+      return n == 13 || n == 16 || n == 19;  // Visa
     case '5':
-      if (p2 >= 51 && p2 <= 55) return n == 16;                     // Mastercard
+      if (p2 >= 51 && p2 <= 55) return n == 16;                        // Mastercard
       return p2 == 50 || (p2 >= 56 && p2 <= 59) ? in(13, 19) : false;  // Maestro, Dankort
-    case '6': return in(13, 19);                                    // Discover, UnionPay, Maestro, RuPay
-    case '8': return (p2 == 81 || p2 == 82) && in(16, 19);          // UnionPay / RuPay 8-series
-    case '9': return p4 == 9792 && n == 16;                         // Troy
-    default: return false;
+    case '6':
+      return in(13, 19);  // Discover, UnionPay, Maestro, RuPay
+    case '8':
+      return (p2 == 81 || p2 == 82) && in(16, 19);  // UnionPay / RuPay 8-series
+    case '9':
+      return p4 == 9792 && n == 16;  // Troy
+    default:
+      return false;
   }
 }
 
@@ -92,7 +99,8 @@ bool is_test_card_number(std::string_view d) {
 bool card_number_valid(std::string_view digits) {
   if (digits.size() < 13 || digits.size() > 19) return false;
   if (!std::all_of(digits.begin(), digits.end(), is_digit)) return false;
-  return issuer_allows(digits) && luhn_valid(digits) && !is_test_card_number(digits) && !low_complexity(digits);
+  return issuer_allows(digits) && luhn_valid(digits) && !is_test_card_number(digits) &&
+         !low_complexity(digits);
 }
 
 namespace detail {

@@ -14,7 +14,9 @@ inline bool is_alpha(char c) { return is_upper(c) || is_lower(c); }
 inline bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
 inline bool is_word(char c) { return is_alnum(c) || c == '_'; }
 inline bool is_hex(char c) { return is_digit(c) || static_cast<unsigned char>((c | 0x20) - 'a') < 6; }
-inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+inline bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 inline bool is_high(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 inline char lower(char c) { return is_upper(c) ? static_cast<char>(c | 0x20) : c; }
 inline char upper(char c) { return is_lower(c) ? static_cast<char>(c & ~0x20) : c; }

@@ -7,7 +7,8 @@
 namespace llmux::privacy {
 
 bool Decision::found(std::string_view class_name) const {
-  return std::any_of(classes.begin(), classes.end(), [&](const ClassCount& c) { return c.name == class_name; });
+  return std::any_of(classes.begin(), classes.end(),
+                     [&](const ClassCount& c) { return c.name == class_name; });
 }
 
 std::vector<std::string> Decision::classes_with(Action a) const {
@@ -60,11 +61,13 @@ Decision classify(const Scanner& scanner, const std::vector<std::string_view>& t
     const DataClass& c = scanner.classes()[id];
     d.classes.push_back(ClassCount{c.name, c.action, counts[id]});
   }
-  std::sort(d.classes.begin(), d.classes.end(), [](const ClassCount& a, const ClassCount& b) { return a.name < b.name; });
+  std::sort(d.classes.begin(), d.classes.end(),
+            [](const ClassCount& a, const ClassCount& b) { return a.name < b.name; });
   // Redaction only when it is the answer: block and local-only keep the texts as they are.
   if (d.action == Action::redact) {
     d.redacted.reserve(texts.size());
-    for (std::size_t i = 0; i < texts.size(); ++i) d.redacted.push_back(redact(texts[i], d.findings[i], d.redactions));
+    for (std::size_t i = 0; i < texts.size(); ++i)
+      d.redacted.push_back(redact(texts[i], d.findings[i], d.redactions));
   }
   return d;
 }

@@ -21,8 +21,8 @@ struct ClassCount {
 };
 
 struct Decision {
-  Action action = Action::allow;             // the strictest action among the classes found
-  std::vector<ClassCount> classes;           // found classes, by name
+  Action action = Action::allow;               // the strictest action among the classes found
+  std::vector<ClassCount> classes;             // found classes, by name
   std::vector<std::vector<Finding>> findings;  // per input text (offsets only)
   // Only when action == redact: each input text with its redact-class findings
   // replaced, and the placeholders' originals (keep with the request; never log).

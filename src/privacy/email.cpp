@@ -25,7 +25,9 @@ bool two_byte_letter(std::string_view s, std::size_t i) {
   return c >= 0xC3 && c <= 0xD4 && (n & 0xC0) == 0x80;
 }
 
-bool local_char(char c) { return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '\''; }
+bool local_char(char c) {
+  return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '\'';
+}
 bool domain_char(char c) { return is_alnum(c) || c == '.' || c == '-'; }
 
 // Start of the local part ending at `at_sign`.
@@ -71,10 +73,10 @@ bool inside_url(std::string_view text, std::size_t local) {
 
 bool file_extension(std::string_view tld) {
   static constexpr std::array<std::string_view, 44> kExt = {
-      "png",  "jpg",  "jpeg",  "gif",  "svg",  "webp", "bmp",  "ico",  "pdf",  "txt",  "log",
-      "csv",  "json", "yaml",  "yml",  "toml", "xml",  "html", "htm",  "css",  "js",   "ts",
-      "tsx",  "jsx",  "java",  "kt",   "class", "jar", "ckpt", "pth",  "bin",  "safetensors", "onnx",
-      "gguf", "h5",   "pb",    "tflite", "gz", "tar",  "tgz",  "exe",  "dll",  "lock", "hpp"};
+      "png",  "jpg",  "jpeg", "gif",    "svg",   "webp", "bmp",  "ico", "pdf", "txt",         "log",
+      "csv",  "json", "yaml", "yml",    "toml",  "xml",  "html", "htm", "css", "js",          "ts",
+      "tsx",  "jsx",  "java", "kt",     "class", "jar",  "ckpt", "pth", "bin", "safetensors", "onnx",
+      "gguf", "h5",   "pb",   "tflite", "gz",    "tar",  "tgz",  "exe", "dll", "lock",        "hpp"};
   std::string lower_tld;
   for (char c : tld) lower_tld += lower(c);
   return std::find(kExt.begin(), kExt.end(), lower_tld) != kExt.end();
@@ -124,7 +126,8 @@ std::size_t confirm_email(std::string_view text, std::size_t end, Hits& out) {
   std::size_t e = domain_end(text, end);
   if (!local_valid(text.substr(b, at_sign - b)) || !domain_valid(text.substr(end, e - end))) return e;
   if (inside_url(text, b)) return e;
-  if (at(text, e) == ':' && !is_space(at(text, e + 1)) && at(text, e + 1) != '\0') return e;  // git@host:org/repo
+  if (at(text, e) == ':' && !is_space(at(text, e + 1)) && at(text, e + 1) != '\0')
+    return e;  // git@host:org/repo
   if (at(text, e) == '@' || is_word(at(text, e))) return e;
   out.push_back(Hit{Builtin::email, b, e});
   return e;

@@ -42,7 +42,8 @@ bool split_quad(std::string_view s, std::array<int, 4>& out) {
 // 255.255.240.0: ones then zeros, starting with 255. A mask, not an address.
 bool is_netmask(const std::array<int, 4>& o) {
   if (o[0] != 255) return false;
-  std::uint32_t v = (std::uint32_t(o[0]) << 24) | (std::uint32_t(o[1]) << 16) | (std::uint32_t(o[2]) << 8) | o[3];
+  std::uint32_t v =
+      (std::uint32_t(o[0]) << 24) | (std::uint32_t(o[1]) << 16) | (std::uint32_t(o[2]) << 8) | o[3];
   std::uint32_t inverted = ~v;
   return (inverted & (inverted + 1)) == 0;
 }
@@ -103,9 +104,9 @@ bool version_like_context(std::string_view text, std::size_t begin) {
   char c = before(text, begin);
   if (c == 'v' || c == 'V') return true;
   return keyword_before(text, begin, 24,
-                        {"version", "ver.", "build", "release", "firmware", "fw ", "section", "sect.", "§", "chapter",
-                         "table", "figure", "fig.", "clause", "rule", "oid", "patch", "revision", "rev.", "sdk",
-                         "driver", "kb"});
+                        {"version", "ver.",     "build", "release", "firmware", "fw ",    "section", "sect.",
+                         "§",       "chapter",  "table", "figure",  "fig.",     "clause", "rule",    "oid",
+                         "patch",   "revision", "rev.",  "sdk",     "driver",   "kb"});
 }
 
 bool ipv4_at(std::string_view text, std::size_t begin, std::size_t end) {

@@ -25,7 +25,8 @@ bool ident_char(char c) { return is_word(c) || c == '-' || c == '.'; }
 
 // Keywords that are not ASCII identifiers (or contain spaces): always passwords.
 bool phrase_key(std::string_view text, std::size_t end) {
-  for (std::string_view w : {"contraseña", "mot de passe", "パスワード", "密码", "口令", "senha", "kennwort"}) {
+  for (std::string_view w :
+       {"contraseña", "mot de passe", "パスワード", "密码", "口令", "senha", "kennwort"}) {
     if (end >= w.size() && matches_icase_at(text, end - w.size(), w)) return true;
   }
   return false;
@@ -55,10 +56,10 @@ Key classify_key(std::string_view text, std::size_t end) {
   while (e < text.size() && e - end < 32 && ident_char(text[e])) ++e;
   while (e > b && text[e - 1] == '.') --e;
   std::string last = last_component(text.substr(b, e - b));
-  static constexpr std::array<std::string_view, 9> kPassword = {"password", "passwd", "pwd",  "pass",  "passwort",
-                                                                "passphrase", "passe", "senha", "pw"};
-  static constexpr std::array<std::string_view, 9> kToken = {"key",    "apikey", "token",  "secret", "credential",
-                                                             "credentials", "bearer", "auth", "authorization"};
+  static constexpr std::array<std::string_view, 9> kPassword = {
+      "password", "passwd", "pwd", "pass", "passwort", "passphrase", "passe", "senha", "pw"};
+  static constexpr std::array<std::string_view, 9> kToken = {
+      "key", "apikey", "token", "secret", "credential", "credentials", "bearer", "auth", "authorization"};
   k.end = e;
   char q = before(text, b);
   k.quoted = (q == '\'' || q == '"') && at(text, e) == q;
@@ -109,7 +110,8 @@ std::size_t read_separator(std::string_view text, std::size_t i, bool quoted_key
 // "; Path", ", bitte"); inside a password they are just characters.
 bool ends_value(std::string_view text, std::size_t i) {
   char c = text[i];
-  if (is_space(c) || c == '"' || c == '\'' || c == '`' || c == '<' || c == '>' || c == ')' || c == ']' || c == '}') {
+  if (is_space(c) || c == '"' || c == '\'' || c == '`' || c == '<' || c == '>' || c == ')' || c == ']' ||
+      c == '}') {
     return true;
   }
   if (c != '&' && c != ';' && c != ',') return false;

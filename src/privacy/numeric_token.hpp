@@ -22,7 +22,7 @@ struct NumericToken {
   bool plus = false;      // starts with '+'
   std::size_t count = 0;
   std::array<DigitGroup, kMaxGroups> groups;  // the first `count` are set
-  std::size_t digits = 0;  // total digits
+  std::size_t digits = 0;                     // total digits
 
   // Separator text between group i-1 and group i (i >= 1).
   std::string_view sep(std::string_view text, std::size_t i) const {

@@ -10,13 +10,20 @@ namespace {
 
 int priority(Builtin b) {
   switch (b) {
-    case Builtin::secret: return 7;
-    case Builtin::credit_card: return 6;
-    case Builtin::iban: return 5;
-    case Builtin::us_ssn: return 4;
-    case Builtin::email: return 3;
-    case Builtin::ip_address: return 2;
-    case Builtin::phone: return 1;
+    case Builtin::secret:
+      return 7;
+    case Builtin::credit_card:
+      return 6;
+    case Builtin::iban:
+      return 5;
+    case Builtin::us_ssn:
+      return 4;
+    case Builtin::email:
+      return 3;
+    case Builtin::ip_address:
+      return 2;
+    case Builtin::phone:
+      return 1;
   }
   return 0;
 }

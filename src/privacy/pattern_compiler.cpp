@@ -42,7 +42,8 @@ Expressions collect(const std::vector<BuiltinPattern>& builtins, const PrivacyCo
       continue;
     }
     for (const auto& k : p.keywords) {
-      e.add(keyword_expression(k), ci, {PatternRef::Kind::user_keyword, user_class[i], std::uint32_t(k.size())}, i);
+      e.add(keyword_expression(k), ci,
+            {PatternRef::Kind::user_keyword, user_class[i], std::uint32_t(k.size())}, i);
     }
   }
   return e;
@@ -55,7 +56,8 @@ Error compile_error(const hs_compile_error_t* err, const Expressions& e, const P
     return Error{ErrorCode::internal, "built-in privacy patterns failed to compile: " + why, {}, 0};
   }
   const UserPattern& p = config.patterns[e.user_pattern[err->expression]];
-  std::string what = p.regex.empty() ? "keyword '" + e.text[err->expression] + "'" : "regex '" + p.regex + "'";
+  std::string what =
+      p.regex.empty() ? "keyword '" + e.text[err->expression] + "'" : "regex '" + p.regex + "'";
   return Error{ErrorCode::config,
                "privacy pattern '" + p.name + "': " + what + " is not accepted by vectorscan: " + why +
                    "; fix the expression or use keywords",
@@ -95,8 +97,8 @@ Result<CompiledPatterns> compile_patterns(std::vector<BuiltinPattern> builtins, 
   }
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(exprs.data(), e.flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
-                       &block_scanner().platform, &db, &err) != HS_SUCCESS) {
+  if (hs_compile_multi(exprs.data(), e.flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
+                       HS_MODE_BLOCK, &block_scanner().platform, &db, &err) != HS_SUCCESS) {
     Error error = compile_error(err, e, config);
     hs_free_compile_error(err);
     return tl::unexpected(error);

@@ -41,9 +41,11 @@ std::size_t calling_code_length(std::string_view d) {
   if (d.size() < 3 || d[0] == '0') return 0;
   if (d[0] == '1' || d[0] == '7') return 1;
   static constexpr std::string_view kTwo =
-      "20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 56 57 58 60 61 62 63 64 65 66 81 82 "
+      "20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 56 57 58 60 61 62 63 64 65 66 81 "
+      "82 "
       "84 86 90 91 92 93 94 95 98";
-  static constexpr std::string_view kThreeZones = "21 22 23 24 25 26 29 35 37 38 42 50 59 67 68 69 80 85 87 88 96 97 99";
+  static constexpr std::string_view kThreeZones =
+      "21 22 23 24 25 26 29 35 37 38 42 50 59 67 68 69 80 85 87 88 96 97 99";
   std::string_view two = d.substr(0, 2);
   for (std::size_t i = 0; i + 1 < kTwo.size(); i += 3) {
     if (kTwo.substr(i, 2) == two) return 2;
@@ -90,18 +92,20 @@ bool trunk_zero(std::string_view d, const NumericToken& t) {
 bool national_layout(std::string_view text, std::string_view d, const NumericToken& t) {
   if (t.count < 2) return false;
   if (nanp(d, t) || trunk_zero(d, t)) return true;
-  if (text[t.begin] == '(' && t.digits >= 9 && t.digits <= 11) return true;             // (11) 98765-4321
-  if (d[0] == '8' && t.groups[0].size() == 1 && t.digits == 11 && t.sep(text, 1).find('(') != std::string_view::npos) {
-    return true;                                                                        // 8 (916) 123-45-67
+  if (text[t.begin] == '(' && t.digits >= 9 && t.digits <= 11) return true;  // (11) 98765-4321
+  if (d[0] == '8' && t.groups[0].size() == 1 && t.digits == 11 &&
+      t.sep(text, 1).find('(') != std::string_view::npos) {
+    return true;  // 8 (916) 123-45-67
   }
   if (t.digits == 11 && d[0] == '1' && d[1] >= '3' && sizes(t, {3, 4, 4})) return true;  // CN mobile
-  if (t.digits == 10 && d[0] >= '6' && sizes(t, {5, 5})) return true;                     // IN mobile
-  return t.digits == 9 && d[0] >= '6' && sizes(t, {3, 2, 2, 2});                          // ES/FR-style mobile
+  if (t.digits == 10 && d[0] >= '6' && sizes(t, {5, 5})) return true;                    // IN mobile
+  return t.digits == 9 && d[0] >= '6' && sizes(t, {3, 2, 2, 2});                         // ES/FR-style mobile
 }
 
 int group_value(std::string_view text, const NumericToken& t, std::size_t g) {
   int v = 0;
-  for (std::size_t i = t.groups[g].begin; i < t.groups[g].end && i - t.groups[g].begin < 6; ++i) v = v * 10 + (text[i] - '0');
+  for (std::size_t i = t.groups[g].begin; i < t.groups[g].end && i - t.groups[g].begin < 6; ++i)
+    v = v * 10 + (text[i] - '0');
   return v;
 }
 
@@ -130,17 +134,22 @@ bool dotted_quad(std::string_view text, const NumericToken& t) {
 
 bool phone_context(std::string_view text, const NumericToken& t) {
   static constexpr std::size_t kWindow = 40;
-  bool veto = keyword_before(text, t.begin, 24,
-                             {"order", "invoice", "account", "acct", "ref", "id ", "id:", "ticket", "case", "tracking",
-                              "serial", "sku", "isbn", "pedido", "commande", "bestell", "rechnung", "konto", "lot ",
-                              "batch", "build", "version", "part", "订单", "注文"});
+  bool veto = keyword_before(
+      text, t.begin, 24,
+      {"order",    "invoice", "account", "acct",    "ref",    "id ",      "id:",     "ticket",   "case",
+       "tracking", "serial",  "sku",     "isbn",    "pedido", "commande", "bestell", "rechnung", "konto",
+       "lot ",     "batch",   "build",   "version", "part",   "订单",     "注文"});
   if (veto) return false;
-  if (keyword_before(text, t.begin, kWindow,
-                     {"phone", "tel", "mobile", "mob", "cell", "call", "ring", "text me", "sms", "whatsapp", "fax",
-                      "contact", "hotline", "reach", "my number", "new number", "mera number", "number is", "telefon",
-                      "handy", "rufnummer", "anruf", "téléphone", "portable", "appel", "numéro", "teléfono", "móvil",
-                      "llam", "celular", "telefone", "ligue", "chiam", "cellulare", "bel me", "puhelin", "телефон", "Телефон",
-                      "звон", "Звон", "моб", "Моб", "電話", "携帯", "电话", "手机", "手機", "전화", "फ़ोन", "फोन"})) {
+  if (keyword_before(
+          text, t.begin, kWindow,
+          {"phone",     "tel",        "mobile",      "mob",       "cell",    "call",      "ring",
+           "text me",   "sms",        "whatsapp",    "fax",       "contact", "hotline",   "reach",
+           "my number", "new number", "mera number", "number is", "telefon", "handy",     "rufnummer",
+           "anruf",     "téléphone",  "portable",    "appel",     "numéro",  "teléfono",  "móvil",
+           "llam",      "celular",    "telefone",    "ligue",     "chiam",   "cellulare", "bel me",
+           "puhelin",   "телефон",    "Телефон",     "звон",      "Звон",    "моб",       "Моб",
+           "電話",      "携帯",       "电话",        "手机",      "手機",    "전화",      "फ़ोन",
+           "फोन"})) {
     return true;
   }
   std::string_view after = text.substr(t.end, std::min<std::size_t>(20, text.size() - t.end));
@@ -159,7 +168,8 @@ bool phone_token(std::string_view text, const NumericToken& t) {
   if (t.plus) return international(text, t, 0);
   if (date_or_time(text, t) || dotted_quad(text, t)) return false;
   if (before(text, t.begin) == '#') return false;
-  if (t.count >= 2 && d.view().substr(0, 2) == "00" && t.groups[0].size() >= 4) return international(text, t, 2);
+  if (t.count >= 2 && d.view().substr(0, 2) == "00" && t.groups[0].size() >= 4)
+    return international(text, t, 2);
   if (national_layout(text, d.view(), t)) return true;
   return t.digits <= 13 && t.count <= 5 && phone_context(text, t);
 }

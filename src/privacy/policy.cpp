@@ -6,10 +6,14 @@ namespace llmux::privacy {
 
 std::string_view to_string(Action action) {
   switch (action) {
-    case Action::allow: return "allow";
-    case Action::redact: return "redact";
-    case Action::local_only: return "local-only";
-    case Action::block: return "block";
+    case Action::allow:
+      return "allow";
+    case Action::redact:
+      return "redact";
+    case Action::local_only:
+      return "local-only";
+    case Action::block:
+      return "block";
   }
   return "block";
 }
@@ -24,7 +28,7 @@ Result<Action> parse_action(std::string_view text) {
 }
 
 const std::vector<std::string>& builtin_class_names() {
-  static const std::vector<std::string> names = {"email",  "phone",   "credit_card", "iban",
+  static const std::vector<std::string> names = {"email",  "phone",      "credit_card", "iban",
                                                  "us_ssn", "ip_address", "secret"};
   return names;
 }
@@ -49,9 +53,8 @@ std::string PrivacyConfig::where(int line) const {
 
 bool valid_class_name(std::string_view name) {
   if (name.empty() || name.size() > 48 || name[0] < 'a' || name[0] > 'z') return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 }  // namespace llmux::privacy

@@ -34,12 +34,12 @@ struct UserPattern {
   std::vector<std::string> keywords;  // matched as whole words where they start/end with one
   std::optional<Action> action;       // else [privacy.actions] or the default
   bool case_insensitive = false;
-  int line = 0;                       // where it was declared, for errors
+  int line = 0;  // where it was declared, for errors
 };
 
 struct PrivacyConfig {
   bool enabled = true;
-  std::string file;                                   // for error context
+  std::string file;  // for error context
   std::vector<std::string> detectors = builtin_class_names();
   std::map<std::string, Action, std::less<>> actions;  // per class
   Action default_action = Action::allow;

@@ -39,9 +39,11 @@ Result<bool> bool_value(const toml::node& node, std::string_view key, const Wher
   return fail(ErrorCode::config, "'" + std::string(key) + "' must be true or false", where(node));
 }
 
-Result<std::vector<std::string>> string_list(const toml::node& node, std::string_view key, const Where& where) {
+Result<std::vector<std::string>> string_list(const toml::node& node, std::string_view key,
+                                             const Where& where) {
   const auto* arr = node.as_array();
-  if (!arr) return fail(ErrorCode::config, "'" + std::string(key) + "' must be an array of strings", where(node));
+  if (!arr)
+    return fail(ErrorCode::config, "'" + std::string(key) + "' must be an array of strings", where(node));
   std::vector<std::string> out;
   for (const auto& item : *arr) {
     auto s = string_value(item, key, where);
@@ -55,7 +57,8 @@ Result<Action> action_value(const toml::node& node, std::string_view key, const 
   auto s = string_value(node, key, where);
   if (!s) return tl::unexpected(s.error());
   auto a = parse_action(*s);
-  if (!a) return fail(ErrorCode::config, a.error().message + " (for '" + std::string(key) + "')", where(node));
+  if (!a)
+    return fail(ErrorCode::config, a.error().message + " (for '" + std::string(key) + "')", where(node));
   return *a;
 }
 
@@ -77,7 +80,8 @@ Result<std::vector<std::string>> detector_list(const toml::node& node, const Whe
 
 Result<UserPattern> read_pattern(const toml::table& tbl, const Where& where) {
   static const std::vector<std::string> known = {"name", "regex", "keywords", "action", "case_insensitive"};
-  if (auto ok = reject_unknown_keys(tbl, known, "[privacy.patterns]", where); !ok) return tl::unexpected(ok.error());
+  if (auto ok = reject_unknown_keys(tbl, known, "[privacy.patterns]", where); !ok)
+    return tl::unexpected(ok.error());
   UserPattern p;
   p.line = static_cast<int>(tbl.source().begin.line);
   for (const auto& [key, node] : tbl) {
@@ -110,8 +114,10 @@ Result<UserPattern> read_pattern(const toml::table& tbl, const Where& where) {
 Result<void> check_pattern(const UserPattern& p, const std::set<std::string>& taken, const std::string& at) {
   if (p.name.empty()) return fail(ErrorCode::config, "a [[privacy.patterns]] entry needs a 'name'", at);
   if (!valid_class_name(p.name)) {
-    return fail(ErrorCode::config,
-                "pattern name '" + p.name + "' must be lowercase letters, digits and '_', starting with a letter", at);
+    return fail(
+        ErrorCode::config,
+        "pattern name '" + p.name + "' must be lowercase letters, digits and '_', starting with a letter",
+        at);
   }
   if (is_builtin_class(p.name) || taken.count(p.name)) {
     return fail(ErrorCode::config, "pattern name '" + p.name + "' is already taken", at);
@@ -127,7 +133,9 @@ Result<void> check_pattern(const UserPattern& p, const std::set<std::string>& ta
 
 Result<std::vector<UserPattern>> pattern_list(const toml::node& node, const Where& where) {
   const auto* arr = node.as_array();
-  if (!arr) return fail(ErrorCode::config, "'patterns' must be an array of tables ([[privacy.patterns]])", where(node));
+  if (!arr)
+    return fail(ErrorCode::config, "'patterns' must be an array of tables ([[privacy.patterns]])",
+                where(node));
   std::vector<UserPattern> out;
   std::set<std::string> taken;
   for (const auto& item : *arr) {
@@ -157,17 +165,20 @@ Result<void> read_actions(const toml::node& node, PrivacyConfig& cfg, const Wher
       continue;
     }
     if (is_builtin_class(k) && std::find(known.begin(), known.end(), k) == known.end()) {
-      return fail(ErrorCode::config, "action for '" + k + "', but detector '" + k + "' is not enabled; add it to detectors",
+      return fail(ErrorCode::config,
+                  "action for '" + k + "', but detector '" + k + "' is not enabled; add it to detectors",
                   where(value));
     }
     if (std::find(known.begin(), known.end(), k) == known.end()) {
       known.push_back("default");
-      return fail(ErrorCode::config, "action for unknown class '" + k + "'" + did_you_mean(k, known), where(value));
-    }
-    auto own = std::find_if(cfg.patterns.begin(), cfg.patterns.end(), [&](const UserPattern& p) { return p.name == k; });
-    if (own != cfg.patterns.end() && own->action && *own->action != *a) {
-      return fail(ErrorCode::config, "class '" + k + "' has an action in its pattern and a different one here",
+      return fail(ErrorCode::config, "action for unknown class '" + k + "'" + did_you_mean(k, known),
                   where(value));
+    }
+    auto own = std::find_if(cfg.patterns.begin(), cfg.patterns.end(),
+                            [&](const UserPattern& p) { return p.name == k; });
+    if (own != cfg.patterns.end() && own->action && *own->action != *a) {
+      return fail(ErrorCode::config,
+                  "class '" + k + "' has an action in its pattern and a different one here", where(value));
     }
     cfg.actions[k] = *a;
   }
@@ -179,7 +190,8 @@ Result<void> read_actions(const toml::node& node, PrivacyConfig& cfg, const Wher
 Result<PrivacyConfig> parse_privacy_config(const toml::table& privacy_table, std::string_view file) {
   static const std::vector<std::string> known = {"enabled", "detectors", "actions", "restore", "patterns"};
   Where where{file};
-  if (auto ok = reject_unknown_keys(privacy_table, known, "privacy", where); !ok) return tl::unexpected(ok.error());
+  if (auto ok = reject_unknown_keys(privacy_table, known, "privacy", where); !ok)
+    return tl::unexpected(ok.error());
   PrivacyConfig cfg;
   cfg.file = std::string(file);
   // Detectors and patterns first: [privacy.actions] may name any of them.

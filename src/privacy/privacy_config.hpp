@@ -22,9 +22,9 @@
 //
 // Regexes are checked by Scanner::compile (vectorscan decides what it accepts);
 // `llmux config check` runs both.
-#include <string_view>
-
 #include <toml++/toml.h>
+
+#include <string_view>
 
 #include "privacy/policy.hpp"
 

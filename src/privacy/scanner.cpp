@@ -67,7 +67,8 @@ int on_match(unsigned id, unsigned long long from, unsigned long long to, unsign
   return 0;
 }
 
-void run_vectorscan(hs_database_t* db, std::uint64_t db_id, std::string_view text, std::vector<RawMatch>& out) {
+void run_vectorscan(hs_database_t* db, std::uint64_t db_id, std::string_view text,
+                    std::vector<RawMatch>& out) {
   static const detail::BlockScanFn scan_block = detail::block_scanner().scan;
   thread_local ThreadScratch tls;
   if (tls.sized_for != db_id) {
@@ -75,7 +76,8 @@ void run_vectorscan(hs_database_t* db, std::uint64_t db_id, std::string_view tex
     tls.sized_for = db_id;
   }
   if (text.size() > UINT_MAX) throw std::length_error("privacy scan: text larger than 4 GiB");
-  hs_error_t rc = scan_block(db, text.data(), static_cast<unsigned>(text.size()), 0, tls.scratch, on_match, &out);
+  hs_error_t rc =
+      scan_block(db, text.data(), static_cast<unsigned>(text.size()), 0, tls.scratch, on_match, &out);
   if (rc != HS_SUCCESS) throw std::runtime_error("privacy scan: vectorscan error " + std::to_string(rc));
 }
 
@@ -83,7 +85,8 @@ Result<void> validate(const PrivacyConfig& config) {
   std::set<std::string> names;
   for (const auto& d : config.detectors) {
     if (!is_builtin_class(d)) return fail(ErrorCode::config, "unknown detector '" + d + "'", config.file);
-    if (!names.insert(d).second) return fail(ErrorCode::config, "detector '" + d + "' is listed twice", config.file);
+    if (!names.insert(d).second)
+      return fail(ErrorCode::config, "detector '" + d + "' is listed twice", config.file);
   }
   for (const auto& p : config.patterns) {
     if (!valid_class_name(p.name) || !names.insert(p.name).second) {
@@ -114,6 +117,24 @@ void merge_user_findings(std::vector<Finding>& user) {
   user.resize(w);
 }
 
+std::vector<Finding> to_findings(const detail::Hits& hits, std::vector<Finding>& user,
+                                 const std::vector<DataClass>& classes,
+                                 const std::array<ClassId, detail::kBuiltinCount>& builtin_class) {
+  std::vector<Finding> out;
+  if (hits.empty() && user.empty()) return out;
+  out.reserve(hits.size() + user.size());
+  for (const auto& h : hits) {
+    ClassId cls = builtin_class[static_cast<std::size_t>(h.cls)];
+    out.push_back(Finding{cls, classes[cls].name, classes[cls].action, h.begin, h.end});
+  }
+  if (!user.empty()) {
+    merge_user_findings(user);
+    out.insert(out.end(), user.begin(), user.end());
+    std::sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) { return a.begin < b.begin; });
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<Scanner> Scanner::compile(const PrivacyConfig& config) {
@@ -141,7 +162,8 @@ Result<Scanner> Scanner::compile(const PrivacyConfig& config) {
 const std::vector<DataClass>& Scanner::classes() const { return impl_->classes; }
 
 std::string Scanner::engine_description() {
-  return "vectorscan " + std::string(trim(hs_version())) + ", " + detail::block_scanner().path + " entry point";
+  return "vectorscan " + std::string(trim(hs_version())) + ", " + detail::block_scanner().path +
+         " entry point";
 }
 bool Scanner::restore_responses() const { return impl_->restore; }
 
@@ -156,7 +178,9 @@ std::vector<Finding> Scanner::scan(std::string_view text) const {
   // 2. Digit-led classes from the SIMD digit-run pass.
   if (impl.enabled.any_digit_class()) detail::scan_digit_classes(text, impl.enabled, st.hits);
   // 3. Confirm each trigger; skip those inside a span a previous one already examined.
-  std::stable_sort(st.matches.begin(), st.matches.end(), [](const RawMatch& a, const RawMatch& b) { return a.to < b.to; });
+  auto by_end = [](const RawMatch& a, const RawMatch& b) { return a.to != b.to ? a.to < b.to : a.id < b.id; };
+  if (!std::is_sorted(st.matches.begin(), st.matches.end(), by_end))
+    std::sort(st.matches.begin(), st.matches.end(), by_end);
   st.until.assign(impl.patterns.builtins.size(), 0);
   for (const RawMatch& m : st.matches) {
     const PatternRef& ref = impl.patterns.refs[m.id];
@@ -173,19 +197,7 @@ std::vector<Finding> Scanner::scan(std::string_view text) const {
   }
   // 4. One answer per byte among the built-ins; user classes stand as found.
   detail::resolve_overlaps(st.hits);
-  std::vector<Finding> out;
-  if (st.hits.empty() && st.user.empty()) return out;
-  out.reserve(st.hits.size() + st.user.size());
-  for (const auto& h : st.hits) {
-    ClassId cls = impl.builtin_class[static_cast<std::size_t>(h.cls)];
-    out.push_back(Finding{cls, impl.classes[cls].name, impl.classes[cls].action, h.begin, h.end});
-  }
-  if (!st.user.empty()) {
-    merge_user_findings(st.user);
-    out.insert(out.end(), st.user.begin(), st.user.end());
-    std::sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) { return a.begin < b.begin; });
-  }
-  return out;
+  return to_findings(st.hits, st.user, impl.classes, impl.builtin_class);
 }
 
 }  // namespace llmux::privacy

@@ -15,14 +15,15 @@ namespace {
 
 bool placeholder_word(std::string_view v) {
   static constexpr std::array<std::string_view, 28> kWords = {
-      "null",   "none",     "nil",      "true",   "false",   "undefined", "changeme",    "password",
-      "secret", "token",    "example",  "redacted", "placeholder", "string", "str", "required",
-      "optional", "empty",  "hidden",   "masked", "removed", "n/a",       "tbd",         "todo",
-      "xxx",    "dummy",    "test",     "sample"};
+      "null",     "none",     "nil",      "true",    "false",    "undefined",   "changeme",
+      "password", "secret",   "token",    "example", "redacted", "placeholder", "string",
+      "str",      "required", "optional", "empty",   "hidden",   "masked",      "removed",
+      "n/a",      "tbd",      "todo",     "xxx",     "dummy",    "test",        "sample"};
   std::string low;
   for (char c : v) low += lower(c);
   if (std::find(kWords.begin(), kWords.end(), low) != kWords.end()) return true;
-  for (std::string_view p : {"your", "<", "os.", "process.", "env.", "self.", "this.", "config.", "settings."}) {
+  for (std::string_view p :
+       {"your", "<", "os.", "process.", "env.", "self.", "this.", "config.", "settings."}) {
     if (low.substr(0, p.size()) == p) return true;
   }
   return false;
@@ -32,9 +33,10 @@ bool placeholder_word(std::string_view v) {
 bool code_reference(std::string_view v) {
   bool has_digit = std::any_of(v.begin(), v.end(), is_digit);
   bool has_lower = std::any_of(v.begin(), v.end(), is_lower);
-  bool only_ident = std::all_of(v.begin(), v.end(), [](char c) { return is_word(c) || c == '.' || c == '-'; });
+  bool only_ident =
+      std::all_of(v.begin(), v.end(), [](char c) { return is_word(c) || c == '.' || c == '-'; });
   bool separated = v.find_first_of("_.-") != std::string_view::npos;
-  if (only_ident && separated && !has_digit) return true;     // snake/dotted names
+  if (only_ident && separated && !has_digit) return true;                       // snake/dotted names
   return only_ident && !has_lower && separated && v.size() < 40 && !has_digit;  // ENV_VAR_NAMES
 }
 
@@ -61,12 +63,13 @@ int char_classes(std::string_view v) {
 bool secret_value(std::string_view v, ValueKind kind, Separator sep) {
   if (v.size() < 6 || v.size() > 512) return false;
   char first = v[0];
-  if (first == '$' || first == '%' || first == '{' || first == '[' || first == '(' || first == '#' || first == '&') {
+  if (first == '$' || first == '%' || first == '{' || first == '[' || first == '(' || first == '#' ||
+      first == '&') {
     return false;
   }
   if (v.find("{{") != std::string_view::npos || v.find("${") != std::string_view::npos) return false;
-  if ((v.find('(') != std::string_view::npos && v.find(')') != std::string_view::npos) || placeholder_word(v) ||
-      masked(v) || code_reference(v)) {
+  if ((v.find('(') != std::string_view::npos && v.find(')') != std::string_view::npos) ||
+      placeholder_word(v) || masked(v) || code_reference(v)) {
     return false;
   }
   const int classes = char_classes(v);

@@ -18,31 +18,71 @@ constexpr std::array<TokenFormat, 54> kFormats = {{
     // OpenAI (sk-, sk-proj-, sk-svcacct-, sk-admin-) and Anthropic (sk-ant-api03-, sk-ant-admin01-).
     {"sk-", 40, kMax, "_-"},
     // AWS access key ids, by principal type.
-    {"AKIA", 20, 20, ""}, {"ASIA", 20, 20, ""}, {"ABIA", 20, 20, ""}, {"ACCA", 20, 20, ""},
-    {"AGPA", 20, 20, ""}, {"AIDA", 20, 20, ""}, {"AIPA", 20, 20, ""}, {"ANPA", 20, 20, ""},
-    {"ANVA", 20, 20, ""}, {"AROA", 20, 20, ""}, {"APKA", 20, 20, ""}, {"ASCA", 20, 20, ""},
+    {"AKIA", 20, 20, ""},
+    {"ASIA", 20, 20, ""},
+    {"ABIA", 20, 20, ""},
+    {"ACCA", 20, 20, ""},
+    {"AGPA", 20, 20, ""},
+    {"AIDA", 20, 20, ""},
+    {"AIPA", 20, 20, ""},
+    {"ANPA", 20, 20, ""},
+    {"ANVA", 20, 20, ""},
+    {"AROA", 20, 20, ""},
+    {"APKA", 20, 20, ""},
+    {"ASCA", 20, 20, ""},
     // GitHub and GitLab.
-    {"ghp_", 40, 255, ""}, {"gho_", 40, 255, ""}, {"ghu_", 40, 255, ""}, {"ghs_", 40, 255, ""},
-    {"ghr_", 40, 255, ""}, {"github_pat_", 82, 255, "_"}, {"glpat-", 26, 64, "_-"},
+    {"ghp_", 40, 255, ""},
+    {"gho_", 40, 255, ""},
+    {"ghu_", 40, 255, ""},
+    {"ghs_", 40, 255, ""},
+    {"ghr_", 40, 255, ""},
+    {"github_pat_", 82, 255, "_"},
+    {"glpat-", 26, 64, "_-"},
     // Slack tokens and incoming webhooks.
-    {"xoxb-", 24, 255, "-"}, {"xoxa-", 24, 255, "-"}, {"xoxp-", 24, 255, "-"}, {"xoxo-", 24, 255, "-"},
-    {"xoxr-", 24, 255, "-"}, {"xoxs-", 24, 255, "-"}, {"xoxe-", 24, 255, "-"},
+    {"xoxb-", 24, 255, "-"},
+    {"xoxa-", 24, 255, "-"},
+    {"xoxp-", 24, 255, "-"},
+    {"xoxo-", 24, 255, "-"},
+    {"xoxr-", 24, 255, "-"},
+    {"xoxs-", 24, 255, "-"},
+    {"xoxe-", 24, 255, "-"},
     {"hooks.slack.com/services/", 60, 160, "/"},
     // Google API keys and OAuth access tokens.
-    {"AIza", 39, 39, "_-"}, {"ya29.", 30, kMax, "_-."},
+    {"AIza", 39, 39, "_-"},
+    {"ya29.", 30, kMax, "_-."},
     // Stripe, SendGrid, Hugging Face, npm.
-    {"sk_live_", 28, 255, ""}, {"sk_test_", 28, 255, ""}, {"rk_live_", 28, 255, ""}, {"rk_test_", 28, 255, ""},
-    {"whsec_", 30, 128, ""}, {"SG.", 69, 69, "_-."}, {"hf_", 37, 64, ""}, {"npm_", 40, 64, ""},
+    {"sk_live_", 28, 255, ""},
+    {"sk_test_", 28, 255, ""},
+    {"rk_live_", 28, 255, ""},
+    {"rk_test_", 28, 255, ""},
+    {"whsec_", 30, 128, ""},
+    {"SG.", 69, 69, "_-."},
+    {"hf_", 37, 64, ""},
+    {"npm_", 40, 64, ""},
     // Other LLM providers: Groq, xAI, Perplexity, Replicate.
-    {"gsk_", 52, 64, ""}, {"xai-", 60, 128, ""}, {"pplx-", 45, 64, ""}, {"r8_", 40, 64, ""},
+    {"gsk_", 52, 64, ""},
+    {"xai-", 60, 128, ""},
+    {"pplx-", 45, 64, ""},
+    {"r8_", 40, 64, ""},
     // Shopify, DigitalOcean, Mailgun.
-    {"shpat_", 38, 38, ""}, {"shpss_", 38, 38, ""}, {"shpca_", 38, 38, ""}, {"shppa_", 38, 38, ""},
-    {"dop_v1_", 71, 71, ""}, {"doo_v1_", 71, 71, ""}, {"dor_v1_", 71, 71, ""}, {"key-", 36, 36, ""},
+    {"shpat_", 38, 38, ""},
+    {"shpss_", 38, 38, ""},
+    {"shpca_", 38, 38, ""},
+    {"shppa_", 38, 38, ""},
+    {"dop_v1_", 71, 71, ""},
+    {"doo_v1_", 71, 71, ""},
+    {"dor_v1_", 71, 71, ""},
+    {"key-", 36, 36, ""},
     // Atlassian, Linear, Notion.
-    {"ATATT3", 100, 255, "_-="}, {"lin_api_", 48, 64, ""}, {"secret_", 50, 50, ""}, {"ntn_", 46, 64, ""},
+    {"ATATT3", 100, 255, "_-="},
+    {"lin_api_", 48, 64, ""},
+    {"secret_", 50, 50, ""},
+    {"ntn_", 46, 64, ""},
 }};
 
-bool in_alphabet(char c, std::string_view extra) { return is_alnum(c) || extra.find(c) != std::string_view::npos; }
+bool in_alphabet(char c, std::string_view extra) {
+  return is_alnum(c) || extra.find(c) != std::string_view::npos;
+}
 
 // Generated bodies are random; an all-X or repeated body is a placeholder.
 bool random_enough(std::string_view body) {

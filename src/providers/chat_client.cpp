@@ -116,7 +116,14 @@ asio::awaitable<Result<void>> ChatClient::send(const Endpoint& ep, const api::Ch
                                                ChatObserver& observer, net::CancelSignal* cancel) {
   auto codec = api::make_client_codec(ep.dialect);
   if (!codec) co_return fail(ErrorCode::usage, "dialect " + std::string(api::to_string(ep.dialect)) + " is not supported yet");
-  auto wire = codec->encode_request(request);
+  api::ChatRequest adjusted;
+  const api::ChatRequest* req = &request;
+  if (request.stream && request.include_usage && !ep.stream_usage) {  // a server that rejects stream_options
+    adjusted = request;
+    adjusted.include_usage = false;
+    req = &adjusted;
+  }
+  auto wire = codec->encode_request(*req);
   if (!wire) co_return tl::unexpected(wire.error());
   auto url = ep.url_for(wire->path);
   if (!url) co_return tl::unexpected(url.error());
@@ -125,7 +132,8 @@ asio::awaitable<Result<void>> ChatClient::send(const Endpoint& ep, const api::Ch
   http_req.url = std::move(*url);
   http_req.headers = ep.headers;
   for (auto& [k, v] : wire->headers) http_req.headers.set(k, v);
-  if (request.stream) http_req.headers.set("Accept", "text/event-stream");
+  if (request.stream)
+    http_req.headers.set("Accept", ep.dialect == api::Dialect::ollama ? "application/x-ndjson" : "text/event-stream");
   http_req.body = std::move(wire->body);
   http_req.total_timeout = ep.total_timeout;
   http_req.read_timeout = ep.read_timeout;

@@ -19,75 +19,101 @@ json parse(const Result<net::HttpResponse>& r) {
   return json::parse(r->body, nullptr, false);
 }
 
-// Which runtime answers on this port, from the side endpoints each one has.
 // (Results are bound to locals before testing: no co_await inside conditions.)
-asio::awaitable<json> get_json(ChatClient& c, const Endpoint& ep, std::string_view path) {
+asio::awaitable<json> get_json(ChatClient& c, const std::string& root, std::string_view path) {
+  Endpoint ep;
+  ep.base_url = root;
   auto r = co_await c.get(ep, path);
   co_return parse(r);
 }
 
-asio::awaitable<void> identify(ChatClient& c, DetectedRuntime& rt, const std::string& root) {
-  Endpoint ep;
-  ep.base_url = root;
-  json v = co_await get_json(c, ep, "api/version");
-  if (v.is_object() && v.contains("version")) {
-    rt.runtime = "ollama";
-    rt.version = v["version"].is_string() ? v["version"].get<std::string>() : "";
-    json ps = co_await get_json(c, ep, "api/ps");
-    if (ps.is_object() && ps.contains("models"))
-      for (const auto& m : ps["models"])
-        if (m.is_object() && m.contains("name") && m["name"].is_string()) rt.loaded.push_back(m["name"].get<std::string>());
-    co_return;
-  }
-  json props = co_await get_json(c, ep, "props");
+std::string text_of(const json& o, const char* key) {
+  return o.is_object() && o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : std::string();
+}
+
+// Names under `list_key`, each object's `name_key` (Ollama /api/tags and /api/ps, OpenAI /v1/models).
+std::vector<std::string> names(const json& doc, const char* list_key, const char* name_key) {
+  std::vector<std::string> out;
+  if (!doc.is_object() || !doc.contains(list_key) || !doc[list_key].is_array()) return out;
+  for (const auto& m : doc[list_key])
+    if (auto n = text_of(m, name_key); !n.empty()) out.push_back(n);
+  return out;
+}
+
+// Ollama: its own API says the version, the models pulled and the ones in memory.
+asio::awaitable<bool> try_ollama(ChatClient& c, const std::string& root, DetectedRuntime& rt) {
+  json v = co_await get_json(c, root, "api/version");
+  if (!v.is_object() || !v.contains("version")) co_return false;
+  rt.runtime = "ollama";
+  rt.version = text_of(v, "version");
+  rt.native_url = root + "/api";
+  json tags = co_await get_json(c, root, "api/tags");
+  rt.models = names(tags, "models", "name");
+  json ps = co_await get_json(c, root, "api/ps");
+  rt.loaded = names(ps, "models", "name");
+  rt.loaded_known = ps.is_object();
+  co_return true;
+}
+
+// An OpenAI-compatible server: which one, from the side endpoints each has.
+asio::awaitable<void> identify(ChatClient& c, const std::string& root, DetectedRuntime& rt) {
+  json props = co_await get_json(c, root, "props");
   if (props.is_object() && (props.contains("default_generation_settings") || props.contains("model_path"))) {
     rt.runtime = "llama.cpp";
-    if (props.contains("build_info") && props["build_info"].is_string()) rt.version = props["build_info"].get<std::string>();
+    rt.version = text_of(props, "build_info");
     rt.loaded = rt.models;  // llama-server serves the model it loaded
+    rt.loaded_known = true;
     co_return;
   }
-  json ver = co_await get_json(c, ep, "version");
+  json ver = co_await get_json(c, root, "version");
   if (ver.is_object() && ver.contains("version")) {
     rt.runtime = "vllm";
-    rt.version = ver["version"].is_string() ? ver["version"].get<std::string>() : "";
-    rt.loaded = rt.models;
+    rt.version = text_of(ver, "version");
+    rt.loaded = rt.models;  // vLLM lists the models it serves, all in memory
+    rt.loaded_known = true;
     co_return;
   }
-  json info = co_await get_json(c, ep, "get_model_info");
+  json info = co_await get_json(c, root, "get_model_info");
   if (info.is_object() && info.contains("model_path")) {
     rt.runtime = "sglang";
+    json server = co_await get_json(c, root, "get_server_info");
+    rt.version = text_of(server, "version");
     rt.loaded = rt.models;
+    rt.loaded_known = true;
     co_return;
   }
-  json sim = co_await get_json(c, ep, "sim/stats");
+  json sim = co_await get_json(c, root, "sim/stats");
   if (sim.is_object() && sim.contains("timing_error_us")) {
     rt.runtime = "llmux-sim";
     rt.loaded = rt.models;
+    rt.loaded_known = true;
     co_return;
   }
-  if (rt.port == 1234) {
+  json lms = co_await get_json(c, root, "api/v0/models");
+  if (lms.is_object() && lms.contains("data")) {
     rt.runtime = "lmstudio";
-    json m = co_await get_json(c, ep, "api/v0/models");
-    if (m.is_object() && m.contains("data"))
-      for (const auto& x : m["data"])
-        if (x.is_object() && x.value("state", "") == "loaded" && x.contains("id")) rt.loaded.push_back(x["id"].get<std::string>());
+    for (const auto& x : lms["data"])
+      if (x.is_object() && text_of(x, "state") == "loaded") rt.loaded.push_back(text_of(x, "id"));
+    rt.loaded_known = true;
     co_return;
   }
-  rt.runtime = "openai-compatible";
+  rt.runtime = rt.port == 1234 ? "lmstudio" : "openai-compatible";
 }
 
 asio::awaitable<void> probe(ChatClient& c, std::uint16_t port, const std::string& host, std::vector<DetectedRuntime>& out) {
-  std::string root = "http://" + host + ":" + std::to_string(port);
-  Endpoint ep;
-  ep.base_url = root + "/v1";
-  json models = co_await get_json(c, ep, "models");
-  if (!models.is_object() || !models.contains("data") || !models["data"].is_array()) co_return;
+  std::string root = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+                     std::to_string(port);
   DetectedRuntime rt;
   rt.port = port;
-  rt.base_url = ep.base_url;
-  for (const auto& m : models["data"])
-    if (m.is_object() && m.contains("id") && m["id"].is_string()) rt.models.push_back(m["id"].get<std::string>());
-  co_await identify(c, rt, root);
+  rt.base_url = root + "/v1";
+  bool ollama = co_await try_ollama(c, root, rt);
+  json models = co_await get_json(c, root, "v1/models");
+  bool openai = models.is_object() && models.contains("data") && models["data"].is_array();
+  if (!ollama && !openai) co_return;
+  if (!ollama) {
+    rt.models = names(models, "data", "id");
+    co_await identify(c, root, rt);
+  }
   out.push_back(std::move(rt));
 }
 
@@ -116,10 +142,15 @@ std::vector<DetectedRuntime> detect_local(const std::vector<std::uint16_t>& extr
 
 std::vector<CloudKey> cloud_keys_present() {
   std::vector<CloudKey> out;
+  auto set = [](const std::string& name) {
+    const char* v = std::getenv(name.c_str());
+    return v && *v;
+  };
   for (const auto& p : presets()) {
     if (p.local || p.key_env.empty()) continue;
-    const char* v = std::getenv(p.key_env.c_str());
-    if (v && *v) out.push_back({p.name, p.key_env});
+    if (set(p.key_env)) out.push_back({p.name, p.key_env});
+    for (const auto& other : p.other_key_envs)
+      if (set(other)) out.push_back({p.name, other});
   }
   return out;
 }

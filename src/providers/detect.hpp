@@ -11,12 +11,14 @@
 namespace llmux::providers {
 
 struct DetectedRuntime {
-  std::string runtime;   // "ollama", "llama.cpp", "vllm", "lmstudio", "sglang", "openai-compatible"
+  std::string runtime;   // "ollama", "llama.cpp", "vllm", "lmstudio", "sglang", "llmux-sim", "openai-compatible"
   std::string base_url;  // OpenAI-compatible base, ".../v1"
   std::uint16_t port = 0;
   std::string version;
   std::vector<std::string> models;
   std::vector<std::string> loaded;  // models in memory, where the runtime says
+  std::string native_url = {};      // the runtime's own API where it has one (Ollama: ".../api")
+  bool loaded_known = false;        // the runtime said which models are loaded (else all are assumed)
 };
 
 struct CloudKey {
@@ -24,10 +26,15 @@ struct CloudKey {
   std::string env;       // variable name
 };
 
-// Probes concurrently; a port that does not answer an OpenAI-style /v1/models within
-// `timeout` is skipped.
+// Probes concurrently; a port where neither Ollama's /api/version nor an OpenAI-style
+// /v1/models answers within `timeout` is skipped. Each runtime is named by the side
+// endpoints only it has: Ollama /api/version (models /api/tags, loaded /api/ps),
+// llama.cpp /props, vLLM /version, SGLang /get_model_info, llmux sim /sim/stats,
+// LM Studio /api/v0/models (its "state"); anything else is "openai-compatible".
 std::vector<DetectedRuntime> detect_local(const std::vector<std::uint16_t>& extra_ports,
                                           Nanos timeout = 800 * kNanosPerMilli, const std::string& host = "127.0.0.1");
+// Cloud providers whose key variable is set (each preset's, and the other names people
+// use, e.g. GOOGLE_API_KEY). Values are never read beyond "set and not empty".
 std::vector<CloudKey> cloud_keys_present();
 
 }  // namespace llmux::providers

@@ -2,11 +2,41 @@
 
 #include <cstdlib>
 
+#include "core/text.hpp"
+#include "providers/presets.hpp"
+
 namespace llmux::providers {
 
-Result<net::Url> Endpoint::url_for(std::string_view path) const { return net::parse_url(net::join_url(base_url, path)); }
+namespace {
+
+// Azure OpenAI: deployment URLs need an api-version, and the key goes in api-key.
+bool is_azure(const net::Url& url) {
+  std::string host = to_lower(url.host);
+  return host.ends_with(".openai.azure.com") || host.ends_with(".cognitiveservices.azure.com") ||
+         url.target.find("/openai/deployments/") != std::string::npos;
+}
+
+void apply_azure_quirks(const net::Url& url, Endpoint& ep) {
+  if (!is_azure(url)) return;
+  const Preset* azure = find_preset("azure");
+  if (ep.auth_header.empty() && azure) ep.auth_header = azure->auth_header;
+  if (ep.query.empty() && azure && url.target.find("/openai/deployments/") != std::string::npos)
+    ep.query = "api-version=" + azure->api_version;
+}
+
+}  // namespace
+
+Result<net::Url> Endpoint::url_for(std::string_view path) const {
+  std::string url = net::join_url(base_url, path);
+  if (!query.empty()) url += (url.find('?') == std::string::npos ? "?" : "&") + query;
+  return net::parse_url(url);
+}
 
 void apply_auth(Endpoint& ep, const std::string& key) {
+  if (!ep.auth_header.empty()) {
+    ep.headers.set(ep.auth_header, key);
+    return;
+  }
   switch (ep.dialect) {
     case api::Dialect::anthropic: ep.headers.set("x-api-key", key); break;
     case api::Dialect::gemini: ep.headers.set("x-goog-api-key", key); break;
@@ -14,15 +44,33 @@ void apply_auth(Endpoint& ep, const std::string& key) {
   }
 }
 
+std::string_view default_api_root(api::Dialect d) {
+  switch (d) {
+    case api::Dialect::anthropic: return "/v1";
+    case api::Dialect::gemini: return "/v1beta";
+    case api::Dialect::ollama: return "/api";
+    case api::Dialect::openai: return "";
+  }
+  return "";
+}
+
 Result<Endpoint> make_endpoint(const EndpointSpec& spec) {
   Endpoint ep;
   auto url = net::parse_url(spec.url);
   if (!url) return fail(ErrorCode::usage, url.error().message, "--url");
   ep.base_url = spec.url;
+  ep.query = spec.query;
+  if (auto q = ep.base_url.find('?'); q != std::string::npos) {  // "...?api-version=X": kept for every request
+    ep.query = ep.base_url.substr(q + 1);
+    ep.base_url.resize(q);
+  }
   while (!ep.base_url.empty() && ep.base_url.back() == '/') ep.base_url.pop_back();
+  if (url->target == "/" || url->target.starts_with("/?")) ep.base_url += default_api_root(spec.dialect);
   ep.name = ep.base_url;
   ep.dialect = spec.dialect;
   ep.model = spec.model;
+  ep.auth_header = spec.auth_header;
+  apply_azure_quirks(*url, ep);
   for (const auto& line : spec.header_lines) {
     auto h = net::parse_header_line(line);
     if (!h) return fail(ErrorCode::usage, "header '" + line + "' is not of the form 'Name: value'", "--header");

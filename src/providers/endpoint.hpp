@@ -24,8 +24,11 @@ struct Endpoint {
   bool accepts_ignore_eos = true;  // send ignore_eos to force output length
   Nanos total_timeout = 0;         // per request; 0: the client's default
   Nanos read_timeout = 0;          // longest silence; 0: the client's default
+  bool stream_usage = true;        // ask for usage in streams (stream_options); off for servers that reject it
+  std::string query = {};          // added to every request URL ("api-version=2024-10-21" for Azure)
+  std::string auth_header = {};    // header that carries the bare key instead of the dialect's ("api-key")
 
-  // base_url + "/" + path, parsed.
+  // base_url + "/" + path (+ query), parsed.
   Result<net::Url> url_for(std::string_view path) const;
 };
 
@@ -35,13 +38,21 @@ struct EndpointSpec {
   std::string model;
   std::string api_key_env;             // empty: no auth
   std::vector<std::string> header_lines;  // "Name: value"
+  std::string auth_header = {};           // e.g. "api-key" (Azure); empty: the dialect's own
+  std::string query = {};                 // e.g. "api-version=2024-10-21", unless the URL has one
 };
 
 // Validates the URL and headers, reads the key from the environment. Errors say which
-// flag is wrong and what to do.
+// flag is wrong and what to do. A query in the URL ("?api-version=...") is kept for
+// every request; a bare host gets the dialect's usual API root (/v1 for Anthropic,
+// /v1beta for Gemini, /api for Ollama's native API).
 Result<Endpoint> make_endpoint(const EndpointSpec& spec);
 
-// Adds the dialect's auth header carrying `key`.
+// Adds the auth header carrying `key`: ep.auth_header when set, else the dialect's
+// (x-api-key for Anthropic, x-goog-api-key for Gemini, Authorization: Bearer otherwise).
 void apply_auth(Endpoint& ep, const std::string& key);
+
+// The path a bare base URL gets for a dialect ("/v1", "/v1beta", "/api").
+std::string_view default_api_root(api::Dialect d);
 
 }  // namespace llmux::providers

@@ -1,6 +1,7 @@
 #pragma once
 // Known providers: base URL, dialect, where the key usually lives, locality, and
-// whether the server accepts extensions such as ignore_eos. Chosen by name in
+// the server's quirks (whether it accepts extensions such as ignore_eos, whether it
+// takes stream_options, Azure's api-version and api-key header). Chosen by name in
 // configs and with --provider.
 #include <optional>
 #include <string>
@@ -21,6 +22,10 @@ struct Preset {
   std::uint16_t default_port = 0;  // local runtimes: the port `detect` probes
   std::string description;
   std::string default_model;  // cloud: a sensible model when the user names none
+  bool stream_usage = true;   // accepts stream_options.include_usage (some reject unknown fields)
+  std::string api_version = {};  // Azure: the api-version query every request carries
+  std::string auth_header = {};  // a header carrying the bare key instead of the dialect's
+  std::vector<std::string> other_key_envs = {};  // other variables people keep the key in
 };
 
 const std::vector<Preset>& presets();

@@ -2,8 +2,8 @@
 
 #include <simdjson.h>
 
-#include "api/openai_codec.hpp"
 #include "core/json_writer.hpp"
+#include "sim/routes.hpp"
 #include "sim/tokenizer.hpp"
 
 namespace llmux::sim {
@@ -20,14 +20,11 @@ asio::awaitable<void> sleep_until(Nanos t) {
   co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
-bool is_generation_path(std::string_view p) {
-  return p == "/v1/chat/completions" || p == "/chat/completions" || p == "/v1/completions" || p == "/completions";
-}
-
 }  // namespace
 
 SimServer::Impl::Impl(SimOptions o) : opts(std::move(o)) {
-  codec = std::make_unique<api::openai::ServerCodecImpl>(opts.annotate);
+  codec = api::make_server_codec(opts.dialect, opts.annotate);
+  openai_codec = api::make_server_codec(api::Dialect::openai, opts.annotate);
 }
 
 SimStats SimServer::Impl::snapshot() const {
@@ -65,20 +62,22 @@ Nanos SimServer::Impl::gap(int tokens, TextGenerator& rng) const {
 }
 
 asio::awaitable<void> SimServer::Impl::send_error(net::ResponseWriter& w, int status, std::string type,
-                                                  std::string message, const net::Headers* extra) {
+                                                  std::string message, const net::Headers* extra,
+                                                  const api::ServerCodec* c) {
   api::ApiError e;
   e.http_status = status;
   e.type = std::move(type);
   e.message = std::move(message);
-  co_await w.send(status, "application/json", codec->encode_error(e), extra);
+  co_await w.send(status, "application/json", (c ? c : codec.get())->encode_error(e), extra);
 }
 
 asio::awaitable<void> SimServer::Impl::handle(net::ServerRequest& req, net::ResponseWriter& w) {
   auto path = req.path();
-  if (req.method == "POST" && is_generation_path(path)) co_return co_await generate(req, w);
+  if (auto d = generation_dialect(opts.dialect, req.method, path))
+    co_return co_await generate(req, w, *d == opts.dialect ? *codec : *openai_codec);
   if (req.method == "GET" && (path == "/health" || path == "/v1/health"))
     co_return co_await w.send(200, "application/json", R"({"status":"ok"})");
-  if (req.method == "GET" && (path == "/v1/models" || path == "/models")) co_return co_await models(w);
+  if (auto body = side_endpoint(opts, req.method, path)) co_return co_await w.send(200, "application/json", *body);
   if (req.method == "POST" && (path == "/tokenize" || path == "/v1/tokenize")) co_return co_await tokenize(req, w);
   if (req.method == "GET" && path == "/sim/stats")
     co_return co_await w.send(200, "application/json", snapshot().to_json());
@@ -87,19 +86,9 @@ asio::awaitable<void> SimServer::Impl::handle(net::ServerRequest& req, net::Resp
     co_return co_await w.send(200, "application/json", R"({"reset":true})");
   }
   co_await send_error(w, 404, "invalid_request_error",
-                      "no route for " + req.method + " " + std::string(path) +
-                          "; the sim serves /v1/chat/completions, /v1/completions, /v1/models, /tokenize, /health");
-}
-
-asio::awaitable<void> SimServer::Impl::models(net::ResponseWriter& w) {
-  std::string out;
-  JsonWriter j(out);
-  j.begin_object().field("object", "list").key("data").begin_array();
-  for (const auto& m : opts.models)
-    j.begin_object().field("id", m).field("object", "model").field("created", 0).field("owned_by", "llmux-sim")
-        .field("max_model_len", opts.max_context).end_object();
-  j.end_array().end_object();
-  co_await w.send(200, "application/json", out);
+                      "no route for " + req.method + " " + std::string(path) + "; this " +
+                          std::string(api::to_string(opts.dialect)) + " sim serves " + served_paths(opts.dialect) +
+                          ", POST /tokenize, GET /health, /sim/stats");
 }
 
 asio::awaitable<void> SimServer::Impl::tokenize(net::ServerRequest& req, net::ResponseWriter& w) {
@@ -113,10 +102,10 @@ asio::awaitable<void> SimServer::Impl::tokenize(net::ServerRequest& req, net::Re
   if (doc["prompt"].get(s) == simdjson::SUCCESS || doc["content"].get(s) == simdjson::SUCCESS) {
     text = std::string(s);
   } else if (doc["messages"].is_array()) {
-    auto parsed = codec->decode_request("/v1/chat/completions", req.body);
+    auto parsed = openai_codec->decode_request("/v1/chat/completions", req.body);
     if (!parsed) {
       std::string body = "{\"model\":\"x\"," + req.body.substr(req.body.find('{') + 1);
-      parsed = codec->decode_request("/v1/chat/completions", body);
+      parsed = openai_codec->decode_request("/v1/chat/completions", body);
     }
     if (!parsed) co_return co_await send_error(w, 400, "invalid_request_error", parsed.error().message);
     text = parsed->all_text();
@@ -133,31 +122,34 @@ asio::awaitable<void> SimServer::Impl::tokenize(net::ServerRequest& req, net::Re
   co_await w.send(200, "application/json", out);
 }
 
-asio::awaitable<void> SimServer::Impl::generate(net::ServerRequest& req, net::ResponseWriter& w) {
+asio::awaitable<void> SimServer::Impl::generate(net::ServerRequest& req, net::ResponseWriter& w,
+                                                const api::ServerCodec& c) {
   Nanos start = req.received_at;
   requests.fetch_add(1, std::memory_order_relaxed);
-  auto decoded = codec->decode_request(req.path(), req.body);
+  auto decoded = c.decode_request(req.path(), req.body);
   if (!decoded) {
     rejected.fetch_add(1);
-    co_return co_await send_error(w, 400, "invalid_request_error", decoded.error().message);
+    co_return co_await send_error(w, 400, "invalid_request_error", decoded.error().message, nullptr, &c);
   }
   auto fault_header = req.headers.get("x-llmux-fault").value_or("");
-  auto planned = plan_generation(std::move(*decoded), opts, counter.fetch_add(1), fault_header);
+  std::uint64_t number = counter.fetch_add(1);
+  auto planned = plan_generation(std::move(*decoded), opts, number, fault_header);
   if (!planned) {
     rejected.fetch_add(1);
-    co_return co_await send_error(w, 400, "invalid_request_error", planned.error().message);
+    co_return co_await send_error(w, 400, "invalid_request_error", planned.error().message, nullptr, &c);
   }
   Generation& g = *planned;
+  g.meta.id = response_id(c.dialect(), number);
   g.meta.created = wall_now() / kNanosPerSecond;
   if (g.faults.any()) faults.fetch_add(1, std::memory_order_relaxed);
   if (g.faults.slow_headers) co_await sleep_until(start + g.faults.slow_headers);
   if (g.faults.status)
     co_return co_await send_error(w, g.faults.status, g.faults.status == 503 ? "overloaded_error" : "server_error",
-                                  "simulated failure (HTTP " + std::to_string(g.faults.status) + ")");
+                                  "simulated failure (HTTP " + std::to_string(g.faults.status) + ")", nullptr, &c);
   if (g.faults.rate_limited) {
     net::Headers h;
     h.add("Retry-After", std::to_string(g.faults.retry_after_s));
-    co_return co_await send_error(w, 429, "rate_limit_error", "simulated rate limit; retry later", &h);
+    co_return co_await send_error(w, 429, "rate_limit_error", "simulated rate limit; retry later", &h, &c);
   }
   std::shared_ptr<Sequence> seq;
   if (opts.profile == ProfileKind::batch) {
@@ -171,13 +163,13 @@ asio::awaitable<void> SimServer::Impl::generate(net::ServerRequest& req, net::Re
     seq->output_tokens = g.output_tokens;
     if (!engine->submit(seq)) {
       rejected.fetch_add(1);
-      co_return co_await send_error(w, 503, "overloaded_error", "simulated server queue is full");
+      co_return co_await send_error(w, 503, "overloaded_error", "simulated server queue is full", nullptr, &c);
     }
   }
   stream_started();
-  if (!g.request.stream) co_await answer_whole(g, w, start, seq);
-  else if (seq) co_await stream_batch(g, w, seq);
-  else co_await stream_fixed(g, w, start);
+  if (!g.request.stream) co_await answer_whole(g, c, w, start, seq);
+  else if (seq) co_await stream_batch(g, c, w, seq, start);
+  else co_await stream_fixed(g, c, w, start);
   stream_ended();
   if (w.client_gone()) {
     if (seq) seq->cancelled = true;

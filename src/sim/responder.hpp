@@ -16,7 +16,8 @@ struct SimServer::Impl {
   explicit Impl(SimOptions o);
 
   SimOptions opts;
-  std::unique_ptr<api::ServerCodec> codec;
+  std::unique_ptr<api::ServerCodec> codec;         // the dialect the sim serves
+  std::unique_ptr<api::ServerCodec> openai_codec;  // /v1 paths of an Ollama sim, /tokenize
   std::unique_ptr<BatchEngine> engine;       // batch profile only; created on the loop thread
   std::unique_ptr<net::HttpServer> http;     // declared last: stopped and destroyed first
   Histogram lateness;
@@ -28,15 +29,16 @@ struct SimServer::Impl {
   SimStats snapshot() const;
 
  private:
-  asio::awaitable<void> generate(net::ServerRequest& req, net::ResponseWriter& w);
+  // Each request is answered by one codec: the sim's dialect, or OpenAI for an Ollama sim's /v1.
+  asio::awaitable<void> generate(net::ServerRequest& req, net::ResponseWriter& w, const api::ServerCodec& c);
   asio::awaitable<void> send_error(net::ResponseWriter& w, int status, std::string type, std::string message,
-                                   const net::Headers* extra = nullptr);
-  asio::awaitable<void> stream_fixed(Generation& g, net::ResponseWriter& w, Nanos start);
-  asio::awaitable<void> stream_batch(Generation& g, net::ResponseWriter& w, std::shared_ptr<Sequence> seq);
-  asio::awaitable<void> answer_whole(Generation& g, net::ResponseWriter& w, Nanos start,
+                                   const net::Headers* extra = nullptr, const api::ServerCodec* c = nullptr);
+  asio::awaitable<void> stream_fixed(Generation& g, const api::ServerCodec& c, net::ResponseWriter& w, Nanos start);
+  asio::awaitable<void> stream_batch(Generation& g, const api::ServerCodec& c, net::ResponseWriter& w,
+                                     std::shared_ptr<Sequence> seq, Nanos start);
+  asio::awaitable<void> answer_whole(Generation& g, const api::ServerCodec& c, net::ResponseWriter& w, Nanos start,
                                      std::shared_ptr<Sequence> seq);
   asio::awaitable<void> tokenize(net::ServerRequest& req, net::ResponseWriter& w);
-  asio::awaitable<void> models(net::ResponseWriter& w);
   Nanos gap(int tokens, TextGenerator& rng) const;
   void stream_started();
   void stream_ended();

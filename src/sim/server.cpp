@@ -2,11 +2,11 @@
 
 #include <atomic>
 
-#include "api/openai_codec.hpp"
 #include "core/json_writer.hpp"
 #include "net/http_server.hpp"
 #include "sim/batch_engine.hpp"
 #include "sim/responder.hpp"
+#include "sim/routes.hpp"
 #include "sim/tokenizer.hpp"
 
 namespace llmux::sim {
@@ -55,7 +55,7 @@ std::uint16_t SimServer::port() const { return impl_->http ? impl_->http->port()
 
 std::string SimServer::base_url() const {
   std::string host = impl_->opts.host == "0.0.0.0" ? "127.0.0.1" : impl_->opts.host;
-  return "http://" + host + ":" + std::to_string(port()) + "/v1";
+  return "http://" + host + ":" + std::to_string(port()) + std::string(base_path(impl_->opts.dialect));
 }
 
 void SimServer::stop(Nanos grace) {

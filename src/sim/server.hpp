@@ -1,8 +1,9 @@
 #pragma once
-// llmux sim: a simulated inference server. It answers the OpenAI API with
-// generated text whose timing follows a profile (fixed or continuous batching),
-// injects faults on request, and measures its own timing error: the ground truth
-// bench is checked against.
+// llmux sim: a simulated inference server. It answers the OpenAI, Anthropic,
+// Gemini or Ollama API (the server half of the same codecs bench and the gateway
+// use) with generated text whose timing follows a profile (fixed or continuous
+// batching), injects faults on request, and measures its own timing error: the
+// ground truth bench is checked against.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -38,7 +39,7 @@ class SimServer {
 
   Result<void> start();
   std::uint16_t port() const;
-  std::string base_url() const;  // "http://127.0.0.1:PORT/v1"
+  std::string base_url() const;  // "http://127.0.0.1:PORT/v1" (/v1beta for Gemini, /api for Ollama)
   void stop(Nanos grace = 2 * kNanosPerSecond);
   SimStats stats() const;
   void reset_stats();

@@ -8,18 +8,44 @@ namespace {
 using TimePoint = asio::steady_timer::time_point;
 TimePoint at(Nanos t) { return TimePoint(std::chrono::nanoseconds(t)); }
 
-constexpr std::string_view kBrokenChunk = "data: {\"id\": \"broken\", \"choices\": [\n\n";
+// A chunk that does not decode, in the dialect's framing (SSE, or an NDJSON line for Ollama).
+std::string_view broken_chunk(const api::ServerCodec& c) {
+  if (c.dialect() == api::Dialect::ollama) return "{\"model\": \"broken\", \"message\": [\n";
+  return "data: {\"id\": \"broken\", \"choices\": [\n\n";
+}
+
+// When the sim's tokens went out, for the server-side durations some APIs report (Ollama).
+struct WriteTimes {
+  Nanos start = 0, first = 0, last = 0;
+  void token(Nanos t) {
+    if (!first) first = t;
+    last = t;
+  }
+  api::ServerTiming timing(Nanos now) const {
+    api::ServerTiming s;
+    s.prompt_eval_ns = first ? first - start : 0;
+    s.eval_ns = first ? last - first : 0;
+    s.total_ns = now - start;
+    return s;
+  }
+};
 
 // The events that close a stream: finish reason, usage, terminal marker.
-void append_tail(api::StreamEncoder& enc, const Generation& g, std::string& buf) {
+void append_tail(api::StreamEncoder& enc, const Generation& g, const WriteTimes& times, std::string& buf) {
   enc.encode(api::StreamEvent::finished(g.finish), buf);
-  enc.encode(api::StreamEvent::usage_of(g.usage()), buf);
+  api::Usage u = g.usage();
+  u.timing = times.timing(mono_now());
+  enc.encode(api::StreamEvent::usage_of(u), buf);
   enc.finish(buf);
 }
 
-void append_role(api::StreamEncoder& enc, std::string& buf) {
+// The role event carries the prompt's usage (Anthropic's message_start reports it).
+void append_role(api::StreamEncoder& enc, const Generation& g, std::string& buf) {
   api::StreamEvent role;
   role.kind = api::StreamEvent::Kind::role_start;
+  role.usage = g.usage();
+  role.usage.completion_tokens = 0;
+  role.usage.reasoning_tokens = 0;
   enc.encode(role, buf);
 }
 
@@ -30,13 +56,15 @@ bool at_fault_boundary(const FaultPlan& f, std::int64_t emitted, bool stalled) {
 
 }  // namespace
 
-asio::awaitable<void> SimServer::Impl::stream_fixed(Generation& g, net::ResponseWriter& w, Nanos start) {
+asio::awaitable<void> SimServer::Impl::stream_fixed(Generation& g, const api::ServerCodec& c, net::ResponseWriter& w,
+                                                    Nanos start) {
   TokenSource src(g);
-  auto enc = codec->stream_encoder(g.request, g.meta);
+  auto enc = c.stream_encoder(g.request, g.meta);
   TextGenerator jitter_rng(g.seed ^ 0x5bd1e995ull);
+  WriteTimes times{start};
   std::string buf;
   buf.reserve(512);
-  append_role(*enc, buf);
+  append_role(*enc, g, buf);
   bool open = co_await w.begin_stream(200, enc->content_type());
   if (!open) co_return;
   bool zero_delay = opts.fixed.ttft == 0 && opts.fixed.itl == 0;
@@ -74,11 +102,12 @@ asio::awaitable<void> SimServer::Impl::stream_fixed(Generation& g, net::Response
       std::int64_t before = src.emitted();
       int k = src.next(per_chunk, ev);
       ev.server_time_ns = now;
-      if (f.malformed_at >= before && f.malformed_at < before + k) buf += kBrokenChunk;
+      times.token(now);
+      if (f.malformed_at >= before && f.malformed_at < before + k) buf += broken_chunk(c);
       else enc->encode(ev, buf);
       due += gap(k, jitter_rng);
     } while (!src.done() && due <= now && !at_fault_boundary(f, src.emitted(), stalled));
-    if (src.done()) append_tail(*enc, g, buf);
+    if (src.done()) append_tail(*enc, g, times, buf);
     bool sent = co_await w.write(buf);
     if (!sent) co_return;
     buf.clear();
@@ -88,12 +117,13 @@ asio::awaitable<void> SimServer::Impl::stream_fixed(Generation& g, net::Response
   completed.fetch_add(1, std::memory_order_relaxed);
 }
 
-asio::awaitable<void> SimServer::Impl::stream_batch(Generation& g, net::ResponseWriter& w,
-                                                    std::shared_ptr<Sequence> seq) {
+asio::awaitable<void> SimServer::Impl::stream_batch(Generation& g, const api::ServerCodec& c, net::ResponseWriter& w,
+                                                    std::shared_ptr<Sequence> seq, Nanos start) {
   TokenSource src(g);
-  auto enc = codec->stream_encoder(g.request, g.meta);
+  auto enc = c.stream_encoder(g.request, g.meta);
+  WriteTimes times{start};
   std::string buf;
-  append_role(*enc, buf);
+  append_role(*enc, g, buf);
   bool open = co_await w.begin_stream(200, enc->content_type());
   if (open) open = co_await w.write(buf);  // (no co_await inside ||: g++ 12 miscompiles it)
   if (!open) {
@@ -117,7 +147,8 @@ asio::awaitable<void> SimServer::Impl::stream_batch(Generation& g, net::Response
       std::int64_t before = src.emitted();
       src.next(1, ev);
       ev.server_time_ns = seq->token_times[i];
-      if (f.malformed_at == before) buf += kBrokenChunk;
+      times.token(ev.server_time_ns);
+      if (f.malformed_at == before) buf += broken_chunk(c);
       else enc->encode(ev, buf);
     }
     seq->token_times.clear();
@@ -128,7 +159,7 @@ asio::awaitable<void> SimServer::Impl::stream_batch(Generation& g, net::Response
       error_code ec;
       co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
-    if (src.done()) append_tail(*enc, g, buf);
+    if (src.done()) append_tail(*enc, g, times, buf);
     bool sent = co_await w.write(buf);
     if (!sent) {
       seq->cancelled = true;
@@ -140,8 +171,8 @@ asio::awaitable<void> SimServer::Impl::stream_batch(Generation& g, net::Response
   completed.fetch_add(1, std::memory_order_relaxed);
 }
 
-asio::awaitable<void> SimServer::Impl::answer_whole(Generation& g, net::ResponseWriter& w, Nanos start,
-                                                    std::shared_ptr<Sequence> seq) {
+asio::awaitable<void> SimServer::Impl::answer_whole(Generation& g, const api::ServerCodec& c, net::ResponseWriter& w,
+                                                    Nanos start, std::shared_ptr<Sequence> seq) {
   if (seq) {
     while (!seq->finished() && !seq->cancelled) {
       seq->token_times.clear();
@@ -161,8 +192,13 @@ asio::awaitable<void> SimServer::Impl::answer_whole(Generation& g, net::Response
   }
   TokenSource src(g);
   auto resp = src.whole();
+  resp.usage.timing.total_ns = mono_now() - start;
+  if (!seq) {  // the fixed profile's schedule says how the time split
+    resp.usage.timing.prompt_eval_ns = opts.fixed.ttft;
+    resp.usage.timing.eval_ns = opts.fixed.itl * std::max<std::int64_t>(0, g.output_tokens - 1);
+  }
   tokens.fetch_add(static_cast<std::uint64_t>(g.output_tokens), std::memory_order_relaxed);
-  std::string body = g.faults.malformed_at >= 0 ? std::string("{\"id\": \"broken\", ") : codec->encode_response(resp, g.request);
+  std::string body = g.faults.malformed_at >= 0 ? std::string("{\"id\": \"broken\", ") : c.encode_response(resp, g.request);
   co_await w.send(200, "application/json", body);
   completed.fetch_add(1, std::memory_order_relaxed);
 }

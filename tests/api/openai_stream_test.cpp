@@ -287,7 +287,8 @@ Transcript llamacpp_stream() {
           EndpointKind::chat,
           bytes,
           {"role_start", "content [Hi]", "content [ there\r\n]", "finish stop",
-           "usage prompt=7 completion=3 reasoning=0 cached=0 source=server"}};
+           // llama.cpp's timings ride along as the server's own timing
+           "usage prompt=7 completion=3 reasoning=0 cached=0 source=server timing=0/0/12500000/12500000"}};
 }
 
 // Legacy /v1/completions, from the API reference's streaming example.

@@ -22,6 +22,8 @@ std::string kind_name(StreamEvent::Kind k) {
       return "finish";
     case StreamEvent::Kind::error:
       return "error";
+    case StreamEvent::Kind::reasoning_signature:
+      return "signature";
   }
   return "?";
 }
@@ -32,18 +34,26 @@ std::string show(const Usage& u) {
                                                            : "none";
   return "prompt=" + std::to_string(u.prompt_tokens) + " completion=" + std::to_string(u.completion_tokens) +
          " reasoning=" + std::to_string(u.reasoning_tokens) +
-         " cached=" + std::to_string(u.cached_prompt_tokens) + " source=" + src;
+         " cached=" + std::to_string(u.cached_prompt_tokens) + " source=" + src +
+         (u.cache_write_tokens ? " cache_write=" + std::to_string(u.cache_write_tokens) : "") +
+         (u.timing.present() ? " timing=" + std::to_string(u.timing.load_ns) + "/" +
+                                   std::to_string(u.timing.prompt_eval_ns) + "/" + std::to_string(u.timing.eval_ns) +
+                                   "/" + std::to_string(u.timing.total_ns)
+                             : "");
 }
 
 std::string show(const Message& m) {
   std::string s = "  message role=" + std::string(to_string(m.role)) +
                   " as_parts=" + (m.content_as_parts ? "1" : "0") + " name=" + m.name +
-                  " tool_call_id=" + m.tool_call_id + " reasoning=" + m.reasoning + "\n";
+                  " tool_call_id=" + m.tool_call_id + " reasoning=" + m.reasoning +
+                  (m.reasoning_signature.empty() ? "" : " signature=" + m.reasoning_signature) +
+                  (m.is_error ? " is_error" : "") + "\n";
   for (const auto& p : m.content) {
     const char* k = p.kind == ContentPart::Kind::text        ? "text"
                     : p.kind == ContentPart::Kind::image_url ? "image_url"
                                                              : "raw";
     s += "    part " + std::string(k) + " [" + p.text + "] detail=" + p.detail + "\n";
+    for (const auto& f : p.extra) s += "      part extra " + f.key + "=" + f.json + "\n";
   }
   for (const auto& tc : m.tool_calls)
     s += "    tool_call id=" + tc.id + " name=" + tc.name + " args=" + tc.arguments + "\n";
@@ -67,6 +77,7 @@ std::string show(const StreamEvent& e) {
   switch (e.kind) {
     case StreamEvent::Kind::content_delta:
     case StreamEvent::Kind::reasoning_delta:
+    case StreamEvent::Kind::reasoning_signature:
       s += " [" + e.text + "]";
       break;
     case StreamEvent::Kind::tool_call_delta:
@@ -77,12 +88,14 @@ std::string show(const StreamEvent& e) {
       break;
     case StreamEvent::Kind::finish:
       s += " " + std::string(to_string(e.finish));
+      if (!e.text.empty()) s += " stop_sequence=[" + e.text + "]";
       break;
     case StreamEvent::Kind::error:
       s += " status=" + std::to_string(e.error.http_status) + " type=" + e.error.type +
            " code=" + e.error.code + " message=" + e.error.message;
       break;
     case StreamEvent::Kind::role_start:
+      if (e.usage.present()) s += " " + show(e.usage);
       break;
   }
   if (e.tokens) s += " tokens=" + std::to_string(e.tokens);
@@ -117,7 +130,9 @@ std::string show(const ChatRequest& r) {
 
 std::string show(const ChatResponse& r) {
   return "id=" + r.id + " model=" + r.model + " created=" + std::to_string(r.created) +
-         " finish=" + std::string(to_string(r.finish)) + " usage: " + show(r.usage) + "\n" + show(r.message);
+         " finish=" + std::string(to_string(r.finish)) +
+         (r.stop_sequence.empty() ? "" : " stop_sequence=" + r.stop_sequence) + " usage: " + show(r.usage) + "\n" +
+         show(r.message);
 }
 
 Result<std::vector<StreamEvent>> decode_pieces(EndpointKind endpoint,

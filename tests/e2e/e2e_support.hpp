@@ -14,8 +14,9 @@ class SimProcess {
  public:
   explicit SimProcess(std::vector<std::string> args);
   ~SimProcess();
-  const std::string& url() const { return url_; }  // http://127.0.0.1:PORT/v1
-  std::string root() const { return url_.substr(0, url_.size() - 3); }
+  const std::string& url() const { return url_; }  // http://127.0.0.1:PORT/v1 (/v1beta, /api by dialect)
+  std::string root() const { return url_.substr(0, url_.find('/', 7)); }  // http://127.0.0.1:PORT
+  int port() const { return std::stoi(url_.substr(url_.rfind(':') + 1)); }
   Process& process() { return *proc_; }
   // The sim's /sim/stats, fetched with `llmux`-independent plain HTTP.
   nlohmann::json stats();

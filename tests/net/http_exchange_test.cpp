@@ -162,7 +162,8 @@ TEST(HttpExchange, LargeContentLengthBodyArrivesInSeveralPieces) {
 TEST(HttpExchange, LargeRequestBodyReachesTheHandler) {
   const std::string big = pattern(2u << 20, 3);
   auto server = test::start_server([&](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {
-    co_await w.send(200, "text/plain", req.body == big ? "same" : "different");
+    std::string_view verdict = req.body == big ? "same" : "different";
+    co_await w.send(200, "text/plain", verdict);
   });
   asio::io_context ctx;
   HttpClient client(ctx.get_executor(), test::local_options());

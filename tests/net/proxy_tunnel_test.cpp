@@ -112,7 +112,8 @@ TEST_F(ProxyTunnel, TunnelledCertificateForAnotherNameIsRejected) {
 
 TEST_F(ProxyTunnel, ProxyRefusingConnectIsAConnectErrorWithItsStatus) {
   auto proxy = test::start_server([](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {
-    co_await w.send(req.method == "CONNECT" ? 407 : 400, "text/plain", "no");
+    int status = req.method == "CONNECT" ? 407 : 400;
+    co_await w.send(status, "text/plain", "no");
   });
   HttpClient client(ctx.get_executor(), via_proxy("http://127.0.0.1:" + std::to_string(proxy->port())));
   auto r = run(ctx, client.fetch(test::request("GET", 443, "/", {}, "upstream.test", "https")));

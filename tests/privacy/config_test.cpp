@@ -1,9 +1,8 @@
 // [privacy] in llmux.toml: parsed into a PrivacyConfig, every mistake reported
 // with the file and line a user has to fix.
-#include "privacy/privacy_config.hpp"
-
 #include <gtest/gtest.h>
 
+#include "privacy/privacy_config.hpp"
 #include "privacy/scanner.hpp"
 
 namespace llmux::privacy {
@@ -76,7 +75,8 @@ TEST(PrivacyConfig, RejectsMistakesWithTheirLine) {
   expect_error("[privacy]\n\n[[privacy.patterns]]\nname = \"x\"\nregex = \"a\"\nkeywords = [\"b\"]\n",
                "llmux.toml:3", "exactly one of");
   expect_error("[privacy]\n[[privacy.patterns]]\nname = \"email\"\nregex = \"a\"\n", "llmux.toml:2", "taken");
-  expect_error("[privacy]\n[[privacy.patterns]]\nname = \"Bad Name\"\nregex = \"a\"\n", "llmux.toml:2", "lowercase");
+  expect_error("[privacy]\n[[privacy.patterns]]\nname = \"Bad Name\"\nregex = \"a\"\n", "llmux.toml:2",
+               "lowercase");
   expect_error("[privacy]\n[[privacy.patterns]]\nname = \"x\"\nregex = \"a\"\ncase = true\n", "llmux.toml:5",
                "unknown key 'case'");
   expect_error("[privacy]\nrestore = \"yes\"\n", "llmux.toml:2", "true or false");

@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 namespace llmux::privacy::testing {
@@ -44,8 +43,8 @@ double ClassScore::recall() const { return labels == 0 ? 1.0 : double(true_posit
 std::vector<Labelled> load_corpus(const std::string& dir) {
   std::vector<std::filesystem::path> files;
   const char* root = std::getenv("LLMUX_SOURCE_DIR");  // a relocated checkout
-  for (const auto& e :
-       std::filesystem::directory_iterator(std::string(root ? root : LLMUX_SOURCE_DIR) + "/tests/privacy/" + dir)) {
+  for (const auto& e : std::filesystem::directory_iterator(std::string(root ? root : LLMUX_SOURCE_DIR) +
+                                                           "/tests/privacy/" + dir)) {
     if (e.path().extension() == ".jsonl") files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
@@ -59,7 +58,8 @@ std::vector<Labelled> load_corpus(const std::string& dir) {
       if (line.empty()) continue;
       auto j = nlohmann::json::parse(line);
       Labelled l{path.filename().string(), n, j.at("text").get<std::string>(), {}};
-      for (const auto& [cls, values] : j.at("labels").items()) l.labels[cls] = values.get<std::vector<std::string>>();
+      for (const auto& [cls, values] : j.at("labels").items())
+        l.labels[cls] = values.get<std::vector<std::string>>();
       out.push_back(std::move(l));
     }
   }

@@ -1,10 +1,10 @@
 // Precision and recall per class on the labelled corpus (tests/privacy/corpus/).
 // Targets from the issue: recall >= 99% and precision >= 97% on every structured class.
-#include <cstdio>
+#include "privacy/corpus.hpp"
 
 #include <gtest/gtest.h>
 
-#include "privacy/corpus.hpp"
+#include <cstdio>
 
 namespace llmux::privacy {
 namespace {
@@ -13,11 +13,12 @@ testing::Score print_scores(const std::vector<testing::Labelled>& corpus) {
   auto scanner = Scanner::compile(PrivacyConfig{});
   EXPECT_TRUE(scanner) << scanner.error().describe();
   auto s = testing::score(*scanner, corpus);
-  std::printf("%-12s %6s %7s %5s %4s %4s %10s %8s\n", "class", "texts", "labels", "TP", "FN", "FP", "precision",
-              "recall");
+  std::printf("%-12s %6s %7s %5s %4s %4s %10s %8s\n", "class", "texts", "labels", "TP", "FN", "FP",
+              "precision", "recall");
   for (const auto& [cls, c] : s.classes) {
-    std::printf("%-12s %6d %7d %5d %4d %4d %9.1f%% %7.1f%%\n", cls.c_str(), c.texts, c.labels, c.true_positives,
-                c.false_negatives, c.false_positives, 100 * c.precision(), 100 * c.recall());
+    std::printf("%-12s %6d %7d %5d %4d %4d %9.1f%% %7.1f%%\n", cls.c_str(), c.texts, c.labels,
+                c.true_positives, c.false_negatives, c.false_positives, 100 * c.precision(),
+                100 * c.recall());
   }
   std::printf("corpus: %zu texts\n", corpus.size());
   for (const auto& m : s.misses) std::printf("  %s\n", m.c_str());

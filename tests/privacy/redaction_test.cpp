@@ -48,7 +48,8 @@ TEST(Redaction, OnlyRedactClassesAreReplaced) {
 
 TEST(Redaction, StrictestActionWinsAndNothingIsRedactedForIt) {
   PrivacyConfig config;
-  config.actions = {{"email", Action::redact}, {"credit_card", Action::local_only}, {"secret", Action::block}};
+  config.actions = {
+      {"email", Action::redact}, {"credit_card", Action::local_only}, {"secret", Action::block}};
   auto s = Scanner::compile(config);
   ASSERT_TRUE(s);
   EXPECT_EQ(classify(*s, {"a@example.com", "4539 1488 0343 6467"}).action, Action::local_only);
@@ -63,9 +64,8 @@ TEST(Redaction, LoggableOutputNeverHoldsTheMatchedText) {
   Scanner s = redacting_scanner();
   Decision d = classify(s, {"a@example.com and b@example.com", "SSN 123-45-6789"});
   EXPECT_EQ(d.describe(), "redact: email x2, us_ssn x1");
-  EXPECT_EQ(d.to_json(),
-            R"({"action":"redact","classes":[{"name":"email","action":"redact","count":2},)"
-            R"({"name":"us_ssn","action":"redact","count":1}]})");
+  EXPECT_EQ(d.to_json(), R"({"action":"redact","classes":[{"name":"email","action":"redact","count":2},)"
+                         R"({"name":"us_ssn","action":"redact","count":1}]})");
   for (const auto& s2 : {d.describe(), d.to_json()}) {
     EXPECT_EQ(s2.find("example.com"), std::string::npos);
     EXPECT_EQ(s2.find("6789"), std::string::npos);
@@ -106,14 +106,17 @@ struct RoundTrip {
 
 RoundTrip round_trip() {
   Scanner s = redacting_scanner();
-  Decision d = classify(s, {"Reply to jane.doe@acme-corp.com and bob@example.org; card 4539 1488 0343 6467."});
+  Decision d =
+      classify(s, {"Reply to jane.doe@acme-corp.com and bob@example.org; card 4539 1488 0343 6467."});
   RoundTrip rt;
   rt.map = d.redactions;
-  rt.answer = "Sure <EMAIL_1>! I wrote to <EMAIL_2> about <CREDIT_CARD_1>. Keep <EMAIL_1> in CC. "
-              "Tags like <b>, a < b, <EMAIL_9> and <EMAIL_1 stay as they are<EMAIL_2>";
-  rt.expected = "Sure jane.doe@acme-corp.com! I wrote to bob@example.org about 4539 1488 0343 6467. Keep "
-                "jane.doe@acme-corp.com in CC. Tags like <b>, a < b, <EMAIL_9> and <EMAIL_1 stay as they "
-                "arebob@example.org";
+  rt.answer =
+      "Sure <EMAIL_1>! I wrote to <EMAIL_2> about <CREDIT_CARD_1>. Keep <EMAIL_1> in CC. "
+      "Tags like <b>, a < b, <EMAIL_9> and <EMAIL_1 stay as they are<EMAIL_2>";
+  rt.expected =
+      "Sure jane.doe@acme-corp.com! I wrote to bob@example.org about 4539 1488 0343 6467. Keep "
+      "jane.doe@acme-corp.com in CC. Tags like <b>, a < b, <EMAIL_9> and <EMAIL_1 stay as they "
+      "arebob@example.org";
   return rt;
 }
 
@@ -132,7 +135,8 @@ TEST(Restorer, RestoresWithASplitAtEveryChunkBoundary) {
 TEST(Restorer, RestoresWithTwoSplitsAnywhereInsideAPlaceholder) {
   RoundTrip rt = round_trip();
   for (std::size_t a = 0; a <= 40; ++a) {
-    for (std::size_t b = a; b <= 40; ++b) EXPECT_EQ(stream(rt.map, rt.answer, {a, b}), rt.expected) << a << "," << b;
+    for (std::size_t b = a; b <= 40; ++b)
+      EXPECT_EQ(stream(rt.map, rt.answer, {a, b}), rt.expected) << a << "," << b;
   }
 }
 

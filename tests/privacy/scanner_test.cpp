@@ -27,7 +27,8 @@ Scanner compile(const PrivacyConfig& config = {}) {
 
 std::vector<Found> found(const Scanner& s, const std::string& text) {
   std::vector<Found> out;
-  for (const auto& f : s.scan(text)) out.push_back({std::string(f.class_name), text.substr(f.begin, f.size())});
+  for (const auto& f : s.scan(text))
+    out.push_back({std::string(f.class_name), text.substr(f.begin, f.size())});
   return out;
 }
 
@@ -35,8 +36,10 @@ TEST(Scanner, FindsEachBuiltInClassWithItsExactSpan) {
   Scanner s = compile();
   // Secrets are assembled at run time so that repository scanners do not flag this file.
   std::string aws = std::string("AKI") + "AZ7Q4LXK2M3N5P6RT";
-  std::string text = "Mail jane.doe@acme-corp.com or call (415) 555-0132. Card 4539 1488 0343 6467, IBAN DE89 3704 "
-                     "0044 0532 0130 00, SSN 123-45-6789, host 10.0.3.21, key " + aws + ".";
+  std::string text =
+      "Mail jane.doe@acme-corp.com or call (415) 555-0132. Card 4539 1488 0343 6467, IBAN DE89 3704 "
+      "0044 0532 0130 00, SSN 123-45-6789, host 10.0.3.21, key " +
+      aws + ".";
   EXPECT_EQ(found(s, text), (std::vector<Found>{{"email", "jane.doe@acme-corp.com"},
                                                 {"phone", "(415) 555-0132"},
                                                 {"credit_card", "4539 1488 0343 6467"},
@@ -48,7 +51,9 @@ TEST(Scanner, FindsEachBuiltInClassWithItsExactSpan) {
 
 TEST(Scanner, CleanTextHasNoFindings) {
   Scanner s = compile();
-  EXPECT_TRUE(s.scan("Explain the difference between TCP and UDP; version 1.2.3.4, build 20240315.2, 12:30:45.").empty());
+  EXPECT_TRUE(
+      s.scan("Explain the difference between TCP and UDP; version 1.2.3.4, build 20240315.2, 12:30:45.")
+          .empty());
   EXPECT_TRUE(s.scan("").empty());
 }
 
@@ -58,7 +63,8 @@ TEST(Scanner, ResolvesOverlapsToOneReading) {
   EXPECT_EQ(found(s, "IBAN DE05 6750 1992 0453 8058 03 please"),
             (std::vector<Found>{{"iban", "DE05 6750 1992 0453 8058 03"}}));
   // A dotted quad inside an IPv6 address is part of that address.
-  EXPECT_EQ(found(s, "peer ::ffff:192.0.2.128 seen"), (std::vector<Found>{{"ip_address", "::ffff:192.0.2.128"}}));
+  EXPECT_EQ(found(s, "peer ::ffff:192.0.2.128 seen"),
+            (std::vector<Found>{{"ip_address", "::ffff:192.0.2.128"}}));
   // A card number is never also a phone number.
   EXPECT_EQ(found(s, "4539148803436467"), (std::vector<Found>{{"credit_card", "4539148803436467"}}));
 }
@@ -67,7 +73,8 @@ TEST(Scanner, OnlyEnabledDetectorsRun) {
   PrivacyConfig config;
   config.detectors = {"email"};
   Scanner s = compile(config);
-  EXPECT_EQ(found(s, "a@example.com 4539 1488 0343 6467 10.0.0.1"), (std::vector<Found>{{"email", "a@example.com"}}));
+  EXPECT_EQ(found(s, "a@example.com 4539 1488 0343 6467 10.0.0.1"),
+            (std::vector<Found>{{"email", "a@example.com"}}));
   config.detectors = {};
   EXPECT_TRUE(compile(config).scan("a@example.com 4539 1488 0343 6467").empty());
 }
@@ -77,7 +84,8 @@ TEST(Scanner, FindingsCarryTheirClassAction) {
   config.actions["secret"] = Action::block;
   config.default_action = Action::redact;
   Scanner s = compile(config);
-  auto f = s.scan("mail a@example.com with key " + std::string("gh") + "p_" + std::string("a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"));
+  auto f = s.scan("mail a@example.com with key " + std::string("gh") + "p_" +
+                  std::string("a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"));
   ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0].action, Action::redact);
   EXPECT_EQ(f[1].action, Action::block);
@@ -86,13 +94,14 @@ TEST(Scanner, FindingsCarryTheirClassAction) {
 
 TEST(Scanner, UserRegexAndKeywordsJoinTheSameScan) {
   PrivacyConfig config;
-  config.patterns.push_back({"project_codename", R"(\bPROJECT-[A-Z]{4}\b)", {}, Action::local_only, false, 12});
+  config.patterns.push_back(
+      {"project_codename", R"(\bPROJECT-[A-Z]{4}\b)", {}, Action::local_only, false, 12});
   config.patterns.push_back({"client_names", "", {"Acme Corp", "Globex"}, std::nullopt, true, 15});
   Scanner s = compile(config);
-  EXPECT_EQ(found(s, "Status of PROJECT-ORCA for ACME CORP and globex, not PROJECT-ORCAS or Globexx."),
-            (std::vector<Found>{{"project_codename", "PROJECT-ORCA"},
-                                {"client_names", "ACME CORP"},
-                                {"client_names", "globex"}}));
+  EXPECT_EQ(
+      found(s, "Status of PROJECT-ORCA for ACME CORP and globex, not PROJECT-ORCAS or Globexx."),
+      (std::vector<Found>{
+          {"project_codename", "PROJECT-ORCA"}, {"client_names", "ACME CORP"}, {"client_names", "globex"}}));
   EXPECT_EQ(s.scan("PROJECT-ORCA")[0].action, Action::local_only);
 }
 

@@ -36,9 +36,11 @@ struct Case {
 TEST(Secrets, ProviderKeyFormats) {
   const std::string r = repeat_mix(120);
   const std::vector<Case> cases = {
-      {"key sk-" + r.substr(0, 20) + "T3Blbk" + "FJ" + r.substr(20, 20), "sk-" + r.substr(0, 20) + "T3BlbkFJ" + r.substr(20, 20)},
+      {"key sk-" + r.substr(0, 20) + "T3Blbk" + "FJ" + r.substr(20, 20),
+       "sk-" + r.substr(0, 20) + "T3BlbkFJ" + r.substr(20, 20)},
       {"OPENAI_API_KEY=sk-" + std::string("proj-") + r.substr(0, 60), "sk-proj-" + r.substr(0, 60)},
-      {"x-api-key: sk-" + std::string("ant-api03-") + r.substr(0, 93) + "AA", "sk-ant-api03-" + r.substr(0, 93) + "AA"},
+      {"x-api-key: sk-" + std::string("ant-api03-") + r.substr(0, 93) + "AA",
+       "sk-ant-api03-" + r.substr(0, 93) + "AA"},
       {"id AKI" + std::string("A") + "Z7Q4LXK2M3N5P6RT,", "AKIAZ7Q4LXK2M3N5P6RT"},
       {"GITHUB_TOKEN gh" + std::string("p_") + r.substr(0, 36), "ghp_" + r.substr(0, 36)},
       {"pat github" + std::string("_pat_") + r.substr(0, 22) + "_" + r.substr(22, 59),
@@ -47,7 +49,8 @@ TEST(Secrets, ProviderKeyFormats) {
        "xoxb-123456789012-1234567890123-" + r.substr(0, 24)},
       {"maps AI" + std::string("za") + r.substr(0, 35) + "&x=1", "AIza" + r.substr(0, 35)},
       {"stripe sk" + std::string("_live_") + r.substr(0, 24), "sk_live_" + r.substr(0, 24)},
-      {"hf token h" + std::string("f_") + "qZpTvXmLrKwBnCzYhJgFdSaEoIuYtReWsQ", "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"},
+      {"hf token h" + std::string("f_") + "qZpTvXmLrKwBnCzYhJgFdSaEoIuYtReWsQ",
+       "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"},
       // Look-alikes and placeholders.
       {"task-runner-configuration-default-value", ""},
       {"AWS_ACCESS_KEY_ID=AKI" + std::string("A") + "XXXXXXXXXXXXXXXX", ""},
@@ -64,14 +67,16 @@ TEST(Secrets, ProviderKeyFormats) {
 }
 
 TEST(Secrets, StructuredSecrets) {
-  const std::string jwt = "ey" + std::string("JhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.") +
+  const std::string jwt = "ey" +
+                          std::string("JhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.") +
                           "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
-  const std::string pem = "-----BEGIN RSA PRIV" + std::string("ATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIV") +
-                          "ATE KEY-----";
+  const std::string pem = "-----BEGIN RSA PRIV" +
+                          std::string("ATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIV") + "ATE KEY-----";
   EXPECT_EQ(secrets_in("Authorization: Bearer " + jwt), std::vector<std::string>{jwt});
   EXPECT_EQ(secrets_in("key:\n" + pem + "\nend"), std::vector<std::string>{pem});
   EXPECT_TRUE(secrets_in("-----BEGIN PUBLIC KEY-----\nMIIBIjANBg\n-----END PUBLIC KEY-----").empty());
-  EXPECT_EQ(secrets_in("postgres://app:N0tS0S3cure#@db.example.com/prod"), std::vector<std::string>{"N0tS0S3cure#"});
+  EXPECT_EQ(secrets_in("postgres://app:N0tS0S3cure#@db.example.com/prod"),
+            std::vector<std::string>{"N0tS0S3cure#"});
   EXPECT_TRUE(secrets_in("postgres://user:password@localhost/db").empty());  // the documented placeholder
   EXPECT_EQ(secrets_in("mysql -u root -p'p4ssW0rd-Pr0d!' -h db"), std::vector<std::string>{"p4ssW0rd-Pr0d!"});
   // Basic credentials are base64 of user:password.

@@ -1,0 +1,134 @@
+// Anthropic whole responses, usage, stop reasons and error bodies.
+#include "api/anthropic_codec.hpp"
+#include "api/anthropic_detail.hpp"
+#include "api/codec_util.hpp"
+#include "core/text.hpp"
+
+namespace llmux::api::anthropic {
+
+FinishReason parse_stop_reason(std::string_view s) {
+  if (s == "end_turn" || s == "stop_sequence" || s == "pause_turn") return FinishReason::stop;
+  if (s == "max_tokens" || s == "model_context_window_exceeded") return FinishReason::length;
+  if (s == "tool_use") return FinishReason::tool_calls;
+  if (s == "refusal") return FinishReason::content_filter;
+  return FinishReason::stop;
+}
+
+std::string_view stop_reason_text(FinishReason f, bool stop_sequence) {
+  switch (f) {
+    case FinishReason::length: return "max_tokens";
+    case FinishReason::tool_calls: return "tool_use";
+    case FinishReason::content_filter: return "refusal";
+    default: return stop_sequence ? "stop_sequence" : "end_turn";
+  }
+}
+
+void write_usage(JsonWriter& w, const Usage& u) {
+  std::int64_t input = std::max<std::int64_t>(0, u.prompt_tokens - u.cached_prompt_tokens - u.cache_write_tokens);
+  w.key("usage").begin_object().field("input_tokens", input);
+  if (u.cache_write_tokens) w.field("cache_creation_input_tokens", u.cache_write_tokens);
+  if (u.cached_prompt_tokens) w.field("cache_read_input_tokens", u.cached_prompt_tokens);
+  w.field("output_tokens", u.completion_tokens).end_object();
+}
+
+void merge_usage(const json::object& u, Usage& into) {
+  // Kept apart while merging: prompt_tokens is their sum, recomputed below.
+  std::int64_t input = into.prompt_tokens - into.cached_prompt_tokens - into.cache_write_tokens;
+  if (auto v = json::get_int(u, "input_tokens")) input = *v;
+  if (auto v = json::get_int(u, "cache_read_input_tokens")) into.cached_prompt_tokens = *v;
+  if (auto v = json::get_int(u, "cache_creation_input_tokens")) into.cache_write_tokens = *v;
+  if (auto v = json::get_int(u, "output_tokens")) into.completion_tokens = *v;
+  into.prompt_tokens = input + into.cached_prompt_tokens + into.cache_write_tokens;
+  into.source = Usage::Source::server;
+}
+
+std::string encode_response_body(const ChatResponse& resp) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field("id", resp.id).field("type", "message").field("role", "assistant");
+  w.field("model", resp.model).key("content");
+  Message m = resp.message;
+  m.content_as_parts = true;
+  if (m.content.empty() && m.tool_calls.empty()) m.content.push_back(ContentPart{ContentPart::Kind::text, "", {}});
+  write_blocks(w, m);
+  w.field("stop_reason", stop_reason_text(resp.finish, !resp.stop_sequence.empty()));
+  if (resp.stop_sequence.empty()) w.key("stop_sequence").null();
+  else w.field("stop_sequence", resp.stop_sequence);
+  write_usage(w, resp.usage);
+  w.end_object();
+  return out;
+}
+
+Result<ChatResponse> decode_response_body(std::string_view body) {
+  auto doc = json::parse(body, "response body");
+  if (!doc) return tl::unexpected(doc.error());
+  json::object root;
+  if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::malformed, "response body is not a JSON object");
+  ChatResponse r;
+  r.id = std::string(json::get_string(root, "id").value_or(""));
+  r.model = std::string(json::get_string(root, "model").value_or(""));
+  r.message.role = Role::assistant;
+  auto content = json::get_array(root, "content");
+  if (!content) return fail(ErrorCode::malformed, "response has no content array");
+  std::size_t i = 0;
+  for (auto b : *content) {
+    json::object block;
+    std::string where = "content[" + std::to_string(i++) + "]";
+    if (b.get(block) != simdjson::SUCCESS) return fail(ErrorCode::malformed, where + " is not an object");
+    if (auto d = decode_block(block, r.message, where); !d) return fail(ErrorCode::malformed, d.error().message);
+  }
+  if (auto sr = json::get_string(root, "stop_reason")) r.finish = parse_stop_reason(*sr);
+  r.stop_sequence = std::string(json::get_string(root, "stop_sequence").value_or(""));
+  if (auto u = json::get_object(root, "usage")) merge_usage(*u, r.usage);
+  return r;
+}
+
+std::string encode_error_body(const ApiError& e) {
+  std::string type = e.type.empty() || e.type == "server_error" ? "api_error" : e.type;
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field("type", "error").key("error").begin_object();
+  w.field("type", type).field("message", e.message).end_object().end_object();
+  return out;
+}
+
+ApiError decode_error_body(int http_status, std::string_view body) {
+  ApiError e;
+  e.http_status = http_status;
+  auto doc = json::parse(body, "error body");
+  json::object root;
+  if (doc && doc->get(root) == simdjson::SUCCESS) {
+    if (auto err = json::get_object(root, "error")) {
+      e.type = std::string(json::get_string(*err, "type").value_or(""));
+      e.message = std::string(json::get_string(*err, "message").value_or(""));
+    } else if (auto m = json::get_string(root, "message")) {
+      e.message = std::string(*m);
+    }
+  }
+  if (e.message.empty()) e.message = std::string(trim(body.substr(0, 300)));
+  if (e.message.empty()) e.message = "HTTP " + std::to_string(http_status) + " with an empty body";
+  return e;
+}
+
+Result<WireRequest> ClientCodecImpl::encode_request(const ChatRequest& req) const {
+  WireRequest w;
+  w.path = "messages";
+  w.headers.emplace_back("anthropic-version", std::string(kApiVersion));
+  w.headers.emplace_back("content-type", "application/json");
+  w.body = encode_request_body(req);
+  return w;
+}
+
+std::unique_ptr<StreamDecoder> ClientCodecImpl::stream_decoder(const ChatRequest&) const {
+  return make_stream_decoder();
+}
+
+Result<ChatRequest> ServerCodecImpl::decode_request(std::string_view, std::string_view body) const {
+  return decode_request_body(body);
+}
+
+std::unique_ptr<StreamEncoder> ServerCodecImpl::stream_encoder(const ChatRequest&, ResponseMeta meta) const {
+  return make_stream_encoder(std::move(meta), annotate_);
+}
+
+}  // namespace llmux::api::anthropic

@@ -1,0 +1,301 @@
+// Anthropic streaming: named SSE events from message_start to message_stop.
+#include <map>
+
+#include "api/anthropic_codec.hpp"
+#include "api/anthropic_detail.hpp"
+#include "api/codec_util.hpp"
+
+namespace llmux::api::anthropic {
+
+namespace {
+
+class Decoder final : public StreamDecoder {
+ public:
+  Result<void> feed(std::string_view bytes, std::vector<StreamEvent>& out) override {
+    return util::feed_sse(sse_, bytes, [&](const net::SseEvent& ev) { return on_event(ev, out); });
+  }
+
+  Result<void> finish(std::vector<StreamEvent>& out) override {
+    auto r = util::finish_sse(sse_, [&](const net::SseEvent& ev) { return on_event(ev, out); });
+    if (!r) return r;
+    if (stopped_ || errored_) return {};
+    return fail(ErrorCode::stream_cut, std::string("stream ended without message_stop") +
+                                           (saw_finish_ ? " (after message_delta)" : " and without a stop_reason"));
+  }
+
+ private:
+  Result<void> on_event(const net::SseEvent& ev, std::vector<StreamEvent>& out) {
+    if (stopped_ || errored_) return {};  // nothing follows message_stop or an error
+    auto doc = json::parse(ev.data, "stream event");
+    if (!doc) return tl::unexpected(doc.error());
+    json::object o;
+    if (doc->get(o) != simdjson::SUCCESS) return fail(ErrorCode::malformed, "stream event is not a JSON object");
+    // The data's own "type" names the event; the SSE event: line is only a hint.
+    std::string_view type = json::get_string(o, "type").value_or(ev.type);
+    std::size_t first = out.size();
+    if (type == "message_start") message_start(o, out);
+    else if (type == "content_block_start") block_start(o, out);
+    else if (type == "content_block_delta") block_delta(o, out);
+    else if (type == "message_delta") message_delta(o, out);
+    else if (type == "message_stop") stopped_ = true;
+    else if (type == "error") error(o, out);
+    // ping, content_block_stop and event types added later: nothing to decode.
+    util::apply_annotation(o, out, first);
+    return {};
+  }
+
+  void message_start(const json::object& o, std::vector<StreamEvent>& out) {
+    StreamEvent e;
+    e.kind = StreamEvent::Kind::role_start;
+    if (auto msg = json::get_object(o, "message"))
+      if (auto u = json::get_object(*msg, "usage")) {
+        merge_usage(*u, usage_);
+        e.usage = usage_;
+      }
+    out.push_back(std::move(e));
+  }
+
+  void block_start(const json::object& o, std::vector<StreamEvent>& out) {
+    auto index = json::get_int(o, "index").value_or(0);
+    auto block = json::get_object(o, "content_block");
+    if (!block) return;
+    auto type = json::get_string(*block, "type").value_or("");
+    if (type == "text") {
+      if (auto t = json::get_string(*block, "text"); t && !t->empty()) out.push_back(StreamEvent::content(std::string(*t)));
+    } else if (type == "thinking") {
+      if (auto t = json::get_string(*block, "thinking"); t && !t->empty())
+        out.push_back(StreamEvent::reasoning(std::string(*t)));
+    } else if (type == "tool_use") {
+      int tool = static_cast<int>(tools_.size());
+      tools_[index] = tool;
+      StreamEvent e;
+      e.kind = StreamEvent::Kind::tool_call_delta;
+      e.index = tool;
+      e.id = std::string(json::get_string(*block, "id").value_or(""));
+      e.name = std::string(json::get_string(*block, "name").value_or(""));
+      auto input = util::member_json(*block, "input").value_or("{}");
+      if (input != "{}") e.text = input;  // a whole input given up front (not streamed)
+      out.push_back(std::move(e));
+    }
+  }
+
+  void block_delta(const json::object& o, std::vector<StreamEvent>& out) {
+    auto index = json::get_int(o, "index").value_or(0);
+    auto delta = json::get_object(o, "delta");
+    if (!delta) return;
+    auto type = json::get_string(*delta, "type").value_or("");
+    if (type == "text_delta") {
+      out.push_back(StreamEvent::content(std::string(json::get_string(*delta, "text").value_or(""))));
+    } else if (type == "thinking_delta") {
+      out.push_back(StreamEvent::reasoning(std::string(json::get_string(*delta, "thinking").value_or(""))));
+    } else if (type == "input_json_delta") {
+      auto part = json::get_string(*delta, "partial_json").value_or("");
+      auto it = tools_.find(index);
+      if (part.empty() || it == tools_.end()) return;
+      StreamEvent e;
+      e.kind = StreamEvent::Kind::tool_call_delta;
+      e.index = it->second;
+      e.text = std::string(part);
+      out.push_back(std::move(e));
+    } else if (type == "signature_delta") {
+      StreamEvent e;
+      e.kind = StreamEvent::Kind::reasoning_signature;
+      e.text = std::string(json::get_string(*delta, "signature").value_or(""));
+      out.push_back(std::move(e));
+    }
+    // citations_delta and newer delta types: ignored.
+  }
+
+  // stop_reason and cumulative usage, in that order (as OpenAI's finish then usage).
+  void message_delta(const json::object& o, std::vector<StreamEvent>& out) {
+    if (auto d = json::get_object(o, "delta")) {
+      if (auto sr = json::get_string(*d, "stop_reason")) {
+        saw_finish_ = true;
+        StreamEvent f = StreamEvent::finished(parse_stop_reason(*sr));
+        f.text = std::string(json::get_string(*d, "stop_sequence").value_or(""));
+        out.push_back(std::move(f));
+      }
+    }
+    if (auto u = json::get_object(o, "usage")) {
+      merge_usage(*u, usage_);
+      out.push_back(StreamEvent::usage_of(usage_));
+    }
+  }
+
+  void error(const json::object& o, std::vector<StreamEvent>& out) {
+    ApiError e;
+    if (auto err = json::get_object(o, "error")) {
+      e.type = std::string(json::get_string(*err, "type").value_or(""));
+      e.message = std::string(json::get_string(*err, "message").value_or(""));
+    }
+    if (e.message.empty()) e.message = "error event in the stream";
+    errored_ = true;
+    out.push_back(StreamEvent::failure(std::move(e)));
+  }
+
+  net::SseParser sse_;
+  std::map<std::int64_t, int> tools_;  // content block index -> tool-call ordinal
+  Usage usage_;
+  bool stopped_ = false;
+  bool errored_ = false;
+  bool saw_finish_ = false;
+};
+
+// Canonical events as Anthropic content blocks: one block open at a time, a new one
+// whenever the kind of output (thinking, text, a tool call) changes.
+class Encoder final : public StreamEncoder {
+ public:
+  Encoder(ResponseMeta meta, bool annotate) : meta_(std::move(meta)), annotate_(annotate) {}
+
+  void encode(const StreamEvent& e, std::string& out) override {
+    using K = StreamEvent::Kind;
+    if (errored_) return;
+    if (e.kind != K::error) start(e, out);
+    switch (e.kind) {
+      case K::role_start: break;
+      case K::content_delta: text_delta(out, Block::text, "text_delta", "text", e); break;
+      case K::reasoning_delta: text_delta(out, Block::thinking, "thinking_delta", "thinking", e); break;
+      case K::reasoning_signature: text_delta(out, Block::thinking, "signature_delta", "signature", e); break;
+      case K::tool_call_delta: tool_delta(out, e); break;
+      case K::finish:
+        close_block(out);
+        finish_ = e.finish;
+        stop_sequence_ = e.text;
+        finish_pending_ = true;
+        break;
+      case K::usage:
+        usage_ = e.usage;
+        if (finish_pending_) message_delta(out);
+        break;
+      case K::error: error(out, e.error); break;
+    }
+  }
+
+  void finish(std::string& out) override {
+    if (errored_) return;
+    start(StreamEvent{}, out);
+    close_block(out);
+    if (!delta_sent_) message_delta(out);
+    net::append_sse_event(out, R"({"type":"message_stop"})", "message_stop");
+  }
+
+  std::string_view content_type() const override { return "text/event-stream"; }
+
+ private:
+  enum class Block { none, text, thinking, tool };
+
+  // message_start, once, before anything else.
+  void start(const StreamEvent& e, std::string& out) {
+    if (started_) return;
+    started_ = true;
+    if (e.kind == StreamEvent::Kind::role_start) usage_ = e.usage;
+    scratch_.clear();
+    JsonWriter w(scratch_);
+    w.begin_object().field("type", "message_start").key("message").begin_object();
+    w.field("id", meta_.id).field("type", "message").field("role", "assistant").field("model", meta_.model);
+    w.key("content").begin_array().end_array().key("stop_reason").null().key("stop_sequence").null();
+    Usage u = usage_;
+    u.completion_tokens = 0;
+    write_usage(w, u);
+    w.end_object().end_object();
+    net::append_sse_event(out, scratch_, "message_start");
+  }
+
+  void open_block(std::string& out, Block kind, const StreamEvent& e) {
+    close_block(out);
+    open_ = kind;
+    open_index_ = next_index_++;
+    scratch_.clear();
+    JsonWriter w(scratch_);
+    w.begin_object().field("type", "content_block_start").field("index", open_index_).key("content_block");
+    w.begin_object();
+    if (kind == Block::text) w.field("type", "text").field("text", "");
+    else if (kind == Block::thinking) w.field("type", "thinking").field("thinking", "");
+    else w.field("type", "tool_use").field("id", e.id).field("name", e.name).raw_field("input", "{}");
+    w.end_object().end_object();
+    net::append_sse_event(out, scratch_, "content_block_start");
+  }
+
+  void close_block(std::string& out) {
+    if (open_ == Block::none) return;
+    net::append_sse_event(out, R"({"type":"content_block_stop","index":)" + std::to_string(open_index_) + "}",
+                          "content_block_stop");
+    open_ = Block::none;
+  }
+
+  void delta(std::string& out, int index, std::string_view type, std::string_view field, const StreamEvent& e) {
+    scratch_.clear();
+    JsonWriter w(scratch_);
+    w.begin_object().field("type", "content_block_delta").field("index", index).key("delta").begin_object();
+    w.field("type", type).field(field, e.text).end_object();
+    if (annotate_) util::write_annotation(w, e);
+    w.end_object();
+    net::append_sse_event(out, scratch_, "content_block_delta");
+  }
+
+  void text_delta(std::string& out, Block kind, std::string_view type, std::string_view field, const StreamEvent& e) {
+    if (open_ != kind) open_block(out, kind, e);
+    delta(out, open_index_, type, field, e);
+  }
+
+  // A tool call with an id starts its own block; fragments go to that call's block.
+  void tool_delta(std::string& out, const StreamEvent& e) {
+    auto it = tool_blocks_.find(e.index);
+    if (it == tool_blocks_.end() || !e.id.empty()) {
+      open_block(out, Block::tool, e);
+      open_tool_ = e.index;
+      tool_blocks_[e.index] = open_index_;
+      if (!e.text.empty()) delta(out, open_index_, "input_json_delta", "partial_json", e);
+      return;
+    }
+    if (e.text.empty()) return;
+    if (open_ != Block::tool || open_tool_ != e.index) close_block(out);  // interleaved: the SDKs index by block
+    delta(out, it->second, "input_json_delta", "partial_json", e);
+  }
+
+  void message_delta(std::string& out) {
+    delta_sent_ = true;
+    finish_pending_ = false;
+    scratch_.clear();
+    JsonWriter w(scratch_);
+    w.begin_object().field("type", "message_delta").key("delta").begin_object();
+    w.field("stop_reason", stop_reason_text(finish_, !stop_sequence_.empty()));
+    if (stop_sequence_.empty()) w.key("stop_sequence").null();
+    else w.field("stop_sequence", stop_sequence_);
+    w.end_object();
+    write_usage(w, usage_);
+    w.end_object();
+    net::append_sse_event(out, scratch_, "message_delta");
+  }
+
+  void error(std::string& out, const ApiError& e) {
+    errored_ = true;
+    net::append_sse_event(out, encode_error_body(e), "error");
+  }
+
+  ResponseMeta meta_;
+  bool annotate_;
+  bool started_ = false;
+  bool errored_ = false;
+  bool finish_pending_ = false;
+  bool delta_sent_ = false;
+  Block open_ = Block::none;
+  int open_index_ = 0;
+  int next_index_ = 0;
+  int open_tool_ = -1;
+  std::map<int, int> tool_blocks_;  // tool-call index -> content block index
+  FinishReason finish_ = FinishReason::stop;
+  std::string stop_sequence_;
+  Usage usage_;
+  std::string scratch_;
+};
+
+}  // namespace
+
+std::unique_ptr<StreamDecoder> make_stream_decoder() { return std::make_unique<Decoder>(); }
+
+std::unique_ptr<StreamEncoder> make_stream_encoder(ResponseMeta meta, bool annotate) {
+  return std::make_unique<Encoder>(std::move(meta), annotate);
+}
+
+}  // namespace llmux::api::anthropic

@@ -1,0 +1,294 @@
+// Ollama /api/chat and /api/generate request bodies: canonical ChatRequest <-> JSON.
+#include "api/codec_util.hpp"
+#include "api/ollama_codec.hpp"
+#include "api/ollama_detail.hpp"
+
+namespace llmux::api::ollama {
+
+namespace {
+
+constexpr std::string_view kOptions = "options";  // kept in extra: the options llmux does not model
+
+std::string_view extra_value(const std::vector<RawField>& extra, std::string_view key) {
+  for (const auto& f : extra)
+    if (f.key == key) return f.json;
+  return {};
+}
+
+// ---- canonical -> Ollama ----
+
+void write_images(JsonWriter& w, const Message& m) {
+  bool any = false;
+  for (const auto& p : m.content) {
+    if (p.kind != ContentPart::Kind::image_url) continue;
+    auto d = util::parse_data_url(p.text);
+    if (!d) continue;  // encode_request refuses these before we get here
+    if (!any) w.key("images").begin_array();
+    any = true;
+    w.value(d->data);
+  }
+  if (any) w.end_array();
+}
+
+void write_message(JsonWriter& w, const std::vector<Message>& messages, std::size_t i) {
+  const Message& m = messages[i];
+  std::string_view role = m.role == Role::developer ? "system" : to_string(m.role);
+  w.begin_object().field("role", role).field("content", m.text());
+  write_images(w, m);
+  if (!m.reasoning.empty()) w.field("thinking", m.reasoning);
+  if (!m.tool_calls.empty()) write_tool_calls(w, m.tool_calls);
+  if (m.role == Role::tool) {
+    std::string name = m.name.empty() ? util::tool_name_for(messages, i, m.tool_call_id) : m.name;
+    if (!name.empty()) w.field("tool_name", name);
+  }
+  for (const auto& f : m.extra) w.raw_field(f.key, f.json);
+  w.end_object();
+}
+
+void write_tools(JsonWriter& w, const ChatRequest& req) {
+  if (req.tools.empty() || req.tool_choice_json == "\"none\"") return;
+  w.key("tools").begin_array();
+  for (const auto& t : req.tools) {
+    w.begin_object().field("type", "function").key("function").begin_object().field("name", t.name);
+    if (!t.description.empty()) w.field("description", t.description);
+    w.raw_field("parameters", t.parameters_json);
+    for (const auto& f : t.extra) w.raw_field(f.key, f.json);
+    w.end_object().end_object();
+  }
+  w.end_array();
+}
+
+// Sampling goes in options; num_predict is the output length. ignore_eos is an llmux
+// extension the sim honours (Ollama ignores options it does not know, with a warning).
+void write_options(JsonWriter& w, const ChatRequest& req) {
+  const Sampling& s = req.sampling;
+  std::string_view kept = extra_value(req.extra, kOptions);
+  if (kept.size() >= 2) kept = kept.substr(1, kept.size() - 2);
+  if (!s.temperature && !s.top_p && !s.max_tokens && s.stop.empty() && !s.seed && !req.ignore_eos && kept.empty())
+    return;
+  w.key(kOptions).begin_object();
+  if (s.temperature) w.field("temperature", *s.temperature);
+  if (s.top_p) w.field("top_p", *s.top_p);
+  if (s.max_tokens) w.field("num_predict", *s.max_tokens);
+  if (!s.stop.empty()) {
+    w.key("stop").begin_array();
+    for (const auto& x : s.stop) w.value(x);
+    w.end_array();
+  }
+  if (s.seed) w.field("seed", *s.seed);
+  if (req.ignore_eos) w.field("ignore_eos", *req.ignore_eos);
+  if (!kept.empty()) w.raw(kept);
+  w.end_object();
+}
+
+}  // namespace
+
+void write_tool_calls(JsonWriter& w, const std::vector<ToolCall>& calls) {
+  w.key("tool_calls").begin_array();
+  for (const auto& tc : calls) {
+    w.begin_object().key("function").begin_object().field("name", tc.name);
+    w.raw_field("arguments", util::arguments_object(tc.arguments).value_or("{}")).end_object().end_object();
+  }
+  w.end_array();
+}
+
+std::string encode_request_body(const ChatRequest& req) {
+  std::string out;
+  out.reserve(256 + req.prompt.size());
+  JsonWriter w(out);
+  w.begin_object().field("model", req.model);
+  if (req.endpoint == EndpointKind::completion) {
+    w.field("prompt", req.prompt);
+  } else {
+    w.key("messages").begin_array();
+    for (std::size_t i = 0; i < req.messages.size(); ++i) write_message(w, req.messages, i);
+    w.end_array();
+    write_tools(w, req);
+  }
+  w.field("stream", req.stream);  // Ollama streams unless told not to
+  write_options(w, req);
+  for (const auto& f : req.extra)
+    if (f.key != kOptions) w.raw_field(f.key, f.json);
+  w.end_object();
+  return out;
+}
+
+// ---- Ollama -> canonical ----
+
+void decode_tool_calls(const simdjson::dom::array& arr, std::vector<ToolCall>& calls, int& ordinal) {
+  for (auto c : arr) {
+    json::object o;
+    if (c.get(o) != simdjson::SUCCESS) continue;
+    ToolCall tc;
+    tc.id = std::string(json::get_string(o, "id").value_or(""));
+    if (tc.id.empty()) tc.id = "call_" + std::to_string(ordinal);
+    ++ordinal;
+    if (auto fn = json::get_object(o, "function")) {
+      tc.name = std::string(json::get_string(*fn, "name").value_or(""));
+      json::element args;
+      if ((*fn).at_key("arguments").get(args) == simdjson::SUCCESS) tc.arguments = json::text_or_json(args);
+    }
+    calls.push_back(std::move(tc));
+  }
+}
+
+namespace {
+
+Result<Message> decode_message(const json::element& e, const std::string& where, int& ordinal) {
+  json::object o;
+  if (e.get(o) != simdjson::SUCCESS) return fail(ErrorCode::parse, where + " must be an object");
+  Message m;
+  bool has_role = false;
+  for (auto [key, value] : o) {
+    if (key == "role") {
+      auto role = parse_role(json::text_or_json(value));
+      if (!role) return fail(ErrorCode::parse, where + ".role must be system, user, assistant or tool");
+      m.role = *role;
+      has_role = true;
+    } else if (key == "content") {
+      std::string_view s;
+      if (value.get(s) == simdjson::SUCCESS) m.content.push_back(ContentPart{ContentPart::Kind::text, std::string(s), {}});
+      else if (!value.is_null()) return fail(ErrorCode::parse, where + ".content must be a string");
+    } else if (key == "images") {
+      simdjson::dom::array arr;
+      if (value.get(arr) != simdjson::SUCCESS) continue;
+      for (auto img : arr) {
+        std::string_view b64;
+        if (img.get(b64) == simdjson::SUCCESS)
+          m.content.push_back(
+              ContentPart{ContentPart::Kind::image_url, util::make_data_url(util::sniff_image_mime(b64), b64), {}});
+      }
+    } else if (key == "thinking") {
+      m.reasoning = json::text_or_json(value);
+    } else if (key == "tool_calls") {
+      simdjson::dom::array arr;
+      if (value.get(arr) == simdjson::SUCCESS) decode_tool_calls(arr, m.tool_calls, ordinal);
+    } else if (key == "tool_name") {
+      m.name = json::text_or_json(value);
+    } else if (key == "tool_call_id") {
+      m.tool_call_id = json::text_or_json(value);
+    } else {
+      m.extra.push_back(RawField{std::string(key), json::to_json(value)});
+    }
+  }
+  if (!has_role) return fail(ErrorCode::parse, where + ".role is required");
+  return m;
+}
+
+Result<void> decode_tools(const simdjson::dom::array& arr, ChatRequest& req) {
+  std::size_t i = 0;
+  for (auto e : arr) {
+    std::string where = "tools[" + std::to_string(i++) + "]";
+    json::object o;
+    if (e.get(o) != simdjson::SUCCESS) return fail(ErrorCode::parse, where + " must be an object");
+    auto fn = json::get_object(o, "function");
+    if (!fn) return fail(ErrorCode::parse, where + ".function is missing");
+    ToolDef t;
+    for (auto [key, value] : *fn) {
+      if (key == "name") t.name = json::text_or_json(value);
+      else if (key == "description") t.description = json::text_or_json(value);
+      else if (key == "parameters") t.parameters_json = json::to_json(value);
+      else t.extra.push_back(RawField{std::string(key), json::to_json(value)});
+    }
+    if (t.name.empty()) return fail(ErrorCode::parse, where + ".function.name must be a string");
+    req.tools.push_back(std::move(t));
+  }
+  return {};
+}
+
+// Ollama's tool results name the function, not the call: each answers the first open
+// call of that name (ids are made up as the calls were decoded).
+void link_tool_result(Message& m, std::vector<std::pair<std::string, std::string>>& open_calls) {
+  for (const auto& tc : m.tool_calls) open_calls.emplace_back(tc.id, tc.name);
+  if (m.role != Role::tool || !m.tool_call_id.empty()) return;
+  for (auto it = open_calls.begin(); it != open_calls.end(); ++it)
+    if (m.name.empty() || it->second == m.name) {
+      m.tool_call_id = it->first;
+      if (m.name.empty()) m.name = it->second;
+      open_calls.erase(it);
+      return;
+    }
+  m.tool_call_id = "call_" + m.name;
+}
+
+void decode_options(const json::object& o, ChatRequest& req) {
+  std::string kept;
+  JsonWriter kw(kept);
+  kw.begin_object();
+  Sampling& s = req.sampling;
+  for (auto [key, v] : o) {
+    if (key == "temperature") s.temperature = json::get_double(o, key);
+    else if (key == "top_p") s.top_p = json::get_double(o, key);
+    else if (key == "num_predict") {
+      auto n = json::get_int(o, key);
+      if (n && *n >= 0) s.max_tokens = *n;  // -1: unlimited, -2: fill the context
+      else kw.raw_field(key, json::to_json(v));
+    } else if (key == "seed") s.seed = json::get_int(o, key);
+    else if (key == "ignore_eos") req.ignore_eos = json::get_bool(o, key);
+    else if (key == "stop") {
+      simdjson::dom::array arr;
+      std::string_view one;
+      if (v.get(arr) == simdjson::SUCCESS) {
+        for (auto x : arr) s.stop.push_back(json::text_or_json(x));
+      } else if (v.get(one) == simdjson::SUCCESS) {
+        s.stop.emplace_back(one);
+      }
+    } else {
+      kw.raw_field(key, json::to_json(v));  // num_ctx, top_k, repeat_penalty...
+    }
+  }
+  kw.end_object();
+  if (kept != "{}") req.extra.push_back(RawField{std::string(kOptions), kept});
+}
+
+}  // namespace
+
+Result<ChatRequest> decode_request_body(std::string_view body, EndpointKind endpoint) {
+  auto doc = json::parse(body, "request body");
+  if (!doc) return fail(ErrorCode::parse, doc.error().message, doc.error().context);
+  json::object root;
+  if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::parse, "request body must be a JSON object");
+  ChatRequest req;
+  req.endpoint = endpoint;
+  req.stream = true;         // Ollama's default
+  req.include_usage = true;  // the final line always has the counts
+  int ordinal = 0;
+  for (auto [key, value] : root) {
+    if (key == "model") {
+      req.model = json::text_or_json(value);
+    } else if (key == "messages" && endpoint == EndpointKind::chat) {
+      simdjson::dom::array arr;
+      if (value.get(arr) != simdjson::SUCCESS) return fail(ErrorCode::parse, "messages must be an array");
+      std::size_t i = 0;
+      std::vector<std::pair<std::string, std::string>> open_calls;  // (id, name) not yet answered
+      for (auto e : arr) {
+        auto m = decode_message(e, "messages[" + std::to_string(i++) + "]", ordinal);
+        if (!m) return tl::unexpected(m.error());
+        link_tool_result(*m, open_calls);
+        req.messages.push_back(std::move(*m));
+      }
+    } else if (key == "prompt" && endpoint == EndpointKind::completion) {
+      req.prompt = json::text_or_json(value);
+    } else if (key == "tools") {
+      simdjson::dom::array arr;
+      if (value.get(arr) != simdjson::SUCCESS) return fail(ErrorCode::parse, "tools must be an array");
+      if (auto r = decode_tools(arr, req); !r) return tl::unexpected(r.error());
+    } else if (key == "stream") {
+      bool b = true;
+      if (value.get(b) != simdjson::SUCCESS && !value.is_null()) return fail(ErrorCode::parse, "stream must be a boolean");
+      req.stream = b;
+    } else if (key == "options") {
+      json::object o;
+      if (value.get(o) != simdjson::SUCCESS) return fail(ErrorCode::parse, "options must be an object");
+      decode_options(o, req);
+    } else {
+      req.extra.push_back(RawField{std::string(key), json::to_json(value)});  // format, keep_alive, think, system...
+    }
+  }
+  if (req.model.empty()) return fail(ErrorCode::parse, "model is required");
+  if (endpoint == EndpointKind::chat && req.messages.empty())
+    return fail(ErrorCode::parse, "messages is required and must not be empty");
+  return req;
+}
+
+}  // namespace llmux::api::ollama

@@ -1,0 +1,146 @@
+// Ollama whole responses, counts and durations, done reasons and error bodies.
+#include <ctime>
+
+#include "api/codec_util.hpp"
+#include "api/ollama_codec.hpp"
+#include "api/ollama_detail.hpp"
+#include "core/text.hpp"
+
+namespace llmux::api::ollama {
+
+FinishReason parse_done_reason(std::string_view s, bool saw_tool_call) {
+  if (s == "length") return FinishReason::length;
+  return saw_tool_call ? FinishReason::tool_calls : FinishReason::stop;  // stop, load, unload
+}
+
+std::string_view done_reason_text(FinishReason f) { return f == FinishReason::length ? "length" : "stop"; }
+
+Usage decode_usage(const json::object& o) {
+  Usage u;
+  u.source = Usage::Source::server;
+  u.prompt_tokens = json::get_int(o, "prompt_eval_count").value_or(0);
+  u.completion_tokens = json::get_int(o, "eval_count").value_or(0);
+  u.timing.total_ns = json::get_int(o, "total_duration").value_or(0);
+  u.timing.load_ns = json::get_int(o, "load_duration").value_or(0);
+  u.timing.prompt_eval_ns = json::get_int(o, "prompt_eval_duration").value_or(0);
+  u.timing.eval_ns = json::get_int(o, "eval_duration").value_or(0);
+  return u;
+}
+
+void write_usage(JsonWriter& w, const Usage& u) {
+  w.field("total_duration", u.timing.total_ns).field("load_duration", u.timing.load_ns);
+  w.field("prompt_eval_count", u.prompt_tokens).field("prompt_eval_duration", u.timing.prompt_eval_ns);
+  w.field("eval_count", u.completion_tokens).field("eval_duration", u.timing.eval_ns);
+}
+
+std::string created_at(std::int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string encode_response_body(const ChatResponse& resp, EndpointKind endpoint) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field("model", resp.model).field("created_at", created_at(resp.created));
+  if (endpoint == EndpointKind::completion) {
+    w.field("response", resp.message.text());
+    if (!resp.message.reasoning.empty()) w.field("thinking", resp.message.reasoning);
+  } else {
+    w.key("message").begin_object().field("role", "assistant").field("content", resp.message.text());
+    if (!resp.message.reasoning.empty()) w.field("thinking", resp.message.reasoning);
+    if (!resp.message.tool_calls.empty()) write_tool_calls(w, resp.message.tool_calls);
+    w.end_object();
+  }
+  w.field("done", true).field("done_reason", done_reason_text(resp.finish));
+  write_usage(w, resp.usage);
+  w.end_object();
+  return out;
+}
+
+Result<ChatResponse> decode_response_body(std::string_view body) {
+  auto doc = json::parse(body, "response body");
+  if (!doc) return tl::unexpected(doc.error());
+  json::object root;
+  if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::malformed, "response body is not a JSON object");
+  ChatResponse r;
+  r.model = std::string(json::get_string(root, "model").value_or(""));
+  r.message.role = Role::assistant;
+  std::string text;
+  int ordinal = 0;
+  if (auto msg = json::get_object(root, "message")) {
+    text = json::get_string(*msg, "content").value_or("");
+    r.message.reasoning = std::string(json::get_string(*msg, "thinking").value_or(""));
+    if (auto calls = json::get_array(*msg, "tool_calls")) decode_tool_calls(*calls, r.message.tool_calls, ordinal);
+  } else if (auto resp = json::get_string(root, "response")) {
+    text = *resp;
+    r.message.reasoning = std::string(json::get_string(root, "thinking").value_or(""));
+  } else {
+    return fail(ErrorCode::malformed, "response has neither message nor response");
+  }
+  if (!text.empty()) r.message.content.push_back(ContentPart{ContentPart::Kind::text, std::move(text), {}});
+  if (json::get_bool(root, "done").value_or(false)) {
+    r.finish = parse_done_reason(json::get_string(root, "done_reason").value_or("stop"), ordinal > 0);
+    r.usage = decode_usage(root);
+  }
+  return r;
+}
+
+std::string encode_error_body(const ApiError& e) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field("error", e.message).end_object();
+  return out;
+}
+
+ApiError decode_error_body(int http_status, std::string_view body) {
+  ApiError e;
+  e.http_status = http_status;
+  auto doc = json::parse(body, "error body");
+  json::object root;
+  if (doc && doc->get(root) == simdjson::SUCCESS) {
+    json::element err;
+    if (root.at_key("error").get(err) == simdjson::SUCCESS) {
+      json::object eo;
+      if (err.get(eo) == simdjson::SUCCESS) {  // an OpenAI-style body from a proxy in front
+        e.message = std::string(json::get_string(eo, "message").value_or(""));
+        e.type = std::string(json::get_string(eo, "type").value_or(""));
+      } else {
+        e.message = json::text_or_json(err);
+      }
+    }
+  }
+  if (e.message.empty()) e.message = std::string(trim(body.substr(0, 300)));
+  if (e.message.empty()) e.message = "HTTP " + std::to_string(http_status) + " with an empty body";
+  return e;
+}
+
+Result<WireRequest> ClientCodecImpl::encode_request(const ChatRequest& req) const {
+  for (std::size_t i = 0; i < req.messages.size(); ++i)
+    for (const auto& p : req.messages[i].content)
+      if (p.kind == ContentPart::Kind::image_url && !util::parse_data_url(p.text))
+        return fail(ErrorCode::usage, "Ollama takes images only as inline base64 data, not URLs",
+                    "messages[" + std::to_string(i) + "]");
+  WireRequest w;
+  w.path = req.endpoint == EndpointKind::completion ? "generate" : "chat";
+  w.headers.emplace_back("content-type", "application/json");
+  w.body = encode_request_body(req);
+  return w;
+}
+
+std::unique_ptr<StreamDecoder> ClientCodecImpl::stream_decoder(const ChatRequest& req) const {
+  return make_stream_decoder(req.endpoint);
+}
+
+Result<ChatRequest> ServerCodecImpl::decode_request(std::string_view path, std::string_view body) const {
+  return decode_request_body(body, path.ends_with("/generate") ? EndpointKind::completion : EndpointKind::chat);
+}
+
+std::unique_ptr<StreamEncoder> ServerCodecImpl::stream_encoder(const ChatRequest& req, ResponseMeta meta) const {
+  return make_stream_encoder(req.endpoint, std::move(meta), annotate_);
+}
+
+}  // namespace llmux::api::ollama

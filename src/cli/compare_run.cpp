@@ -1,0 +1,333 @@
+// The `llmux compare` driver: a list of steps, each in its own function.
+#include "cli/compare_run.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "catalog/try.hpp"
+#include "cli/command.hpp"
+#include "cli/commands.hpp"
+#include "cli/compare_bench.hpp"
+#include "cli/compare_plan.hpp"
+#include "cli/compare_targets.hpp"
+#include "cli/plan_sim_profile.hpp"
+#include "cli/runtime_model.hpp"
+#include "core/text.hpp"
+#include "plan/format.hpp"
+#include "plan/plan_render.hpp"
+#include "report/render.hpp"
+#include "sim/server.hpp"
+
+namespace llmux::cli {
+
+namespace {
+
+constexpr const char* kSimModel = "llama-3.1-8b";
+constexpr const char* kSimGpu = "rtx-4090";
+
+struct Settings {
+  plan::Workload workload;
+  plan::Privacy privacy = plan::Privacy::any;
+  std::vector<std::string> classes;  // data that must stay local
+  StandardBench bench;
+  report::Format format = report::Format::html;
+};
+
+struct Run {
+  std::vector<CompareTarget> targets;  // local ones first
+  std::vector<BenchOutcome> outcomes;  // one per target (empty when not measured)
+  std::unique_ptr<sim::SimServer> sim;
+  std::string sim_profile, sim_note;
+  ComparePlanSpec plan_spec;
+  plan::PlanResult plan;
+  std::vector<std::string> notes;
+};
+
+std::string quote_args(const std::vector<std::string>& argv) {
+  std::string s;
+  for (const auto& a : argv) s += (s.empty() ? "" : " ") + (a.find_first_of(" \t\"'$<>|;&*") != std::string::npos ? "'" + a + "'" : a);
+  return s;
+}
+
+std::string iso_now() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+Result<void> parse_privacy(const std::string& text, Settings& s) {
+  std::string p = to_lower(trim(text));
+  if (p == "any") return {};
+  if (p == "local-only" || p == "local") {
+    s.privacy = plan::Privacy::local_only;
+    return {};
+  }
+  if (p.rfind("local-only:", 0) != 0)
+    return fail(ErrorCode::usage, "--privacy must be any, local-only or local-only:CLASS[,CLASS]", "e.g. --privacy local-only:credit_card");
+  for (auto c : split(p.substr(11), ',')) {
+    std::string cls(trim(c));
+    if (cls.empty() || cls.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+      return fail(ErrorCode::usage, "--privacy: '" + cls + "' is not a data class name", "e.g. credit_card, us_ssn, iban, email");
+    s.classes.push_back(cls);
+  }
+  return {};
+}
+
+Result<void> parse_load(const CompareFlags& f, Settings& s) {
+  auto levels = parse_number_list(f.concurrency);
+  if (!levels || levels->empty()) return fail(ErrorCode::usage, "--concurrency must be a list like 1,4,16", "--concurrency");
+  for (double v : *levels)
+    if (v < 1 || v > 4096 || v != static_cast<double>(static_cast<int>(v)))
+      return fail(ErrorCode::usage, "concurrency levels must be whole numbers from 1 to 4096", "--concurrency");
+  s.bench.concurrency = *levels;
+  auto d = parse_duration_ns(f.level_duration, "s");
+  if (!d || *d <= 0) return fail(ErrorCode::usage, "--level-duration must be a duration like 8s", "--level-duration");
+  s.bench.level_duration = *d;
+  LLMUX_TRY_ASSIGN(s.bench.slos, bench::parse_slos(f.slo));
+  s.bench.slo_text = f.slo;
+  s.bench.quiet = f.quiet;
+  return {};
+}
+
+Result<Settings> parse_settings(const CompareFlags& f) {
+  Settings s;
+  if (!f.workload.empty()) LLMUX_TRY_ASSIGN(s.workload, plan::parse_workload(f.workload));
+  s.bench.input_tokens = s.workload.input_tokens;
+  s.bench.output_tokens = s.workload.output_tokens;
+  LLMUX_TRY_VOID(parse_privacy(f.privacy, s));
+  LLMUX_TRY_VOID(parse_load(f, s));
+  if (!f.format.empty()) LLMUX_TRY_ASSIGN(s.format, report::parse_format(f.format));
+  else s.format = report::format_for_path(f.output);
+  return s;
+}
+
+void info(const CompareFlags& f, const std::string& line) {
+  if (!f.quiet) std::fprintf(stderr, "llmux compare: %s\n", line.c_str());
+}
+
+std::string engine_for(const CompareTarget* rt) {
+  if (!rt || rt->runtime.empty()) return "llama.cpp";
+  if (rt->runtime == "ollama") return "ollama";
+  if (rt->runtime == "vllm" || rt->runtime == "sglang") return "vllm";
+  return "llama.cpp";
+}
+
+// Which model, quantization and hardware the plan is for.
+Result<ComparePlanSpec> plan_spec(const CompareFlags& f, const Settings& s, const CompareTarget* rt, const catalog::Catalog& cat,
+                                  std::vector<std::string>& notes) {
+  ComparePlanSpec spec;
+  spec.workload = s.workload, spec.privacy = s.privacy, spec.gpus = f.gpus, spec.quant = f.quant;
+  spec.engine = f.engine.empty() ? engine_for(rt) : f.engine;
+  spec.gpu = !f.gpu.empty() ? f.gpu : rt ? "auto" : kSimGpu;
+  spec.concurrency = static_cast<int>(s.bench.concurrency.back());
+  for (double c : s.bench.concurrency) spec.concurrency = std::max(spec.concurrency, static_cast<int>(c));
+  spec.model = !f.model.empty() ? f.model : rt ? "" : kSimModel;
+  if (spec.model.empty()) {
+    if (rt->model.empty())
+      return fail(ErrorCode::usage, "cannot list the models of " + rt->url + ", so its catalog model is unknown",
+                  "check the runtime is up, or pass --model ID and --local-model NAME");
+    auto guess = guess_model(cat, rt->model);
+    if (!guess)
+      return fail(ErrorCode::usage, "cannot tell which catalog model '" + rt->model + "' at " + rt->url + " is",
+                  "pass --model ID (see `llmux catalog list models`) and --quant");
+    spec.model = guess->model_id;
+    if (spec.quant.empty()) spec.quant = guess->quant;
+    if (spec.quant.empty() && rt->runtime == "ollama") spec.quant = "Q4_K_M", notes.push_back("assumed Ollama's default Q4_K_M weights for " + rt->model + " (set --quant)");
+    notes.push_back("the local runtime's " + rt->model + " is planned as catalog model " + spec.model + (spec.quant.empty() ? "" : " " + spec.quant));
+  }
+  return spec;
+}
+
+// No runtime found: a simulated one whose timing is the plan's speed model.
+Result<void> start_simulated(const catalog::Catalog& cat, const Settings& s, Run& run, CompareTarget& t) {
+  const auto& p = run.plan;
+  PlanSimTuning tuning;
+  tuning.engine = std::string(plan::to_string(p.engine));
+  tuning.ctx = p.ctx;
+  tuning.prompt_tokens = s.workload.input_tokens;
+  sim::SimOptions o;
+  LLMUX_TRY_ASSIGN(o, sim_options_from_plan(cat, p.model.id, p.chosen().config.quant.name, p.device->id, p.gpus, tuning));
+  run.sim = std::make_unique<sim::SimServer>(o);
+  LLMUX_TRY_VOID(run.sim->start());
+  std::string what = p.model.id + " " + p.chosen().config.quant.name + " on " + std::to_string(p.gpus) + " x " + p.device->id;
+  t.url = run.sim->base_url(), t.model = p.model.id, t.simulated = true, t.accepts_ignore_eos = true, t.local = true;
+  t.name = "local (simulated): " + what;
+  run.sim_profile = o.description;
+  run.sim_note = "SIMULATED: no local runtime was found, so the local figures come from llmux sim timed by the plan's speed model for " +
+                 what + "; they are not measurements of real hardware";
+  return {};
+}
+
+Result<void> resolve_targets(const CompareFlags& f, const catalog::Catalog& cat, Run& run) {
+  std::vector<CompareTarget> local, cloud;
+  LLMUX_TRY_ASSIGN(local, resolve_local(f.local, f.local_model));
+  name_local_models(local);
+  LLMUX_TRY_ASSIGN(cloud, resolve_cloud(f.cloud, f.cloud_urls, cat));
+  if (local.empty() && f.local != "none") {
+    CompareTarget sim;
+    sim.name = "local (simulated)", sim.local = sim.simulated = true;
+    local.push_back(sim);
+  }
+  if (local.size() > 1 && local.front().simulated) local.resize(1);
+  for (auto& t : local) run.targets.push_back(std::move(t));
+  for (auto& t : cloud) run.targets.push_back(std::move(t));
+  if (run.targets.empty()) return fail(ErrorCode::usage, "nothing to compare", "give --local or --cloud targets");
+  for (const auto& t : run.targets)
+    info(f, (t.local ? "local " : "cloud ") + t.name + (t.url.empty() || t.simulated ? "" : " at " + t.url) +
+                (t.not_measured.empty() ? "" : ": " + t.not_measured));
+  return {};
+}
+
+// The first real local runtime, which the plan is about.
+CompareTarget* local_runtime(Run& run) {
+  for (auto& t : run.targets)
+    if (t.local && !t.simulated) return &t;
+  return nullptr;
+}
+
+Result<void> make_plan_step(const CompareFlags& f, const Settings& s, const catalog::Catalog& cat, Run& run) {
+  CompareTarget* rt = local_runtime(run);
+  LLMUX_TRY_ASSIGN(run.plan_spec, plan_spec(f, s, rt, cat, run.notes));
+  for (const auto& t : run.targets)
+    if (!t.local && !t.price_id.empty()) run.plan_spec.price_ids.push_back(t.price_id);
+  LLMUX_TRY_ASSIGN(run.plan, run_compare_plan(cat, run.plan_spec));
+  info(f, "plan: " + run.plan.recommendation.choice);
+  return {};
+}
+
+void bench_step(const Settings& s, const CompareFlags& f, Run& run) {
+  std::size_t total = 0, done = 0;
+  for (const auto& t : run.targets) total += t.not_measured.empty();
+  for (const auto& t : run.targets) {
+    if (!t.not_measured.empty()) {
+      run.outcomes.emplace_back();
+      continue;
+    }
+    std::string position = std::to_string(++done) + "/" + std::to_string(total);
+    info(f, "[" + position + "] benching " + t.name + " for up to " + plan::fmt("%.0f s", to_seconds(s.bench.level_duration)) +
+                " per load level");
+    run.outcomes.push_back(bench_target(t, s.bench, position, t.simulated ? run.sim_profile : ""));
+    if (!run.outcomes.back().ran) info(f, t.name + " failed: " + run.outcomes.back().error);
+  }
+}
+
+// A real runtime was measured: rescale the plan's speed model with it.
+void calibrate_step(const catalog::Catalog& cat, Run& run) {
+  for (std::size_t i = 0; i < run.targets.size(); ++i) {
+    if (!run.targets[i].local || run.targets[i].simulated || !run.outcomes[i].ran) continue;
+    ComparePlanSpec spec = run.plan_spec;
+    spec.calibrate_json = run.outcomes[i].json;
+    spec.calibrate_path = "bench-" + slug(run.targets[i].name) + ".json";
+    auto calibrated = run_compare_plan(cat, spec);
+    if (calibrated) run.plan = std::move(*calibrated);
+    else run.notes.push_back("the plan was not calibrated with the local bench: " + calibrated.error().describe());
+    return;
+  }
+}
+
+std::string bench_file(const CompareTarget& t) { return "bench-" + slug(t.name) + ".json"; }
+
+report::CompareManifest make_manifest(const CompareFlags& f, const Settings& s, const Run& run) {
+  report::CompareManifest m;
+  m.started_at = iso_now(), m.tool_version = "0.1.0", m.command = quote_args(f.argv);
+  m.privacy = s.privacy == plan::Privacy::local_only ? "local-only" : "any";
+  m.local_only_classes = s.classes;
+  m.slos = {s.bench.slo_text};
+  m.simulated = run.sim != nullptr;
+  m.simulated_note = run.sim_note;
+  m.hardware = run.sim ? "none measured: the simulated runtime stands for " + std::to_string(run.plan.gpus) + " x " + run.plan.device->name + " (catalog entry)"
+                       : !run.plan.detected.empty() ? run.plan.detected : std::to_string(run.plan.gpus) + " x " + run.plan.device->name + " (--gpu)";
+  m.plan_file = "plan.json";
+  m.commands.push_back(m.command);
+  m.notes = run.notes;
+  for (std::size_t i = 0; i < run.targets.size(); ++i) {
+    const auto& t = run.targets[i];
+    const auto& o = run.outcomes[i];
+    report::ManifestTarget mt{t.name, t.local ? "local" : "cloud", t.url, t.model, t.dialect, t.provider, t.price_id, t.simulated,
+                              "measured", t.not_measured, o.error, o.ran ? bench_file(t) : ""};
+    if (!t.not_measured.empty()) mt.status = "not measured";
+    else if (!o.ran) mt.status = "failed";
+    if (!o.command.empty() && o.ran) m.commands.push_back(o.command);
+    m.targets.push_back(std::move(mt));
+  }
+  return m;
+}
+
+std::string in_dir(const std::string& dir, const std::string& name) { return dir.empty() ? name : (std::filesystem::path(dir) / name).string(); }
+
+// The files `llmux report` would read: the same text, drawn the same way.
+std::vector<report::InputText> result_files(const CompareFlags& f, const report::CompareManifest& m, const Run& run) {
+  std::vector<report::InputText> files{{in_dir(f.save_dir, "compare.json"), report::to_json(m)},
+                                       {in_dir(f.save_dir, "plan.json"), plan::render_json(run.plan)}};
+  for (std::size_t i = 0; i < run.targets.size(); ++i)
+    if (run.outcomes[i].ran) files.push_back({in_dir(f.save_dir, bench_file(run.targets[i])), run.outcomes[i].json});
+  return files;
+}
+
+Result<void> write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return fail(ErrorCode::io, "cannot write " + path, "check the directory exists and is writable");
+  out << text;
+  if (!out) return fail(ErrorCode::io, "failed writing " + path);
+  return {};
+}
+
+Result<void> save_results(const CompareFlags& f, const std::vector<report::InputText>& files) {
+  if (f.save_dir.empty()) return {};
+  std::error_code ec;
+  std::filesystem::create_directories(f.save_dir, ec);
+  if (ec) return fail(ErrorCode::io, "cannot create " + f.save_dir + ": " + ec.message(), "--save-results");
+  for (const auto& file : files) LLMUX_TRY_VOID(write_file(file.path, file.text));
+  return {};
+}
+
+void print_summary(const CompareFlags& f, const report::Report& r) {
+  std::printf("answer: %s\n", r.answer.choice.c_str());
+  for (const auto& line : r.answer.privacy) std::printf("  privacy: %s\n", line.c_str());
+  for (const auto& line : r.answer.changes) std::printf("  would change: %s\n", line.c_str());
+  if (r.simulated) std::printf("%s\n", r.simulated_note.c_str());
+  std::printf("report: %s\n", f.output.c_str());
+  if (!f.save_dir.empty()) std::printf("results: %s (re-render with: llmux report %s)\n", f.save_dir.c_str(), in_dir(f.save_dir, "compare.json").c_str());
+}
+
+Result<void> compare(CompareFlags& f) {
+  Settings s;
+  LLMUX_TRY_ASSIGN(s, parse_settings(f));
+  catalog::Catalog cat;
+  LLMUX_TRY_ASSIGN(cat, catalog::load_catalog(catalog_dirs()));
+  Run run;
+  // Targets: local runtimes (or a simulated one) and cloud models.
+  LLMUX_TRY_VOID(resolve_targets(f, cat, run));
+  // Plan before benching: the simulated runtime takes its timing from it.
+  LLMUX_TRY_VOID(make_plan_step(f, s, cat, run));
+  for (auto& t : run.targets)
+    if (t.simulated && t.url.empty()) LLMUX_TRY_VOID(start_simulated(cat, s, run, t));
+  bench_step(s, f, run);
+  if (run.sim) run.sim->stop(kNanosPerSecond);
+  calibrate_step(cat, run);
+  // The report, drawn from the same JSON that --save-results keeps.
+  auto manifest = make_manifest(f, s, run);
+  auto files = result_files(f, manifest, run);
+  LLMUX_TRY_VOID(save_results(f, files));
+  report::Inputs inputs;
+  LLMUX_TRY_ASSIGN(inputs, report::parse_inputs(files));
+  report::Report r;
+  LLMUX_TRY_ASSIGN(r, report::build_report(inputs, {iso_now(), ""}));
+  LLMUX_TRY_VOID(write_file(f.output, report::render(r, s.format)));
+  print_summary(f, r);
+  return {};
+}
+
+}  // namespace
+
+int run_compare(CompareFlags& f) {
+  raise_fd_limit();
+  auto r = compare(f);
+  return r ? 0 : print_error(r.error());
+}
+
+}  // namespace llmux::cli

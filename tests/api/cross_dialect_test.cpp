@@ -1,0 +1,334 @@
+// Translation between dialects falls out of decoding into canonical types and
+// encoding out again. For every pair of dialects: a request goes client A -> server
+// A -> canonical -> client B -> server B and keeps its meaning; a stream goes
+// encoder B -> decoder B -> encoder A -> decoder A and keeps its content, tool
+// calls (indexes, ids), finish reason and usage.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <map>
+
+#include "api/codec.hpp"
+#include "api/openai_codec.hpp"
+#include "api/stream_events.hpp"
+#include "api/transcript.hpp"
+
+namespace llmux::api {
+namespace {
+
+constexpr Dialect kDialects[] = {Dialect::openai, Dialect::anthropic, Dialect::gemini, Dialect::ollama};
+
+// Compact JSON with sorted keys, so {"a":1,"b":2} and {"b":2,"a":1} compare equal.
+std::string normal_json(std::string_view text) {
+  simdjson::dom::parser p;
+  simdjson::dom::element e;
+  if (p.parse(text).get(e) != simdjson::SUCCESS) return "<not json: " + std::string(text) + ">";
+  std::function<std::string(simdjson::dom::element)> walk = [&](simdjson::dom::element x) -> std::string {
+    simdjson::dom::object o;
+    simdjson::dom::array a;
+    if (x.get(o) == simdjson::SUCCESS) {
+      std::map<std::string, std::string> sorted;
+      for (auto [k, v] : o) sorted[std::string(k)] = walk(v);
+      std::string s = "{";
+      for (auto& [k, v] : sorted) s += (s.size() > 1 ? "," : "") + k + ":" + v;
+      return s + "}";
+    }
+    if (x.get(a) == simdjson::SUCCESS) {
+      std::string s = "[";
+      for (auto v : a) s += (s.size() > 1 ? "," : "") + walk(v);
+      return s + "]";
+    }
+    return simdjson::minify(x);
+  };
+  return walk(e);
+}
+
+// ---- requests ----
+
+ChatRequest conversation() {
+  ChatRequest r;
+  r.model = "some-model";
+  r.messages.push_back(Message::of_text(Role::system, "You are terse."));
+  r.messages.push_back(Message::of_text(Role::user, "Weather in Paris and the time?"));
+  Message a = Message::of_text(Role::assistant, "Checking both.");
+  a.tool_calls.push_back(ToolCall{"call_w1", "get_weather", "{\"city\": \"Paris\"}"});
+  a.tool_calls.push_back(ToolCall{"call_t2", "get_time", "{\"tz\": \"CET\"}"});
+  r.messages.push_back(a);
+  Message t1 = Message::of_text(Role::tool, "{\"temp\":18}");
+  t1.tool_call_id = "call_w1";
+  Message t2 = Message::of_text(Role::tool, "{\"time\":\"10:00\"}");
+  t2.tool_call_id = "call_t2";
+  r.messages.push_back(t1);
+  r.messages.push_back(t2);
+  r.messages.push_back(Message::of_text(Role::user, "Thanks. Tomorrow?"));
+  r.tools.push_back(ToolDef{"get_weather", "Current weather", "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}", {}});
+  r.tools.push_back(ToolDef{"get_time", "Local time", "{\"type\":\"object\"}", {}});
+  r.tool_choice_json = "\"required\"";
+  r.sampling.max_tokens = 300;
+  r.sampling.temperature = 0.25;
+  r.sampling.stop = {"END"};
+  r.stream = true;
+  return r;
+}
+
+// What a request means, independent of dialect: the text of each turn, tool calls by
+// name and arguments, which call each result answers, tools, and sampling.
+std::string meaning(const ChatRequest& r) {
+  std::string s = "model=" + r.model + " stream=" + (r.stream ? "1" : "0") + "\n";
+  std::map<std::string, std::string> call_names;  // id -> name, to show which call a result answers
+  for (const auto& m : r.messages) {
+    s += std::string(to_string(m.role == Role::developer ? Role::system : m.role)) + ": " + m.text();
+    for (const auto& tc : m.tool_calls) {
+      s += " call(" + tc.name + " " + normal_json(tc.arguments) + ")";
+      call_names[tc.id] = tc.name;
+    }
+    if (m.role == Role::tool) s += " answers=" + call_names[m.tool_call_id];
+    s += "\n";
+  }
+  for (const auto& t : r.tools) s += "tool " + t.name + " [" + t.description + "] " + normal_json(t.parameters_json) + "\n";
+  s += "tool_choice=" + r.tool_choice_json + "\n";
+  s += "max_tokens=" + std::to_string(r.sampling.max_tokens.value_or(-1)) +
+       " temperature=" + std::to_string(r.sampling.temperature.value_or(-1));
+  for (const auto& x : r.sampling.stop) s += " stop=" + x;
+  return s + "\n";
+}
+
+std::string server_path(Dialect d, const WireRequest& w) {
+  std::string path = w.path.substr(0, w.path.find('?'));
+  switch (d) {
+    case Dialect::anthropic: return "/v1/" + path;
+    case Dialect::gemini: return "/v1beta/" + path;
+    case Dialect::ollama: return "/api/" + path;
+    case Dialect::openai: break;
+  }
+  return "/v1/" + path;
+}
+
+// Client half of `d` encodes, server half of `d` decodes: the request as that API's server sees it.
+Result<ChatRequest> over_the_wire(Dialect d, const ChatRequest& r) {
+  auto wire = make_client_codec(d)->encode_request(r);
+  if (!wire) return tl::unexpected(wire.error());
+  auto back = make_server_codec(d)->decode_request(server_path(d, *wire), wire->body);
+  if (back && d == Dialect::gemini) back->model = r.model;  // Gemini carries the model in the path
+  return back;
+}
+
+TEST(CrossDialectRequest, EveryPairKeepsTheMeaning) {
+  const ChatRequest original = conversation();
+  const std::string expected = meaning(original);
+  for (Dialect a : kDialects) {
+    for (Dialect b : kDialects) {
+      SCOPED_TRACE(std::string(to_string(a)) + " client -> " + std::string(to_string(b)) + " backend");
+      auto at_a = over_the_wire(a, original);
+      ASSERT_TRUE(at_a) << at_a.error().message;
+      auto at_b = over_the_wire(b, *at_a);
+      ASSERT_TRUE(at_b) << at_b.error().message;
+      std::string got = meaning(*at_b);
+      if (b == Dialect::ollama || a == Dialect::ollama) {  // Ollama has no tool_choice: "required" is lost
+        EXPECT_EQ(got, std::string(expected).replace(expected.find("tool_choice=\"required\""), 22, "tool_choice="));
+      } else {
+        EXPECT_EQ(got, expected);
+      }
+    }
+  }
+}
+
+// ---- streams ----
+
+StreamEvent role() {
+  StreamEvent e;
+  e.kind = StreamEvent::Kind::role_start;
+  return e;
+}
+
+StreamEvent tool(int index, std::string id, std::string name, std::string args) {
+  StreamEvent e;
+  e.kind = StreamEvent::Kind::tool_call_delta;
+  e.index = index;
+  e.id = std::move(id);
+  e.name = std::move(name);
+  e.text = std::move(args);
+  return e;
+}
+
+std::vector<StreamEvent> answer() {
+  return {role(),
+          StreamEvent::reasoning("The user wants "),
+          StreamEvent::reasoning("two tools."),
+          StreamEvent::content("Let me "),
+          StreamEvent::content("check."),
+          tool(0, "call_aaa", "get_weather", ""),
+          tool(0, "", "", "{\"city\": \"Pa"),
+          tool(0, "", "", "ris\"}"),
+          tool(1, "call_bbb", "get_time", "{\"tz\":"),
+          tool(1, "", "", " \"CET\"}"),
+          StreamEvent::finished(FinishReason::tool_calls),
+          StreamEvent::usage_of(Usage{42, 17, 0, 0, Usage::Source::server})};
+}
+
+// What a stream says: reasoning and content text, whole tool calls, finish, usage.
+struct Said {
+  std::string reasoning, content;
+  std::vector<std::string> calls;  // "name args"
+  std::vector<std::string> ids;
+  std::string finish;
+  std::string usage;
+};
+
+Said said(const std::vector<StreamEvent>& events) {
+  Said s;
+  std::map<int, std::pair<std::string, std::string>> calls;
+  std::map<int, std::string> ids;
+  for (const auto& e : events) {
+    switch (e.kind) {
+      case StreamEvent::Kind::reasoning_delta: s.reasoning += e.text; break;
+      case StreamEvent::Kind::content_delta: s.content += e.text; break;
+      case StreamEvent::Kind::tool_call_delta:
+        if (!e.name.empty()) calls[e.index].first = e.name;
+        if (!e.id.empty()) ids[e.index] = e.id;
+        calls[e.index].second += e.text;
+        break;
+      case StreamEvent::Kind::finish: s.finish = std::string(to_string(e.finish)); break;
+      case StreamEvent::Kind::usage:
+        s.usage = std::to_string(e.usage.prompt_tokens) + "/" + std::to_string(e.usage.completion_tokens);
+        break;
+      default: break;
+    }
+  }
+  for (auto& [i, c] : calls) {
+    s.calls.push_back(c.first + " " + normal_json(c.second.empty() ? "{}" : c.second));
+    s.ids.push_back(ids[i]);
+  }
+  return s;
+}
+
+ChatRequest stream_request() {
+  ChatRequest r;
+  r.stream = true;
+  r.include_usage = true;
+  r.model = "m";
+  return r;
+}
+
+// Events through dialect d's server encoder and client decoder.
+Result<std::vector<StreamEvent>> through(Dialect d, const std::vector<StreamEvent>& events) {
+  auto bytes = test::encode_stream(*make_server_codec(d), stream_request(), events, {"id-1", "m", 1700000000});
+  auto dec = make_client_codec(d)->stream_decoder(stream_request());
+  std::vector<StreamEvent> out;
+  if (auto r = dec->feed(bytes, out); !r) return tl::unexpected(r.error());
+  if (auto r = dec->finish(out); !r) return tl::unexpected(r.error());
+  return out;
+}
+
+TEST(CrossDialectStream, EveryPairKeepsContentToolCallsFinishAndUsage) {
+  const Said expected = said(answer());
+  for (Dialect client : kDialects) {
+    for (Dialect backend : kDialects) {
+      SCOPED_TRACE(std::string(to_string(backend)) + " backend -> " + std::string(to_string(client)) + " client");
+      auto upstream = through(backend, answer());
+      ASSERT_TRUE(upstream) << upstream.error().message;
+      auto downstream = through(client, *upstream);
+      ASSERT_TRUE(downstream) << downstream.error().message;
+      Said got = said(*downstream);
+      EXPECT_EQ(got.reasoning, expected.reasoning);
+      EXPECT_EQ(got.content, expected.content);
+      EXPECT_EQ(got.calls, expected.calls);
+      EXPECT_EQ(got.finish, expected.finish);
+      EXPECT_EQ(got.usage, expected.usage);
+      for (const auto& id : got.ids) EXPECT_FALSE(id.empty()) << "every tool call has an id";
+      // Indexes are 0, 1 and ids are distinct.
+      ASSERT_EQ(got.ids.size(), 2u);
+      EXPECT_NE(got.ids[0], got.ids[1]);
+    }
+  }
+}
+
+// The published Anthropic tool-use stream, relayed to an OpenAI client: chunks with
+// tool_calls[].index, the id and type on the first delta, finish_reason tool_calls, and
+// the usage chunk the client asked for.
+TEST(CrossDialectStream, AnthropicUpstreamGivesACorrectOpenAiStream) {
+  auto ev = [](std::string_view type, std::string_view data) {
+    return "event: " + std::string(type) + "\ndata: " + std::string(data) + "\n\n";
+  };
+  std::string upstream =
+      ev("message_start", R"({"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude","content":[],"usage":{"input_tokens":472,"output_tokens":2}}})") +
+      ev("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"tool_use","id":"toolu_01","name":"get_weather","input":{}}})") +
+      ev("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\"location\":"}})") +
+      ev("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":" \"SF\"}"}})") +
+      ev("content_block_stop", R"({"type":"content_block_stop","index":0})") +
+      ev("message_delta", R"({"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":89}})") +
+      ev("message_stop", R"({"type":"message_stop"})");
+  auto dec = make_client_codec(Dialect::anthropic)->stream_decoder(stream_request());
+  std::vector<StreamEvent> events;
+  ASSERT_TRUE(dec->feed(upstream, events));
+  ASSERT_TRUE(dec->finish(events));
+  auto bytes = test::encode_stream(*make_server_codec(Dialect::openai), stream_request(), events,
+                                   {"chatcmpl-1", "claude", 1});
+  const std::string head = R"(data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"claude","choices":)";
+  EXPECT_EQ(bytes,
+            head + R"([{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]})" "\n\n" +
+            head + R"([{"index":0,"delta":{"tool_calls":[{"index":0,"id":"toolu_01","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null}]})" "\n\n" +
+            head + R"([{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"location\":"}}]},"finish_reason":null}]})" "\n\n" +
+            head + R"([{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":" \"SF\"}"}}]},"finish_reason":null}]})" "\n\n" +
+            head + R"([{"index":0,"delta":{},"finish_reason":"tool_calls"}]})" "\n\n" +
+            head + R"([],"usage":{"prompt_tokens":472,"completion_tokens":89,"total_tokens":561}})" "\n\n"
+            "data: [DONE]\n\n");
+}
+
+// The reverse: an OpenAI upstream relayed to an Anthropic client.
+TEST(CrossDialectStream, OpenAiUpstreamGivesACorrectAnthropicStream) {
+  std::string upstream =
+      R"(data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]})" "\n\n"
+      R"(data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]})" "\n\n"
+      R"(data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":null}]})" "\n\n"
+      R"(data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]})" "\n\n"
+      R"(data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}})" "\n\n"
+      "data: [DONE]\n\n";
+  std::vector<StreamEvent> events;
+  auto dec = openai::make_stream_decoder(EndpointKind::chat);
+  ASSERT_TRUE(dec->feed(upstream, events));
+  ASSERT_TRUE(dec->finish(events));
+  auto bytes = test::encode_stream(*make_server_codec(Dialect::anthropic), stream_request(), events, {"msg_1", "gpt", 1});
+  auto ev = [](std::string_view type, std::string_view data) {
+    return "event: " + std::string(type) + "\ndata: " + std::string(data) + "\n\n";
+  };
+  EXPECT_EQ(bytes,
+            ev("message_start", R"({"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"gpt","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":0,"output_tokens":0}}})") +
+            ev("content_block_start", R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})") +
+            ev("content_block_delta", R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}})") +
+            ev("content_block_stop", R"({"type":"content_block_stop","index":0})") +
+            ev("content_block_start", R"({"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"call_1","name":"f","input":{}}})") +
+            ev("content_block_delta", R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{}"}})") +
+            ev("content_block_stop", R"({"type":"content_block_stop","index":1})") +
+            ev("message_delta", R"({"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"input_tokens":5,"output_tokens":7}})") +
+            ev("message_stop", R"({"type":"message_stop"})"));
+}
+
+TEST(CrossDialectStream, WholeResponsesTranslateToo) {
+  ChatResponse r;
+  r.id = "x";
+  r.model = "m";
+  r.message.role = Role::assistant;
+  r.message.content.push_back(ContentPart{ContentPart::Kind::text, "Answer.", {}});
+  r.message.reasoning = "thought";
+  r.message.tool_calls.push_back(ToolCall{"call_q", "lookup", "{\"q\":\"x\"}"});
+  r.finish = FinishReason::tool_calls;
+  r.usage = Usage{11, 22, 0, 0, Usage::Source::server};
+  for (Dialect d : kDialects) {
+    SCOPED_TRACE(std::string(to_string(d)));
+    auto body = make_server_codec(d)->encode_response(r, stream_request());
+    auto back = make_client_codec(d)->decode_response(body);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->message.text(), "Answer.");
+    EXPECT_EQ(back->message.reasoning, "thought");
+    ASSERT_EQ(back->message.tool_calls.size(), 1u);
+    EXPECT_EQ(back->message.tool_calls[0].name, "lookup");
+    EXPECT_EQ(normal_json(back->message.tool_calls[0].arguments), normal_json("{\"q\":\"x\"}"));
+    EXPECT_EQ(back->finish, FinishReason::tool_calls);
+    EXPECT_EQ(back->usage.prompt_tokens, 11);
+    EXPECT_EQ(back->usage.completion_tokens, 22);
+  }
+}
+
+}  // namespace
+}  // namespace llmux::api

@@ -1,0 +1,134 @@
+// End to end: `llmux compare` against sims on loopback standing for a local
+// runtime and a cloud API; the report's numbers are the numbers of the bench
+// and plan results it saved, and `llmux report` redraws it from those files.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "e2e/e2e_support.hpp"
+
+namespace llmux::test {
+namespace {
+
+using nlohmann::json;
+
+json load_json(const std::string& path) { return json::parse(read_file(path), nullptr, false); }
+
+const json& option(const json& plan) {
+  for (const auto& o : plan["options"])
+    if (o["quant"] == plan["primary"]) return o;
+  throw std::runtime_error("plan has no primary option");
+}
+
+std::string bench_file_of(const json& manifest, const std::string& name) {
+  for (const auto& t : manifest["targets"])
+    if (t["name"] == name) return t["bench_file"].get<std::string>();
+  return "";
+}
+
+std::vector<std::string> compare_args(const std::string& local, const std::string& cloud, const TempDir& dir) {
+  return {binary(), "compare", "-q", "--local", local, "--cloud", "none", "--cloud-url", "fakeai=" + cloud + ",price=gpt-4o-mini",
+          "--gpu", "rtx-4090", "--quant", "Q4_K_M", "--workload", "in=300,out=40,requests-per-day=20000", "--concurrency", "1,4",
+          "--level-duration", "1500ms", "--privacy", "local-only:credit_card", "-o", dir.file("report.json"), "--save-results",
+          dir.file("results")};
+}
+
+TEST(Compare, ReportNumbersAreTheSavedBenchAndPlanNumbers) {
+  SimProcess local({"--model-name", "llama-3.1-8b-instruct", "--profile", "batch", "--decode-base", "5ms", "--decode-per-seq", "0.2ms"});
+  SimProcess cloud({"--ttft", "120ms", "--itl", "4ms"});
+  TempDir dir;
+  auto r = run(compare_args(local.url(), cloud.url(), dir), std::chrono::seconds(120));
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
+  json report = load_json(dir.file("report.json"));
+  json plan = load_json(dir.file("results/plan.json"));
+  json manifest = load_json(dir.file("results/compare.json"));
+  ASSERT_TRUE(report.is_object() && plan.is_object() && manifest.is_object()) << r.err;
+  ASSERT_EQ(report["targets"].size(), 2u);
+  for (const auto& t : report["targets"]) {
+    SCOPED_TRACE(t["name"].get<std::string>());
+    EXPECT_EQ(t["status"], "measured");
+    json bench = load_json(dir.file("results/" + bench_file_of(manifest, t["name"])));
+    ASSERT_EQ(t["levels"].size(), bench["runs"].size());
+    for (std::size_t i = 0; i < bench["runs"].size(); ++i) {
+      const json& s = bench["runs"][i]["summary"];
+      const json& l = t["levels"][i];
+      EXPECT_EQ(l["label"], bench["runs"][i]["load"]["label"]);
+      EXPECT_EQ(l["ttft_p50_ms"], s["ttft_ms"]["p50"]);
+      EXPECT_EQ(l["ttft_p99_ms"], s["ttft_ms"]["p99"]);
+      EXPECT_EQ(l["tpot_p50_ms"], s["tpot_ms"]["p50"]);
+      EXPECT_EQ(l["output_tokens_per_s"], s["output_tokens_per_s"]);
+      EXPECT_EQ(l["requests_completed"], s["requests_completed"]);
+      EXPECT_EQ(l["requests_failed"], s["requests_failed"]);
+    }
+  }
+  const json& local_target = report["targets"][0];
+  EXPECT_EQ(local_target["kind"], "local");
+  EXPECT_EQ(local_target["cost"]["monthly_usd"], option(plan)["cost"]["monthly_total_usd"]);
+  EXPECT_EQ(local_target["cost"]["per_million_tokens_usd"], option(plan)["cost"]["per_million_tokens_usd"]);
+  const json& cloud_target = report["targets"][1];
+  EXPECT_EQ(cloud_target["name"], "fakeai");
+  EXPECT_EQ(cloud_target["kind"], "cloud");
+  EXPECT_EQ(cloud_target["price_id"], "gpt-4o-mini");
+  EXPECT_EQ(cloud_target["cost"]["monthly_usd"], plan["cloud"][0]["monthly_usd"]);
+  EXPECT_EQ(report["answer"]["choice"], plan["recommendation"]["choice"]);
+  EXPECT_EQ(report["costs"]["break_even"][0]["requests_per_day"], plan["cloud"][0]["break_even"]["requests_per_day"]);
+  EXPECT_NE(report["answer"]["privacy"][0].get<std::string>().find("card numbers must stay local: only local qualifies for that traffic"),
+            std::string::npos);
+  EXPECT_FALSE(report["simulated"].get<bool>());
+
+  // The saved files draw the same report.
+  auto again = run({binary(), "report", dir.file("results/compare.json"), "-o", dir.file("again.json")});
+  ASSERT_EQ(again.status, 0) << again.err;
+  json redrawn = load_json(dir.file("again.json"));
+  EXPECT_EQ(redrawn["targets"], report["targets"]);
+  EXPECT_EQ(redrawn["answer"], report["answer"]);
+  EXPECT_EQ(redrawn["costs"], report["costs"]);
+}
+
+TEST(Compare, FailingTargetsAppearAsFailedAndTheReportStillRenders) {
+  SimProcess local({"--ttft", "20ms", "--itl", "2ms"});
+  SimProcess broken({"--error-rate", "1", "--error-status", "503"});
+  TempDir dir;
+  auto r = run({binary(), "compare", "-q", "--local", local.url(), "--model", "llama-3.1-8b", "--quant", "Q4_K_M", "--gpu", "rtx-4090",
+                "--cloud", "none", "--cloud-url", "erroring=" + broken.url() + ",price=gpt-4o-mini", "--cloud-url",
+                "gone=http://127.0.0.1:1/v1,price=claude-3-5-haiku", "--workload", "in=100,out=10,requests-per-day=1000",
+                "--concurrency", "1", "--level-duration", "1s", "-o", dir.file("report.html"), "--save-results", dir.file("results")},
+               std::chrono::seconds(120));
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
+  std::string html = read_file(dir.file("report.html"));
+  EXPECT_NE(html.find("failed: every request failed (http_5xx"), std::string::npos);
+  EXPECT_NE(html.find("failed: cannot reach http://127.0.0.1:1/v1"), std::string::npos);
+  EXPECT_NE(html.find("id=\"chart-cost\""), std::string::npos);
+  auto md = run({binary(), "report", dir.file("results/compare.json")});
+  ASSERT_EQ(md.status, 0) << md.err;
+  EXPECT_NE(md.out.find("| **failed requests** |"), std::string::npos);
+}
+
+TEST(Compare, FreshMachineUsesThePlanDrivenSimAndSaysSoOnEveryPage) {
+  TempDir dir;
+  auto r = run({binary(), "compare", "-q", "--local", "sim", "--cloud", "openai:gpt-4o-mini", "--workload",
+                "in=200,out=16,requests-per-day=5000", "--concurrency", "1,4", "--level-duration", "1s", "-o", dir.file("report.md")},
+               std::chrono::seconds(120), {"OPENAI_API_KEY="});
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
+  std::string md = read_file(dir.file("report.md"));
+  EXPECT_EQ(md.find("> **SIMULATED"), md.find("\n") + 2) << md.substr(0, 400);
+  EXPECT_NE(md.find("not measured: OPENAI_API_KEY is not set"), std::string::npos);
+  EXPECT_NE(md.find("llama-3.1-8b"), std::string::npos);
+  EXPECT_NE(r.out.find("SIMULATED"), std::string::npos);
+}
+
+TEST(Compare, BadInputIsNamed) {
+  TempDir dir;
+  auto missing = run({binary(), "report", dir.file("nope.json")});
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("no such result file (" + dir.file("nope.json") + ")"), std::string::npos) << missing.err;
+  write_file(dir.file("future.json"), "{\"tool\": \"llmux bench\", \"schema_version\": 2}");
+  auto future = run({binary(), "report", dir.file("future.json")});
+  EXPECT_NE(future.err.find("schema_version 2 is newer than this llmux understands"), std::string::npos) << future.err;
+  auto privacy = run({binary(), "compare", "--privacy", "secret-ish"});
+  EXPECT_EQ(privacy.status, 2);
+  EXPECT_NE(privacy.err.find("--privacy must be any, local-only or local-only:CLASS"), std::string::npos) << privacy.err;
+}
+
+}  // namespace
+}  // namespace llmux::test

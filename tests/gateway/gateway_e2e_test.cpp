@@ -1,0 +1,327 @@
+// The gateway, run as the built binary against sims on loopback: routing, retries,
+// fallback under every fault the sim injects, breaker, disconnects, reload,
+// ledger, metrics and keys.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "e2e/e2e_support.hpp"
+#include "gateway/http_helper.hpp"
+
+namespace llmux::test {
+namespace {
+
+using nlohmann::json;
+
+class Gateway {
+ public:
+  Gateway(const TempDir& dir, const std::string& config) : config_path_(dir.file("llmux.toml")), ledger_(dir.file("ledger.db")) {
+    write_file(config_path_, "[server]\nport = 0\n[ledger]\npath = \"" + ledger_ + "\"\ncommit_interval = \"50ms\"\n" +
+                                 "[log]\naccess = \"off\"\n" + config);
+    proc_ = std::make_unique<Process>(std::vector<std::string>{binary(), "serve", "-f", config_path_});
+    for (;;) {
+      auto line = proc_->read_line(std::chrono::seconds(20));
+      if (!line) throw std::runtime_error("llmux serve did not start: " + proc_->err());
+      if (auto p = line->find("listening on "); p != std::string::npos) {
+        url_ = line->substr(p + 13);
+        break;
+      }
+    }
+  }
+  ~Gateway() {
+    proc_->signal(SIGTERM);
+    proc_->wait(std::chrono::seconds(20));
+  }
+  const std::string& url() const { return url_; }
+  const std::string& config_path() const { return config_path_; }
+  const std::string& ledger() const { return ledger_; }
+  Process& process() { return *proc_; }
+  std::string metrics() { return http_request("GET", url_.substr(0, url_.size() - 3) + "/metrics").body; }
+
+ private:
+  std::string config_path_, ledger_, url_;
+  std::unique_ptr<Process> proc_;
+};
+
+std::string deployment(const std::string& name, const std::string& url, const std::string& extra = "") {
+  return "[[deployments]]\nname = \"" + name + "\"\nurl = \"" + url + "\"\nmodel = \"m-" + name + "\"\n" + extra + "\n";
+}
+
+std::string route(const std::string& alias, const std::vector<std::string>& deps, const std::string& extra = "") {
+  std::string list;
+  for (const auto& d : deps) list += (list.empty() ? "\"" : ", \"") + d + "\"";
+  return "[[routes]]\nalias = \"" + alias + "\"\ndeployments = [" + list + "]\n" + extra + "\n";
+}
+
+std::string chat_body(bool stream, int max_tokens = 5, bool include_usage = false) {
+  json b = {{"model", "chat"}, {"messages", {{{"role", "user"}, {"content", "how fast is it"}}}}, {"max_tokens", max_tokens},
+            {"stream", stream}};
+  if (include_usage) b["stream_options"] = {{"include_usage", true}};
+  return b.dump();
+}
+
+double metric(const std::string& text, const std::string& series) {
+  auto p = text.find(series + " ");
+  if (p == std::string::npos) return 0;
+  return std::stod(text.substr(p + series.size() + 1));
+}
+
+TEST(Gateway, ServesChatStreamedAndNotThroughTheRoute) {
+  SimProcess sim({"--ttft", "5ms", "--itl", "1ms"});
+  TempDir dir;
+  Gateway gw(dir, deployment("local", sim.url()) + route("chat", {"local"}));
+  auto r = http_request("POST", gw.url() + "/chat/completions", chat_body(false));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = json::parse(r.body);
+  EXPECT_EQ(j["model"], "chat");
+  EXPECT_EQ(j["usage"]["completion_tokens"], 5);
+  auto s = http_request("POST", gw.url() + "/chat/completions", chat_body(true, 4));
+  ASSERT_EQ(s.status, 200);
+  EXPECT_NE(s.body.find("data: [DONE]"), std::string::npos);
+  EXPECT_EQ(s.body.find("\"usage\""), std::string::npos) << "usage only when the client asks";
+  auto u = http_request("POST", gw.url() + "/chat/completions", chat_body(true, 4, true));
+  EXPECT_NE(u.body.find("\"completion_tokens\":4"), std::string::npos) << u.body;
+  auto models = json::parse(http_request("GET", gw.url() + "/models").body);
+  EXPECT_EQ(models["data"][0]["id"], "chat");
+}
+
+TEST(Gateway, UnknownModelIsA404ThatListsRoutes) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  Gateway gw(dir, deployment("local", sim.url()) + route("chat", {"local"}));
+  auto r = http_request("POST", gw.url() + "/chat/completions",
+                        R"({"model":"caht","messages":[{"role":"user","content":"x"}]})");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_NE(r.body.find("did you mean: chat"), std::string::npos) << r.body;
+  auto bad = http_request("POST", gw.url() + "/chat/completions", "{not json");
+  EXPECT_EQ(bad.status, 400);
+}
+
+struct FallbackCase {
+  std::string name;
+  std::vector<std::string> broken_sim;  // sim flags for the failing first deployment
+  std::string broken_extra;             // deployment config lines
+};
+
+class GatewayFallback : public ::testing::TestWithParam<FallbackCase> {};
+
+TEST_P(GatewayFallback, FailuresBeforeTheFirstByteFallBackToTheNextDeployment) {
+  const auto& c = GetParam();
+  SimProcess good({"--ttft", "5ms", "--itl", "1ms"});
+  std::unique_ptr<SimProcess> broken;
+  std::string broken_url = "http://127.0.0.1:1/v1";  // connect refused unless a sim is given
+  if (!c.broken_sim.empty()) {
+    broken = std::make_unique<SimProcess>(c.broken_sim);
+    broken_url = broken->url();
+  }
+  TempDir dir;
+  Gateway gw(dir, deployment("broken", broken_url, c.broken_extra) + deployment("good", good.url()) +
+                      route("chat", {"broken", "good"}, "retries = 1\nretry_backoff = \"10ms\""));
+  for (bool stream : {false, true}) {
+    auto r = http_request("POST", gw.url() + "/chat/completions", chat_body(stream));
+    EXPECT_EQ(r.status, 200) << c.name << ": " << r.body;
+    EXPECT_EQ(r.body.find("error"), std::string::npos) << r.body;
+  }
+  auto m = gw.metrics();
+  EXPECT_EQ(metric(m, R"(llmux_requests_total{route="chat",deployment="good",status="200"})"), 2) << m;
+  EXPECT_GE(metric(m, R"(llmux_fallbacks_total{from="broken",to="good"})"), 2) << m;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Faults, GatewayFallback,
+    ::testing::Values(
+        FallbackCase{"http500", {"--error-rate", "1", "--error-status", "500"}, ""},
+        FallbackCase{"http429", {"--rate-limit-rate", "1", "--retry-after", "0"}, ""},
+        FallbackCase{"connect_refused", {}, ""},
+        FallbackCase{"stall", {"--stall-rate", "1", "--stall", "30s", "--stall-after", "0"}, "read_timeout = \"300ms\""},
+        FallbackCase{"cut_before_first_byte", {"--cut-rate", "1", "--cut-after", "0"}, ""}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(Gateway, RetryAfterIsHonouredAndA429ReachesTheClientWhenNothingElseWorks) {
+  SimProcess limited({"--rate-limit-rate", "1", "--retry-after", "1"});
+  TempDir dir;
+  Gateway gw(dir, deployment("only", limited.url()) + route("chat", {"only"}, "retries = 1"));
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = http_request("POST", gw.url() + "/chat/completions", chat_body(false));
+  auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_EQ(r.headers["retry-after"], "1");
+  EXPECT_GE(waited, std::chrono::milliseconds(950)) << "the retry waited for Retry-After";
+  EXPECT_EQ(limited.stats()["requests"], 2);
+}
+
+TEST(Gateway, AClientErrorIsNotRetriedElsewhere) {
+  SimProcess small({"--max-context", "2"});
+  SimProcess other({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  Gateway gw(dir, deployment("small", small.url()) + deployment("other", other.url()) + route("chat", {"small", "other"}));
+  auto r = http_request("POST", gw.url() + "/chat/completions", chat_body(false));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("maximum context length"), std::string::npos);
+  EXPECT_EQ(other.stats()["requests"], 0);
+}
+
+TEST(Gateway, AFailureAfterTheFirstByteEndsTheStreamWithAnErrorEvent) {
+  SimProcess cut({"--ttft", "5ms", "--itl", "2ms", "--cut-rate", "1", "--cut-after", "3"});
+  SimProcess good({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  Gateway gw(dir, deployment("cut", cut.url()) + deployment("good", good.url()) + route("chat", {"cut", "good"}));
+  auto r = http_request("POST", gw.url() + "/chat/completions", chat_body(true, 10));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"error\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("mid-stream"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos) << "the stream ends cleanly, not silently";
+  EXPECT_EQ(good.stats()["requests"], 0) << "no fallback once bytes reached the client";
+}
+
+TEST(Gateway, BreakerOpensThenProbesAfterCooldown) {
+  SimProcess bad({"--error-rate", "1", "--error-status", "503"});
+  SimProcess good({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  Gateway gw(dir, "[breaker]\nfailures = 2\ncooldown = \"1s\"\n" + deployment("bad", bad.url()) +
+                      deployment("good", good.url()) + route("chat", {"bad", "good"}, "retries = 0"));
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(http_request("POST", gw.url() + "/chat/completions", chat_body(false)).status, 200);
+  EXPECT_EQ(bad.stats()["requests"], 2) << "after two failures the breaker keeps traffic away";
+  EXPECT_EQ(metric(gw.metrics(), R"(llmux_breaker_state{deployment="bad"})"), 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the cooldown itself is what is tested
+  EXPECT_EQ(http_request("POST", gw.url() + "/chat/completions", chat_body(false)).status, 200);
+  EXPECT_EQ(bad.stats()["requests"], 3) << "one half-open probe";
+}
+
+TEST(Gateway, AClientThatLeavesCancelsItsUpstreamAtOnce) {
+  SimProcess slow({"--ttft", "5ms", "--itl", "200ms"});
+  TempDir dir;
+  Gateway gw(dir, deployment("slow", slow.url()) + route("chat", {"slow"}));
+  auto got = http_read_then_disconnect(gw.url() + "/chat/completions", chat_body(true, 200), 100);
+  EXPECT_FALSE(got.empty());
+  for (int i = 0; i < 50 && slow.stats()["client_gone"] != 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(slow.stats()["client_gone"], 1) << "the sim saw the gateway close the upstream stream";
+  EXPECT_EQ(slow.stats()["active_streams"], 0);
+}
+
+TEST(Gateway, KeysAreRequiredWhenConfigured) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  auto created = run({binary(), "keys", "create", "--id", "team-a", "--routes", "chat"});
+  ASSERT_EQ(created.status, 0);
+  std::string secret = created.out.substr(0, created.out.find('\n'));
+  auto hash_at = created.err.find("sha256:");
+  std::string hash = created.err.substr(hash_at, 7 + 64);
+  TempDir dir;
+  Gateway gw(dir, deployment("local", sim.url()) + route("chat", {"local"}) + route("other", {"local"}) +
+                      "[[keys]]\nid = \"team-a\"\nhash = \"" + hash + "\"\nroutes = [\"chat\"]\n");
+  EXPECT_EQ(http_request("POST", gw.url() + "/chat/completions", chat_body(false)).status, 401);
+  EXPECT_EQ(http_request("POST", gw.url() + "/chat/completions", chat_body(false), {"Authorization: Bearer wrong"}).status, 401);
+  EXPECT_EQ(http_request("POST", gw.url() + "/chat/completions", chat_body(false), {"Authorization: Bearer " + secret}).status, 200);
+  auto other = json::parse(chat_body(false));
+  other["model"] = "other";
+  EXPECT_EQ(http_request("POST", gw.url() + "/chat/completions", other.dump(), {"Authorization: Bearer " + secret}).status, 403);
+}
+
+TEST(Gateway, LedgerAndUsageAreExact) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  {
+    Gateway gw(dir, deployment("local", sim.url(), "price_input = 2.0\nprice_output = 4.0\nlocality = \"cloud\"") +
+                        route("chat", {"local"}));
+    for (int i = 0; i < 7; ++i) ASSERT_EQ(http_request("POST", gw.url() + "/chat/completions", chat_body(i % 2, 6, true)).status, 200);
+  }  // graceful stop commits the ledger
+  auto u = run({binary(), "usage", "--ledger", dir.file("ledger.db"), "--by", "deployment", "--format", "json"});
+  ASSERT_EQ(u.status, 0) << u.err;
+  auto j = json::parse(u.out);
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["requests"], 7);
+  EXPECT_EQ(j[0]["completion_tokens"], 42);
+  EXPECT_EQ(j[0]["prompt_tokens"], 7 * 4);
+  EXPECT_NEAR(j[0]["cost_cloud_usd"].get<double>(), (28 * 2.0 + 42 * 4.0) / 1e6, 1e-12);
+}
+
+TEST(Gateway, LedgerIsConsistentAfterKill9) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  Gateway gw(dir, deployment("local", sim.url()) + route("chat", {"local"}));
+  for (int i = 0; i < 20; ++i) ASSERT_EQ(http_request("POST", gw.url() + "/chat/completions", chat_body(false)).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // > the 50 ms commit interval
+  gw.process().signal(SIGKILL);
+  gw.process().wait();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(gw.ledger().c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "ok");
+  sqlite3_finalize(st);
+  sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM requests", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 20);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+TEST(Gateway, MetricsMatchTheTrafficSent) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  Gateway gw(dir, deployment("local", sim.url()) + route("chat", {"local"}));
+  for (int i = 0; i < 6; ++i) http_request("POST", gw.url() + "/chat/completions", chat_body(false, 3));
+  http_request("POST", gw.url() + "/chat/completions", R"({"model":"nope","messages":[{"role":"user","content":"x"}]})");
+  auto m = gw.metrics();
+  EXPECT_EQ(metric(m, R"(llmux_requests_total{route="chat",deployment="local",status="200"})"), 6) << m;
+  EXPECT_EQ(metric(m, R"(llmux_requests_total{route="nope",deployment="",status="404"})"), 1) << m;
+  EXPECT_EQ(metric(m, R"(llmux_tokens_total{deployment="local",type="output"})"), 18);
+  EXPECT_NE(m.find("gen_ai_client_operation_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(m.find("gen_ai_server_time_to_first_token_seconds_count"), std::string::npos);
+}
+
+TEST(Gateway, InvalidReloadIsRejectedAndTheOldConfigStays) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  Gateway gw(dir, deployment("local", sim.url()) + route("chat", {"local"}));
+  auto original = read_file(gw.config_path());
+  write_file(gw.config_path(), original + "\n[[routes]]\nalias = \"x\"\ndeployments = [\"nowhere\"]\n");
+  gw.process().signal(SIGHUP);
+  for (int i = 0; i < 100 && gw.process().err().find("reload rejected") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_NE(gw.process().err().find("unknown deployment 'nowhere'"), std::string::npos) << gw.process().err();
+  EXPECT_EQ(http_request("POST", gw.url() + "/chat/completions", chat_body(false)).status, 200);
+}
+
+TEST(Gateway, HotReloadUnderLoadFailsNoRequest) {
+  SimProcess a({"--ttft", "2ms", "--itl", "1ms"});
+  SimProcess b({"--ttft", "2ms", "--itl", "1ms"});
+  TempDir dir;
+  Gateway gw(dir, deployment("a", a.url()) + deployment("b", b.url()) + route("chat", {"a"}));
+  std::thread load([&] {
+    auto r = run({binary(), "bench", "-q", "--url", gw.url(), "--model", "chat", "-c", "8", "-n", "400",
+                  "--output-tokens", "8", "--input-tokens", "16", "-o", dir.file("load.json")});
+    EXPECT_EQ(r.status, 0) << r.err;
+  });
+  std::string cfg = read_file(gw.config_path());
+  for (int i = 0; i < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    auto next = cfg;
+    auto at = next.find("deployments = [\"a\"]");
+    next.replace(at, 19, i % 2 ? "deployments = [\"a\"]" : "deployments = [\"b\"]");
+    write_file(gw.config_path(), next);
+    gw.process().signal(SIGHUP);
+  }
+  load.join();
+  auto j = json::parse(read_file(dir.file("load.json")));
+  EXPECT_EQ(j["runs"][0]["summary"]["requests_failed"], 0);
+  EXPECT_EQ(j["runs"][0]["summary"]["requests_completed"], 400);
+  EXPECT_GT(b.stats()["requests"].get<int>(), 0) << "the reload took effect";
+}
+
+TEST(GatewayCli, ConfigCheckListsProblemsAndExitsTwo) {
+  TempDir dir;
+  write_file(dir.file("bad.toml"), "[server]\nprot = 1\n[[routes]]\nalias = \"x\"\ndeployments = [\"y\"]\n");
+  auto r = run({binary(), "config", "check", dir.file("bad.toml")});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("bad.toml:2: server: unknown key 'prot'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("unknown deployment 'y'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("2 problems found"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace llmux::test

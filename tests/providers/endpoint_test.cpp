@@ -1,0 +1,73 @@
+// Endpoints from flags and presets: each dialect's auth header and API root, Azure's
+// deployment URLs (api-key header, api-version on every request), presets' quirks.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include "providers/endpoint.hpp"
+#include "providers/presets.hpp"
+
+namespace llmux::providers {
+namespace {
+
+Endpoint make(std::string url, api::Dialect d, std::string key_env = "") {
+  auto ep = make_endpoint(EndpointSpec{std::move(url), d, "m", std::move(key_env), {}});
+  EXPECT_TRUE(ep) << (ep ? "" : ep.error().message);
+  return ep ? *ep : Endpoint{};
+}
+
+TEST(Endpoint, EachDialectCarriesTheKeyInItsOwnHeader) {
+  ::setenv("LLMUX_TEST_KEY", "sk-test", 1);
+  EXPECT_EQ(make("https://api.openai.com/v1", api::Dialect::openai, "LLMUX_TEST_KEY").headers.get("Authorization"),
+            "Bearer sk-test");
+  EXPECT_EQ(make("https://api.anthropic.com/v1", api::Dialect::anthropic, "LLMUX_TEST_KEY").headers.get("x-api-key"),
+            "sk-test");
+  EXPECT_EQ(make("https://generativelanguage.googleapis.com/v1beta", api::Dialect::gemini, "LLMUX_TEST_KEY")
+                .headers.get("x-goog-api-key"),
+            "sk-test");
+}
+
+TEST(Endpoint, BareHostsGetTheDialectsApiRoot) {
+  EXPECT_EQ(make("http://127.0.0.1:11434", api::Dialect::ollama).base_url, "http://127.0.0.1:11434/api");
+  EXPECT_EQ(make("https://api.anthropic.com/", api::Dialect::anthropic).base_url, "https://api.anthropic.com/v1");
+  EXPECT_EQ(make("https://generativelanguage.googleapis.com", api::Dialect::gemini).base_url,
+            "https://generativelanguage.googleapis.com/v1beta");
+  EXPECT_EQ(make("http://127.0.0.1:8080", api::Dialect::openai).base_url, "http://127.0.0.1:8080");
+  EXPECT_EQ(make("http://127.0.0.1:11434/api", api::Dialect::ollama).base_url, "http://127.0.0.1:11434/api");
+}
+
+TEST(Endpoint, AzureDeploymentsGetApiKeyAndApiVersion) {
+  ::setenv("LLMUX_TEST_AZURE", "az-key", 1);
+  auto ep = make("https://res.openai.azure.com/openai/deployments/gpt4o", api::Dialect::openai, "LLMUX_TEST_AZURE");
+  EXPECT_EQ(ep.headers.get("api-key"), "az-key");
+  EXPECT_FALSE(ep.headers.has("Authorization"));
+  auto url = ep.url_for("chat/completions");
+  ASSERT_TRUE(url);
+  EXPECT_EQ(url->str(), "https://res.openai.azure.com:443/openai/deployments/gpt4o/chat/completions?api-version=" +
+                            find_preset("azure")->api_version);
+  // An api-version in the URL wins, and stays on every request.
+  auto pinned = make("https://res.openai.azure.com/openai/deployments/gpt4o?api-version=2025-01-01-preview",
+                     api::Dialect::openai);
+  EXPECT_EQ(pinned.base_url, "https://res.openai.azure.com/openai/deployments/gpt4o");
+  EXPECT_EQ(pinned.url_for("chat/completions")->target,
+            "/openai/deployments/gpt4o/chat/completions?api-version=2025-01-01-preview");
+}
+
+TEST(Presets, EveryDialectAndTheUsualServersAreKnown) {
+  for (const char* name : {"openai", "anthropic", "gemini", "ollama", "ollama-native", "lmstudio", "llama.cpp", "vllm",
+                           "sglang", "groq", "together", "fireworks", "deepseek", "mistral", "openrouter", "azure"})
+    EXPECT_NE(find_preset(name), nullptr) << name;
+  EXPECT_EQ(find_preset("anthropic")->dialect, api::Dialect::anthropic);
+  EXPECT_EQ(find_preset("gemini")->dialect, api::Dialect::gemini);
+  EXPECT_EQ(find_preset("ollama-native")->dialect, api::Dialect::ollama);
+  EXPECT_TRUE(find_preset("vllm")->accepts_ignore_eos);
+  EXPECT_FALSE(find_preset("openai")->accepts_ignore_eos);
+  EXPECT_FALSE(find_preset("mistral")->stream_usage);
+  EXPECT_EQ(find_preset("azure")->auth_header, "api-key");
+  for (const auto& p : presets()) {
+    if (p.local) EXPECT_TRUE(p.key_env.empty()) << p.name;
+    else EXPECT_FALSE(p.key_env.empty()) << p.name;
+  }
+}
+
+}  // namespace
+}  // namespace llmux::providers
