@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs exactly the Debian packages llmux needs to build and test, and nothing
-# else. Idempotent: when everything is present it changes nothing and needs no network.
+# else (chromium: the tests open the report's HTML in a real headless browser).
+# Idempotent: when everything is present it changes nothing and needs no network.
 set -euo pipefail
 
 PACKAGES=(
@@ -9,6 +10,7 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libtomlplusplus-dev libsqlite3-dev libexpected-dev
   libvectorscan-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  chromium fonts-dejavu-core
 )
 
 missing=()

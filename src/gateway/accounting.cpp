@@ -39,6 +39,11 @@ void Gateway::Impl::account(const RequestContext& ctx) {
   row.e2e_ms = to_ms(end - ctx.start);
   row.stream = ctx.stream;
   row.attempts = ctx.attempts;
+  if (ctx.privacy) {
+    row.privacy_classes = ctx.privacy->classes();
+    row.privacy_action = std::string(privacy::to_string(ctx.privacy->decision.action));
+  }
+  if (ctx.reservation) budgets.settle(*ctx.reservation, ctx.usage.prompt_tokens + ctx.usage.completion_tokens, row.cost_usd);
 
   RequestMetricsEvent m{row.route, row.deployment, row.locality, row.model, row.status, row.error_kind,
                         row.e2e_ms / 1e3, row.ttft_ms / 1e3, row.prompt_tokens, row.completion_tokens,

@@ -1,5 +1,6 @@
 #include "gateway/config.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -9,6 +10,7 @@
 #include "gateway/config_reader.hpp"
 #include "net/proxy.hpp"
 #include "net/url.hpp"
+#include "privacy/privacy_config.hpp"
 #include "providers/presets.hpp"
 
 namespace llmux::gateway {
@@ -195,6 +197,39 @@ KeyConfig read_key(ConfigReader r) {
   return k;
 }
 
+BudgetConfig read_budget(ConfigReader r) {
+  BudgetConfig b;
+  b.line = r.table_line();
+  b.key = r.text("key").value_or("");
+  b.team = r.text("team").value_or("");
+  b.requests_per_minute = r.integer("requests_per_minute", 1, 100'000'000);
+  b.tokens_per_minute = r.integer("tokens_per_minute", 1, 100'000'000'000);
+  b.usd_per_day = r.number("usd_per_day", 0, 1e9);
+  b.usd_per_month = r.number("usd_per_month", 0, 1e12);
+  if (b.key.empty() == b.team.empty()) r.problem("key", "a budget applies to exactly one of key = \"id\" or team = \"name\"");
+  if (!b.requests_per_minute && !b.tokens_per_minute && !b.usd_per_day && !b.usd_per_month)
+    r.problem("usd_per_day", "a budget needs at least one limit: requests_per_minute, tokens_per_minute, usd_per_day, usd_per_month");
+  r.finish();
+  return b;
+}
+
+// [privacy]: parsed by the privacy library, and compiled now so that a bad pattern
+// fails `config check` with its line rather than the first request.
+void read_privacy(const toml::table& t, GatewayConfig& c, Problems& problems) {
+  auto cfg = privacy::parse_privacy_config(t, c.source);
+  if (!cfg) {
+    problems.push_back(cfg.error());
+    return;
+  }
+  auto scanner = privacy::Scanner::compile(*cfg);
+  if (!scanner) {
+    problems.push_back(scanner.error());
+    return;
+  }
+  c.privacy = std::move(*cfg);
+  c.scanner = std::make_shared<const privacy::Scanner>(std::move(*scanner));
+}
+
 template <class T, class F>
 void read_array(ConfigReader& root, std::string_view key, std::vector<T>& out, const std::string& file,
                 Problems& problems, F read_one) {
@@ -226,6 +261,14 @@ void cross_check(const GatewayConfig& c, Problems& problems) {
         problems.push_back(Error{ErrorCode::config, "route '" + r.alias + "' names unknown deployment '" + d + "'" +
                                                         (hint.empty() ? "" : "; " + hint), at(r.line), 0});
       }
+  }
+  std::set<std::string> teams;
+  for (const auto& k : c.keys) teams.insert(k.team);
+  for (const auto& b : c.budgets) {
+    if (!b.key.empty() && std::none_of(c.keys.begin(), c.keys.end(), [&](const KeyConfig& k) { return k.id == b.key; }))
+      problems.push_back(Error{ErrorCode::config, "budget for unknown key '" + b.key + "'", at(b.line), 0});
+    if (!b.team.empty() && !teams.count(b.team))
+      problems.push_back(Error{ErrorCode::config, "budget for team '" + b.team + "', which no key belongs to", at(b.line), 0});
   }
   for (const auto& k : c.keys) {
     if (!k.id.empty() && !ids.insert(k.id).second)
@@ -259,6 +302,8 @@ tl::expected<GatewayConfig, Problems> parse_config(std::string_view text, const 
   read_array(r, "deployments", c.deployments, source, problems, read_deployment);
   read_array(r, "routes", c.routes, source, problems, read_route);
   read_array(r, "keys", c.keys, source, problems, read_key);
+  read_array(r, "budgets", c.budgets, source, problems, read_budget);
+  if (auto* t = r.table("privacy")) read_privacy(*t, c, problems);
   r.finish();
   if (c.ledger.path.empty()) c.ledger.path = default_ledger_path();
   cross_check(c, problems);

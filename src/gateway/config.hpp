@@ -3,6 +3,7 @@
 // validated once; afterwards it is trusted. Every problem is reported with
 // file:line; unknown keys are errors.
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,9 @@
 #include "api/codec.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "gateway/budgets.hpp"
+#include "privacy/policy.hpp"
+#include "privacy/scanner.hpp"
 
 namespace llmux::gateway {
 
@@ -101,6 +105,9 @@ struct GatewayConfig {
   std::vector<DeploymentConfig> deployments;
   std::vector<RouteConfig> routes;
   std::vector<KeyConfig> keys;
+  std::vector<BudgetConfig> budgets;
+  std::optional<privacy::PrivacyConfig> privacy;   // [privacy]: absent means no scanning
+  std::shared_ptr<const privacy::Scanner> scanner;  // compiled from `privacy` (validated at load)
 
   const DeploymentConfig* deployment(std::string_view name) const;
   const RouteConfig* route(std::string_view alias) const;

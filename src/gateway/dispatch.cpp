@@ -57,6 +57,24 @@ int client_status_for(const Error& e) {
 
 }  // namespace
 
+asio::awaitable<Result<void>> Gateway::Impl::send_upstream(RequestContext& ctx, const Deployment& d,
+                                                          api::ChatRequest& upstream, Relay& relay,
+                                                          net::CancelSignal& cancel) {
+  if (ctx.privacy && d.config->locality != Locality::local) {
+    // The invariant, checked where bytes leave: no local-only data to a cloud
+    // deployment, and no unredacted text where the policy says redact.
+    bool leak = ctx.privacy->local_only() || ctx.privacy->block() ||
+                (ctx.privacy->redact() && (!ctx.redacted || upstream.messages.size() != ctx.redacted->messages.size()));
+    if (leak) {
+      metrics.upstream_error(d.config->name, "privacy_refused");
+      co_return fail(ErrorCode::rejected, "privacy: refused to send " + ctx.privacy->classes() +
+                                              " to cloud deployment " + d.config->name);
+    }
+  }
+  auto& client = thread_client(co_await asio::this_coro::executor);
+  co_return co_await client.send(d.endpoint, upstream, relay, &cancel);
+}
+
 asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, const api::ChatRequest& request,
                                               const RouteChoice& choice, const RouteConfig& route,
                                               net::ResponseWriter& w) {
@@ -65,7 +83,6 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, const api::Ch
   Relay relay(w, *openai_ingress, request, meta);
   net::CancelSignal cancel;
   w.watch_disconnect([&cancel] { cancel.cancel(); });  // a client that leaves cancels its upstream at once
-  auto& client = thread_client(co_await asio::this_coro::executor);
   std::optional<Error> last;
   const Deployment* previous = nullptr;
   for (const Deployment* d : choice.order) {
@@ -84,14 +101,18 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, const api::Ch
         last = Error{ErrorCode::unavailable, "circuit open for deployment " + d->config->name, {}, 0};
         break;
       }
-      api::ChatRequest upstream = request;
+      // Cloud deployments see the redacted text when the policy says redact.
+      bool redact = ctx.redacted && d->config->locality == Locality::cloud;
+      api::ChatRequest upstream = redact ? *ctx.redacted : request;
       upstream.model = d->config->model;
       if (upstream.stream) upstream.include_usage = true;  // always account, whatever the client asked
       ++ctx.attempts;
       relay.reset_attempt();
+      bool restore = redact && ctx.snap->config.privacy && ctx.snap->config.privacy->restore;
+      relay.restore_with(restore ? &ctx.privacy->decision.redactions : nullptr);
       d->state->in_flight.fetch_add(1);
       metrics.in_flight(d->config->name, 1);
-      auto r = co_await client.send(d->endpoint, upstream, relay, &cancel);
+      auto r = co_await send_upstream(ctx, *d, upstream, relay, cancel);
       if (r && relay.stream_error() && !relay.saw_events())
         r = tl::unexpected(Error{ErrorCode::http_status, "upstream error: " + relay.stream_error()->message, {}, 502});
       d->state->in_flight.fetch_sub(1);

@@ -13,7 +13,9 @@
 #include "gateway/router.hpp"
 #include "gateway/snapshot.hpp"
 #include "net/http_server.hpp"
+#include "gateway/budgets.hpp"
 #include "gateway/relay.hpp"
+#include "gateway/request_privacy.hpp"
 #include "providers/chat_client.hpp"
 
 namespace llmux::gateway {
@@ -32,6 +34,11 @@ struct RequestContext {
   Nanos first_token = 0;
   int attempts = 0;
   bool stream = false;
+  // Privacy: the verdict, and for redaction the request as cloud deployments see it.
+  std::optional<PrivacyVerdict> privacy;
+  std::optional<api::ChatRequest> redacted;
+  // Budget reservation to settle when the request ends.
+  std::optional<Reservation> reservation;
 };
 
 struct Gateway::Impl {
@@ -50,6 +57,7 @@ struct Gateway::Impl {
   std::string log_buffer;           // access-log lines waiting for the watcher thread
   std::atomic<std::uint64_t> request_counter{0};
   std::atomic<bool> stopping{false};
+  BudgetManager budgets;
   std::thread watcher;  // config file changes and active health checks
 
   std::shared_ptr<const Snapshot> snapshot() const {
@@ -74,6 +82,14 @@ struct Gateway::Impl {
   // dispatch.cpp
   asio::awaitable<void> dispatch(RequestContext& ctx, const api::ChatRequest& request, const RouteChoice& choice,
                                  const RouteConfig& route, net::ResponseWriter& w);
+
+  // The one point where a request leaves for an upstream: the privacy invariant is
+  // enforced here, whatever routing, retries or reloads decided.
+  asio::awaitable<Result<void>> send_upstream(RequestContext& ctx, const Deployment& d, api::ChatRequest& upstream,
+                                              Relay& relay, net::CancelSignal& cancel);
+  // admission.cpp: privacy verdict, deployment filter and budget admission.
+  asio::awaitable<bool> admit(RequestContext& ctx, const api::ChatRequest& request, const RouteConfig& route,
+                              RouteChoice& choice, net::ResponseWriter& w);
 
   // accounting.cpp
   void account(const RequestContext& ctx);

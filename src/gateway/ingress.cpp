@@ -120,7 +120,8 @@ asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::Response
   }
   thread_local std::mt19937_64 rng(std::random_device{}());
   auto choice = choose_deployments(*ctx.snap, *route, rng);
-  co_await dispatch(ctx, *decoded, choice, *route, w);
+  bool admitted = co_await admit(ctx, *decoded, *route, choice, w);
+  if (admitted) co_await dispatch(ctx, *decoded, choice, *route, w);
   account(ctx);
 }
 

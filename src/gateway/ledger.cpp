@@ -213,3 +213,35 @@ Result<std::vector<UsageGroup>> query_usage(const std::string& path, std::int64_
 }
 
 }  // namespace llmux::gateway
+
+namespace llmux::gateway {
+
+Result<std::map<std::string, Spend>> query_spend(const std::string& path, std::int64_t day_start_ms,
+                                                 std::int64_t month_start_ms) {
+  std::map<std::string, Spend> out;
+  if (!std::filesystem::exists(path)) return out;
+  auto db = open_db(path, false);
+  if (!db) return tl::unexpected(db.error());
+  const char* sql =
+      "SELECT 'key:' || key_id, SUM(CASE WHEN ts_ms >= ?1 THEN cost_usd ELSE 0 END), SUM(cost_usd) FROM requests "
+      "WHERE ts_ms >= ?2 AND key_id <> '' GROUP BY key_id UNION ALL "
+      "SELECT 'team:' || team, SUM(CASE WHEN ts_ms >= ?1 THEN cost_usd ELSE 0 END), SUM(cost_usd) FROM requests "
+      "WHERE ts_ms >= ?2 AND team <> '' GROUP BY team";
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(*db, sql, -1, &st, nullptr) != SQLITE_OK) {
+    Error e = sqlite_error(*db, "cannot read spend from the ledger", path);
+    sqlite3_close(*db);
+    return tl::unexpected(e);
+  }
+  sqlite3_bind_int64(st, 1, day_start_ms);
+  sqlite3_bind_int64(st, 2, std::min(day_start_ms, month_start_ms));
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char* k = sqlite3_column_text(st, 0);
+    out[k ? reinterpret_cast<const char*>(k) : ""] = Spend{sqlite3_column_double(st, 1), sqlite3_column_double(st, 2)};
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(*db);
+  return out;
+}
+
+}  // namespace llmux::gateway

@@ -5,6 +5,7 @@
 // everything, and after a kill -9 the database opens consistent with every row
 // committed before then.
 #include <condition_variable>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -79,6 +80,14 @@ struct UsageGroup {
   double cost_local = 0, cost_cloud = 0;
   double avg_ttft_ms = 0, avg_e2e_ms = 0;
 };
+
+// Money spent since the start of the UTC day and of the month, per "key:<id>" and
+// "team:<name>" (budgets pick up where they were after a restart).
+struct Spend {
+  double today = 0, this_month = 0;
+};
+Result<std::map<std::string, Spend>> query_spend(const std::string& path, std::int64_t day_start_ms,
+                                                 std::int64_t month_start_ms);
 
 // group_by: key, team, route, deployment, locality, day. since_ms: wall-clock lower bound.
 Result<std::vector<UsageGroup>> query_usage(const std::string& path, std::int64_t since_ms, const std::string& group_by);

@@ -46,6 +46,7 @@ tl::expected<std::unique_ptr<Gateway>, Problems> Gateway::create(GatewayConfig c
   impl->openai_ingress = std::make_unique<api::openai::ServerCodecImpl>();
   const auto ledger_cfg = config.ledger;
   const auto log_cfg = config.log;
+  impl->budgets.configure(config.budgets);
   auto snap = build_snapshot(std::move(config), impl->states, ++impl->version);
   if (!snap) return tl::unexpected(snap.error());
   impl->install(*snap);
@@ -53,6 +54,10 @@ tl::expected<std::unique_ptr<Gateway>, Problems> Gateway::create(GatewayConfig c
     auto ledger = Ledger::open(ledger_cfg.path, ledger_cfg.commit_interval);
     if (!ledger) return tl::unexpected(Problems{ledger.error()});
     impl->ledger = std::move(*ledger);
+    Nanos wall = wall_now();
+    auto spend = query_spend(ledger_cfg.path, start_of_day(wall) / kNanosPerMilli, start_of_month(wall) / kNanosPerMilli);
+    if (spend)
+      for (const auto& [subject, s] : *spend) impl->budgets.seed_spend(subject, s.today, s.this_month);
   }
   if (log_cfg.access == "stderr") {
     impl->access_log = stderr;
@@ -109,6 +114,7 @@ tl::expected<void, Problems> Gateway::Impl::reload() {
     for (const auto& p : snap.error()) log_line("reload rejected, keeping the running config: " + p.describe());
     return tl::unexpected(snap.error());
   }
+  budgets.configure((*snap)->config.budgets);
   install(*snap);
   log_line("reloaded " + config_path + " (config version " + std::to_string((*snap)->version) + ")");
   return {};

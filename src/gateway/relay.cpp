@@ -14,6 +14,34 @@ Relay::Relay(net::ResponseWriter& writer, const api::ServerCodec& ingress, const
   whole_.message.role = api::Role::assistant;
 }
 
+void Relay::restore_with(const privacy::RedactionMap* map) {
+  restore_map_ = map && !map->empty() ? map : nullptr;
+  restorers_.clear();
+}
+
+bool Relay::restore(api::StreamEvent& e) {
+  if (!restore_map_ || !e.is_token()) return true;
+  auto key = std::make_pair(static_cast<int>(e.kind), e.index);
+  auto it = restorers_.try_emplace(key, *restore_map_).first;
+  e.text = it->second.feed(e.text);
+  return !e.text.empty() || !e.id.empty() || !e.name.empty();
+}
+
+std::vector<api::StreamEvent> Relay::drain_restorers() {
+  std::vector<api::StreamEvent> out;
+  for (auto& [key, r] : restorers_) {
+    std::string rest = r.finish();
+    if (rest.empty()) continue;
+    api::StreamEvent e;
+    e.kind = static_cast<api::StreamEvent::Kind>(key.first);
+    e.index = key.second;
+    e.text = std::move(rest);
+    out.push_back(std::move(e));
+  }
+  restorers_.clear();
+  return out;
+}
+
 void Relay::reset_attempt() {
   pending_.clear();
   saw_events_ = false;
@@ -36,32 +64,39 @@ void Relay::on_head(int status, const net::Headers& headers, Nanos) {
 }
 
 void Relay::on_events(std::vector<api::StreamEvent>& events, Nanos t) {
-  using K = api::StreamEvent::Kind;
   for (auto& e : events) {
     if (e.is_token() && !first_token_) first_token_ = t;
-    if (e.kind == K::usage) usage_ = e.usage;
-    if (e.kind == K::finish) finish_ = e.finish;
-    if (e.kind == K::error) stream_error_ = e.error;
-    // A role-only chunk is not an answer yet: the client sees nothing until the first
-    // token (or the finish), so an upstream that dies before it can still be retried.
-    if (e.is_token() || e.kind == K::finish) saw_events_ = true;
-    if (encoder_) {
-      if (e.kind == K::usage) continue;  // sent once at the end, if the client asked
-      encoder_->encode(e, pending_);
-      continue;
-    }
-    switch (e.kind) {  // non-streamed: assemble
-      case K::content_delta: whole_.message.content.empty() ? (void)whole_.message.content.push_back({api::ContentPart::Kind::text, e.text, {}}) : (void)(whole_.message.content[0].text += e.text); break;
-      case K::reasoning_delta: whole_.message.reasoning += e.text; break;
-      case K::tool_call_delta:
-        if (whole_.message.tool_calls.size() <= static_cast<std::size_t>(e.index))
-          whole_.message.tool_calls.resize(static_cast<std::size_t>(e.index) + 1);
-        if (!e.id.empty()) whole_.message.tool_calls[static_cast<std::size_t>(e.index)].id = e.id;
-        if (!e.name.empty()) whole_.message.tool_calls[static_cast<std::size_t>(e.index)].name = e.name;
-        whole_.message.tool_calls[static_cast<std::size_t>(e.index)].arguments += e.text;
-        break;
-      default: break;
-    }
+    if (e.kind == api::StreamEvent::Kind::finish)
+      for (auto& held : drain_restorers()) apply(held, t);
+    if (!restore(e)) continue;
+    apply(e, t);
+  }
+}
+
+void Relay::apply(api::StreamEvent& e, Nanos) {
+  using K = api::StreamEvent::Kind;
+  if (e.kind == K::usage) usage_ = e.usage;
+  if (e.kind == K::finish) finish_ = e.finish;
+  if (e.kind == K::error) stream_error_ = e.error;
+  // A role-only chunk is not an answer yet: the client sees nothing until the first
+  // token (or the finish), so an upstream that dies before it can still be retried.
+  if (e.is_token() || e.kind == K::finish) saw_events_ = true;
+  if (encoder_) {
+    if (e.kind != K::usage) encoder_->encode(e, pending_);  // usage goes once at the end, if asked
+    return;
+  }
+  auto& msg = whole_.message;
+  if (e.kind == K::content_delta) {
+    if (msg.content.empty()) msg.content.push_back({api::ContentPart::Kind::text, {}, {}});
+    msg.content[0].text += e.text;
+  } else if (e.kind == K::reasoning_delta) {
+    msg.reasoning += e.text;
+  } else if (e.kind == K::tool_call_delta) {
+    auto i = static_cast<std::size_t>(e.index);
+    if (msg.tool_calls.size() <= i) msg.tool_calls.resize(i + 1);
+    if (!e.id.empty()) msg.tool_calls[i].id = e.id;
+    if (!e.name.empty()) msg.tool_calls[i].name = e.name;
+    msg.tool_calls[i].arguments += e.text;
   }
 }
 
@@ -78,6 +113,7 @@ asio::awaitable<bool> Relay::flush() {
 }
 
 asio::awaitable<void> Relay::finish_ok() {
+  for (auto& held : drain_restorers()) apply(held, 0);  // a stream that ended without a finish event
   if (encoder_) {
     if (req_.include_usage && usage_.present()) encoder_->encode(api::StreamEvent::usage_of(usage_), pending_);
     encoder_->finish(pending_);

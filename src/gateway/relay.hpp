@@ -6,8 +6,11 @@
 #include <optional>
 #include <string>
 
+#include <map>
+
 #include "api/codec.hpp"
 #include "net/http_server.hpp"
+#include "privacy/restorer.hpp"
 #include "providers/chat_client.hpp"
 
 namespace llmux::gateway {
@@ -35,6 +38,9 @@ class Relay final : public providers::ChatObserver {
   const std::optional<api::ApiError>& stream_error() const { return stream_error_; }
   // Forget a failed attempt's partial state before the next one (nothing was sent).
   void reset_attempt();
+  // For an attempt on redacted text: put the original values back into the answer,
+  // placeholders split across chunks included. nullptr: no restoring.
+  void restore_with(const privacy::RedactionMap* map);
 
  private:
   net::ResponseWriter& w_;
@@ -52,6 +58,14 @@ class Relay final : public providers::ChatObserver {
   Nanos first_token_ = 0;
   std::optional<int> retry_after_;
   std::optional<api::ApiError> stream_error_;
+  const privacy::RedactionMap* restore_map_ = nullptr;
+  std::map<std::pair<int, int>, privacy::Restorer> restorers_;  // (event kind, tool index) -> stream restorer
+
+  // Restores one delta's text in place; false when nothing can be emitted yet.
+  bool restore(api::StreamEvent& e);
+  // Text still held back by the restorers, as deltas to emit before the finish.
+  std::vector<api::StreamEvent> drain_restorers();
+  void apply(api::StreamEvent& e, Nanos t);
 };
 
 }  // namespace llmux::gateway

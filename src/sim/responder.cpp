@@ -68,13 +68,19 @@ asio::awaitable<void> SimServer::Impl::send_error(net::ResponseWriter& w, int st
   e.http_status = status;
   e.type = std::move(type);
   e.message = std::move(message);
-  co_await w.send(status, "application/json", (c ? c : codec.get())->encode_error(e), extra);
+  const api::ServerCodec* answering = c;
+  if (!answering) answering = codec.get();
+  std::string body = answering->encode_error(e);
+  co_await w.send(status, "application/json", body, extra);
 }
 
 asio::awaitable<void> SimServer::Impl::handle(net::ServerRequest& req, net::ResponseWriter& w) {
   auto path = req.path();
-  if (auto d = generation_dialect(opts.dialect, req.method, path))
-    co_return co_await generate(req, w, *d == opts.dialect ? *codec : *openai_codec);
+  if (auto d = generation_dialect(opts.dialect, req.method, path)) {
+    const api::ServerCodec* c = codec.get();
+    if (*d != opts.dialect) c = openai_codec.get();  // an Ollama sim's /v1
+    co_return co_await generate(req, w, *c);
+  }
   if (req.method == "GET" && (path == "/health" || path == "/v1/health"))
     co_return co_await w.send(200, "application/json", R"({"status":"ok"})");
   if (auto body = side_endpoint(opts, req.method, path)) co_return co_await w.send(200, "application/json", *body);
@@ -143,9 +149,12 @@ asio::awaitable<void> SimServer::Impl::generate(net::ServerRequest& req, net::Re
   g.meta.created = wall_now() / kNanosPerSecond;
   if (g.faults.any()) faults.fetch_add(1, std::memory_order_relaxed);
   if (g.faults.slow_headers) co_await sleep_until(start + g.faults.slow_headers);
-  if (g.faults.status)
-    co_return co_await send_error(w, g.faults.status, g.faults.status == 503 ? "overloaded_error" : "server_error",
+  if (g.faults.status) {
+    std::string type = "server_error";
+    if (g.faults.status == 503) type = "overloaded_error";
+    co_return co_await send_error(w, g.faults.status, type,
                                   "simulated failure (HTTP " + std::to_string(g.faults.status) + ")", nullptr, &c);
+  }
   if (g.faults.rate_limited) {
     net::Headers h;
     h.add("Retry-After", std::to_string(g.faults.retry_after_s));

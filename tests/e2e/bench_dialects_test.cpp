@@ -98,9 +98,10 @@ TEST_P(BenchDialect, FaultsAreClassifiedTheSameWay) {
     EXPECT_EQ(b.status, 1) << fault;  // nothing completed
     ASSERT_TRUE(b.result.is_object()) << fault << b.err;
     EXPECT_EQ(level(b)["errors"][kind], 2) << fault << " " << level(b)["errors"].dump();
-    if (std::string(kind) == "http_5xx")  // the dialect's error body was decoded for its message
+    if (std::string(kind) == "http_5xx") {  // the dialect's error body was decoded for its message
       EXPECT_NE(level(b)["error_samples"].dump().find("simulated failure"), std::string::npos)
           << level(b)["error_samples"].dump();
+    }
   }
 }
 

@@ -9,64 +9,20 @@
 #include <thread>
 
 #include "e2e/e2e_support.hpp"
-#include "gateway/http_helper.hpp"
+#include "gateway/gateway_fixture.hpp"
 
 namespace llmux::test {
 namespace {
 
 using nlohmann::json;
 
-class Gateway {
- public:
-  Gateway(const TempDir& dir, const std::string& config) : config_path_(dir.file("llmux.toml")), ledger_(dir.file("ledger.db")) {
-    write_file(config_path_, "[server]\nport = 0\n[ledger]\npath = \"" + ledger_ + "\"\ncommit_interval = \"50ms\"\n" +
-                                 "[log]\naccess = \"off\"\n" + config);
-    proc_ = std::make_unique<Process>(std::vector<std::string>{binary(), "serve", "-f", config_path_});
-    for (;;) {
-      auto line = proc_->read_line(std::chrono::seconds(20));
-      if (!line) throw std::runtime_error("llmux serve did not start: " + proc_->err());
-      if (auto p = line->find("listening on "); p != std::string::npos) {
-        url_ = line->substr(p + 13);
-        break;
-      }
-    }
-  }
-  ~Gateway() {
-    proc_->signal(SIGTERM);
-    proc_->wait(std::chrono::seconds(20));
-  }
-  const std::string& url() const { return url_; }
-  const std::string& config_path() const { return config_path_; }
-  const std::string& ledger() const { return ledger_; }
-  Process& process() { return *proc_; }
-  std::string metrics() { return http_request("GET", url_.substr(0, url_.size() - 3) + "/metrics").body; }
-
- private:
-  std::string config_path_, ledger_, url_;
-  std::unique_ptr<Process> proc_;
-};
-
-std::string deployment(const std::string& name, const std::string& url, const std::string& extra = "") {
-  return "[[deployments]]\nname = \"" + name + "\"\nurl = \"" + url + "\"\nmodel = \"m-" + name + "\"\n" + extra + "\n";
-}
-
-std::string route(const std::string& alias, const std::vector<std::string>& deps, const std::string& extra = "") {
-  std::string list;
-  for (const auto& d : deps) list += (list.empty() ? "\"" : ", \"") + d + "\"";
-  return "[[routes]]\nalias = \"" + alias + "\"\ndeployments = [" + list + "]\n" + extra + "\n";
-}
+using Gateway = GatewayProcess;
 
 std::string chat_body(bool stream, int max_tokens = 5, bool include_usage = false) {
   json b = {{"model", "chat"}, {"messages", {{{"role", "user"}, {"content", "how fast is it"}}}}, {"max_tokens", max_tokens},
             {"stream", stream}};
   if (include_usage) b["stream_options"] = {{"include_usage", true}};
   return b.dump();
-}
-
-double metric(const std::string& text, const std::string& series) {
-  auto p = text.find(series + " ");
-  if (p == std::string::npos) return 0;
-  return std::stod(text.substr(p + series.size() + 1));
 }
 
 TEST(Gateway, ServesChatStreamedAndNotThroughTheRoute) {

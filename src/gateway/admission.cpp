@@ -1,0 +1,94 @@
+// Admission: what a request may do before it is dispatched. The privacy verdict
+// (block, or keep local-only data off cloud deployments), then budgets: money
+// limits steer away from deployments the key can no longer afford, and the
+// worst case is reserved atomically so concurrent requests cannot overshoot.
+#include <limits>
+
+#include "gateway/gateway_impl.hpp"
+
+namespace llmux::gateway {
+
+namespace {
+
+constexpr std::int64_t kDefaultMaxTokens = 4096;  // worst case when a request sets no max_tokens
+
+// Prompt tokens, estimated on the high side (about 3 characters per token).
+std::int64_t prompt_estimate(const api::ChatRequest& r) {
+  return static_cast<std::int64_t>(r.all_text().size() / 3) + 16;
+}
+
+double worst_cost(const Deployment& d, std::int64_t prompt, std::int64_t output) {
+  const auto& c = *d.config;
+  return (static_cast<double>(prompt) * c.price_input.value_or(0) + static_cast<double>(output) * c.price_output.value_or(0)) / 1e6;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : "; ") + s;
+  return out;
+}
+
+}  // namespace
+
+asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatRequest& request,
+                                           const RouteConfig& route, RouteChoice& choice, net::ResponseWriter& w) {
+  const auto& cfg = ctx.snap->config;
+  if (cfg.scanner) {
+    ctx.privacy = classify_request(*cfg.scanner, request);
+    if (ctx.privacy->block()) {
+      ctx.status = 403;
+      ctx.error_kind = "privacy_blocked";
+      std::string message = "request blocked by privacy policy: it contains " + ctx.privacy->classes();
+      co_await send_error(w, 403, "privacy_violation", message);
+      co_return false;
+    }
+    if (ctx.privacy->redact()) ctx.redacted = redacted_copy(request, ctx.privacy->decision);
+    if (ctx.privacy->local_only()) {
+      std::erase_if(choice.order, [&](const Deployment* d) {
+        bool cloud = d->config->locality != Locality::local;
+        if (cloud) choice.skipped.push_back(d->config->name + ": cloud deployment, and the data must stay local");
+        return cloud;
+      });
+      if (choice.order.empty()) {
+        ctx.status = 503;
+        ctx.error_kind = "privacy_no_local";
+        std::string message = "the request carries " + ctx.privacy->classes() +
+                              ", which must stay on local deployments, and route '" + route.alias +
+                              "' has none available (" + join(choice.skipped) + ")";
+        co_await send_error(w, 503, "service_unavailable", message);
+        co_return false;
+      }
+    }
+  }
+  if (!ctx.key) co_return true;
+  auto subjects = budgets.subjects_for(ctx.key->id, ctx.key->team);
+  std::int64_t prompt = prompt_estimate(request);
+  std::int64_t output = request.sampling.max_tokens.value_or(kDefaultMaxTokens);
+  double left = budgets.remaining_usd(subjects, wall_now());
+  std::erase_if(choice.order, [&](const Deployment* d) {
+    bool too_dear = worst_cost(*d, prompt, output) > left;
+    if (too_dear) choice.skipped.push_back(d->config->name + ": over the remaining budget");
+    return too_dear;
+  });
+  double reserve = 0;
+  for (const Deployment* d : choice.order) reserve = std::max(reserve, worst_cost(*d, prompt, output));
+  auto r = choice.order.empty()
+               ? tl::expected<Reservation, Refusal>(tl::unexpected(Refusal{subjects.empty() ? "" : subjects[0], "usd",
+                                                                          "no deployment of route '" + route.alias +
+                                                                              "' fits the remaining budget",
+                                                                          seconds_to_next_day(wall_now())}))
+               : budgets.admit(subjects, prompt + output, reserve, mono_now(), wall_now());
+  if (!r) {
+    ctx.status = 429;
+    ctx.error_kind = "budget_" + r.error().limit;
+    net::Headers extra;
+    extra.add("Retry-After", std::to_string(r.error().retry_after_s));
+    std::string message = "limit reached: " + r.error().message;
+    co_await send_error(w, 429, "rate_limit_error", message, &extra);
+    co_return false;
+  }
+  ctx.reservation = *r;
+  co_return true;
+}
+
+}  // namespace llmux::gateway

@@ -1,0 +1,177 @@
+// Privacy rules and budgets in the running gateway, against sims on loopback
+// standing for a local runtime and a cloud API.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "e2e/e2e_support.hpp"
+#include "gateway/gateway_fixture.hpp"
+
+namespace llmux::test {
+namespace {
+
+using nlohmann::json;
+
+const char* kPrivacy = R"(
+[privacy]
+detectors = ["email", "credit_card", "secret", "us_ssn"]
+[privacy.actions]
+credit_card = "local-only"
+secret = "block"
+email = "redact"
+default = "allow"
+[[privacy.patterns]]
+name = "project_codename"
+regex = "\\bPROJECT-[A-Z]{4}\\b"
+action = "local-only"
+)";
+
+std::string ask(const std::string& text, bool stream = false, const std::string& model = "chat") {
+  return json{{"model", model}, {"messages", {{{"role", "user"}, {"content", text}}}}, {"max_tokens", 4}, {"stream", stream}}.dump();
+}
+
+TEST(Privacy, LocalOnlyDataNeverReachesTheCloudEvenWhenLocalFails) {
+  SimProcess local({"--ttft", "1ms", "--itl", "1ms"});
+  SimProcess cloud({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  GatewayProcess gw(dir, kPrivacy + deployment("cloud", cloud.url(), "locality = \"cloud\"") +
+                              deployment("local", local.url(), "locality = \"local\"") +
+                              route("chat", {"cloud", "local"}));
+  EXPECT_EQ(gw.chat(ask("my card is 4539 1488 0343 6467, charge it")).status, 200);
+  EXPECT_EQ(gw.chat(ask("status of PROJECT-ABCD?", true)).status, 200);
+  EXPECT_EQ(gw.chat(ask("hello there")).status, 200);  // nothing sensitive: the route's first, cloud
+  EXPECT_EQ(cloud.stats()["requests"], 1);
+  EXPECT_EQ(local.stats()["requests"], 2);
+}
+
+TEST(Privacy, NoLocalDeploymentMeansA503NotACloudCall) {
+  SimProcess cloud({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  GatewayProcess gw(dir, kPrivacy + deployment("cloud", cloud.url(), "locality = \"cloud\"") + route("chat", {"cloud"}));
+  auto r = gw.chat(ask("card 5273 8491 0265 8431 please"));
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_NE(r.body.find("credit_card"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("must stay on local"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("5273"), std::string::npos) << "never the matched text";
+  EXPECT_EQ(cloud.stats()["requests"], 0);
+}
+
+TEST(Privacy, LocalFailuresDoNotFallBackToTheCloud) {
+  SimProcess cloud({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  GatewayProcess gw(dir, kPrivacy + deployment("local", "http://127.0.0.1:1/v1", "locality = \"local\"") +
+                              deployment("cloud", cloud.url(), "locality = \"cloud\"") + route("chat", {"local", "cloud"}));
+  auto r = gw.chat(ask("card 4539-1488-0343-6467"));
+  EXPECT_GE(r.status, 500) << r.body;
+  EXPECT_EQ(cloud.stats()["requests"], 0);
+}
+
+TEST(Privacy, SecretsAreBlockedWithA403NamingTheClassOnly) {
+  SimProcess any({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  GatewayProcess gw(dir, kPrivacy + deployment("local", any.url(), "locality = \"local\"") + route("chat", {"local"}));
+  std::string key = "sk-proj-" + std::string("Zx8kQ2mN4pR7tV1wY5bC9dF3gH6jK0lA2sD4fG7hJ1kL3");
+  auto r = gw.chat(ask("use this key: " + key));
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("secret"), std::string::npos);
+  EXPECT_EQ(r.body.find("Zx8kQ2"), std::string::npos);
+  EXPECT_EQ(any.stats()["requests"], 0);
+}
+
+TEST(Privacy, DecisionsAreInTheLedgerWithoutTheMatchedText) {
+  SimProcess local({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  {
+    GatewayProcess gw(dir, kPrivacy + deployment("local", local.url(), "locality = \"local\"") + route("chat", {"local"}));
+    EXPECT_EQ(gw.chat(ask("card 4539 1488 0343 6467")).status, 200);
+  }
+  auto rows = run({binary(), "usage", "--ledger", dir.file("ledger.db"), "--by", "route", "--format", "json"});
+  ASSERT_EQ(rows.status, 0);
+  auto dump = run({"/usr/bin/env", "sh", "-c", "strings " + dir.file("ledger.db") + "*"});
+  EXPECT_NE(dump.out.find("credit_card x1"), std::string::npos);
+  EXPECT_NE(dump.out.find("local-only"), std::string::npos);
+  EXPECT_EQ(dump.out.find("4539"), std::string::npos) << "the ledger never holds matched text";
+}
+
+std::string keyed(const std::string& id, const std::string& team, std::string& secret) {
+  auto created = run({binary(), "keys", "create", "--id", id, "--team", team});
+  secret = created.out.substr(0, created.out.find('\n'));
+  auto at = created.err.find("sha256:");
+  return "[[keys]]\nid = \"" + id + "\"\nteam = \"" + team + "\"\nhash = \"" + created.err.substr(at, 71) + "\"\n";
+}
+
+TEST(Budgets, RateLimitIsExactOverTheWindow) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  std::string secret;
+  GatewayProcess gw(dir, deployment("local", sim.url()) + route("chat", {"local"}) + keyed("a", "t", secret) +
+                              "[[budgets]]\nkey = \"a\"\nrequests_per_minute = 5\n");
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(gw.chat(ask("hi"), {"Authorization: Bearer " + secret}).status, 200);
+  auto r = gw.chat(ask("hi"), {"Authorization: Bearer " + secret});
+  EXPECT_EQ(r.status, 429);
+  EXPECT_NE(r.body.find("requests per minute"), std::string::npos) << r.body;
+  EXPECT_GE(std::stoi(r.headers["retry-after"]), 1);
+  EXPECT_EQ(sim.stats()["requests"], 5);
+}
+
+TEST(Budgets, MoneyLimitSteersTrafficToFreeLocalDeployments) {
+  SimProcess local({"--ttft", "1ms", "--itl", "1ms"});
+  SimProcess cloud({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  std::string secret;
+  // A cloud request reserves ~21 tokens at $10000/1M ($0.21) and really costs 5 tokens ($0.05):
+  // the cloud takes requests while $0.21 still fits in what is left of $0.50.
+  GatewayProcess gw(dir, deployment("cloud", cloud.url(), "locality = \"cloud\"\nprice_input = 10000.0\nprice_output = 10000.0") +
+                              deployment("local", local.url(), "locality = \"local\"") +
+                              route("chat", {"cloud", "local"}) + keyed("a", "t", secret) +
+                              "[[budgets]]\nteam = \"t\"\nusd_per_day = 0.5\n");
+  for (int i = 0; i < 12; ++i) EXPECT_EQ(gw.chat(ask("hello"), {"Authorization: Bearer " + secret}).status, 200);
+  int cloud_requests = cloud.stats()["requests"];
+  EXPECT_GE(cloud_requests, 3);
+  EXPECT_LE(cloud_requests, 8);
+  EXPECT_EQ(local.stats()["requests"].get<int>(), 12 - cloud_requests) << "once the budget is spent, local takes the traffic";
+}
+
+TEST(Budgets, ConcurrentRequestsNeverOvershootAMoneyLimit) {
+  SimProcess cloud({"--ttft", "20ms", "--itl", "2ms"});
+  TempDir dir;
+  std::string secret;
+  const double limit = 0.05;
+  auto gw = std::make_unique<GatewayProcess>(
+      dir, deployment("cloud", cloud.url(), "locality = \"cloud\"\nprice_input = 100.0\nprice_output = 100.0") +
+               route("chat", {"cloud"}) + keyed("a", "t", secret) + "[[budgets]]\nkey = \"a\"\nusd_per_day = 0.05\n");
+  // 500 requests, 100 at a time, through the real load generator, with the key.
+  auto r = run({binary(), "bench", "-q", "--url", gw->url(), "--model", "chat", "--api-key-env", "LLMUX_TEST_KEY", "-c", "100",
+                "-n", "500", "--input-tokens", "16", "--output-tokens", "8", "-o", dir.file("b.json")},
+               std::chrono::seconds(120), {"LLMUX_TEST_KEY=" + secret});
+  auto j = json::parse(read_file(dir.file("b.json")));
+  auto done = j["runs"][0]["summary"]["requests_completed"].get<int>();
+  EXPECT_GT(done, 0);
+  EXPECT_GT(j["runs"][0]["summary"]["errors"]["http_429"].get<int>(), 0);
+  // What was spent: from the ledger, after a graceful stop.
+  std::string ledger = gw->ledger();
+  gw.reset();
+  auto u = run({binary(), "usage", "--ledger", ledger, "--by", "key", "--format", "json"});
+  auto usage = json::parse(u.out);
+  double spent = usage[0]["cost_cloud_usd"].get<double>();
+  // A reservation is the worst case (prompt estimate + max_tokens), never less than
+  // what a request really costs: however many arrive at once, spend cannot pass the limit.
+  EXPECT_LE(spent, limit + 1e-9) << "spent " << spent;
+  double tokens = usage[0]["prompt_tokens"].get<double>() + usage[0]["completion_tokens"].get<double>();
+  EXPECT_NEAR(spent, tokens * 100.0 / 1e6, 1e-9) << "every completed request was charged for what it used";
+  EXPECT_EQ(usage[0]["completion_tokens"].get<int>(), done * 8);
+  EXPECT_EQ(done + j["runs"][0]["summary"]["errors"]["http_429"].get<int>(), 500);
+}
+
+TEST(PrivacyConfig, BadPatternFailsConfigCheckWithItsLine) {
+  TempDir dir;
+  write_file(dir.file("p.toml"), "[privacy]\n[[privacy.patterns]]\nname = \"broken\"\nregex = \"(unclosed\"\n");
+  auto r = run({binary(), "config", "check", dir.file("p.toml")});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("broken"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("p.toml:2"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace llmux::test
