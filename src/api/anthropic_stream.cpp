@@ -84,10 +84,11 @@ class Decoder final : public StreamDecoder {
     auto delta = json::get_object(o, "delta");
     if (!delta) return;
     auto type = json::get_string(*delta, "type").value_or("");
-    if (type == "text_delta") {
-      out.push_back(StreamEvent::content(std::string(json::get_string(*delta, "text").value_or(""))));
+    if (type == "text_delta") {  // (empty deltas carry no token: skipped, as in the OpenAI decoder)
+      if (auto t = json::get_string(*delta, "text"); t && !t->empty()) out.push_back(StreamEvent::content(std::string(*t)));
     } else if (type == "thinking_delta") {
-      out.push_back(StreamEvent::reasoning(std::string(json::get_string(*delta, "thinking").value_or(""))));
+      if (auto t = json::get_string(*delta, "thinking"); t && !t->empty())
+        out.push_back(StreamEvent::reasoning(std::string(*t)));
     } else if (type == "input_json_delta") {
       auto part = json::get_string(*delta, "partial_json").value_or("");
       auto it = tools_.find(index);

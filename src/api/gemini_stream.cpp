@@ -71,6 +71,12 @@ class Decoder final : public StreamDecoder {
     for (auto p : *parts) {
       json::object part;
       if (p.get(part) != simdjson::SUCCESS) continue;
+      if (auto sig = json::get_string(part, "thoughtSignature")) {  // belongs with this part's output
+        StreamEvent e;
+        e.kind = StreamEvent::Kind::reasoning_signature;
+        e.text = std::string(*sig);
+        out.push_back(std::move(e));
+      }
       Message m;
       int before = tools_;
       decode_part(part, m, tools_);
@@ -121,9 +127,8 @@ class Encoder final : public StreamEncoder {
     using K = StreamEvent::Kind;
     if (done_) return;
     switch (e.kind) {
-      case K::role_start:
-      case K::reasoning_signature:
-        break;
+      case K::role_start: break;
+      case K::reasoning_signature: signature_ = e.text; break;  // goes on the next part
       case K::content_delta:
       case K::reasoning_delta: {
         flush_tools(out);
@@ -131,6 +136,7 @@ class Encoder final : public StreamEncoder {
         JsonWriter w(part);
         w.begin_object().field("text", e.text);
         if (e.kind == K::reasoning_delta) w.field("thought", true);
+        write_signature(w);
         w.end_object();
         chunk(out, part, &e, false);
         break;
@@ -179,10 +185,18 @@ class Encoder final : public StreamEncoder {
       if (t.name.empty() && t.args.empty()) continue;
       w.begin_object().key("functionCall").begin_object();
       if (!t.id.empty() && !t.id.starts_with("call_")) w.field("id", t.id);
-      w.field("name", t.name).raw_field("args", util::arguments_object(t.args).value_or("{}")).end_object().end_object();
+      w.field("name", t.name).raw_field("args", util::arguments_object(t.args).value_or("{}")).end_object();
+      write_signature(w);
+      w.end_object();
       tokens += t.tokens;
     }
     tools_.clear();
+  }
+
+  void write_signature(JsonWriter& w) {
+    if (signature_.empty()) return;
+    w.field("thoughtSignature", signature_);
+    signature_.clear();
   }
 
   void flush_tools(std::string& out) {
@@ -224,6 +238,7 @@ class Encoder final : public StreamEncoder {
   ResponseMeta meta_;
   bool annotate_;
   std::vector<PendingTool> tools_;
+  std::string signature_;  // thoughtSignature for the next part
   std::int64_t last_tool_time_ = 0;
   FinishReason finish_ = FinishReason::stop;
   bool finish_pending_ = false;

@@ -102,18 +102,54 @@ std::string money(double v) {
   return buf;
 }
 
+struct BudgetReport {
+  std::string text;
+  nlohmann::ordered_json json = nlohmann::ordered_json::array();
+};
+
+// Spend today and this month against each configured money limit.
+BudgetReport budget_lines(const std::string& ledger, const std::vector<gateway::BudgetConfig>& budgets) {
+  BudgetReport r;
+  if (budgets.empty()) return r;
+  Nanos wall = wall_now();
+  auto spend = gateway::query_spend(ledger, gateway::start_of_day(wall) / kNanosPerMilli,
+                                    gateway::start_of_month(wall) / kNanosPerMilli);
+  for (const auto& b : budgets) {
+    gateway::Spend s;
+    if (spend && spend->count(b.subject())) s = spend->at(b.subject());
+    nlohmann::ordered_json j = {{"subject", b.subject()}, {"spent_today_usd", s.today}, {"spent_month_usd", s.this_month}};
+    std::string line = "  " + b.subject() + ":";
+    if (b.usd_per_day) {
+      j["usd_per_day"] = *b.usd_per_day;
+      line += " today $" + money(s.today) + " of $" + money(*b.usd_per_day);
+    }
+    if (b.usd_per_month) {
+      j["usd_per_month"] = *b.usd_per_month;
+      line += "  month $" + money(s.this_month) + " of $" + money(*b.usd_per_month);
+    }
+    if (b.requests_per_minute) line += "  " + std::to_string(*b.requests_per_minute) + " req/min";
+    if (b.tokens_per_minute) line += "  " + std::to_string(*b.tokens_per_minute) + " tok/min";
+    r.text += line + "\n";
+    r.json.push_back(j);
+  }
+  return r;
+}
+
 int run_usage(const UsageFlags& f) {
   auto since = parse_duration_ns(f.since, "d");
   if (!since) return print_error(Error{ErrorCode::usage, since.error().message, "--since", 0});
   std::string path = f.ledger;
-  if (path.empty() && !f.config.empty()) {
+  std::vector<gateway::BudgetConfig> budgets;
+  if (!f.config.empty()) {
     auto cfg = gateway::load_config(f.config);
     if (!cfg) return print_problems(cfg.error());
-    path = cfg->ledger.path;
+    if (path.empty()) path = cfg->ledger.path;
+    budgets = cfg->budgets;
   }
   if (path.empty()) path = gateway::default_ledger_path();
   auto rows = gateway::query_usage(path, (wall_now() - *since) / kNanosPerMilli, f.by);
   if (!rows) return print_error(rows.error());
+  auto spend = budget_lines(path, budgets);
   if (f.format == "json") {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& g : *rows)
@@ -121,6 +157,7 @@ int run_usage(const UsageFlags& f) {
                      {"completion_tokens", g.completion_tokens}, {"cached_tokens", g.cached_tokens},
                      {"cost_local_usd", g.cost_local}, {"cost_cloud_usd", g.cost_cloud},
                      {"avg_ttft_ms", g.avg_ttft_ms}, {"avg_e2e_ms", g.avg_e2e_ms}});
+    if (!budgets.empty()) out = {{"groups", out}, {"budgets", spend.json}};
     std::printf("%s\n", out.dump(2).c_str());
     return 0;
   }
@@ -133,6 +170,7 @@ int run_usage(const UsageFlags& f) {
                 g.key.c_str(), static_cast<long long>(g.requests), static_cast<long long>(g.errors),
                 static_cast<long long>(g.prompt_tokens), static_cast<long long>(g.completion_tokens),
                 money(g.cost_local).c_str(), money(g.cost_cloud).c_str(), g.avg_ttft_ms, g.avg_e2e_ms);
+  if (!csv && !spend.text.empty()) std::printf("\nbudgets (UTC):\n%s", spend.text.c_str());
   return 0;
 }
 

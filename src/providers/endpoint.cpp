@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "api/anthropic_codec.hpp"
 #include "core/text.hpp"
 #include "providers/presets.hpp"
 
@@ -76,6 +77,9 @@ Result<Endpoint> make_endpoint(const EndpointSpec& spec) {
     if (!h) return fail(ErrorCode::usage, "header '" + line + "' is not of the form 'Name: value'", "--header");
     ep.headers.add(h->name, h->value);
   }
+  // Side requests (GET /v1/models) need the version header as much as generation does.
+  if (ep.dialect == api::Dialect::anthropic && !ep.headers.has("anthropic-version"))
+    ep.headers.set("anthropic-version", std::string(api::anthropic::kApiVersion));
   if (!spec.api_key_env.empty()) {
     const char* key = std::getenv(spec.api_key_env.c_str());
     if (!key || !*key)

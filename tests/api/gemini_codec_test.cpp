@@ -47,6 +47,23 @@ TEST(GeminiStream, ParallelFunctionCallsAreWholeToolCallsAndFinishAsToolCalls) {
                    "usage prompt=30 completion=12 reasoning=0 cached=0 source=server"}));
 }
 
+TEST(GeminiStream, ThoughtSignaturesTravelWithTheirPartBothWays) {
+  std::string bytes = chunk(
+      R"({"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","args":{}},"thoughtSignature":"c2ln"}],"role":"model"},"finishReason":"STOP","index":0}]})");
+  EXPECT_EQ(decode(bytes), (Lines{"role_start", "signature [c2ln]", "tool_call #0 id=call_0 name=f args=[{}]", "finish tool_calls"}));
+  auto events = test::decode_shown([] { return gemini::make_stream_decoder(); }, {bytes});
+  ASSERT_TRUE(events);
+  gemini::ServerCodecImpl codec;
+  StreamEvent sig;
+  sig.kind = StreamEvent::Kind::reasoning_signature;
+  sig.text = "c2ln";
+  StreamEvent call;
+  call.kind = StreamEvent::Kind::tool_call_delta;
+  call.name = "f";
+  auto again = test::encode_stream(codec, ChatRequest{}, {sig, call, StreamEvent::finished(FinishReason::tool_calls)});
+  EXPECT_NE(again.find(R"({"functionCall":{"name":"f","args":{}},"thoughtSignature":"c2ln"})"), std::string::npos) << again;
+}
+
 TEST(GeminiStream, EveryFinishReasonMaps) {
   const std::pair<const char*, const char*> cases[] = {
       {"STOP", "finish stop"},           {"MAX_TOKENS", "finish length"},   {"SAFETY", "finish content_filter"},
