@@ -19,6 +19,7 @@
 #include "plan/format.hpp"
 #include "plan/plan_render.hpp"
 #include "report/render.hpp"
+#include "report/sections.hpp"
 #include "sim/server.hpp"
 
 namespace llmux::cli {
@@ -286,7 +287,8 @@ Result<void> save_results(const CompareFlags& f, const std::vector<report::Input
 }
 
 void print_summary(const CompareFlags& f, const report::Report& r) {
-  std::printf("answer: %s\n", r.answer.choice.c_str());
+  std::printf("answer: %s\n", report::headline(r).c_str());
+  for (std::size_t i = 0; i < r.answer.reasons.size() && i < 2; ++i) std::printf("  because: %s\n", r.answer.reasons[i].c_str());
   for (const auto& line : r.answer.privacy) std::printf("  privacy: %s\n", line.c_str());
   for (const auto& line : r.answer.changes) std::printf("  would change: %s\n", line.c_str());
   if (r.simulated) std::printf("%s\n", r.simulated_note.c_str());

@@ -83,6 +83,8 @@ void register_sim(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--slow-headers", f->slow_headers, "delay before every response head")->capture_default_str();
   cmd->add_option("--malformed-rate", f->opts.faults.malformed_rate, "probability of one malformed chunk")->capture_default_str();
   cmd->add_option("--seed", f->opts.seed, "random seed (faults, lengths, text)")->capture_default_str();
+  cmd->add_flag("--echo", f->opts.echo, "answers repeat the last user message, token for token");
+  cmd->add_flag("--record", f->opts.record, "keep request bodies; GET /sim/received lists them (for tests)");
   cmd->add_flag("--annotate", f->opts.annotate, "add {\"llmux\":{\"tokens\":k,\"t\":ns}} to chunks, in every dialect (ground truth for bench)");
   cmd->footer(
       "Per request, the header x-llmux-fault forces a fault: status=503, rate-limit, retry-after=2,\n"

@@ -39,7 +39,7 @@ asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatR
       ctx.status = 403;
       ctx.error_kind = "privacy_blocked";
       std::string message = "request blocked by privacy policy: it contains " + ctx.privacy->classes();
-      co_await send_error(w, 403, "privacy_violation", message);
+      co_await send_error(w, 403, "privacy_violation", message, nullptr, ctx.ingress);
       co_return false;
     }
     if (ctx.privacy->redact()) ctx.redacted = redacted_copy(request, ctx.privacy->decision);
@@ -55,7 +55,7 @@ asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatR
         std::string message = "the request carries " + ctx.privacy->classes() +
                               ", which must stay on local deployments, and route '" + route.alias +
                               "' has none available (" + join(choice.skipped) + ")";
-        co_await send_error(w, 503, "service_unavailable", message);
+        co_await send_error(w, 503, "service_unavailable", message, nullptr, ctx.ingress);
         co_return false;
       }
     }
@@ -84,7 +84,7 @@ asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatR
     net::Headers extra;
     extra.add("Retry-After", std::to_string(r.error().retry_after_s));
     std::string message = "limit reached: " + r.error().message;
-    co_await send_error(w, 429, "rate_limit_error", message, &extra);
+    co_await send_error(w, 429, "rate_limit_error", message, &extra, ctx.ingress);
     co_return false;
   }
   ctx.reservation = *r;

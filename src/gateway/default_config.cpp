@@ -35,7 +35,7 @@ GatewayConfig default_config(const std::vector<providers::DetectedRuntime>& loca
   }
   for (const auto& k : cloud) {
     const providers::Preset* p = providers::find_preset(k.provider);
-    if (!p || p->default_model.empty() || p->base_url.empty() || p->dialect != api::Dialect::openai) continue;
+    if (!p || p->default_model.empty() || p->base_url.empty()) continue;
     DeploymentConfig d;
     d.name = p->name;
     d.provider = p->name;

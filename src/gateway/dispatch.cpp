@@ -80,7 +80,7 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, const api::Ch
                                               net::ResponseWriter& w) {
   const Nanos deadline = ctx.start + ctx.snap->config.server.request_timeout;
   api::ResponseMeta meta{ctx.id, request.model, wall_now() / kNanosPerSecond};
-  Relay relay(w, *openai_ingress, request, meta);
+  Relay relay(w, *ctx.ingress, request, meta);
   net::CancelSignal cancel;
   w.watch_disconnect([&cancel] { cancel.cancel(); });  // a client that leaves cancels its upstream at once
   std::optional<Error> last;
@@ -144,7 +144,7 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, const api::Ch
       if (v == Verdict::give_up) {
         ctx.status = last->code == ErrorCode::cancelled ? 499 : client_status_for(*last);
         ctx.error_kind = last->code == ErrorCode::cancelled ? "client_gone" : kind_of(*last);
-        if (!w.client_gone()) co_await send_error(w, ctx.status, "invalid_request_error", last->message);
+        if (!w.client_gone()) co_await send_error(w, ctx.status, "invalid_request_error", last->message, nullptr, ctx.ingress);
         co_return;
       }
       if (v == Verdict::next_deployment || attempt == route.retries) break;
@@ -169,7 +169,7 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, const api::Ch
   if (ctx.status == 429 || ctx.status == 503) extra.add("Retry-After", std::to_string(relay.retry_after_s().value_or(1)));
   std::string type = ctx.status == 503 ? "service_unavailable" : "api_error";
   std::string message = "route '" + route.alias + "' failed: " + why;
-  co_await send_error(w, ctx.status, type, message, &extra);
+  co_await send_error(w, ctx.status, type, message, &extra, ctx.ingress);
 }
 
 }  // namespace llmux::gateway

@@ -23,6 +23,7 @@ namespace llmux::gateway {
 // Everything known about one client request as it goes through the pipeline.
 struct RequestContext {
   std::string id;
+  const api::ServerCodec* ingress = nullptr;  // the client's dialect
   Nanos start = 0;
   std::shared_ptr<const Snapshot> snap;
   const KeyConfig* key = nullptr;
@@ -50,7 +51,8 @@ struct Gateway::Impl {
   Metrics metrics;
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<net::HttpServer> http;
-  std::unique_ptr<api::ServerCodec> openai_ingress;
+  std::unique_ptr<api::ServerCodec> openai_ingress;     // /v1/chat/completions, /v1/completions
+  std::unique_ptr<api::ServerCodec> anthropic_ingress;  // /v1/messages
   std::FILE* access_log = nullptr;  // written by the watcher thread, never by I/O threads
   bool own_access_log = false;
   std::mutex log_mu;
@@ -71,12 +73,13 @@ struct Gateway::Impl {
 
   // ingress.cpp
   asio::awaitable<void> handle(net::ServerRequest& req, net::ResponseWriter& w);
-  asio::awaitable<void> chat(net::ServerRequest& req, net::ResponseWriter& w);
+  asio::awaitable<void> chat(net::ServerRequest& req, net::ResponseWriter& w, const api::ServerCodec& ingress);
   asio::awaitable<void> embeddings(net::ServerRequest& req, net::ResponseWriter& w);
   asio::awaitable<void> models(const Snapshot& snap, net::ResponseWriter& w);
   asio::awaitable<void> admin(net::ServerRequest& req, net::ResponseWriter& w);
   asio::awaitable<void> send_error(net::ResponseWriter& w, int status, const std::string& type,
-                                   const std::string& message, const net::Headers* extra = nullptr);
+                                   const std::string& message, const net::Headers* extra = nullptr,
+                                   const api::ServerCodec* codec = nullptr);
   const KeyConfig* authenticate(const Snapshot& snap, const net::ServerRequest& req, bool& ok) const;
 
   // dispatch.cpp

@@ -19,12 +19,14 @@ bool is_chat_path(std::string_view p) {
 }  // namespace
 
 asio::awaitable<void> Gateway::Impl::send_error(net::ResponseWriter& w, int status, const std::string& type,
-                                                const std::string& message, const net::Headers* extra) {
+                                                const std::string& message, const net::Headers* extra,
+                                                const api::ServerCodec* codec) {
   api::ApiError e;
   e.http_status = status;
   e.type = type;
   e.message = message;
-  co_await w.send(status, "application/json", openai_ingress->encode_error(e), extra);
+  const api::ServerCodec& c = codec ? *codec : *openai_ingress;
+  co_await w.send(status, "application/json", c.encode_error(e), extra);
 }
 
 const KeyConfig* Gateway::Impl::authenticate(const Snapshot& snap, const net::ServerRequest& req, bool& ok) const {
@@ -38,7 +40,9 @@ const KeyConfig* Gateway::Impl::authenticate(const Snapshot& snap, const net::Se
 
 asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::ResponseWriter& w) {
   auto path = req.path();
-  if (req.method == "POST" && is_chat_path(path)) co_return co_await chat(req, w);
+  if (req.method == "POST" && is_chat_path(path)) co_return co_await chat(req, w, *openai_ingress);
+  if (req.method == "POST" && (path == "/v1/messages" || path == "/messages"))
+    co_return co_await chat(req, w, *anthropic_ingress);
   if (req.method == "POST" && (path == "/v1/embeddings" || path == "/embeddings"))
     co_return co_await embeddings(req, w);
   if (req.method == "GET" && (path == "/v1/models" || path == "/models")) {
@@ -63,7 +67,7 @@ asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::Respon
   if (path.starts_with("/admin/")) co_return co_await admin(req, w);
   co_await send_error(w, 404, "invalid_request_error",
                       "no route for " + req.method + " " + std::string(path) +
-                          "; llmux serves /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models");
+                          "; llmux serves /v1/chat/completions, /v1/completions, /v1/messages, /v1/embeddings, /v1/models");
 }
 
 asio::awaitable<void> Gateway::Impl::models(const Snapshot& snap, net::ResponseWriter& w) {
@@ -76,8 +80,10 @@ asio::awaitable<void> Gateway::Impl::models(const Snapshot& snap, net::ResponseW
   co_await w.send(200, "application/json", out);
 }
 
-asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::ResponseWriter& w) {
+asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::ResponseWriter& w,
+                                          const api::ServerCodec& ingress) {
   RequestContext ctx;
+  ctx.ingress = &ingress;
   ctx.start = mono_now();
   ctx.id = "llmux-" + std::to_string(request_counter.fetch_add(1));
   ctx.snap = snapshot();
@@ -89,13 +95,13 @@ asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::Response
   };
   if (!ok) {
     reject(401, "auth");
-    co_await send_error(w, 401, "authentication_error", "invalid or missing API key (Authorization: Bearer ...)");
+    co_await send_error(w, 401, "authentication_error", "invalid or missing API key (Authorization: Bearer ...)", nullptr, &ingress);
     co_return account(ctx);
   }
-  auto decoded = openai_ingress->decode_request(req.path(), req.body);
+  auto decoded = ingress.decode_request(req.path(), req.body);
   if (!decoded) {
     reject(400, "bad_request");
-    co_await send_error(w, 400, "invalid_request_error", decoded.error().message);
+    co_await send_error(w, 400, "invalid_request_error", decoded.error().message, nullptr, &ingress);
     co_return account(ctx);
   }
   ctx.route = decoded->model;
@@ -109,13 +115,13 @@ asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::Response
     std::string message = "model '" + decoded->model + "' is not routed by this gateway";
     if (!hint.empty()) message += "; " + hint;
     message += " (GET /v1/models lists the routes)";
-    co_await send_error(w, 404, "invalid_request_error", message);
+    co_await send_error(w, 404, "invalid_request_error", message, nullptr, &ingress);
     co_return account(ctx);
   }
   if (ctx.key && !ctx.key->routes.empty() &&
       std::find(ctx.key->routes.begin(), ctx.key->routes.end(), route->alias) == ctx.key->routes.end()) {
     reject(403, "forbidden_route");
-    co_await send_error(w, 403, "permission_error", "this key may not use model '" + route->alias + "'");
+    co_await send_error(w, 403, "permission_error", "this key may not use model '" + route->alias + "'", nullptr, &ingress);
     co_return account(ctx);
   }
   thread_local std::mt19937_64 rng(std::random_device{}());

@@ -43,7 +43,8 @@ Gateway::~Gateway() {
 tl::expected<std::unique_ptr<Gateway>, Problems> Gateway::create(GatewayConfig config, std::string config_path) {
   auto impl = std::make_unique<Impl>();
   impl->config_path = std::move(config_path);
-  impl->openai_ingress = std::make_unique<api::openai::ServerCodecImpl>();
+  impl->openai_ingress = api::make_server_codec(api::Dialect::openai);
+  impl->anthropic_ingress = api::make_server_codec(api::Dialect::anthropic);
   const auto ledger_cfg = config.ledger;
   const auto log_cfg = config.log;
   impl->budgets.configure(config.budgets);

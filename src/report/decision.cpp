@@ -28,7 +28,8 @@ std::string measured_line(const Target& t) {
   if (t.status == TargetStatus::failed) return t.name + " " + t.status_text;
   if (t.status == TargetStatus::not_measured) return t.name + ": " + t.status_text;
   const LevelRow& first = t.levels.front();
-  std::string s = t.name + (t.simulated ? " (simulated)" : "") + ": TTFT p50 " + ms_text(first.ttft_p50_ms) + " and " +
+  bool say_simulated = t.simulated && t.name.find("simulated") == std::string::npos;
+  std::string s = t.name + (say_simulated ? " (simulated)" : "") + ": TTFT p50 " + ms_text(first.ttft_p50_ms) + " and " +
                   rate_text(first.user_tokens_per_s) + " tokens/s per user at " + first.label;
   if (t.best) s += "; meets the SLOs up to " + t.best->label + " (" + rate_text(t.best->output_tokens_per_s) + " tokens/s in total)";
   else if (!t.levels.empty() && t.levels.front().has_slos) s += "; meets the SLOs at none of the measured loads";

@@ -78,9 +78,9 @@ footer { margin-top: 36px; color: var(--muted); font-size: 13px; border-top: 1px
 @media print {
   body { font-size: 11pt; }
   .page { max-width: none; padding: 0; }
-  .sim-banner { position: fixed; top: -12mm; left: 0; right: 0; padding: 4px; font-size: 9pt; }
+  .sim-banner { padding: 4px; font-size: 9pt; }
   .charts { grid-template-columns: 1fr 1fr; gap: 10px; }
-  section, figure, tr, li, .answer { break-inside: avoid; }
+  figure, tr, li, .answer { break-inside: avoid; }
   h2 { break-after: avoid; }
   .table-wrap { overflow: visible; border: 0; }
   table { font-size: 9pt; }

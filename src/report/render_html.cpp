@@ -110,6 +110,19 @@ std::string body_html(const Report& r) {
   return out;
 }
 
+// In print, the simulated note heads every page (a page margin box, so it never covers content).
+std::string print_banner_css(const Report& r) {
+  if (!r.simulated) return "";
+  std::string text;
+  for (char c : r.simulated_note) {
+    if (c == '"' || c == '\\') text += '\\';
+    if (c == '<') text += "\\3C ";
+    else if (c == '\n') text += ' ';
+    else text += c;
+  }
+  return "@page { @top-center { content: \"" + text + "\"; color: #5c3d00; font: 600 8pt sans-serif; } }";
+}
+
 }  // namespace
 
 std::string render_html(const Report& r) {
@@ -118,7 +131,7 @@ std::string render_html(const Report& r) {
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
          "<meta name=\"generator\" content=\"llmux " + escape(r.methodology.tool_version) + "\">"
-         "<title>" + escape(r.title + " | llmux report") + "</title><style>" + std::string(report_css()) + "</style></head><body>" +
+         "<title>" + escape(r.title + " | llmux report") + "</title><style>" + std::string(report_css()) + print_banner_css(r) + "</style></head><body>" +
          banner + "<div class=\"page\">" + body_html(r) + "<footer>llmux " + escape(r.methodology.tool_version) +
          (r.generated_at.empty() ? "" : " · " + escape(r.generated_at)) + (r.simulated ? " · " + escape(r.simulated_note) : "") +
          "</footer></div></body></html>\n";

@@ -26,7 +26,9 @@ Axis load_axis(const Report& r) {
   return a;
 }
 
-std::string short_name(const Target& t) { return t.simulated ? t.name + " (simulated)" : t.name; }
+std::string short_name(const Target& t) {
+  return t.simulated && t.name.find("simulated") == std::string::npos ? t.name + " (simulated)" : t.name;
+}
 
 Series level_series(const Target& t, int color, const std::string& what, double LevelRow::*field, bool dashed) {
   Series s{short_name(t) + (what.empty() ? "" : " " + what), {}, color, dashed, true, true};

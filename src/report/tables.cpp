@@ -58,7 +58,8 @@ Table side_by_side_table(const Report& r) {
   Table tab{"side-by-side", {"metric"}, {}, true};
   for (const auto& t : r.targets) tab.header.push_back(t.name);
   std::vector<Cell> status{{"status", ""}};
-  for (const auto& t : r.targets) status.push_back({t.status_text + (t.simulated ? " (simulated)" : ""), status_tone(t)});
+  for (const auto& t : r.targets)
+    status.push_back({t.status_text + (t.simulated && t.status == TargetStatus::measured ? " (simulated)" : ""), status_tone(t)});
   tab.rows.push_back(status);
   tab.rows.push_back(metric_row(r, "TTFT p50 / p99", [](const Target& t, const Report&) { return first_level(t, "ttft"); }));
   tab.rows.push_back(metric_row(r, "tokens/s per user", [](const Target& t, const Report&) { return first_level(t, "user"); }));

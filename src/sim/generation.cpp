@@ -50,6 +50,15 @@ Result<Generation> plan_generation(api::ChatRequest request, const SimOptions& o
   g.finish = (forced || natural >= max_tokens) ? api::FinishReason::length : api::FinishReason::stop;
   g.tool_name = pick_tool(request);
   g.tool_call = !g.tool_name.empty() && request.endpoint == api::EndpointKind::chat;
+  if (opts.echo) {  // the answer is the last user message, token for token
+    for (const auto& m : request.messages)
+      if (m.role == api::Role::user) g.echo = m.text();
+    if (request.endpoint == api::EndpointKind::completion) g.echo = request.prompt;
+    auto n = static_cast<std::int64_t>(count_tokens(g.echo));
+    g.output_tokens = std::max<std::int64_t>(1, std::min(n, max_tokens));
+    g.finish = n > max_tokens ? api::FinishReason::length : api::FinishReason::stop;
+    g.tool_call = false;
+  }
   g.reasoning_tokens = std::clamp<std::int64_t>(opts.reasoning_tokens, 0, g.output_tokens - 1);
   if (g.tool_call) {
     g.output_tokens = std::max<std::int64_t>(g.output_tokens, g.reasoning_tokens + 2);
@@ -74,6 +83,10 @@ TokenSource::Kind TokenSource::kind_at(std::int64_t i) const {
 }
 
 std::string_view TokenSource::piece(std::int64_t i) {
+  if (!g_.echo.empty()) {
+    if (echo_.empty()) echo_ = token_pieces(g_.echo);
+    return static_cast<std::size_t>(i) < echo_.size() ? echo_[static_cast<std::size_t>(i)] : std::string_view(".");
+  }
   if (kind_at(i) == Kind::tool) {
     if (i == g_.reasoning_tokens) return "{\"query\": \"";
     if (i == g_.output_tokens - 1) return "\"}";

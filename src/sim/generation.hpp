@@ -24,6 +24,7 @@ struct Generation {
   api::FinishReason finish = api::FinishReason::stop;
   FaultPlan faults;
   std::uint64_t seed = 0;
+  std::string echo;  // echo mode: the text the answer repeats
 
   api::Usage usage() const;
 };
@@ -50,6 +51,7 @@ class TokenSource {
 
   const Generation& g_;
   TextGenerator text_;
+  std::vector<std::string_view> echo_;  // echo mode: the tokens to repeat
   std::int64_t emitted_ = 0;
 };
 

@@ -65,6 +65,8 @@ struct SimOptions {
   FaultOptions faults;
   std::uint64_t seed = 42;
   bool annotate = false;  // add {"llmux":{"tokens":k,"t":ns}} to chunks: ground truth for bench
+  bool echo = false;      // the answer repeats the last user message (round-trip tests)
+  bool record = false;    // keep every request body; GET /sim/received returns them (tests)
   std::string description = "fixed profile";  // shown at startup
 };
 

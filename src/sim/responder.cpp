@@ -85,6 +85,17 @@ asio::awaitable<void> SimServer::Impl::handle(net::ServerRequest& req, net::Resp
     co_return co_await w.send(200, "application/json", R"({"status":"ok"})");
   if (auto body = side_endpoint(opts, req.method, path)) co_return co_await w.send(200, "application/json", *body);
   if (req.method == "POST" && (path == "/tokenize" || path == "/v1/tokenize")) co_return co_await tokenize(req, w);
+  if (req.method == "GET" && path == "/sim/received") {
+    std::string out;
+    JsonWriter j(out);
+    j.begin_array();
+    {
+      std::lock_guard lock(received_mu);
+      for (const auto& b : received) j.value(b);
+    }
+    j.end_array();
+    co_return co_await w.send(200, "application/json", out);
+  }
   if (req.method == "GET" && path == "/sim/stats")
     co_return co_await w.send(200, "application/json", snapshot().to_json());
   if (req.method == "POST" && path == "/sim/reset") {
@@ -132,6 +143,10 @@ asio::awaitable<void> SimServer::Impl::generate(net::ServerRequest& req, net::Re
                                                 const api::ServerCodec& c) {
   Nanos start = req.received_at;
   requests.fetch_add(1, std::memory_order_relaxed);
+  if (opts.record) {
+    std::lock_guard lock(received_mu);
+    if (received.size() < 100000) received.push_back(req.body);
+  }
   auto decoded = c.decode_request(req.path(), req.body);
   if (!decoded) {
     rejected.fetch_add(1);

@@ -1,6 +1,7 @@
 #pragma once
 // Private to sim/: the server's state and request handlers.
 #include <atomic>
+#include <mutex>
 #include <memory>
 
 #include "api/codec.hpp"
@@ -24,6 +25,8 @@ struct SimServer::Impl {
   std::atomic<std::uint64_t> requests{0}, completed{0}, faults{0}, rejected{0}, client_gone{0}, tokens{0};
   std::atomic<std::uint64_t> counter{0};
   std::atomic<std::int64_t> active{0}, peak{0};
+  std::mutex received_mu;
+  std::vector<std::string> received;  // request bodies, with opts.record (bounded)
 
   asio::awaitable<void> handle(net::ServerRequest& req, net::ResponseWriter& w);
   SimStats snapshot() const;

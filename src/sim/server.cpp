@@ -67,6 +67,11 @@ void SimServer::stop(Nanos grace) {
 
 SimStats SimServer::stats() const { return impl_->snapshot(); }
 
+std::vector<std::string> SimServer::received() const {
+  std::lock_guard lock(impl_->received_mu);
+  return impl_->received;
+}
+
 void SimServer::reset_stats() { impl_->lateness.reset(); }
 
 }  // namespace llmux::sim

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "sim/options.hpp"
@@ -42,6 +43,8 @@ class SimServer {
   std::string base_url() const;  // "http://127.0.0.1:PORT/v1" (/v1beta for Gemini, /api for Ollama)
   void stop(Nanos grace = 2 * kNanosPerSecond);
   SimStats stats() const;
+  // Request bodies received so far (only with SimOptions::record).
+  std::vector<std::string> received() const;
   void reset_stats();
 
   struct Impl;

@@ -52,6 +52,12 @@ std::size_t count_tokens(std::string_view text) {
   return n;
 }
 
+std::vector<std::string_view> token_pieces(std::string_view text) {
+  std::vector<std::string_view> out;
+  for_each_token(text, [&](std::size_t start, std::size_t len) { out.push_back(text.substr(start, len)); });
+  return out;
+}
+
 std::vector<std::int64_t> token_ids(std::string_view text) {
   std::vector<std::int64_t> ids;
   for_each_token(text, [&](std::size_t start, std::size_t len) {

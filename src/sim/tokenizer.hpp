@@ -14,6 +14,8 @@
 namespace llmux::sim {
 
 std::size_t count_tokens(std::string_view text);
+// The text of each token, in order (the echo answer is made of these).
+std::vector<std::string_view> token_pieces(std::string_view text);
 // Token ids (stable hashes of the token text), for /tokenize.
 std::vector<std::int64_t> token_ids(std::string_view text);
 

@@ -281,3 +281,59 @@ TEST(GatewayCli, ConfigCheckListsProblemsAndExitsTwo) {
 
 }  // namespace
 }  // namespace llmux::test
+
+namespace llmux::test {
+namespace {
+
+// Cross-dialect: clients in either dialect reach backends in any dialect.
+struct DialectPair {
+  std::string client;   // "openai" or "anthropic"
+  std::string backend;  // sim --dialect
+};
+
+class GatewayDialects : public ::testing::TestWithParam<DialectPair> {};
+
+TEST_P(GatewayDialects, StreamedAndWholeAnswersTranslate) {
+  const auto& p = GetParam();
+  SimProcess sim({"--ttft", "2ms", "--itl", "1ms", "--dialect", p.backend});
+  TempDir dir;
+  GatewayProcess gw(dir, deployment("b", sim.url(), "dialect = \"" + p.backend + "\"") + route("chat", {"b"}));
+  std::string path = p.client == "anthropic" ? "/messages" : "/chat/completions";
+  for (bool stream : {false, true}) {
+    json body = {{"model", "chat"}, {"max_tokens", 5}, {"stream", stream},
+                 {"messages", {{{"role", "user"}, {"content", "how fast is it"}}}}};
+    if (p.client == "openai" && stream) body["stream_options"] = {{"include_usage", true}};
+    auto r = http_request("POST", gw.url() + path, body.dump());
+    ASSERT_EQ(r.status, 200) << p.client << "<-" << p.backend << ": " << r.body;
+    if (p.client == "anthropic" && stream) {
+      for (const char* ev : {"event: message_start", "event: content_block_start", "event: content_block_delta",
+                             "event: content_block_stop", "event: message_delta", "event: message_stop"})
+        EXPECT_NE(r.body.find(ev), std::string::npos) << ev << " missing:\n" << r.body;
+      EXPECT_NE(r.body.find("\"output_tokens\":5"), std::string::npos) << r.body;
+      EXPECT_NE(r.body.find("\"stop_reason\":\"max_tokens\""), std::string::npos) << r.body;
+    } else if (p.client == "anthropic") {
+      auto j = json::parse(r.body);
+      EXPECT_EQ(j["type"], "message");
+      EXPECT_EQ(j["stop_reason"], "max_tokens");
+      EXPECT_EQ(j["usage"]["output_tokens"], 5);
+    } else if (stream) {
+      EXPECT_NE(r.body.find("\"finish_reason\":\"length\""), std::string::npos) << r.body;
+      EXPECT_NE(r.body.find("\"completion_tokens\":5"), std::string::npos) << r.body;
+      EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos);
+    } else {
+      auto j = json::parse(r.body);
+      EXPECT_EQ(j["choices"][0]["finish_reason"], "length");
+      EXPECT_EQ(j["usage"]["completion_tokens"], 5);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Pairs, GatewayDialects,
+                         ::testing::Values(DialectPair{"openai", "openai"}, DialectPair{"openai", "anthropic"},
+                                           DialectPair{"openai", "gemini"}, DialectPair{"openai", "ollama"},
+                                           DialectPair{"anthropic", "openai"}, DialectPair{"anthropic", "anthropic"},
+                                           DialectPair{"anthropic", "gemini"}, DialectPair{"anthropic", "ollama"}),
+                         [](const auto& info) { return info.param.client + "_from_" + info.param.backend; });
+
+}  // namespace
+}  // namespace llmux::test

@@ -175,3 +175,63 @@ TEST(PrivacyConfig, BadPatternFailsConfigCheckWithItsLine) {
 
 }  // namespace
 }  // namespace llmux::test
+
+namespace llmux::test {
+namespace {
+
+// Concatenated delta content of an OpenAI stream.
+std::string streamed_content(const std::string& sse) {
+  std::string out;
+  std::size_t pos = 0;
+  while ((pos = sse.find("data: {", pos)) != std::string::npos) {
+    auto end = sse.find('\n', pos);
+    auto chunk = json::parse(sse.substr(pos + 6, end - pos - 6), nullptr, false);
+    pos = end;
+    if (!chunk.is_object() || !chunk.contains("choices") || chunk["choices"].empty()) continue;
+    const auto& delta = chunk["choices"][0]["delta"];
+    if (delta.contains("content") && delta["content"].is_string()) out += delta["content"].get<std::string>();
+  }
+  return out;
+}
+
+class Redaction : public ::testing::TestWithParam<int> {};
+
+TEST_P(Redaction, CloudSeesPlaceholdersAndTheClientGetsTheOriginalsBack) {
+  int per_chunk = GetParam();  // "<EMAIL_1>" is five sim tokens: every split point is covered
+  SimProcess cloud({"--ttft", "1ms", "--itl", "1ms", "--echo", "--record", "--tokens-per-chunk", std::to_string(per_chunk)});
+  TempDir dir;
+  GatewayProcess gw(dir, "[privacy]\ndetectors = [\"email\"]\n[privacy.actions]\nemail = \"redact\"\n" +
+                              deployment("cloud", cloud.url(), "locality = \"cloud\"") + route("chat", {"cloud"}));
+  std::string text = "mail jane.doe@example.com and ops@example.org, then jane.doe@example.com again";
+  json body = {{"model", "chat"}, {"max_tokens", 200}, {"stream", true}, {"messages", {{{"role", "user"}, {"content", text}}}}};
+  auto r = gw.chat(body.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(streamed_content(r.body), text);
+  body["stream"] = false;
+  auto whole = json::parse(gw.chat(body.dump()).body);
+  EXPECT_EQ(whole["choices"][0]["message"]["content"], text);
+  auto received = json::parse(http_get(cloud.root() + "/sim/received"));
+  ASSERT_EQ(received.size(), 2u);
+  for (const auto& b : received) {
+    auto sent = b.get<std::string>();
+    EXPECT_EQ(sent.find("example.com"), std::string::npos) << sent;
+    EXPECT_EQ(sent.find("example.org"), std::string::npos) << sent;
+    EXPECT_NE(sent.find("<EMAIL_1> and <EMAIL_2>, then <EMAIL_1> again"), std::string::npos) << sent;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryChunkSize, Redaction, ::testing::Values(1, 2, 3, 4, 5, 7));
+
+TEST(Redaction, LocalDeploymentsGetTheOriginalText) {
+  SimProcess local({"--ttft", "1ms", "--itl", "1ms", "--echo", "--record"});
+  TempDir dir;
+  GatewayProcess gw(dir, "[privacy]\ndetectors = [\"email\"]\n[privacy.actions]\nemail = \"redact\"\n" +
+                              deployment("local", local.url(), "locality = \"local\"") + route("chat", {"local"}));
+  ASSERT_EQ(gw.chat(ask("write to jane.doe@example.com")).status, 200);
+  auto received = json::parse(http_get(local.root() + "/sim/received"));
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_NE(received[0].get<std::string>().find("jane.doe@example.com"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace llmux::test
