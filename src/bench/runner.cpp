@@ -78,7 +78,19 @@ struct Worker {
   std::vector<RequestRecord> records;
   std::int64_t in_flight = 0;
   std::unique_ptr<asio::steady_timer> slot;  // woken when a request finishes (in-flight cap)
+  int tasks = 0;                              // users / dispatchers / requests still running
 };
+
+// Keeps a timer due soonest while the worker runs, so the per-operation timeouts
+// never reprogram the loop's timerfd (see net/io_pool.cpp); ends with the work.
+asio::awaitable<void> heartbeat(Worker& w) {
+  asio::steady_timer t(w.ctx);
+  error_code ec;
+  while (w.tasks > 0) {
+    t.expires_after(std::chrono::milliseconds(25));
+    co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
 
 struct Shared {
   const providers::Endpoint& ep;
@@ -129,9 +141,10 @@ asio::awaitable<void> one_request(Shared& s, Worker& w, std::int64_t index, Nano
 asio::awaitable<void> closed_loop_user(Shared& s, Worker& w) {
   for (;;) {
     std::int64_t index = s.next_index.fetch_add(1);
-    if (!may_start(s, index)) co_return;
+    if (!may_start(s, index)) break;
     co_await one_request(s, w, index, 0);
   }
+  --w.tasks;
 }
 
 // Arrival offsets from the level's start: constant spacing or exponential gaps.
@@ -152,6 +165,7 @@ asio::awaitable<void> tracked_request(Shared& s, Worker& w, std::int64_t index, 
   ++w.in_flight;
   co_await one_request(s, w, index, scheduled);
   --w.in_flight;
+  --w.tasks;
   if (w.slot) w.slot->cancel();
 }
 
@@ -170,8 +184,10 @@ asio::awaitable<void> open_loop_thread(Shared& s, Worker& w, const std::vector<N
       w.slot->expires_at(asio::steady_timer::time_point::max());
       co_await w.slot->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
+    ++w.tasks;
     asio::co_spawn(w.ctx, tracked_request(s, w, static_cast<std::int64_t>(k), when), asio::detached);
   }
+  --w.tasks;
 }
 
 }  // namespace
@@ -200,11 +216,16 @@ Result<LevelRun> run_level(const providers::Endpoint& ep, const Workload& worklo
     Worker& w = *workers[static_cast<std::size_t>(t)];
     if (level.mode == LoadLevel::Mode::concurrency) {
       auto users = static_cast<std::int64_t>(level.value);
-      for (std::int64_t u = t; u < users; u += threads) asio::co_spawn(w.ctx, closed_loop_user(s, w), asio::detached);
+      for (std::int64_t u = t; u < users; u += threads) {
+        ++w.tasks;
+        asio::co_spawn(w.ctx, closed_loop_user(s, w), asio::detached);
+      }
     } else {
       std::int64_t cap = options.max_inflight > 0 ? (options.max_inflight + threads - 1) / threads : 0;
+      ++w.tasks;
       asio::co_spawn(w.ctx, open_loop_thread(s, w, schedule, t, threads, cap), asio::detached);
     }
+    if (w.tasks > 0) asio::co_spawn(w.ctx, heartbeat(w), asio::detached);
   }
   std::vector<std::thread> pool;
   for (auto& w : workers) pool.emplace_back([&w] { w->ctx.run(); });

@@ -6,6 +6,8 @@
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/plan_sim_profile.hpp"
+#include "catalog/catalog.hpp"
 #include "cli/signals.hpp"
 #include "sim/server.hpp"
 
@@ -19,8 +21,30 @@ struct SimFlags {
   std::string models = "sim-model";
   std::string error_statuses = "500";
   std::string stall = "30s", slow_headers = "0";
+  // Timing from the plan's speed model instead of --profile flags.
+  std::string plan_model, plan_quant = "Q4_K_M", plan_gpu;
+  int plan_gpus = 1;
+  int plan_ctx = 4096;
+  std::string plan_engine = "llama.cpp";
   sim::SimOptions opts;
 };
+
+// --model M --gpu G: the batch profile the plan predicts for M on G.
+Result<void> apply_plan_timing(SimFlags& f) {
+  auto cat = catalog::load_catalog(catalog_dirs());
+  if (!cat) return tl::unexpected(cat.error());
+  PlanSimTuning tuning;
+  tuning.engine = f.plan_engine;
+  tuning.ctx = f.plan_ctx;
+  auto planned = sim_options_from_plan(*cat, f.plan_model, f.plan_quant, f.plan_gpu, f.plan_gpus, tuning);
+  if (!planned) return tl::unexpected(planned.error());
+  sim::SimOptions& o = f.opts;
+  o.profile = planned->profile;
+  o.batch = planned->batch;
+  o.description = planned->description;
+  if (f.models == "sim-model") f.models = f.plan_model;
+  return {};
+}
 
 int run_sim(SimFlags& f) {
   auto& o = f.opts;
@@ -29,8 +53,6 @@ int run_sim(SimFlags& f) {
     return print_error(Error{ErrorCode::usage, "unknown dialect '" + f.dialect + "'; use openai, anthropic, gemini or ollama",
                              "--dialect", 0});
   o.dialect = *dialect;
-  o.models.clear();
-  for (auto m : split(f.models, ',')) o.models.emplace_back(trim(m));
   auto statuses = parse_number_list(f.error_statuses);
   if (!statuses) return print_error(Error{ErrorCode::usage, statuses.error().message, "--error-status", 0});
   o.faults.error_statuses.clear();
@@ -41,6 +63,13 @@ int run_sim(SimFlags& f) {
   o.faults.stall = *stall;
   o.faults.slow_headers = *slow;
   if (auto r = apply_timing(f.timing, o); !r) return print_error(r.error());
+  if (!f.plan_model.empty() || !f.plan_gpu.empty()) {
+    if (f.plan_model.empty() || f.plan_gpu.empty())
+      return print_error(Error{ErrorCode::usage, "timing from the plan needs both --model and --gpu", "--model/--gpu", 0});
+    if (auto r = apply_plan_timing(f); !r) return print_error(r.error());
+  }
+  o.models.clear();
+  for (auto m : split(f.models, ',')) o.models.emplace_back(trim(m));
   raise_fd_limit();
   block_server_signals();
   sim::SimServer server(o);
@@ -68,6 +97,12 @@ void register_sim(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--model-name", f->models, "model ids the sim lists (comma-separated)")->capture_default_str();
   cmd->add_option("--max-context", f->opts.max_context, "context limit in tokens")->capture_default_str();
   add_timing_flags(*cmd, f->timing);
+  cmd->add_option("--model", f->plan_model, "time the answers with the plan's speed model for this catalog model (with --gpu)");
+  cmd->add_option("--quant", f->plan_quant, "quantization for --model")->capture_default_str();
+  cmd->add_option("--gpu", f->plan_gpu, "catalog device for --model (e.g. rtx-4090, h100-sxm)");
+  cmd->add_option("--gpus", f->plan_gpus, "number of devices for --model")->capture_default_str();
+  cmd->add_option("--ctx", f->plan_ctx, "context per sequence the KV cache is sized for (--model)")->capture_default_str();
+  cmd->add_option("--engine", f->plan_engine, "engine the plan models (llama.cpp, vllm, ollama)")->capture_default_str();
   cmd->add_option("--default-max-tokens", f->opts.default_max_tokens, "output length when a request sets no max_tokens")->capture_default_str();
   cmd->add_option("--natural-tokens", f->opts.natural_mean_tokens, "mean answer length when the model may stop on its own (no ignore_eos)")->capture_default_str();
   cmd->add_option("--reasoning-tokens", f->opts.reasoning_tokens, "answers start with this many reasoning tokens")->capture_default_str();

@@ -1,6 +1,7 @@
 #pragma once
 // Private to gateway/: the gateway's state and the pieces of its pipeline.
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
 #include <mutex>
 #include <random>
@@ -61,6 +62,8 @@ struct Gateway::Impl {
   std::atomic<bool> stopping{false};
   BudgetManager budgets;
   std::thread watcher;  // config file changes and active health checks
+  std::mutex watch_mu;
+  std::condition_variable watch_cv;  // wakes the watcher at stop
 
   std::shared_ptr<const Snapshot> snapshot() const {
     std::lock_guard lock(snap_mu);
@@ -77,6 +80,7 @@ struct Gateway::Impl {
   asio::awaitable<void> embeddings(net::ServerRequest& req, net::ResponseWriter& w);
   asio::awaitable<void> models(const Snapshot& snap, net::ResponseWriter& w);
   asio::awaitable<void> admin(net::ServerRequest& req, net::ResponseWriter& w);
+  asio::awaitable<void> admin_keys(net::ServerRequest& req, net::ResponseWriter& w);
   asio::awaitable<void> send_error(net::ResponseWriter& w, int status, const std::string& type,
                                    const std::string& message, const net::Headers* extra = nullptr,
                                    const api::ServerCodec* codec = nullptr);
@@ -103,6 +107,10 @@ struct Gateway::Impl {
   void watch_loop();
   void check_health(const Snapshot& snap);
 };
+
+// Whole-file helpers for the admin endpoints (small files; called rarely).
+std::string read_text_file(const std::string& path);
+bool write_text_file(const std::string& path, const std::string& text);
 
 // The ChatClient of the calling I/O thread (one connection pool per thread).
 providers::ChatClient& thread_client(asio::any_io_executor ex);

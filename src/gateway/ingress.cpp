@@ -169,6 +169,7 @@ asio::awaitable<void> Gateway::Impl::admin(net::ServerRequest& req, net::Respons
     for (const auto& p : r.error()) msg += p.describe() + "; ";
     co_return co_await send_error(w, 400, "invalid_request_error", "config rejected, the old one stays: " + msg);
   }
+  if (path == "/admin/keys") co_return co_await admin_keys(req, w);
   if (req.method == "GET" && path == "/admin/deployments") {
     std::string out;
     JsonWriter j(out);
@@ -181,6 +182,58 @@ asio::awaitable<void> Gateway::Impl::admin(net::ServerRequest& req, net::Respons
     co_return co_await w.send(200, "application/json", out);
   }
   co_await send_error(w, 404, "invalid_request_error", "unknown admin endpoint");
+}
+
+}  // namespace llmux::gateway
+
+namespace llmux::gateway {
+
+// GET lists the keys (ids, teams, routes); POST creates one, appends it to the
+// config file (only its hash) and reloads, and answers the secret once.
+asio::awaitable<void> Gateway::Impl::admin_keys(net::ServerRequest& req, net::ResponseWriter& w) {
+  auto snap = snapshot();
+  if (req.method == "GET") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& k : snap->config.keys) out.push_back({{"id", k.id}, {"team", k.team}, {"routes", k.routes}});
+    co_return co_await w.send(200, "application/json", out.dump());
+  }
+  if (req.method != "POST") co_return co_await send_error(w, 405, "invalid_request_error", "use GET or POST");
+  auto doc = nlohmann::json::parse(req.body, nullptr, false);
+  std::string error;
+  KeyConfig k;
+  if (!doc.is_object() || !doc.contains("id") || !doc["id"].is_string() || doc["id"].get<std::string>().empty())
+    error = "body must be {\"id\": \"name\", \"team\": \"optional\", \"routes\": [\"optional\"]}";
+  else {
+    k.id = doc["id"].get<std::string>();
+    k.team = doc.value("team", "");
+    if (doc.contains("routes") && doc["routes"].is_array())
+      for (const auto& r : doc["routes"])
+        if (r.is_string()) k.routes.push_back(r.get<std::string>());
+    for (const auto& existing : snap->config.keys)
+      if (existing.id == k.id) error = "a key with id '" + k.id + "' exists";
+    for (const auto& c : k.id + k.team)
+      if (c == '"' || c == '\\' || c == '\n') error = "id and team must not contain quotes, backslashes or newlines";
+  }
+  if (config_path.empty()) error = "the gateway runs without a config file; start it with --config to manage keys";
+  if (!error.empty()) co_return co_await send_error(w, 400, "invalid_request_error", error);
+  auto created = generate_key();
+  std::string entry = "\n[[keys]]\nid = \"" + k.id + "\"\n";
+  if (!k.team.empty()) entry += "team = \"" + k.team + "\"\n";
+  entry += "hash = \"sha256:" + created.sha256_hex + "\"\n";
+  if (!k.routes.empty()) {
+    entry += "routes = [";
+    for (std::size_t i = 0; i < k.routes.size(); ++i) entry += (i ? ", \"" : "\"") + k.routes[i] + "\"";
+    entry += "]\n";
+  }
+  std::string original = read_text_file(config_path);
+  bool written = write_text_file(config_path, original + entry);
+  auto reloaded = written ? reload() : tl::expected<void, Problems>(tl::unexpected(Problems{}));
+  if (!reloaded) {
+    if (written) write_text_file(config_path, original);  // put the file back as it was
+    co_return co_await send_error(w, 500, "api_error", "could not add the key to " + config_path);
+  }
+  nlohmann::json out = {{"id", k.id}, {"key", created.secret}, {"note", "shown once; only its hash is stored"}};
+  co_await w.send(201, "application/json", out.dump());
 }
 
 }  // namespace llmux::gateway

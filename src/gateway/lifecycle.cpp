@@ -2,6 +2,8 @@
 // changes, and active health checks — all off the I/O threads.
 #include <sys/stat.h>
 
+#include <cstdio>
+#include <fstream>
 #include <sstream>
 #include <unordered_map>
 
@@ -20,6 +22,23 @@ providers::ChatClient& thread_client(asio::any_io_executor ex) {
     c = std::make_unique<providers::ChatClient>(ex, o);
   }
   return *c;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool write_text_file(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".llmux-tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;  // atomic: a reader never sees half a file
 }
 
 namespace {
@@ -125,6 +144,10 @@ void Gateway::stop(Nanos grace) {
   Impl& im = *impl_;
   if (im.stopping.exchange(true)) return;
   if (im.http) im.http->stop(grace);
+  {
+    std::lock_guard lock(im.watch_mu);
+  }
+  im.watch_cv.notify_all();
   if (im.watcher.joinable()) im.watcher.join();
   if (im.ledger) im.ledger->close();
   std::lock_guard lock(im.log_mu);
@@ -139,7 +162,10 @@ void Gateway::Impl::watch_loop() {
   Nanos next_file_check = 0;
   std::unordered_map<std::string, Nanos> next_health;
   while (!stopping.load()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    {
+      std::unique_lock lock(watch_mu);
+      watch_cv.wait_for(lock, std::chrono::milliseconds(100), [this] { return stopping.load(); });
+    }
     std::string out;
     {
       std::lock_guard lock(log_mu);

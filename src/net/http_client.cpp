@@ -38,7 +38,7 @@ struct Connection {
   std::string origin;
   bool reused = false;
 
-  explicit Connection(asio::any_io_executor ex) : tcp(ex) {}
+  explicit Connection(asio::any_io_executor ex) : tcp(ex) { buffer.reserve(16384); }
   void close() {
     error_code ec;
     tcp.socket().shutdown(tcp::socket::shutdown_both, ec);

@@ -102,7 +102,9 @@ struct Session final : ResponseWriter {
   bool keep_alive = true;
   bool head_request_ = false;
 
-  Session(HttpServer::Impl& s, tcp::socket sock) : srv(s), stream(std::move(sock)) {}
+  Session(HttpServer::Impl& s, tcp::socket sock) : srv(s), stream(std::move(sock)) {
+    buffer.reserve(16384);  // one read takes a whole typical request (Beast reads 512 bytes into an empty buffer)
+  }
 
   void close() {
     error_code ec;

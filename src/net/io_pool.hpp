@@ -1,6 +1,7 @@
 #pragma once
 // A fixed set of threads, each running its own io_context ("one loop per core"):
 // a connection lives on one thread for its whole life, so its state needs no locks.
+#include <atomic>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -32,6 +33,7 @@ class IoPool {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;
   std::vector<std::thread> threads_;
   std::size_t next_ = 0;
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace llmux::net

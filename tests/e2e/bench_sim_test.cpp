@@ -203,3 +203,32 @@ TEST(BenchCli, UsageErrorsExitTwoWithAClearMessage) {
 
 }  // namespace
 }  // namespace llmux::test
+
+namespace llmux::test {
+namespace {
+
+TEST(SimFromPlan, TimingFollowsTheSpeedModel) {
+  // Llama 3.1 8B at Q4_K_M on one RTX 4090: the plan predicts a decode step of a few ms.
+  SimProcess sim({"--model", "llama-3.1-8b", "--quant", "Q4_K_M", "--gpu", "rtx-4090"});
+  TempDir dir;
+  auto b = run_bench({"--url", sim.url(), "-c", "1", "-n", "4", "--input-tokens", "256", "--output-tokens", "32"}, dir);
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_EQ(b.result["endpoint"]["model"], "llama-3.1-8b");
+  double tpot = b.result["runs"][0]["summary"]["tpot_ms"]["p50"].get<double>();
+  auto plan = run({binary(), "plan", "--model", "llama-3.1-8b", "--quant", "Q4_K_M", "--gpu", "rtx-4090", "--concurrency", "1",
+                   "--format", "json"});
+  ASSERT_EQ(plan.status, 0) << plan.err;
+  auto p = nlohmann::json::parse(plan.out);
+  ASSERT_TRUE(p.contains("options") && !p["options"].empty()) << plan.out.substr(0, 400);
+  double per_user = p["options"][0]["speed"]["decode_tokens_per_s_per_user"].get<double>();
+  EXPECT_NEAR(tpot, 1000.0 / per_user, 0.25 * 1000.0 / per_user) << "sim TPOT vs the plan's decode speed";
+}
+
+TEST(SimFromPlan, UnknownDeviceSuggestsNames) {
+  auto r = run({binary(), "sim", "--model", "llama-3.1-8b", "--gpu", "rtx-9090"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("did you mean"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace llmux::test

@@ -337,3 +337,37 @@ INSTANTIATE_TEST_SUITE_P(Pairs, GatewayDialects,
 
 }  // namespace
 }  // namespace llmux::test
+
+namespace llmux::test {
+namespace {
+
+TEST(GatewayAdmin, OffByDefaultAuthenticatedWhenOnAndManagesKeys) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  {
+    TempDir dir;
+    GatewayProcess off(dir, deployment("local", sim.url()) + route("chat", {"local"}));
+    EXPECT_EQ(http_request("POST", off.url().substr(0, off.url().size() - 3) + "/admin/reload").status, 404);
+  }
+  TempDir dir;
+  GatewayProcess gw(dir, "[admin]\nenabled = true\nkey_env = \"LLMUX_TEST_ADMIN\"\n" + deployment("local", sim.url()) +
+                             route("chat", {"local"}),
+                    {"LLMUX_TEST_ADMIN=admin-secret"});
+  std::string root = gw.url().substr(0, gw.url().size() - 3);
+  EXPECT_EQ(http_request("POST", root + "/admin/reload").status, 401);
+  EXPECT_EQ(http_request("POST", root + "/admin/reload", "", {"Authorization: Bearer admin-secret"}).status, 200);
+  auto created = http_request("POST", root + "/admin/keys", R"({"id":"app","routes":["chat"]})",
+                              {"Authorization: Bearer admin-secret"});
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string key = json::parse(created.body)["key"];
+  EXPECT_EQ(read_file(gw.config_path()).find(key), std::string::npos) << "only the hash is stored";
+  // With a key configured, requests need it.
+  EXPECT_EQ(gw.chat(chat_body(false)).status, 401);
+  EXPECT_EQ(gw.chat(chat_body(false), {"Authorization: Bearer " + key}).status, 200);
+  auto list = json::parse(http_request("GET", root + "/admin/keys", "", {"Authorization: Bearer admin-secret"}).body);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["id"], "app");
+  EXPECT_EQ(http_request("POST", root + "/admin/keys", R"({"id":"app"})", {"Authorization: Bearer admin-secret"}).status, 400);
+}
+
+}  // namespace
+}  // namespace llmux::test
