@@ -63,26 +63,63 @@ long rss_kib(int pid, const char* field = "VmRSS:") {
   return -1;
 }
 
+long cpu_ticks(int pid) {  // user + system, in clock ticks
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string f;
+  long utime = 0, stime = 0;
+  for (int i = 3; fields >> f; ++i) {
+    if (i == 14) utime = std::stol(f);
+    if (i == 15) {
+      stime = std::stol(f);
+      break;
+    }
+  }
+  return utime + stime;
+}
+
+double overhead_quantile(const std::string& metrics, const char* q) {
+  std::string key = std::string("llmux_gateway_overhead_seconds{quantile=\"") + q + "\"} ";
+  auto p = metrics.find(key);
+  return p == std::string::npos ? -1 : std::stod(metrics.substr(p + key.size())) * 1e6;
+}
+
+struct Gateway {
+  std::unique_ptr<Process> proc;
+  std::string url;
+};
+
+Gateway start_gateway(const TempDir& dir, const std::string& upstream) {
+  llmux::test::write_file(dir.file("gw.toml"),
+                          "[server]\nport = 0\nmax_connections = 50000\n[ledger]\npath = \"" + dir.file("l.db") +
+                              "\"\n[log]\naccess = \"off\"\n[[deployments]]\nname = \"sim\"\nurl = \"" + upstream +
+                              "\"\nmodel = \"chat\"\nhealth_interval = 0\n[[routes]]\nalias = \"chat\"\ndeployments = [\"sim\"]\n");
+  Gateway g;
+  g.proc = start("1", {"serve", "-f", dir.file("gw.toml")});
+  g.url = first_url(*g.proc);
+  return g;
+}
+
+std::string metrics_of(const Gateway& g) {
+  auto r = llmux::test::run({"/usr/bin/curl", "-s", g.url.substr(0, g.url.size() - 3) + "/metrics"}, std::chrono::seconds(10));
+  return r.out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+  long hz = sysconf(_SC_CLK_TCK);
   TempDir dir;
   auto sim = start("0", {"sim", "--port", "0", "--ttft", "0", "--itl", "0", "--model-name", "chat"});
   std::string sim_url = first_url(*sim);
-  llmux::test::write_file(dir.file("gw.toml"),
-                          "[server]\nport = 0\nmax_connections = 50000\n[ledger]\npath = \"" + dir.file("l.db") +
-                              "\"\n[log]\naccess = \"off\"\n[[deployments]]\nname = \"sim\"\nurl = \"" + sim_url +
-                              "\"\nmodel = \"chat\"\nhealth_interval = 0\n[[routes]]\nalias = \"chat\"\ndeployments = [\"sim\"]\n");
-  auto gw = start("1", {"serve", "-f", dir.file("gw.toml")});
-  std::string gw_url = first_url(*gw);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  long idle = rss_kib(gw->pid());
-  std::printf("llmux serve (CPU 1) in front of llmux sim; load generator and sim share CPU 0\n\n");
-
-  std::printf("latency added by the gateway (E2E through it minus E2E direct to sim, same run):\n");
-  std::printf("  %-10s %-7s %12s %12s %12s %12s %8s\n", "rate", "mode", "direct p50", "via p50", "added p50",
-              "added p99", "errors");
+  std::printf("llmux serve pinned to CPU 1, in front of llmux sim; the load generator and the sim share CPU 0.\n");
+  std::printf("'added' = E2E through the gateway minus E2E direct to sim (same run): it includes the extra\n"
+              "loopback hop and cross-CPU wake-ups. 'in gateway' = the gateway's own time per request, upstream\n"
+              "waits excluded (its llmux_gateway_overhead_seconds metric). CPU/req from /proc.\n\n");
+  std::printf("  %-8s %-7s %10s %10s %11s %11s %13s %13s %9s %6s\n", "rate", "mode", "direct p50", "via p50",
+              "added p50", "added p99", "in gw p50", "in gw p99", "CPU/req", "errors");
   int seconds = quick ? 2 : 5;
   for (int rate : {1000, 5000}) {
     for (bool stream : {false, true}) {
@@ -90,38 +127,49 @@ int main(int argc, char** argv) {
                                        std::to_string(rate * seconds), "--output-tokens", "4", "--warmup", "200"};
       if (!stream) load.push_back("--no-stream");
       auto direct = bench(sim_url, load, dir)["runs"][0]["summary"];
-      auto via = bench(gw_url, load, dir)["runs"][0]["summary"];
+      auto gw = start_gateway(dir, sim_url);
+      long c0 = cpu_ticks(gw.proc->pid());
+      auto via = bench(gw.url, load, dir)["runs"][0]["summary"];
+      long c1 = cpu_ticks(gw.proc->pid());
+      auto m = metrics_of(gw);
       double d50 = get(direct, "e2e_ms", "p50"), v50 = get(via, "e2e_ms", "p50");
       double d99 = get(direct, "e2e_ms", "p99"), v99 = get(via, "e2e_ms", "p99");
-      std::printf("  %-10s %-7s %9.3f ms %9.3f ms %9.0f us %9.0f us %8lld\n", (std::to_string(rate) + "/s").c_str(),
-                  stream ? "stream" : "whole", d50, v50, (v50 - d50) * 1e3, (v99 - d99) * 1e3,
-                  via["requests_failed"].get<long long>());
+      double n = static_cast<double>(rate * seconds + 200);
+      std::printf("  %-8s %-7s %7.3f ms %7.3f ms %8.0f us %8.0f us %10.0f us %10.0f us %6.0f us %6lld\n",
+                  (std::to_string(rate) + "/s").c_str(), stream ? "stream" : "whole", d50, v50, (v50 - d50) * 1e3,
+                  (v99 - d99) * 1e3, overhead_quantile(m, "0.5"), overhead_quantile(m, "0.99"),
+                  static_cast<double>(c1 - c0) / static_cast<double>(hz) / n * 1e6, via["requests_failed"].get<long long>());
     }
   }
-  auto max = bench(gw_url, {"-c", "64", "-n", quick ? "20000" : "60000", "--output-tokens", "4", "--no-stream"}, dir);
-  auto& m = max["runs"][0]["summary"];
-  std::printf("\nmost non-streamed requests/s through one gateway core (64 connections): %.0f (%lld failed)\n",
-              m["request_throughput_per_s"].get<double>(), m["requests_failed"].get<long long>());
+  {
+    auto gw = start_gateway(dir, sim_url);
+    long c0 = cpu_ticks(gw.proc->pid());
+    auto max = bench(gw.url, {"-c", "64", "-n", quick ? "20000" : "60000", "--output-tokens", "4", "--no-stream"}, dir);
+    long c1 = cpu_ticks(gw.proc->pid());
+    auto& s = max["runs"][0]["summary"];
+    double done = s["requests_completed"].get<double>();
+    double cpu_us = static_cast<double>(c1 - c0) / static_cast<double>(hz) / done * 1e6;
+    std::printf("\nclosed loop, 64 connections, non-streamed: %.0f requests/s through the gateway (%lld failed);\n"
+                "the gateway used %.0f us of CPU per request, i.e. one gateway core sustains about %.0f requests/s\n"
+                "(here CPU 0, shared by the load generator and the sim, is the limit).\n",
+                s["request_throughput_per_s"].get<double>(), s["requests_failed"].get<long long>(), cpu_us, 1e6 / cpu_us);
+  }
   sim.reset();
   // Memory at ~10,000 concurrent streams: a slow sim keeps them open.
   auto slow = start("0", {"sim", "--port", "0", "--ttft", "100ms", "--itl", "200ms", "--model-name", "chat"});
   std::string slow_url = first_url(*slow);
-  llmux::test::write_file(dir.file("gw.toml"),
-                          "[server]\nport = 0\nmax_connections = 50000\n[ledger]\npath = \"" + dir.file("l.db") +
-                              "\"\n[log]\naccess = \"off\"\n[[deployments]]\nname = \"sim\"\nurl = \"" + slow_url +
-                              "\"\nmodel = \"chat\"\nhealth_interval = 0\n[[routes]]\nalias = \"chat\"\ndeployments = [\"sim\"]\n");
-  gw.reset();
-  gw = start("1", {"serve", "-f", dir.file("gw.toml")});
-  gw_url = first_url(*gw);
+  auto gw = start_gateway(dir, slow_url);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  long idle = rss_kib(gw.proc->pid());
   int streams = quick ? 2000 : 10000;
   long peak = 0;
   std::thread load([&] {
-    bench(gw_url, {"--rate", std::to_string(streams / 10), "--arrivals", "constant", "-n", std::to_string(streams + streams / 2),
+    bench(gw.url, {"--rate", std::to_string(streams / 10), "--arrivals", "constant", "-n", std::to_string(streams + streams / 2),
                    "--output-tokens", "50", "--timeout", "120s"}, dir);
   });
   for (int i = 0; i < 25 * 10; ++i) {  // sample while the load runs
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    peak = std::max(peak, rss_kib(gw->pid()));
+    peak = std::max(peak, rss_kib(gw.proc->pid()));
   }
   load.join();
   std::printf("\nresident memory: idle %.1f MB; peak %.1f MB with ~%d concurrent streams (50 tokens at ITL 200 ms)\n",

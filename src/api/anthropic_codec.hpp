@@ -3,7 +3,7 @@
 // (message_start, content_block_start/delta/stop, message_delta, message_stop, ping,
 // error) or answered whole. System prompts become a leading Role::system message,
 // tool_result blocks become Role::tool messages, thinking blocks become reasoning.
-#include "api/codec.hpp"
+#include "api/dialect_codec.hpp"
 
 namespace llmux::api::anthropic {
 
@@ -22,30 +22,20 @@ Result<ChatResponse> decode_response_body(std::string_view body);
 std::string encode_error_body(const ApiError& e);
 ApiError decode_error_body(int http_status, std::string_view body);
 
-class ClientCodecImpl final : public ClientCodec {
+class ClientCodecImpl final
+    : public DialectClientCodec<Dialect::anthropic, decode_response_body, decode_error_body> {
  public:
-  Dialect dialect() const override { return Dialect::anthropic; }
   Result<WireRequest> encode_request(const ChatRequest& req) const override;
-  Result<ChatResponse> decode_response(std::string_view body) const override { return decode_response_body(body); }
   std::unique_ptr<StreamDecoder> stream_decoder(const ChatRequest& req) const override;
-  ApiError decode_error(int http_status, std::string_view body) const override {
-    return decode_error_body(http_status, body);
-  }
 };
 
-class ServerCodecImpl final : public ServerCodec {
+// Annotations go on content_block_delta events.
+class ServerCodecImpl final : public DialectServerCodec<Dialect::anthropic, encode_error_body> {
  public:
-  explicit ServerCodecImpl(bool annotate = false) : annotate_(annotate) {}
-  Dialect dialect() const override { return Dialect::anthropic; }
+  using DialectServerCodec::DialectServerCodec;
   Result<ChatRequest> decode_request(std::string_view path, std::string_view body) const override;
-  std::string encode_response(const ChatResponse& resp, const ChatRequest&) const override {
-    return encode_response_body(resp);
-  }
+  std::string encode_response(const ChatResponse& resp, const ChatRequest& req) const override;
   std::unique_ptr<StreamEncoder> stream_encoder(const ChatRequest& req, ResponseMeta meta) const override;
-  std::string encode_error(const ApiError& e) const override { return encode_error_body(e); }
-
- private:
-  bool annotate_;  // add "llmux":{"tokens","t"} to content_block_delta events (sim ground truth)
 };
 
 std::unique_ptr<StreamDecoder> make_stream_decoder();

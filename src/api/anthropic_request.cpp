@@ -2,6 +2,7 @@
 #include "api/anthropic_codec.hpp"
 #include "api/anthropic_detail.hpp"
 #include "api/codec_util.hpp"
+#include "api/tool_json.hpp"
 
 namespace llmux::api::anthropic {
 
@@ -114,16 +115,10 @@ void write_messages(JsonWriter& w, const std::vector<Message>& messages) {
   w.end_array();
 }
 
-std::string_view extra_value(const ChatRequest& req, std::string_view key) {
-  for (const auto& f : req.extra)
-    if (f.key == key) return f.json;
-  return {};
-}
-
 // OpenAI-style tool_choice ("auto", "required", {"type":"function",...}) as Anthropic's.
 void write_tool_choice(JsonWriter& w, const ChatRequest& req) {
   const std::string& tc = req.tool_choice_json;
-  bool no_parallel = extra_value(req, "parallel_tool_calls") == "false";
+  bool no_parallel = util::extra_value(req.extra, "parallel_tool_calls") == "false";
   if (tc.empty() && !no_parallel) return;
   std::string type = "auto", name;
   if (tc == "\"required\"" || tc == "\"any\"") type = "any";
@@ -135,10 +130,10 @@ void write_tool_choice(JsonWriter& w, const ChatRequest& req) {
       auto t = json::get_string(o, "type").value_or("auto");
       if (auto fn = json::get_object(o, "function")) {
         type = "tool";
-        name = std::string(json::get_string(*fn, "name").value_or(""));
+        name = json::get_text(*fn, "name");
       } else {
         type = std::string(t == "function" ? "tool" : t);
-        name = std::string(json::get_string(o, "name").value_or(""));
+        name = json::get_text(o, "name");
       }
     }
   }
@@ -207,7 +202,7 @@ Result<ContentPart> decode_image(const json::object& block) {
     p.text = util::make_data_url(json::get_string(*src, "media_type").value_or(""),
                                  json::get_string(*src, "data").value_or(""));
   } else if (type == "url") {
-    p.text = std::string(json::get_string(*src, "url").value_or(""));
+    p.text = json::get_text(*src, "url");
   } else {
     p.kind = ContentPart::Kind::raw;  // file ids and other sources: kept as they came
   }
@@ -240,13 +235,13 @@ Result<void> decode_block(const json::object& block, Message& m, const std::stri
     m.content.push_back(std::move(*p));
   } else if (*type == "tool_use") {
     ToolCall tc;
-    tc.id = std::string(json::get_string(block, "id").value_or(""));
-    tc.name = std::string(json::get_string(block, "name").value_or(""));
+    tc.id = json::get_text(block, "id");
+    tc.name = json::get_text(block, "name");
     tc.arguments = util::member_json(block, "input").value_or("{}");
     m.tool_calls.push_back(std::move(tc));
   } else if (*type == "thinking") {
     m.reasoning += json::get_string(block, "thinking").value_or("");
-    m.reasoning_signature = std::string(json::get_string(block, "signature").value_or(""));
+    m.reasoning_signature = json::get_text(block, "signature");
   } else {
     m.content.push_back(ContentPart{ContentPart::Kind::raw, json::to_json(block), {}});  // documents, redacted thinking...
   }
@@ -259,25 +254,14 @@ namespace {
 Result<Message> decode_tool_result(const json::object& block, const std::string& where) {
   Message t;
   t.role = Role::tool;
-  t.tool_call_id = std::string(json::get_string(block, "tool_use_id").value_or(""));
+  t.tool_call_id = json::get_text(block, "tool_use_id");
   if (t.tool_call_id.empty()) return fail(ErrorCode::parse, where + ".tool_use_id must be a non-empty string");
   t.is_error = json::get_bool(block, "is_error").value_or(false);
   json::element content;
   if (block.at_key("content").get(content) != simdjson::SUCCESS) return t;
-  std::string_view s;
-  simdjson::dom::array parts;
-  if (content.get(s) == simdjson::SUCCESS) {
-    t.content.push_back(ContentPart{ContentPart::Kind::text, std::string(s), {}});
-  } else if (content.get(parts) == simdjson::SUCCESS) {
-    t.content_as_parts = true;
-    std::size_t i = 0;
-    for (auto p : parts) {
-      json::object o;
-      std::string w = where + ".content[" + std::to_string(i++) + "]";
-      if (p.get(o) != simdjson::SUCCESS) return fail(ErrorCode::parse, w + " must be an object");
-      if (auto r = decode_block(o, t, w); !r) return tl::unexpected(r.error());
-    }
-  }
+  auto add_block = [&](const json::object& o, const std::string& w) { return decode_block(o, t, w); };
+  auto r = util::decode_content(content, t, where + ".content", add_block);
+  if (!r) return tl::unexpected(r.error());
   return t;
 }
 
@@ -291,35 +275,23 @@ Result<void> decode_message(const json::element& e, const std::string& where, st
   Message m;
   m.role = *role == "user" ? Role::user : Role::assistant;
   bool had_results = false;
+  auto add_block = [&](const json::object& block, const std::string& w) -> Result<void> {
+    if (json::get_string(block, "type").value_or("") != "tool_result") return decode_block(block, m, w);
+    auto t = decode_tool_result(block, w);
+    if (!t) return tl::unexpected(t.error());
+    out.push_back(std::move(*t));
+    had_results = true;
+    return {};
+  };
   for (auto [key, value] : o) {
     if (key == "role") continue;
     if (key != "content") {
       m.extra.push_back(RawField{std::string(key), json::to_json(value)});
       continue;
     }
-    std::string_view s;
-    simdjson::dom::array blocks;
-    if (value.get(s) == simdjson::SUCCESS) {
-      m.content.push_back(ContentPart{ContentPart::Kind::text, std::string(s), {}});
-      continue;
-    }
-    if (value.get(blocks) != simdjson::SUCCESS)
-      return fail(ErrorCode::parse, where + ".content must be a string or an array of content blocks");
-    m.content_as_parts = true;
-    std::size_t i = 0;
-    for (auto b : blocks) {
-      json::object block;
-      std::string w = where + ".content[" + std::to_string(i++) + "]";
-      if (b.get(block) != simdjson::SUCCESS) return fail(ErrorCode::parse, w + " must be an object");
-      if (json::get_string(block, "type").value_or("") == "tool_result") {
-        auto t = decode_tool_result(block, w);
-        if (!t) return tl::unexpected(t.error());
-        out.push_back(std::move(*t));
-        had_results = true;
-        continue;
-      }
-      if (auto r = decode_block(block, m, w); !r) return tl::unexpected(r.error());
-    }
+    auto r = util::decode_content(value, m, where + ".content", add_block);
+    if (!r) return tl::unexpected(r.error());
+    if (!*r) return fail(ErrorCode::parse, where + ".content must be a string or an array of content blocks");
   }
   if (!had_results || !m.content.empty() || !m.tool_calls.empty()) out.push_back(std::move(m));
   return {};
@@ -328,22 +300,10 @@ Result<void> decode_message(const json::element& e, const std::string& where, st
 Result<void> decode_system(const json::element& value, ChatRequest& req) {
   Message sys;
   sys.role = Role::system;
-  std::string_view s;
-  simdjson::dom::array blocks;
-  if (value.get(s) == simdjson::SUCCESS) {
-    sys.content.push_back(ContentPart{ContentPart::Kind::text, std::string(s), {}});
-  } else if (value.get(blocks) == simdjson::SUCCESS) {
-    sys.content_as_parts = true;
-    std::size_t i = 0;
-    for (auto b : blocks) {
-      json::object block;
-      std::string w = "system[" + std::to_string(i++) + "]";
-      if (b.get(block) != simdjson::SUCCESS) return fail(ErrorCode::parse, w + " must be an object");
-      if (auto r = decode_block(block, sys, w); !r) return tl::unexpected(r.error());
-    }
-  } else {
-    return fail(ErrorCode::parse, "system must be a string or an array of text blocks");
-  }
+  auto add_block = [&](const json::object& block, const std::string& w) { return decode_block(block, sys, w); };
+  auto r = util::decode_content(value, sys, "system", add_block);
+  if (!r) return tl::unexpected(r.error());
+  if (!*r) return fail(ErrorCode::parse, "system must be a string or an array of text blocks");
   req.messages.insert(req.messages.begin(), std::move(sys));
   return {};
 }
@@ -351,23 +311,12 @@ Result<void> decode_system(const json::element& value, ChatRequest& req) {
 Result<void> decode_tools(const json::element& value, ChatRequest& req) {
   simdjson::dom::array arr;
   if (value.get(arr) != simdjson::SUCCESS) return fail(ErrorCode::parse, "tools must be an array");
-  std::size_t i = 0;
-  for (auto e : arr) {
-    std::string where = "tools[" + std::to_string(i++) + "]";
-    json::object o;
-    if (e.get(o) != simdjson::SUCCESS) return fail(ErrorCode::parse, where + " must be an object");
-    auto name = json::get_string(o, "name");
-    if (!name) return fail(ErrorCode::parse, where + ".name must be a string");
-    ToolDef t;
-    for (auto [key, v] : o) {
-      if (key == "name") t.name = std::string(*name);
-      else if (key == "description") t.description = json::text_or_json(v);
-      else if (key == "input_schema") t.parameters_json = json::to_json(v);
-      else t.extra.push_back(RawField{std::string(key), json::to_json(v)});  // type, cache_control
-    }
-    req.tools.push_back(std::move(t));
-  }
-  return {};
+  auto decode_tool = [&](const json::object& o, const std::string& where) -> Result<void> {
+    if (!json::get_string(o, "name")) return fail(ErrorCode::parse, where + ".name must be a string");
+    req.tools.push_back(util::decode_tool_def(o, {"input_schema"}));  // type, cache_control kept in extra
+    return {};
+  };
+  return json::for_each_object(arr, "tools", decode_tool);
 }
 
 // Anthropic's tool_choice in the canonical (OpenAI) form; disable_parallel_tool_use
@@ -382,11 +331,7 @@ void decode_tool_choice(const json::element& value, ChatRequest& req) {
   if (type == "any") req.tool_choice_json = "\"required\"";
   else if (type == "none") req.tool_choice_json = "\"none\"";
   else if (type == "tool") {
-    std::string out;
-    JsonWriter w(out);
-    w.begin_object().field("type", "function").key("function").begin_object();
-    w.field("name", json::get_string(o, "name").value_or("")).end_object().end_object();
-    req.tool_choice_json = out;
+    req.tool_choice_json = util::function_tool_choice(json::get_string(o, "name").value_or(""));
   } else {
     req.tool_choice_json = "\"auto\"";
   }
@@ -447,15 +392,13 @@ Result<bool> decode_field(std::string_view key, const json::element& value, Chat
 }  // namespace
 
 Result<ChatRequest> decode_request_body(std::string_view body) {
-  auto doc = json::parse(body, "request body");
-  if (!doc) return fail(ErrorCode::parse, doc.error().message, doc.error().context);
-  json::object root;
-  if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::parse, "request body must be a JSON object");
+  auto root = util::parse_request(body);
+  if (!root) return tl::unexpected(root.error());
   ChatRequest req;
   req.include_usage = true;  // Anthropic streams always carry usage
   json::element system;
   bool has_system = false;
-  for (auto [key, value] : root) {
+  for (auto [key, value] : *root) {
     if (key == "system") {
       system = value;
       has_system = true;

@@ -2,7 +2,6 @@
 #include "api/anthropic_codec.hpp"
 #include "api/anthropic_detail.hpp"
 #include "api/codec_util.hpp"
-#include "core/text.hpp"
 
 namespace llmux::api::anthropic {
 
@@ -60,13 +59,12 @@ std::string encode_response_body(const ChatResponse& resp) {
 }
 
 Result<ChatResponse> decode_response_body(std::string_view body) {
-  auto doc = json::parse(body, "response body");
-  if (!doc) return tl::unexpected(doc.error());
-  json::object root;
-  if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::malformed, "response body is not a JSON object");
+  auto parsed = json::parse_object(body, "response body");
+  if (!parsed) return tl::unexpected(parsed.error());
+  const json::object& root = *parsed;
   ChatResponse r;
-  r.id = std::string(json::get_string(root, "id").value_or(""));
-  r.model = std::string(json::get_string(root, "model").value_or(""));
+  r.id = json::get_text(root, "id");
+  r.model = json::get_text(root, "model");
   r.message.role = Role::assistant;
   auto content = json::get_array(root, "content");
   if (!content) return fail(ErrorCode::malformed, "response has no content array");
@@ -78,7 +76,7 @@ Result<ChatResponse> decode_response_body(std::string_view body) {
     if (auto d = decode_block(block, r.message, where); !d) return fail(ErrorCode::malformed, d.error().message);
   }
   if (auto sr = json::get_string(root, "stop_reason")) r.finish = parse_stop_reason(*sr);
-  r.stop_sequence = std::string(json::get_string(root, "stop_sequence").value_or(""));
+  r.stop_sequence = json::get_text(root, "stop_sequence");
   if (auto u = json::get_object(root, "usage")) merge_usage(*u, r.usage);
   return r;
 }
@@ -94,20 +92,15 @@ std::string encode_error_body(const ApiError& e) {
 
 ApiError decode_error_body(int http_status, std::string_view body) {
   ApiError e;
-  e.http_status = http_status;
-  auto doc = json::parse(body, "error body");
-  json::object root;
-  if (doc && doc->get(root) == simdjson::SUCCESS) {
-    if (auto err = json::get_object(root, "error")) {
-      e.type = std::string(json::get_string(*err, "type").value_or(""));
-      e.message = std::string(json::get_string(*err, "message").value_or(""));
-    } else if (auto m = json::get_string(root, "message")) {
+  if (auto root = util::error_object(body)) {
+    if (auto err = json::get_object(*root, "error")) {
+      e.type = json::get_text(*err, "type");
+      e.message = json::get_text(*err, "message");
+    } else if (auto m = json::get_string(*root, "message")) {
       e.message = std::string(*m);
     }
   }
-  if (e.message.empty()) e.message = std::string(trim(body.substr(0, 300)));
-  if (e.message.empty()) e.message = "HTTP " + std::to_string(http_status) + " with an empty body";
-  return e;
+  return util::complete_error(std::move(e), http_status, body);
 }
 
 Result<WireRequest> ClientCodecImpl::encode_request(const ChatRequest& req) const {
@@ -125,6 +118,10 @@ std::unique_ptr<StreamDecoder> ClientCodecImpl::stream_decoder(const ChatRequest
 
 Result<ChatRequest> ServerCodecImpl::decode_request(std::string_view, std::string_view body) const {
   return decode_request_body(body);
+}
+
+std::string ServerCodecImpl::encode_response(const ChatResponse& resp, const ChatRequest&) const {
+  return encode_response_body(resp);
 }
 
 std::unique_ptr<StreamEncoder> ServerCodecImpl::stream_encoder(const ChatRequest&, ResponseMeta meta) const {

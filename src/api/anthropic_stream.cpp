@@ -4,32 +4,25 @@
 #include "api/anthropic_codec.hpp"
 #include "api/anthropic_detail.hpp"
 #include "api/codec_util.hpp"
+#include "api/framed_decoder.hpp"
 
 namespace llmux::api::anthropic {
 
 namespace {
 
-class Decoder final : public StreamDecoder {
- public:
-  Result<void> feed(std::string_view bytes, std::vector<StreamEvent>& out) override {
-    return util::feed_sse(sse_, bytes, [&](const net::SseEvent& ev) { return on_event(ev, out); });
-  }
-
-  Result<void> finish(std::vector<StreamEvent>& out) override {
-    auto r = util::finish_sse(sse_, [&](const net::SseEvent& ev) { return on_event(ev, out); });
-    if (!r) return r;
+class Decoder final : public util::SseDecoder {
+ private:
+  Result<void> on_end(std::vector<StreamEvent>&) override {
     if (stopped_ || errored_) return {};
     return fail(ErrorCode::stream_cut, std::string("stream ended without message_stop") +
                                            (saw_finish_ ? " (after message_delta)" : " and without a stop_reason"));
   }
 
- private:
-  Result<void> on_event(const net::SseEvent& ev, std::vector<StreamEvent>& out) {
+  Result<void> on_frame(const net::SseEvent& ev, std::vector<StreamEvent>& out) override {
     if (stopped_ || errored_) return {};  // nothing follows message_stop or an error
-    auto doc = json::parse(ev.data, "stream event");
-    if (!doc) return tl::unexpected(doc.error());
-    json::object o;
-    if (doc->get(o) != simdjson::SUCCESS) return fail(ErrorCode::malformed, "stream event is not a JSON object");
+    auto parsed = json::parse_object(ev.data, "stream event");
+    if (!parsed) return tl::unexpected(parsed.error());
+    const json::object& o = *parsed;
     // The data's own "type" names the event; the SSE event: line is only a hint.
     std::string_view type = json::get_string(o, "type").value_or(ev.type);
     std::size_t first = out.size();
@@ -45,8 +38,7 @@ class Decoder final : public StreamDecoder {
   }
 
   void message_start(const json::object& o, std::vector<StreamEvent>& out) {
-    StreamEvent e;
-    e.kind = StreamEvent::Kind::role_start;
+    StreamEvent e = StreamEvent::role_started();
     if (auto msg = json::get_object(o, "message"))
       if (auto u = json::get_object(*msg, "usage")) {
         merge_usage(*u, usage_);
@@ -68,14 +60,10 @@ class Decoder final : public StreamDecoder {
     } else if (type == "tool_use") {
       int tool = static_cast<int>(tools_.size());
       tools_[index] = tool;
-      StreamEvent e;
-      e.kind = StreamEvent::Kind::tool_call_delta;
-      e.index = tool;
-      e.id = std::string(json::get_string(*block, "id").value_or(""));
-      e.name = std::string(json::get_string(*block, "name").value_or(""));
       auto input = util::member_json(*block, "input").value_or("{}");
-      if (input != "{}") e.text = input;  // a whole input given up front (not streamed)
-      out.push_back(std::move(e));
+      if (input == "{}") input.clear();  // streamed after; otherwise a whole input given up front
+      auto id = json::get_text(*block, "id"), name = json::get_text(*block, "name");
+      out.push_back(StreamEvent::tool_call(tool, std::move(id), std::move(name), std::move(input)));
     }
   }
 
@@ -93,15 +81,11 @@ class Decoder final : public StreamDecoder {
       auto part = json::get_string(*delta, "partial_json").value_or("");
       auto it = tools_.find(index);
       if (part.empty() || it == tools_.end()) return;
-      StreamEvent e;
-      e.kind = StreamEvent::Kind::tool_call_delta;
-      e.index = it->second;
-      e.text = std::string(part);
-      out.push_back(std::move(e));
+      out.push_back(StreamEvent::tool_call(it->second, "", "", std::string(part)));
     } else if (type == "signature_delta") {
       StreamEvent e;
       e.kind = StreamEvent::Kind::reasoning_signature;
-      e.text = std::string(json::get_string(*delta, "signature").value_or(""));
+      e.text = json::get_text(*delta, "signature");
       out.push_back(std::move(e));
     }
     // citations_delta and newer delta types: ignored.
@@ -113,7 +97,7 @@ class Decoder final : public StreamDecoder {
       if (auto sr = json::get_string(*d, "stop_reason")) {
         saw_finish_ = true;
         StreamEvent f = StreamEvent::finished(parse_stop_reason(*sr));
-        f.text = std::string(json::get_string(*d, "stop_sequence").value_or(""));
+        f.text = json::get_text(*d, "stop_sequence");
         out.push_back(std::move(f));
       }
     }
@@ -126,15 +110,14 @@ class Decoder final : public StreamDecoder {
   void error(const json::object& o, std::vector<StreamEvent>& out) {
     ApiError e;
     if (auto err = json::get_object(o, "error")) {
-      e.type = std::string(json::get_string(*err, "type").value_or(""));
-      e.message = std::string(json::get_string(*err, "message").value_or(""));
+      e.type = json::get_text(*err, "type");
+      e.message = json::get_text(*err, "message");
     }
     if (e.message.empty()) e.message = "error event in the stream";
     errored_ = true;
     out.push_back(StreamEvent::failure(std::move(e)));
   }
 
-  net::SseParser sse_;
   std::map<std::int64_t, int> tools_;  // content block index -> tool-call ordinal
   Usage usage_;
   bool stopped_ = false;

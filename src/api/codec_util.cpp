@@ -1,5 +1,7 @@
 #include "api/codec_util.hpp"
 
+#include "core/text.hpp"
+
 namespace llmux::api::util {
 
 std::optional<DataUrl> parse_data_url(std::string_view url) {
@@ -58,6 +60,28 @@ std::string system_text(const std::vector<Message>& messages) {
   return out;
 }
 
+void write_sampling(JsonWriter& w, const Sampling& s, const SamplingKeys& keys) {
+  if (s.temperature) w.field("temperature", *s.temperature);
+  if (s.top_p) w.field(keys.top_p, *s.top_p);
+  if (s.max_tokens) w.field(keys.max_tokens, *s.max_tokens);
+  if (!s.stop.empty()) {
+    w.key(keys.stop).begin_array();
+    for (const auto& x : s.stop) w.value(x);
+    w.end_array();
+  }
+  if (s.seed) w.field("seed", *s.seed);
+}
+
+bool any_sampling(const Sampling& s) {
+  return s.temperature || s.top_p || s.max_tokens || !s.stop.empty() || s.seed;
+}
+
+std::string_view extra_value(const std::vector<RawField>& extra, std::string_view key) {
+  for (const auto& f : extra)
+    if (f.key == key) return f.json;
+  return {};
+}
+
 void write_annotation(JsonWriter& w, const StreamEvent& e) {
   w.key("llmux").begin_object().field("tokens", e.tokens).field("t", e.server_time_ns).end_object();
 }
@@ -73,10 +97,37 @@ void apply_annotation(const json::object& chunk, std::vector<StreamEvent>& out, 
   }
 }
 
+void append_tool_calls(std::vector<ToolCall> calls, int first_index, std::vector<StreamEvent>& out) {
+  for (auto& c : calls)
+    out.push_back(StreamEvent::tool_call(first_index++, std::move(c.id), std::move(c.name), std::move(c.arguments)));
+}
+
 std::optional<std::string> member_json(const json::object& o, std::string_view key) {
   json::element e;
   if (o.at_key(key).get(e) != simdjson::SUCCESS) return std::nullopt;
   return json::to_json(e);
+}
+
+Result<json::object> parse_request(std::string_view body) {
+  auto doc = json::parse(body, "request body");
+  if (!doc) return fail(ErrorCode::parse, doc.error().message, doc.error().context);
+  json::object root;
+  if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::parse, "request body must be a JSON object");
+  return root;
+}
+
+std::optional<json::object> error_object(std::string_view body) {
+  auto doc = json::parse(body, "error body");
+  json::object root;
+  if (!doc || doc->get(root) != simdjson::SUCCESS) return std::nullopt;
+  return root;
+}
+
+ApiError complete_error(ApiError e, int http_status, std::string_view body) {
+  e.http_status = http_status;
+  if (e.message.empty()) e.message = std::string(trim(body.substr(0, 300)));
+  if (e.message.empty()) e.message = "HTTP " + std::to_string(http_status) + " with an empty body";
+  return e;
 }
 
 }  // namespace llmux::api::util

@@ -1,7 +1,7 @@
 #pragma once
 // Private to api/: small pieces every dialect codec needs — data URLs, tool-call
-// argument JSON, tool names by call id, the sim's annotation, and running bytes
-// through the SSE parser or the NDJSON line splitter.
+// argument JSON, tool names by call id, the sim's annotation, request and error
+// bodies' JSON, and content given as a string or an array of parts.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,8 +10,6 @@
 #include "api/json_read.hpp"
 #include "api/types.hpp"
 #include "core/json_writer.hpp"
-#include "net/line_splitter.hpp"
-#include "net/sse_parser.hpp"
 
 namespace llmux::api::util {
 
@@ -35,53 +33,53 @@ std::string tool_name_for(const std::vector<Message>& messages, std::size_t upto
 // All text of the system and developer messages, joined by blank lines.
 std::string system_text(const std::vector<Message>& messages);
 
+// The names a dialect gives the sampling fields (temperature and seed are alike everywhere).
+struct SamplingKeys {
+  std::string_view top_p, max_tokens, stop;
+};
+// The sampling fields that are set, in the order temperature, top_p, max_tokens, stop, seed.
+void write_sampling(JsonWriter& w, const Sampling& s, const SamplingKeys& keys);
+bool any_sampling(const Sampling& s);
+
+// The JSON of the kept field `key` among `extra`, or empty.
+std::string_view extra_value(const std::vector<RawField>& extra, std::string_view key);
+
 // The sim's ground truth, {"tokens":k,"t":ns}, added to chunks under "llmux".
 void write_annotation(JsonWriter& w, const StreamEvent& e);
 // Applies an annotation object to the events decoded from the same chunk (from `first`).
 void apply_annotation(const json::object& chunk, std::vector<StreamEvent>& out, std::size_t first);
 
+// Whole tool calls (dialects that send each call at once) as tool_call_delta events,
+// numbered from first_index.
+void append_tool_calls(std::vector<ToolCall> calls, int first_index, std::vector<StreamEvent>& out);
+
 // The JSON text of a simdjson element's member, or nullopt.
 std::optional<std::string> member_json(const json::object& o, std::string_view key);
 
-// Feeds bytes to an SSE parser, calling on_event(const net::SseEvent&) -> Result<void>
-// for each event until one fails.
-template <class F>
-Result<void> feed_sse(net::SseParser& parser, std::string_view bytes, F&& on_event) {
-  Result<void> result;
-  auto r = parser.feed(bytes, [&](const net::SseEvent& ev) {
-    if (result) result = on_event(ev);
-  });
-  if (!r) return r;
-  return result;
-}
+// A request body as a JSON object; every failure is ErrorCode::parse (the client's fault).
+Result<json::object> parse_request(std::string_view body);
 
-template <class F>
-Result<void> finish_sse(net::SseParser& parser, F&& on_event) {
-  Result<void> result;
-  parser.finish([&](const net::SseEvent& ev) {
-    if (result) result = on_event(ev);
-  });
-  return result;
-}
+// An error body's JSON object, or nullopt (a proxy's or a crash's body need not be JSON).
+std::optional<json::object> error_object(std::string_view body);
+// What every dialect's decode_error_body ends with: the status, and a message even when
+// the body gave none (its first 300 bytes, else "HTTP <status> with an empty body").
+ApiError complete_error(ApiError e, int http_status, std::string_view body);
 
-// The same for NDJSON lines: on_line(std::string_view) -> Result<void>.
+// Message content given as a string (one text part) or as an array of objects: each
+// element, with its path (where[i]), goes to on_part(const json::object&, const std::string&)
+// -> Result<void>, and m.content_as_parts is set. Ok(false) when `value` is neither.
 template <class F>
-Result<void> feed_lines(net::LineSplitter& splitter, std::string_view bytes, F&& on_line) {
-  Result<void> result;
-  auto r = splitter.feed(bytes, [&](std::string_view line) {
-    if (result) result = on_line(line);
-  });
-  if (!r) return r;
-  return result;
-}
-
-template <class F>
-Result<void> finish_lines(net::LineSplitter& splitter, F&& on_line) {
-  Result<void> result;
-  splitter.finish([&](std::string_view line) {
-    if (result) result = on_line(line);
-  });
-  return result;
+Result<bool> decode_content(const json::element& value, Message& m, const std::string& where, F&& on_part) {
+  std::string_view s;
+  simdjson::dom::array parts;
+  if (value.get(s) == simdjson::SUCCESS) {
+    m.content.push_back(ContentPart{ContentPart::Kind::text, std::string(s), {}});
+    return true;
+  }
+  if (value.get(parts) != simdjson::SUCCESS) return false;
+  m.content_as_parts = true;
+  if (auto r = json::for_each_object(parts, where, on_part); !r) return tl::unexpected(r.error());
+  return true;
 }
 
 }  // namespace llmux::api::util

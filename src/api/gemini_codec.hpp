@@ -5,7 +5,7 @@
 // Contents/parts map to messages, systemInstruction to a Role::system message,
 // functionCall/functionResponse parts to tool calls and Role::tool messages,
 // thought parts to reasoning.
-#include "api/codec.hpp"
+#include "api/dialect_codec.hpp"
 
 namespace llmux::api::gemini {
 
@@ -30,30 +30,19 @@ Result<ChatResponse> decode_response_body(std::string_view body);
 std::string encode_error_body(const ApiError& e);
 ApiError decode_error_body(int http_status, std::string_view body);
 
-class ClientCodecImpl final : public ClientCodec {
+class ClientCodecImpl final
+    : public DialectClientCodec<Dialect::gemini, decode_response_body, decode_error_body> {
  public:
-  Dialect dialect() const override { return Dialect::gemini; }
   Result<WireRequest> encode_request(const ChatRequest& req) const override;
-  Result<ChatResponse> decode_response(std::string_view body) const override { return decode_response_body(body); }
   std::unique_ptr<StreamDecoder> stream_decoder(const ChatRequest& req) const override;
-  ApiError decode_error(int http_status, std::string_view body) const override {
-    return decode_error_body(http_status, body);
-  }
 };
 
-class ServerCodecImpl final : public ServerCodec {
+class ServerCodecImpl final : public DialectServerCodec<Dialect::gemini, encode_error_body> {
  public:
-  explicit ServerCodecImpl(bool annotate = false) : annotate_(annotate) {}
-  Dialect dialect() const override { return Dialect::gemini; }
+  using DialectServerCodec::DialectServerCodec;
   Result<ChatRequest> decode_request(std::string_view path, std::string_view body) const override;
-  std::string encode_response(const ChatResponse& resp, const ChatRequest&) const override {
-    return encode_response_body(resp);
-  }
+  std::string encode_response(const ChatResponse& resp, const ChatRequest& req) const override;
   std::unique_ptr<StreamEncoder> stream_encoder(const ChatRequest& req, ResponseMeta meta) const override;
-  std::string encode_error(const ApiError& e) const override { return encode_error_body(e); }
-
- private:
-  bool annotate_;  // add "llmux":{"tokens","t"} to chunks (sim ground truth)
 };
 
 std::unique_ptr<StreamDecoder> make_stream_decoder();

@@ -18,6 +18,10 @@ void decode_part(const json::object& part, Message& m, int& tool_ordinal);
 void write_part(JsonWriter& w, const ContentPart& p);
 // A model turn's parts: thoughts, text, function calls.
 void write_model_parts(JsonWriter& w, const Message& m);
+// "functionCall": {id, name, args}, inside a part object.
+void write_function_call(JsonWriter& w, const ToolCall& tc);
+// Whether a call id came from Gemini (sent back) or was made up as "call_<n>" (not sent).
+bool is_gemini_id(std::string_view id);
 
 std::string_view status_for(const ApiError& e);
 

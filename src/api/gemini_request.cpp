@@ -2,6 +2,7 @@
 #include "api/codec_util.hpp"
 #include "api/gemini_codec.hpp"
 #include "api/gemini_detail.hpp"
+#include "api/tool_json.hpp"
 
 namespace llmux::api::gemini {
 
@@ -11,12 +12,6 @@ namespace {
 // holding only the members it does not model).
 constexpr std::string_view kGenerationConfig = "generationConfig";
 constexpr std::string_view kTools = "tools";
-
-std::string_view extra_value(const std::vector<RawField>& extra, std::string_view key) {
-  for (const auto& f : extra)
-    if (f.key == key) return f.json;
-  return {};
-}
 
 // "{...}" or "[...]" without its brackets, for splicing kept members into a container.
 std::string_view inner(std::string_view json) {
@@ -55,7 +50,7 @@ void write_function_response(JsonWriter& w, const std::vector<Message>& messages
   const Message& m = messages[i];
   std::string name = m.name.empty() ? util::tool_name_for(messages, i, m.tool_call_id) : m.name;
   w.begin_object().key("functionResponse").begin_object();
-  if (!m.tool_call_id.empty() && !m.tool_call_id.starts_with("call_")) w.field("id", m.tool_call_id);
+  if (is_gemini_id(m.tool_call_id)) w.field("id", m.tool_call_id);
   w.field("name", name).key("response");
   std::string text = m.text();
   auto obj = util::arguments_object(text);
@@ -103,7 +98,7 @@ void write_system(JsonWriter& w, const std::vector<Message>& messages) {
 }
 
 void write_tools(JsonWriter& w, const ChatRequest& req) {
-  std::string_view others = inner(extra_value(req.extra, kTools));
+  std::string_view others = inner(util::extra_value(req.extra, kTools));
   if (req.tools.empty() && others.empty()) return;
   w.key("tools").begin_array();
   if (!req.tools.empty()) {
@@ -133,7 +128,7 @@ void write_tool_config(JsonWriter& w, const std::string& tc) {
     if (parser.parse(tc).get(o) == simdjson::SUCCESS)
       if (auto fn = json::get_object(o, "function")) {
         mode = "ANY";
-        only = std::string(json::get_string(*fn, "name").value_or(""));
+        only = json::get_text(*fn, "name");
       }
   }
   w.key("toolConfig").begin_object().key("functionCallingConfig").begin_object().field("mode", mode);
@@ -143,18 +138,10 @@ void write_tool_config(JsonWriter& w, const std::string& tc) {
 
 void write_generation_config(JsonWriter& w, const ChatRequest& req) {
   const Sampling& s = req.sampling;
-  std::string_view kept = inner(extra_value(req.extra, kGenerationConfig));
-  if (!s.temperature && !s.top_p && !s.max_tokens && s.stop.empty() && !s.seed && kept.empty()) return;
+  std::string_view kept = inner(util::extra_value(req.extra, kGenerationConfig));
+  if (!util::any_sampling(s) && kept.empty()) return;
   w.key(kGenerationConfig).begin_object();
-  if (s.temperature) w.field("temperature", *s.temperature);
-  if (s.top_p) w.field("topP", *s.top_p);
-  if (s.max_tokens) w.field("maxOutputTokens", *s.max_tokens);
-  if (!s.stop.empty()) {
-    w.key("stopSequences").begin_array();
-    for (const auto& x : s.stop) w.value(x);
-    w.end_array();
-  }
-  if (s.seed) w.field("seed", *s.seed);
+  util::write_sampling(w, s, {"topP", "maxOutputTokens", "stopSequences"});
   if (!kept.empty()) w.raw(kept);
   w.end_object();
 }
@@ -190,8 +177,8 @@ struct PendingCall {
   std::string id, name;
 };
 
-void decode_user_part(const json::element& element, const json::object& part, Message& m,
-                      std::vector<Message>& results, std::vector<PendingCall>& pending) {
+void decode_user_part(const json::object& part, Message& m, std::vector<Message>& results,
+                      std::vector<PendingCall>& pending) {
   if (auto text = json::get_string(part, "text")) {
     m.content.push_back(ContentPart{ContentPart::Kind::text, std::string(*text), {}});
   } else if (auto inline_data = json::get_object(part, "inlineData")) {
@@ -200,13 +187,12 @@ void decode_user_part(const json::element& element, const json::object& part, Me
                                                         json::get_string(*inline_data, "data").value_or("")),
                                     {}});
   } else if (auto file = json::get_object(part, "fileData")) {
-    m.content.push_back(
-        ContentPart{ContentPart::Kind::image_url, std::string(json::get_string(*file, "fileUri").value_or("")), {}});
+    m.content.push_back(ContentPart{ContentPart::Kind::image_url, json::get_text(*file, "fileUri"), {}});
   } else if (auto fr = json::get_object(part, "functionResponse")) {
     Message t;
     t.role = Role::tool;
-    t.name = std::string(json::get_string(*fr, "name").value_or(""));
-    t.tool_call_id = std::string(json::get_string(*fr, "id").value_or(""));
+    t.name = json::get_text(*fr, "name");
+    t.tool_call_id = json::get_text(*fr, "id");
     if (t.tool_call_id.empty()) {  // answers the first open call of that name
       for (auto it = pending.begin(); it != pending.end(); ++it)
         if (it->name == t.name) {
@@ -219,7 +205,7 @@ void decode_user_part(const json::element& element, const json::object& part, Me
     t.content.push_back(ContentPart{ContentPart::Kind::text, util::member_json(*fr, "response").value_or("{}"), {}});
     results.push_back(std::move(t));
   } else {
-    m.content.push_back(ContentPart{ContentPart::Kind::raw, json::to_json(element), {}});  // kept as it came
+    m.content.push_back(ContentPart{ContentPart::Kind::raw, json::to_json(part), {}});  // kept as it came
   }
 }
 
@@ -234,14 +220,12 @@ Result<void> decode_content(const json::element& e, const std::string& where, st
   std::vector<Message> results;
   auto parts = json::get_array(o, "parts");
   if (!parts) return fail(ErrorCode::parse, where + ".parts must be an array");
-  std::size_t i = 0;
-  for (auto p : *parts) {
-    json::object part;
-    std::string w = where + ".parts[" + std::to_string(i++) + "]";
-    if (p.get(part) != simdjson::SUCCESS) return fail(ErrorCode::parse, w + " must be an object");
+  auto add_part = [&](const json::object& part, const std::string&) -> Result<void> {
     if (m.role == Role::assistant) decode_part(part, m, tool_ordinal);
-    else decode_user_part(p, part, m, results, pending);
-  }
+    else decode_user_part(part, m, results, pending);
+    return {};
+  };
+  if (auto r = json::for_each_object(*parts, where + ".parts", add_part); !r) return r;
   for (const auto& tc : m.tool_calls) pending.push_back({tc.id, tc.name});
   for (auto& r : results) out.push_back(std::move(r));
   if (results.empty() || !m.content.empty()) out.push_back(std::move(m));
@@ -276,13 +260,7 @@ Result<void> decode_tools(const simdjson::dom::array& arr, ChatRequest& req) {
     for (auto d : *decls) {
       json::object fn;
       if (d.get(fn) != simdjson::SUCCESS) return fail(ErrorCode::parse, "functionDeclarations entries must be objects");
-      ToolDef t;
-      for (auto [key, v] : fn) {
-        if (key == "name") t.name = json::text_or_json(v);
-        else if (key == "description") t.description = json::text_or_json(v);
-        else if (key == "parameters" || key == "parametersJsonSchema") t.parameters_json = json::to_json(v);
-        else t.extra.push_back(RawField{std::string(key), json::to_json(v)});
-      }
+      ToolDef t = util::decode_tool_def(fn, {"parameters", "parametersJsonSchema"});
       if (t.name.empty()) return fail(ErrorCode::parse, "functionDeclarations[].name must be a string");
       req.tools.push_back(std::move(t));
     }
@@ -302,13 +280,7 @@ void decode_tool_config(const json::object& o, ChatRequest& req) {
     req.tool_choice_json = "\"required\"";
     if (auto names = json::get_array(*fcc, "allowedFunctionNames"); names && names->size() == 1) {
       std::string_view name;
-      if ((*names).at(0).get(name) == simdjson::SUCCESS) {
-        std::string out;
-        JsonWriter w(out);
-        w.begin_object().field("type", "function").key("function").begin_object().field("name", name);
-        w.end_object().end_object();
-        req.tool_choice_json = out;
-      }
+      if ((*names).at(0).get(name) == simdjson::SUCCESS) req.tool_choice_json = util::function_tool_choice(name);
     }
   } else {
     req.tool_choice_json = "\"auto\"";
@@ -340,10 +312,8 @@ void decode_generation_config(const json::object& g, ChatRequest& req) {
 }  // namespace
 
 Result<ChatRequest> decode_request_body(std::string_view body, const ModelAction& action) {
-  auto doc = json::parse(body, "request body");
-  if (!doc) return fail(ErrorCode::parse, doc.error().message, doc.error().context);
-  json::object root;
-  if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::parse, "request body must be a JSON object");
+  auto root = util::parse_request(body);
+  if (!root) return tl::unexpected(root.error());
   ChatRequest req;
   req.model = action.model;
   req.stream = action.stream;
@@ -351,7 +321,7 @@ Result<ChatRequest> decode_request_body(std::string_view body, const ModelAction
   std::vector<PendingCall> pending;
   int tool_ordinal = 0;
   std::optional<json::object> system;
-  for (auto [key, value] : root) {
+  for (auto [key, value] : *root) {
     if (key == "contents") {
       simdjson::dom::array arr;
       if (value.get(arr) != simdjson::SUCCESS) return fail(ErrorCode::parse, "contents must be an array");

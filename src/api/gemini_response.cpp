@@ -2,7 +2,6 @@
 #include "api/codec_util.hpp"
 #include "api/gemini_codec.hpp"
 #include "api/gemini_detail.hpp"
-#include "core/text.hpp"
 
 namespace llmux::api::gemini {
 
@@ -70,10 +69,10 @@ void decode_part(const json::object& part, Message& m, int& tool_ordinal) {
     m.content.push_back(std::move(p));
   } else if (auto fc = json::get_object(part, "functionCall")) {
     ToolCall tc;
-    tc.id = std::string(json::get_string(*fc, "id").value_or(""));
+    tc.id = json::get_text(*fc, "id");
     if (tc.id.empty()) tc.id = "call_" + std::to_string(tool_ordinal);
     ++tool_ordinal;
-    tc.name = std::string(json::get_string(*fc, "name").value_or(""));
+    tc.name = json::get_text(*fc, "name");
     tc.arguments = util::member_json(*fc, "args").value_or("{}");
     if (signature && m.reasoning_signature.empty()) m.reasoning_signature = std::string(*signature);
     m.tool_calls.push_back(std::move(tc));
@@ -88,15 +87,22 @@ void write_model_parts(JsonWriter& w, const Message& m) {
   for (const auto& p : m.content) write_part(w, p);
   bool first = true;
   for (const auto& tc : m.tool_calls) {
-    w.begin_object().key("functionCall").begin_object();
-    if (!tc.id.empty() && !tc.id.starts_with("call_")) w.field("id", tc.id);
-    w.field("name", tc.name).raw_field("args", util::arguments_object(tc.arguments).value_or("{}")).end_object();
+    w.begin_object();
+    write_function_call(w, tc);
     if (first && !m.reasoning_signature.empty()) w.field("thoughtSignature", m.reasoning_signature);
     first = false;
     w.end_object();
   }
   w.end_array();
 }
+
+void write_function_call(JsonWriter& w, const ToolCall& tc) {
+  w.key("functionCall").begin_object();
+  if (is_gemini_id(tc.id)) w.field("id", tc.id);
+  w.field("name", tc.name).raw_field("args", util::arguments_object(tc.arguments).value_or("{}")).end_object();
+}
+
+bool is_gemini_id(std::string_view id) { return !id.empty() && !id.starts_with("call_"); }
 
 std::string encode_response_body(const ChatResponse& resp) {
   std::string out;
@@ -112,13 +118,12 @@ std::string encode_response_body(const ChatResponse& resp) {
 }
 
 Result<ChatResponse> decode_response_body(std::string_view body) {
-  auto doc = json::parse(body, "response body");
-  if (!doc) return tl::unexpected(doc.error());
-  json::object root;
-  if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::malformed, "response body is not a JSON object");
+  auto parsed = json::parse_object(body, "response body");
+  if (!parsed) return tl::unexpected(parsed.error());
+  const json::object& root = *parsed;
   ChatResponse r;
-  r.id = std::string(json::get_string(root, "responseId").value_or(""));
-  r.model = std::string(json::get_string(root, "modelVersion").value_or(""));
+  r.id = json::get_text(root, "responseId");
+  r.model = json::get_text(root, "modelVersion");
   r.message.role = Role::assistant;
   auto candidates = json::get_array(root, "candidates");
   int ordinal = 0;
@@ -166,7 +171,6 @@ std::string encode_error_body(const ApiError& e) {
 
 ApiError decode_error_body(int http_status, std::string_view body) {
   ApiError e;
-  e.http_status = http_status;
   auto doc = json::parse(body, "error body");
   json::element root_el;
   if (doc) root_el = *doc;
@@ -175,14 +179,12 @@ ApiError decode_error_body(int http_status, std::string_view body) {
   json::object root;
   if (doc && root_el.get(root) == simdjson::SUCCESS) {
     if (auto err = json::get_object(root, "error")) {
-      e.message = std::string(json::get_string(*err, "message").value_or(""));
-      e.type = std::string(json::get_string(*err, "status").value_or(""));
+      e.message = json::get_text(*err, "message");
+      e.type = json::get_text(*err, "status");
       if (auto code = json::get_int(*err, "code")) e.code = std::to_string(*code);
     }
   }
-  if (e.message.empty()) e.message = std::string(trim(body.substr(0, 300)));
-  if (e.message.empty()) e.message = "HTTP " + std::to_string(http_status) + " with an empty body";
-  return e;
+  return util::complete_error(std::move(e), http_status, body);
 }
 
 Result<WireRequest> ClientCodecImpl::encode_request(const ChatRequest& req) const {
@@ -205,6 +207,10 @@ Result<ChatRequest> ServerCodecImpl::decode_request(std::string_view path, std::
   if (!action)
     return fail(ErrorCode::parse, "path '" + std::string(path) + "' is not models/{model}:generateContent or :streamGenerateContent");
   return decode_request_body(body, *action);
+}
+
+std::string ServerCodecImpl::encode_response(const ChatResponse& resp, const ChatRequest&) const {
+  return encode_response_body(resp);
 }
 
 std::unique_ptr<StreamEncoder> ServerCodecImpl::stream_encoder(const ChatRequest&, ResponseMeta meta) const {

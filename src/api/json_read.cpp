@@ -19,10 +19,23 @@ Result<element> parse(std::string_view text, std::string_view what) {
   return doc;
 }
 
+Result<object> parse_object(std::string_view text, std::string_view what) {
+  auto doc = parse(text, what);
+  if (!doc) return tl::unexpected(doc.error());
+  object o;
+  if (doc->get(o) != simdjson::SUCCESS)
+    return fail(ErrorCode::malformed, std::string(what) + " is not a JSON object");
+  return o;
+}
+
 std::optional<std::string_view> get_string(const object& o, std::string_view key) {
   std::string_view s;
   if (o.at_key(key).get(s) == simdjson::SUCCESS) return s;
   return std::nullopt;
+}
+
+std::string get_text(const object& o, std::string_view key) {
+  return std::string(get_string(o, key).value_or(""));
 }
 
 std::optional<std::int64_t> get_int(const object& o, std::string_view key) {

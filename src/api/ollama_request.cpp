@@ -2,18 +2,13 @@
 #include "api/codec_util.hpp"
 #include "api/ollama_codec.hpp"
 #include "api/ollama_detail.hpp"
+#include "api/tool_json.hpp"
 
 namespace llmux::api::ollama {
 
 namespace {
 
 constexpr std::string_view kOptions = "options";  // kept in extra: the options llmux does not model
-
-std::string_view extra_value(const std::vector<RawField>& extra, std::string_view key) {
-  for (const auto& f : extra)
-    if (f.key == key) return f.json;
-  return {};
-}
 
 // ---- canonical -> Ollama ----
 
@@ -45,37 +40,15 @@ void write_message(JsonWriter& w, const std::vector<Message>& messages, std::siz
   w.end_object();
 }
 
-void write_tools(JsonWriter& w, const ChatRequest& req) {
-  if (req.tools.empty() || req.tool_choice_json == "\"none\"") return;
-  w.key("tools").begin_array();
-  for (const auto& t : req.tools) {
-    w.begin_object().field("type", "function").key("function").begin_object().field("name", t.name);
-    if (!t.description.empty()) w.field("description", t.description);
-    w.raw_field("parameters", t.parameters_json);
-    for (const auto& f : t.extra) w.raw_field(f.key, f.json);
-    w.end_object().end_object();
-  }
-  w.end_array();
-}
-
 // Sampling goes in options; num_predict is the output length. ignore_eos is an llmux
 // extension the sim honours (Ollama ignores options it does not know, with a warning).
 void write_options(JsonWriter& w, const ChatRequest& req) {
   const Sampling& s = req.sampling;
-  std::string_view kept = extra_value(req.extra, kOptions);
+  std::string_view kept = util::extra_value(req.extra, kOptions);
   if (kept.size() >= 2) kept = kept.substr(1, kept.size() - 2);
-  if (!s.temperature && !s.top_p && !s.max_tokens && s.stop.empty() && !s.seed && !req.ignore_eos && kept.empty())
-    return;
+  if (!util::any_sampling(s) && !req.ignore_eos && kept.empty()) return;
   w.key(kOptions).begin_object();
-  if (s.temperature) w.field("temperature", *s.temperature);
-  if (s.top_p) w.field("top_p", *s.top_p);
-  if (s.max_tokens) w.field("num_predict", *s.max_tokens);
-  if (!s.stop.empty()) {
-    w.key("stop").begin_array();
-    for (const auto& x : s.stop) w.value(x);
-    w.end_array();
-  }
-  if (s.seed) w.field("seed", *s.seed);
+  util::write_sampling(w, s, {"top_p", "num_predict", "stop"});
   if (req.ignore_eos) w.field("ignore_eos", *req.ignore_eos);
   if (!kept.empty()) w.raw(kept);
   w.end_object();
@@ -103,7 +76,8 @@ std::string encode_request_body(const ChatRequest& req) {
     w.key("messages").begin_array();
     for (std::size_t i = 0; i < req.messages.size(); ++i) write_message(w, req.messages, i);
     w.end_array();
-    write_tools(w, req);
+    // Ollama has no tool_choice: "none" is told by sending no tools.
+    if (!req.tools.empty() && req.tool_choice_json != "\"none\"") util::write_function_tools(w, req.tools);
   }
   w.field("stream", req.stream);  // Ollama streams unless told not to
   write_options(w, req);
@@ -119,15 +93,9 @@ void decode_tool_calls(const simdjson::dom::array& arr, std::vector<ToolCall>& c
   for (auto c : arr) {
     json::object o;
     if (c.get(o) != simdjson::SUCCESS) continue;
-    ToolCall tc;
-    tc.id = std::string(json::get_string(o, "id").value_or(""));
+    ToolCall tc = util::decode_function_call(o);
     if (tc.id.empty()) tc.id = "call_" + std::to_string(ordinal);
     ++ordinal;
-    if (auto fn = json::get_object(o, "function")) {
-      tc.name = std::string(json::get_string(*fn, "name").value_or(""));
-      json::element args;
-      if ((*fn).at_key("arguments").get(args) == simdjson::SUCCESS) tc.arguments = json::text_or_json(args);
-    }
     calls.push_back(std::move(tc));
   }
 }
@@ -176,24 +144,15 @@ Result<Message> decode_message(const json::element& e, const std::string& where,
 }
 
 Result<void> decode_tools(const simdjson::dom::array& arr, ChatRequest& req) {
-  std::size_t i = 0;
-  for (auto e : arr) {
-    std::string where = "tools[" + std::to_string(i++) + "]";
-    json::object o;
-    if (e.get(o) != simdjson::SUCCESS) return fail(ErrorCode::parse, where + " must be an object");
+  auto decode_tool = [&](const json::object& o, const std::string& where) -> Result<void> {
     auto fn = json::get_object(o, "function");
     if (!fn) return fail(ErrorCode::parse, where + ".function is missing");
-    ToolDef t;
-    for (auto [key, value] : *fn) {
-      if (key == "name") t.name = json::text_or_json(value);
-      else if (key == "description") t.description = json::text_or_json(value);
-      else if (key == "parameters") t.parameters_json = json::to_json(value);
-      else t.extra.push_back(RawField{std::string(key), json::to_json(value)});
-    }
+    ToolDef t = util::decode_tool_def(*fn, {"parameters"});
     if (t.name.empty()) return fail(ErrorCode::parse, where + ".function.name must be a string");
     req.tools.push_back(std::move(t));
-  }
-  return {};
+    return {};
+  };
+  return json::for_each_object(arr, "tools", decode_tool);
 }
 
 // Ollama's tool results name the function, not the call: each answers the first open
@@ -244,16 +203,14 @@ void decode_options(const json::object& o, ChatRequest& req) {
 }  // namespace
 
 Result<ChatRequest> decode_request_body(std::string_view body, EndpointKind endpoint) {
-  auto doc = json::parse(body, "request body");
-  if (!doc) return fail(ErrorCode::parse, doc.error().message, doc.error().context);
-  json::object root;
-  if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::parse, "request body must be a JSON object");
+  auto root = util::parse_request(body);
+  if (!root) return tl::unexpected(root.error());
   ChatRequest req;
   req.endpoint = endpoint;
   req.stream = true;         // Ollama's default
   req.include_usage = true;  // the final line always has the counts
   int ordinal = 0;
-  for (auto [key, value] : root) {
+  for (auto [key, value] : *root) {
     if (key == "model") {
       req.model = json::text_or_json(value);
     } else if (key == "messages" && endpoint == EndpointKind::chat) {

@@ -4,7 +4,6 @@
 #include "api/codec_util.hpp"
 #include "api/ollama_codec.hpp"
 #include "api/ollama_detail.hpp"
-#include "core/text.hpp"
 
 namespace llmux::api::ollama {
 
@@ -62,22 +61,21 @@ std::string encode_response_body(const ChatResponse& resp, EndpointKind endpoint
 }
 
 Result<ChatResponse> decode_response_body(std::string_view body) {
-  auto doc = json::parse(body, "response body");
-  if (!doc) return tl::unexpected(doc.error());
-  json::object root;
-  if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::malformed, "response body is not a JSON object");
+  auto parsed = json::parse_object(body, "response body");
+  if (!parsed) return tl::unexpected(parsed.error());
+  const json::object& root = *parsed;
   ChatResponse r;
-  r.model = std::string(json::get_string(root, "model").value_or(""));
+  r.model = json::get_text(root, "model");
   r.message.role = Role::assistant;
   std::string text;
   int ordinal = 0;
   if (auto msg = json::get_object(root, "message")) {
     text = json::get_string(*msg, "content").value_or("");
-    r.message.reasoning = std::string(json::get_string(*msg, "thinking").value_or(""));
+    r.message.reasoning = json::get_text(*msg, "thinking");
     if (auto calls = json::get_array(*msg, "tool_calls")) decode_tool_calls(*calls, r.message.tool_calls, ordinal);
   } else if (auto resp = json::get_string(root, "response")) {
     text = *resp;
-    r.message.reasoning = std::string(json::get_string(root, "thinking").value_or(""));
+    r.message.reasoning = json::get_text(root, "thinking");
   } else {
     return fail(ErrorCode::malformed, "response has neither message nor response");
   }
@@ -98,24 +96,17 @@ std::string encode_error_body(const ApiError& e) {
 
 ApiError decode_error_body(int http_status, std::string_view body) {
   ApiError e;
-  e.http_status = http_status;
-  auto doc = json::parse(body, "error body");
-  json::object root;
-  if (doc && doc->get(root) == simdjson::SUCCESS) {
-    json::element err;
-    if (root.at_key("error").get(err) == simdjson::SUCCESS) {
-      json::object eo;
-      if (err.get(eo) == simdjson::SUCCESS) {  // an OpenAI-style body from a proxy in front
-        e.message = std::string(json::get_string(eo, "message").value_or(""));
-        e.type = std::string(json::get_string(eo, "type").value_or(""));
-      } else {
-        e.message = json::text_or_json(err);
-      }
+  json::element err;
+  if (auto root = util::error_object(body); root && root->at_key("error").get(err) == simdjson::SUCCESS) {
+    json::object eo;
+    if (err.get(eo) == simdjson::SUCCESS) {  // an OpenAI-style body from a proxy in front
+      e.message = json::get_text(eo, "message");
+      e.type = json::get_text(eo, "type");
+    } else {
+      e.message = json::text_or_json(err);
     }
   }
-  if (e.message.empty()) e.message = std::string(trim(body.substr(0, 300)));
-  if (e.message.empty()) e.message = "HTTP " + std::to_string(http_status) + " with an empty body";
-  return e;
+  return util::complete_error(std::move(e), http_status, body);
 }
 
 Result<WireRequest> ClientCodecImpl::encode_request(const ChatRequest& req) const {
@@ -137,6 +128,10 @@ std::unique_ptr<StreamDecoder> ClientCodecImpl::stream_decoder(const ChatRequest
 
 Result<ChatRequest> ServerCodecImpl::decode_request(std::string_view path, std::string_view body) const {
   return decode_request_body(body, path.ends_with("/generate") ? EndpointKind::completion : EndpointKind::chat);
+}
+
+std::string ServerCodecImpl::encode_response(const ChatResponse& resp, const ChatRequest& req) const {
+  return encode_response_body(resp, req.endpoint);
 }
 
 std::unique_ptr<StreamEncoder> ServerCodecImpl::stream_encoder(const ChatRequest& req, ResponseMeta meta) const {

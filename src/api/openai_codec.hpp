@@ -2,7 +2,7 @@
 // The OpenAI dialect: /chat/completions and legacy /completions, streamed (SSE
 // chunks ending in "data: [DONE]") or not. Used as is for every OpenAI-compatible
 // server (llama.cpp, vLLM, SGLang, LM Studio, Ollama /v1, hosted APIs).
-#include "api/codec.hpp"
+#include "api/dialect_codec.hpp"
 
 namespace llmux::api::openai {
 
@@ -19,26 +19,19 @@ Result<ChatResponse> decode_response_body(std::string_view body);
 std::string encode_error_body(const ApiError& e);
 ApiError decode_error_body(int http_status, std::string_view body);
 
-class ClientCodecImpl final : public ClientCodec {
+class ClientCodecImpl final
+    : public DialectClientCodec<Dialect::openai, decode_response_body, decode_error_body> {
  public:
-  Dialect dialect() const override { return Dialect::openai; }
   Result<WireRequest> encode_request(const ChatRequest& req) const override;
-  Result<ChatResponse> decode_response(std::string_view body) const override;
   std::unique_ptr<StreamDecoder> stream_decoder(const ChatRequest& req) const override;
-  ApiError decode_error(int http_status, std::string_view body) const override;
 };
 
-class ServerCodecImpl final : public ServerCodec {
+class ServerCodecImpl final : public DialectServerCodec<Dialect::openai, encode_error_body> {
  public:
-  explicit ServerCodecImpl(bool annotate = false) : annotate_(annotate) {}
-  Dialect dialect() const override { return Dialect::openai; }
+  using DialectServerCodec::DialectServerCodec;
   Result<ChatRequest> decode_request(std::string_view path, std::string_view body) const override;
   std::string encode_response(const ChatResponse& resp, const ChatRequest& req) const override;
   std::unique_ptr<StreamEncoder> stream_encoder(const ChatRequest& req, ResponseMeta meta) const override;
-  std::string encode_error(const ApiError& e) const override { return encode_error_body(e); }
-
- private:
-  bool annotate_;  // add {"llmux":{"tokens":k,"t":ns}} to chunks (sim ground truth)
 };
 
 std::unique_ptr<StreamDecoder> make_stream_decoder(EndpointKind endpoint);

@@ -2,9 +2,10 @@
 #include <cmath>
 #include <set>
 
-#include "api/json_read.hpp"
+#include "api/codec_util.hpp"
 #include "api/openai_codec.hpp"
-#include "core/json_writer.hpp"
+#include "api/openai_detail.hpp"
+#include "api/tool_json.hpp"
 
 namespace llmux::api::openai {
 
@@ -50,32 +51,22 @@ void write_message(JsonWriter& w, const Message& m) {
   write_content(w, m);
   if (!m.name.empty()) w.field("name", m.name);
   if (!m.reasoning.empty()) w.field("reasoning_content", m.reasoning);
-  if (!m.tool_calls.empty()) {
-    w.key("tool_calls").begin_array();
-    for (const auto& tc : m.tool_calls) {
-      w.begin_object().field("id", tc.id).field("type", "function").key("function").begin_object();
-      w.field("name", tc.name).field("arguments", tc.arguments).end_object().end_object();
-    }
-    w.end_array();
-  }
+  if (!m.tool_calls.empty()) write_tool_calls(w, m.tool_calls);
   if (!m.tool_call_id.empty()) w.field("tool_call_id", m.tool_call_id);
   for (const auto& f : m.extra) w.raw_field(f.key, f.json);
   w.end_object();
 }
 
-void write_sampling(JsonWriter& w, const Sampling& s) {
-  if (s.temperature) w.field("temperature", *s.temperature);
-  if (s.top_p) w.field("top_p", *s.top_p);
-  if (s.max_tokens) w.field(s.max_tokens_is_completion_field ? "max_completion_tokens" : "max_tokens", *s.max_tokens);
-  if (!s.stop.empty()) {
-    w.key("stop").begin_array();
-    for (const auto& x : s.stop) w.value(x);
-    w.end_array();
-  }
-  if (s.seed) w.field("seed", *s.seed);
-}
-
 }  // namespace
+
+void write_tool_calls(JsonWriter& w, const std::vector<ToolCall>& calls) {
+  w.key("tool_calls").begin_array();
+  for (const auto& tc : calls) {
+    w.begin_object().field("id", tc.id).field("type", "function").key("function").begin_object();
+    w.field("name", tc.name).field("arguments", tc.arguments).end_object().end_object();
+  }
+  w.end_array();
+}
 
 std::string encode_request_body(const ChatRequest& req) {
   std::string out;
@@ -89,19 +80,11 @@ std::string encode_request_body(const ChatRequest& req) {
     for (const auto& m : req.messages) write_message(w, m);
     w.end_array();
   }
-  if (!req.tools.empty()) {
-    w.key("tools").begin_array();
-    for (const auto& t : req.tools) {
-      w.begin_object().field("type", "function").key("function").begin_object().field("name", t.name);
-      if (!t.description.empty()) w.field("description", t.description);
-      w.raw_field("parameters", t.parameters_json);
-      for (const auto& f : t.extra) w.raw_field(f.key, f.json);
-      w.end_object().end_object();
-    }
-    w.end_array();
-  }
+  if (!req.tools.empty()) util::write_function_tools(w, req.tools);
   if (!req.tool_choice_json.empty()) w.raw_field("tool_choice", req.tool_choice_json);
-  write_sampling(w, req.sampling);
+  const Sampling& s = req.sampling;
+  std::string_view max_tokens = s.max_tokens_is_completion_field ? "max_completion_tokens" : "max_tokens";
+  util::write_sampling(w, s, {"top_p", max_tokens, "stop"});
   if (req.stream) {
     w.field("stream", true);
     if (req.include_usage) w.key("stream_options").begin_object().field("include_usage", true).end_object();
@@ -114,9 +97,7 @@ std::string encode_request_body(const ChatRequest& req) {
 
 namespace {
 
-Result<ContentPart> decode_part(const json::element& e, const std::string& where) {
-  json::object o;
-  if (e.get(o) != simdjson::SUCCESS) return fail(ErrorCode::parse, where + " must be an object");
+Result<ContentPart> decode_part(const json::object& o, const std::string& where) {
   auto type = json::get_string(o, "type");
   if (type && *type == "text") {
     auto text = json::get_string(o, "text");
@@ -127,28 +108,32 @@ Result<ContentPart> decode_part(const json::element& e, const std::string& where
     if (auto img = json::get_object(o, "image_url")) {
       auto url = json::get_string(*img, "url");
       if (!url) return fail(ErrorCode::parse, where + ".image_url.url must be a string");
-      return ContentPart{ContentPart::Kind::image_url, std::string(*url),
-                         std::string(json::get_string(*img, "detail").value_or(""))};
+      return ContentPart{ContentPart::Kind::image_url, std::string(*url), json::get_text(*img, "detail")};
     }
   }
-  return ContentPart{ContentPart::Kind::raw, json::to_json(e), {}};
+  return ContentPart{ContentPart::Kind::raw, json::to_json(o), {}};
 }
 
 Result<void> decode_tool_calls(const simdjson::dom::array& arr, Message& m, const std::string& where) {
-  std::size_t i = 0;
-  for (auto e : arr) {
-    json::object o;
-    std::string w = where + ".tool_calls[" + std::to_string(i++) + "]";
-    if (e.get(o) != simdjson::SUCCESS) return fail(ErrorCode::parse, w + " must be an object");
-    ToolCall tc;
-    tc.id = std::string(json::get_string(o, "id").value_or(""));
-    auto fn = json::get_object(o, "function");
-    if (!fn) return fail(ErrorCode::parse, w + ".function is missing");
-    tc.name = std::string(json::get_string(*fn, "name").value_or(""));
-    json::element args;
-    if ((*fn).at_key("arguments").get(args) == simdjson::SUCCESS) tc.arguments = json::text_or_json(args);
-    m.tool_calls.push_back(std::move(tc));
-  }
+  auto decode_call = [&](const json::object& o, const std::string& w) -> Result<void> {
+    if (!json::get_object(o, "function")) return fail(ErrorCode::parse, w + ".function is missing");
+    m.tool_calls.push_back(util::decode_function_call(o));
+    return {};
+  };
+  return json::for_each_object(arr, where + ".tool_calls", decode_call);
+}
+
+Result<void> decode_message_content(const json::element& value, Message& m, const std::string& where) {
+  auto add_part = [&](const json::object& o, const std::string& w) -> Result<void> {
+    auto part = decode_part(o, w);
+    if (!part) return tl::unexpected(part.error());
+    m.content.push_back(std::move(*part));
+    return {};
+  };
+  auto parts = util::decode_content(value, m, where + ".content", add_part);
+  if (!parts) return tl::unexpected(parts.error());
+  if (!*parts && !value.is_null())
+    return fail(ErrorCode::parse, where + ".content must be a string, an array of parts or null");
   return {};
 }
 
@@ -168,21 +153,7 @@ Result<Message> decode_message(const json::element& e, const std::string& where)
                                                                           "user, assistant, tool");
       m.role = *role;
     } else if (key == "content") {
-      std::string_view s;
-      simdjson::dom::array parts;
-      if (value.get(s) == simdjson::SUCCESS) {
-        m.content.push_back(ContentPart{ContentPart::Kind::text, std::string(s), {}});
-      } else if (value.get(parts) == simdjson::SUCCESS) {
-        m.content_as_parts = true;
-        std::size_t i = 0;
-        for (auto p : parts) {
-          auto part = decode_part(p, where + ".content[" + std::to_string(i++) + "]");
-          if (!part) return tl::unexpected(part.error());
-          m.content.push_back(std::move(*part));
-        }
-      } else if (!value.is_null()) {
-        return fail(ErrorCode::parse, where + ".content must be a string, an array of parts or null");
-      }
+      if (auto r = decode_message_content(value, m, where); !r) return tl::unexpected(r.error());
     } else if (key == "name") {
       m.name = json::text_or_json(value);
     } else if (key == "tool_call_id") {
@@ -206,25 +177,14 @@ Result<Message> decode_message(const json::element& e, const std::string& where)
 }
 
 Result<void> decode_tools(const simdjson::dom::array& arr, ChatRequest& req) {
-  std::size_t i = 0;
-  for (auto e : arr) {
-    std::string where = "tools[" + std::to_string(i++) + "]";
-    json::object o;
-    if (e.get(o) != simdjson::SUCCESS) return fail(ErrorCode::parse, where + " must be an object");
+  auto decode_tool = [&](const json::object& o, const std::string& where) -> Result<void> {
     auto fn = json::get_object(o, "function");
     if (!fn) return fail(ErrorCode::parse, where + ".function is missing");
-    ToolDef t;
-    auto name = json::get_string(*fn, "name");
-    if (!name) return fail(ErrorCode::parse, where + ".function.name must be a string");
-    for (auto [key, value] : *fn) {
-      if (key == "name") t.name = std::string(*name);
-      else if (key == "description") t.description = json::text_or_json(value);
-      else if (key == "parameters") t.parameters_json = json::to_json(value);
-      else t.extra.push_back(RawField{std::string(key), json::to_json(value)});
-    }
-    req.tools.push_back(std::move(t));
-  }
-  return {};
+    if (!json::get_string(*fn, "name")) return fail(ErrorCode::parse, where + ".function.name must be a string");
+    req.tools.push_back(util::decode_tool_def(*fn, {"parameters"}));
+    return {};
+  };
+  return json::for_each_object(arr, "tools", decode_tool);
 }
 
 Result<void> decode_stop(const json::element& value, Sampling& s) {
@@ -331,13 +291,11 @@ Result<bool> decode_known_field(std::string_view key, const json::element& value
 }  // namespace
 
 Result<ChatRequest> decode_request_body(std::string_view body, EndpointKind endpoint) {
-  auto doc = json::parse(body, "request body");
-  if (!doc) return fail(ErrorCode::parse, doc.error().message, doc.error().context);
-  json::object root;
-  if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::parse, "request body must be a JSON object");
+  auto root = util::parse_request(body);
+  if (!root) return tl::unexpected(root.error());
   ChatRequest req;
   req.endpoint = endpoint;
-  for (auto [key, value] : root) {
+  for (auto [key, value] : *root) {
     auto known = decode_known_field(key, value, req);
     if (!known) return tl::unexpected(known.error());
     if (!*known) req.extra.push_back(RawField{std::string(key), json::to_json(value)});

@@ -1,9 +1,8 @@
 // OpenAI whole responses, error bodies and finish reasons.
-#include "api/json_read.hpp"
+#include "api/codec_util.hpp"
 #include "api/openai_codec.hpp"
 #include "api/openai_detail.hpp"
-#include "core/json_writer.hpp"
-#include "core/text.hpp"
+#include "api/tool_json.hpp"
 
 namespace llmux::api::openai {
 
@@ -26,8 +25,6 @@ std::string_view finish_reason_text(FinishReason f) {
   }
 }
 
-namespace {
-
 void write_usage(JsonWriter& w, const Usage& u) {
   w.key("usage").begin_object();
   w.field("prompt_tokens", u.prompt_tokens).field("completion_tokens", u.completion_tokens);
@@ -38,8 +35,6 @@ void write_usage(JsonWriter& w, const Usage& u) {
     w.key("completion_tokens_details").begin_object().field("reasoning_tokens", u.reasoning_tokens).end_object();
   w.end_object();
 }
-
-}  // namespace
 
 Usage decode_usage(const json::object& u) {
   Usage usage;
@@ -79,14 +74,7 @@ std::string encode_response_body(const ChatResponse& resp, EndpointKind endpoint
     if (m.content.empty() && !m.tool_calls.empty()) w.null();
     else w.value(m.text());
     if (!m.reasoning.empty()) w.field("reasoning_content", m.reasoning);
-    if (!m.tool_calls.empty()) {
-      w.key("tool_calls").begin_array();
-      for (const auto& tc : m.tool_calls) {
-        w.begin_object().field("id", tc.id).field("type", "function").key("function").begin_object();
-        w.field("name", tc.name).field("arguments", tc.arguments).end_object().end_object();
-      }
-      w.end_array();
-    }
+    if (!m.tool_calls.empty()) write_tool_calls(w, m.tool_calls);
     w.end_object();
   } else {
     w.field("text", resp.message.text()).raw_field("logprobs", "null");
@@ -98,13 +86,12 @@ std::string encode_response_body(const ChatResponse& resp, EndpointKind endpoint
 }
 
 Result<ChatResponse> decode_response_body(std::string_view body) {
-  auto doc = json::parse(body, "response body");
-  if (!doc) return tl::unexpected(doc.error());
-  json::object root;
-  if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::malformed, "response body is not a JSON object");
+  auto parsed = json::parse_object(body, "response body");
+  if (!parsed) return tl::unexpected(parsed.error());
+  const json::object& root = *parsed;
   ChatResponse r;
-  r.id = std::string(json::get_string(root, "id").value_or(""));
-  r.model = std::string(json::get_string(root, "model").value_or(""));
+  r.id = json::get_text(root, "id");
+  r.model = json::get_text(root, "model");
   r.created = json::get_int(root, "created").value_or(0);
   r.message.role = Role::assistant;
   auto choices = json::get_array(root, "choices");
@@ -122,15 +109,7 @@ Result<ChatResponse> decode_response_body(std::string_view body) {
       if (auto calls = json::get_array(*msg, "tool_calls")) {
         for (auto e : *calls) {
           json::object o;
-          if (e.get(o) != simdjson::SUCCESS) continue;
-          ToolCall tc;
-          tc.id = std::string(json::get_string(o, "id").value_or(""));
-          if (auto fn = json::get_object(o, "function")) {
-            tc.name = std::string(json::get_string(*fn, "name").value_or(""));
-            json::element args;
-            if ((*fn).at_key("arguments").get(args) == simdjson::SUCCESS) tc.arguments = json::text_or_json(args);
-          }
-          r.message.tool_calls.push_back(std::move(tc));
+          if (e.get(o) == simdjson::SUCCESS) r.message.tool_calls.push_back(util::decode_function_call(o));
         }
       }
     }
@@ -156,7 +135,7 @@ namespace {
 
 // type and code beside a message, in {"error":{...}} and in vLLM's flat {"object":"error",...}.
 void read_type_and_code(const json::object& o, ApiError& e) {
-  e.type = std::string(json::get_string(o, "type").value_or(""));
+  e.type = json::get_text(o, "type");
   json::element code;
   if (o.at_key("code").get(code) == simdjson::SUCCESS && !code.is_null()) e.code = json::text_or_json(code);
 }
@@ -179,33 +158,31 @@ std::string detail_text(const json::element& detail) {
   return out.empty() ? json::to_json(detail) : out;
 }
 
+// {"error": {...}}, {"error": "text"}, a flat {"message": ...}, or FastAPI's {"detail": ...}.
+void read_error(const json::object& root, ApiError& e) {
+  json::element err, detail;
+  if (root.at_key("error").get(err) == simdjson::SUCCESS) {
+    json::object eo;
+    if (err.get(eo) == simdjson::SUCCESS) {
+      e.message = json::get_text(eo, "message");
+      read_type_and_code(eo, e);
+    } else {
+      e.message = json::text_or_json(err);
+    }
+  } else if (auto m = json::get_string(root, "message")) {
+    e.message = std::string(*m);
+    read_type_and_code(root, e);
+  } else if (root.at_key("detail").get(detail) == simdjson::SUCCESS) {
+    e.message = detail_text(detail);
+  }
+}
+
 }  // namespace
 
 ApiError decode_error_body(int http_status, std::string_view body) {
   ApiError e;
-  e.http_status = http_status;
-  auto doc = json::parse(body, "error body");
-  json::object root;
-  if (doc && doc->get(root) == simdjson::SUCCESS) {
-    json::element err, detail;
-    if (root.at_key("error").get(err) == simdjson::SUCCESS) {
-      json::object eo;
-      if (err.get(eo) == simdjson::SUCCESS) {
-        e.message = std::string(json::get_string(eo, "message").value_or(""));
-        read_type_and_code(eo, e);
-      } else {
-        e.message = json::text_or_json(err);
-      }
-    } else if (auto m = json::get_string(root, "message")) {
-      e.message = std::string(*m);
-      read_type_and_code(root, e);
-    } else if (root.at_key("detail").get(detail) == simdjson::SUCCESS) {
-      e.message = detail_text(detail);
-    }
-  }
-  if (e.message.empty()) e.message = std::string(trim(body.substr(0, 300)));
-  if (e.message.empty()) e.message = "HTTP " + std::to_string(http_status) + " with an empty body";
-  return e;
+  if (auto root = util::error_object(body)) read_error(*root, e);
+  return util::complete_error(std::move(e), http_status, body);
 }
 
 Result<WireRequest> ClientCodecImpl::encode_request(const ChatRequest& req) const {
@@ -215,16 +192,8 @@ Result<WireRequest> ClientCodecImpl::encode_request(const ChatRequest& req) cons
   return w;
 }
 
-Result<ChatResponse> ClientCodecImpl::decode_response(std::string_view body) const {
-  return decode_response_body(body);
-}
-
 std::unique_ptr<StreamDecoder> ClientCodecImpl::stream_decoder(const ChatRequest& req) const {
   return make_stream_decoder(req.endpoint);
-}
-
-ApiError ClientCodecImpl::decode_error(int http_status, std::string_view body) const {
-  return decode_error_body(http_status, body);
 }
 
 Result<ChatRequest> ServerCodecImpl::decode_request(std::string_view path, std::string_view body) const {

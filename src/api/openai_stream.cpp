@@ -1,42 +1,26 @@
 // OpenAI streaming: SSE "data:" chunks ending in "data: [DONE]".
-#include "api/json_read.hpp"
+#include "api/codec_util.hpp"
+#include "api/framed_decoder.hpp"
 #include "api/openai_codec.hpp"
 #include "api/openai_detail.hpp"
-#include "core/json_writer.hpp"
-#include "net/sse_parser.hpp"
 
 namespace llmux::api::openai {
 
 namespace {
 
-class Decoder final : public StreamDecoder {
+class Decoder final : public util::SseDecoder {
  public:
   explicit Decoder(EndpointKind endpoint) : endpoint_(endpoint) {}
 
-  Result<void> feed(std::string_view bytes, std::vector<StreamEvent>& out) override {
-    Result<void> chunk_result;
-    auto r = sse_.feed(bytes, [&](const net::SseEvent& ev) {
-      if (!chunk_result) return;
-      chunk_result = on_event(ev, out);
-    });
-    if (!r) return r;
-    return chunk_result;
-  }
-
-  Result<void> finish(std::vector<StreamEvent>& out) override {
-    Result<void> chunk_result;
-    sse_.finish([&](const net::SseEvent& ev) {
-      if (chunk_result) chunk_result = on_event(ev, out);
-    });
-    if (!chunk_result) return chunk_result;
+ private:
+  Result<void> on_end(std::vector<StreamEvent>&) override {
     if (done_ || errored_) return {};
     return fail(ErrorCode::stream_cut,
                 std::string("stream ended without data: [DONE]") +
                     (saw_finish_ ? " (after a finish_reason)" : " and without a finish_reason"));
   }
 
- private:
-  Result<void> on_event(const net::SseEvent& ev, std::vector<StreamEvent>& out) {
+  Result<void> on_frame(const net::SseEvent& ev, std::vector<StreamEvent>& out) override {
     if (done_) return {};  // anything after [DONE] is ignored
     std::string_view data = ev.data;
     if (data == "[DONE]") {
@@ -47,10 +31,9 @@ class Decoder final : public StreamDecoder {
     if (ev.type == "error" || data.find("\"error\"") != std::string_view::npos) {
       if (auto handled = maybe_error(data, out)) return *handled;
     }
-    auto doc = json::parse(data, "stream chunk");
-    if (!doc) return tl::unexpected(doc.error());
-    json::object root;
-    if (doc->get(root) != simdjson::SUCCESS) return fail(ErrorCode::malformed, "stream chunk is not a JSON object");
+    auto parsed = json::parse_object(data, "stream chunk");
+    if (!parsed) return tl::unexpected(parsed.error());
+    const json::object& root = *parsed;
     std::size_t first = out.size();
     if (auto choices = json::get_array(root, "choices")) {
       for (auto c : *choices) {
@@ -66,7 +49,7 @@ class Decoder final : public StreamDecoder {
       if (usage_sent_) out.push_back(StreamEvent::usage_of(*timings_));  // the usage again, with the durations
     }
     if (auto u = json::get_object(root, "usage")) usage(decode_usage(*u), out, first);
-    if (auto note = json::get_object(root, "llmux")) annotate(*note, out, first);
+    util::apply_annotation(root, out, first);
     return {};
   }
 
@@ -86,12 +69,10 @@ class Decoder final : public StreamDecoder {
 
   // A chunk {"error": {...}}: an error event. nullopt when the chunk is not an error.
   std::optional<Result<void>> maybe_error(std::string_view data, std::vector<StreamEvent>& out) {
-    auto doc = json::parse(data, "stream error chunk");
-    if (!doc) return std::nullopt;
-    json::object root;
-    if (doc->get(root) != simdjson::SUCCESS) return std::nullopt;
+    auto root = json::parse_object(data, "stream error chunk");
+    if (!root) return std::nullopt;
     json::element err;
-    if (root.at_key("error").get(err) != simdjson::SUCCESS || err.is_null()) return std::nullopt;
+    if (root->at_key("error").get(err) != simdjson::SUCCESS || err.is_null()) return std::nullopt;
     ApiError e = decode_error_body(0, data);
     errored_ = true;
     out.push_back(StreamEvent::failure(std::move(e)));
@@ -114,9 +95,7 @@ class Decoder final : public StreamDecoder {
   void decode_delta(const json::object& delta, std::vector<StreamEvent>& out) {
     if (json::get_string(delta, "role") && !role_seen_) {
       role_seen_ = true;
-      StreamEvent e;
-      e.kind = StreamEvent::Kind::role_start;
-      out.push_back(std::move(e));
+      out.push_back(StreamEvent::role_started());
     }
     auto reasoning = json::get_string(delta, "reasoning_content");
     if (!reasoning) reasoning = json::get_string(delta, "reasoning");
@@ -127,31 +106,19 @@ class Decoder final : public StreamDecoder {
       for (auto c : *calls) {
         json::object o;
         if (c.get(o) != simdjson::SUCCESS) continue;
-        StreamEvent e;
-        e.kind = StreamEvent::Kind::tool_call_delta;
-        e.index = static_cast<int>(json::get_int(o, "index").value_or(0));
-        e.id = std::string(json::get_string(o, "id").value_or(""));
+        std::string_view name, arguments;
         if (auto fn = json::get_object(o, "function")) {
-          e.name = std::string(json::get_string(*fn, "name").value_or(""));
-          e.text = std::string(json::get_string(*fn, "arguments").value_or(""));
+          name = json::get_string(*fn, "name").value_or("");
+          arguments = json::get_string(*fn, "arguments").value_or("");
         }
-        out.push_back(std::move(e));
+        auto index = static_cast<int>(json::get_int(o, "index").value_or(0));
+        auto id = json::get_string(o, "id").value_or("");
+        out.push_back(StreamEvent::tool_call(index, std::string(id), std::string(name), std::string(arguments)));
       }
     }
   }
 
-  // The sim's ground-truth annotation: tokens in this chunk and when it was written.
-  static void annotate(const json::object& note, std::vector<StreamEvent>& out, std::size_t first) {
-    auto tokens = json::get_int(note, "tokens");
-    auto t = json::get_int(note, "t").value_or(0);
-    for (std::size_t i = first; i < out.size(); ++i) {
-      out[i].server_time_ns = t;
-      if (tokens && out[i].is_token()) out[i].tokens = static_cast<int>(*tokens);
-    }
-  }
-
   EndpointKind endpoint_;
-  net::SseParser sse_;
   bool done_ = false;
   bool errored_ = false;
   bool role_seen_ = false;
@@ -237,11 +204,9 @@ class Encoder final : public StreamEncoder {
     }
     out += "}]";
     if (annotate_) {
-      out += ",\"llmux\":{\"tokens\":";
-      out += std::to_string(e.tokens);
-      out += ",\"t\":";
-      out += std::to_string(e.server_time_ns);
-      out += '}';
+      out += ',';
+      JsonWriter w(out);
+      util::write_annotation(w, e);
     }
     out += "}\n\n";
   }
@@ -250,23 +215,10 @@ class Encoder final : public StreamEncoder {
     if (!include_usage_) return;
     out += "data: ";
     out += head_;
-    out += "[],\"usage\":{\"prompt_tokens\":";
-    out += std::to_string(u.prompt_tokens);
-    out += ",\"completion_tokens\":";
-    out += std::to_string(u.completion_tokens);
-    out += ",\"total_tokens\":";
-    out += std::to_string(u.prompt_tokens + u.completion_tokens);
-    if (u.cached_prompt_tokens) {
-      out += ",\"prompt_tokens_details\":{\"cached_tokens\":";
-      out += std::to_string(u.cached_prompt_tokens);
-      out += '}';
-    }
-    if (u.reasoning_tokens) {
-      out += ",\"completion_tokens_details\":{\"reasoning_tokens\":";
-      out += std::to_string(u.reasoning_tokens);
-      out += '}';
-    }
-    out += "}}\n\n";
+    out += "[],";
+    JsonWriter w(out);
+    write_usage(w, u);
+    out += "}\n\n";
   }
 
   bool chat_;

@@ -65,6 +65,13 @@ std::string ChatRequest::all_text() const {
   return out;
 }
 
+StreamEvent StreamEvent::role_started(Usage prompt) {
+  StreamEvent e;
+  e.kind = Kind::role_start;
+  e.usage = prompt;
+  return e;
+}
+
 StreamEvent StreamEvent::content(std::string text, int tokens) {
   StreamEvent e;
   e.kind = Kind::content_delta;
@@ -78,6 +85,16 @@ StreamEvent StreamEvent::reasoning(std::string text, int tokens) {
   e.kind = Kind::reasoning_delta;
   e.text = std::move(text);
   e.tokens = tokens;
+  return e;
+}
+
+StreamEvent StreamEvent::tool_call(int index, std::string id, std::string name, std::string arguments) {
+  StreamEvent e;
+  e.kind = Kind::tool_call_delta;
+  e.index = index;
+  e.id = std::move(id);
+  e.name = std::move(name);
+  e.text = std::move(arguments);
   return e;
 }
 

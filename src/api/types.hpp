@@ -142,8 +142,11 @@ struct StreamEvent {
   bool is_token() const {
     return kind == Kind::content_delta || kind == Kind::reasoning_delta || kind == Kind::tool_call_delta;
   }
+  // role_start; `prompt` is the prompt's usage where the dialect reports it up front.
+  static StreamEvent role_started(Usage prompt = {});
   static StreamEvent content(std::string text, int tokens = 0);
   static StreamEvent reasoning(std::string text, int tokens = 0);
+  static StreamEvent tool_call(int index, std::string id, std::string name, std::string arguments);
   static StreamEvent finished(FinishReason f);
   static StreamEvent usage_of(Usage u);
   static StreamEvent failure(ApiError e);

@@ -49,6 +49,7 @@ void Gateway::Impl::account(const RequestContext& ctx) {
                         row.e2e_ms / 1e3, row.ttft_ms / 1e3, row.prompt_tokens, row.completion_tokens,
                         row.cost_usd, row.stream};
   metrics.request_finished(m);
+  if (ctx.attempts > 0) metrics.overhead_ns.record(end - ctx.start - ctx.upstream_ns);
 
   if (access_log) {
     std::string line;

@@ -72,7 +72,10 @@ asio::awaitable<Result<void>> Gateway::Impl::send_upstream(RequestContext& ctx, 
     }
   }
   auto& client = thread_client(co_await asio::this_coro::executor);
-  co_return co_await client.send(d.endpoint, upstream, relay, &cancel);
+  Nanos t0 = mono_now();
+  auto r = co_await client.send(d.endpoint, upstream, relay, &cancel);
+  ctx.upstream_ns += mono_now() - t0;
+  co_return r;
 }
 
 asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, const api::ChatRequest& request,

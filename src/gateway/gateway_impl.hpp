@@ -36,6 +36,7 @@ struct RequestContext {
   Nanos first_token = 0;
   int attempts = 0;
   bool stream = false;
+  Nanos upstream_ns = 0;  // time spent waiting on upstreams, summed over attempts
   // Privacy: the verdict, and for redaction the request as cloud deployments see it.
   std::optional<PrivacyVerdict> privacy;
   std::optional<api::ChatRequest> redacted;

@@ -6,7 +6,13 @@ namespace llmux::gateway {
 
 namespace {
 
-void append_escaped(std::string& out, const std::string& v) {
+// The calling thread's buffer for rendering a series key.
+std::string& key_buffer() {
+  thread_local std::string buf;
+  return buf;
+}
+
+void append_escaped(std::string& out, std::string_view v) {
   for (char c : v) {
     if (c == '\\') out += "\\\\";
     else if (c == '"') out += "\\\"";
@@ -32,35 +38,51 @@ const std::vector<double> kTokens = {1, 4, 16, 64, 256, 1024, 4096, 16384, 65536
 
 }  // namespace
 
-std::string render_labels(const Labels& labels) {
-  if (labels.empty()) return {};
-  std::string out = "{";
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    if (i) out += ',';
-    out += labels[i].first;
+void render_labels(const Labels& labels, std::string& out) {
+  out.clear();
+  if (labels.size() == 0) return;
+  out += '{';
+  bool first = true;
+  for (const auto& [name, value] : labels) {
+    if (!first) out += ',';
+    first = false;
+    out += name;
     out += "=\"";
-    append_escaped(out, labels[i].second);
+    append_escaped(out, value);
     out += '"';
   }
-  return out + "}";
+  out += '}';
 }
 
+namespace {
+// The map entry for `key`, created on first use (the only allocation).
+template <class Map>
+typename Map::mapped_type& entry(Map& m, const std::string& key) {
+  auto it = m.find(std::string_view(key));
+  if (it == m.end()) it = m.emplace(key, typename Map::mapped_type{}).first;
+  return it->second;
+}
+}  // namespace
+
 void CounterFamily::add(const Labels& labels, double v) {
-  auto key = render_labels(labels);
+  auto& key = key_buffer();
+  render_labels(labels, key);
   std::lock_guard lock(mu_);
-  values_[key] += v;
+  entry(values_, key) += v;
 }
 
 void CounterFamily::set(const Labels& labels, double v) {
-  auto key = render_labels(labels);
+  auto& key = key_buffer();
+  render_labels(labels, key);
   std::lock_guard lock(mu_);
-  values_[key] = v;
+  entry(values_, key) = v;
 }
 
 double CounterFamily::value(const Labels& labels) const {
-  auto key = render_labels(labels);
+  auto& key = key_buffer();
+  render_labels(labels, key);
   std::lock_guard lock(mu_);
-  auto it = values_.find(key);
+  auto it = values_.find(std::string_view(key));
   return it == values_.end() ? 0 : it->second;
 }
 
@@ -71,9 +93,10 @@ void CounterFamily::render(std::string& out, const char* type) const {
 }
 
 void HistogramFamily::observe(const Labels& labels, double v) {
-  auto key = render_labels(labels);
+  auto& key = key_buffer();
+  render_labels(labels, key);
   std::lock_guard lock(mu_);
-  auto& s = series_[key];
+  auto& s = entry(series_, key);
   if (s.buckets.empty()) s.buckets.assign(bounds_.size(), 0);
   for (std::size_t i = 0; i < bounds_.size(); ++i)
     if (v <= bounds_[i]) ++s.buckets[i];
@@ -82,9 +105,10 @@ void HistogramFamily::observe(const Labels& labels, double v) {
 }
 
 std::uint64_t HistogramFamily::count(const Labels& labels) const {
-  auto key = render_labels(labels);
+  auto& key = key_buffer();
+  render_labels(labels, key);
   std::lock_guard lock(mu_);
-  auto it = series_.find(key);
+  auto it = series_.find(std::string_view(key));
   return it == series_.end() ? 0 : it->second.count;
 }
 
@@ -114,11 +138,18 @@ Metrics::Metrics()
       token_usage("gen_ai_client_token_usage", "Tokens per request, by gen_ai_token_type.", kTokens) {}
 
 void Metrics::request_finished(const RequestMetricsEvent& e) {
-  requests.add({{"route", e.route}, {"deployment", e.deployment}, {"status", std::to_string(e.status)}});
-  Labels op = {{"gen_ai_operation_name", "chat"}, {"gen_ai_request_model", e.route},
-               {"gen_ai_response_model", e.model}, {"llmux_deployment", e.deployment}};
-  if (!e.error_kind.empty()) op.push_back({"error_type", e.error_kind});
-  duration.observe(op, e.duration_s);
+  char status[8];
+  std::snprintf(status, sizeof status, "%d", e.status);
+  requests.add({{"route", e.route}, {"deployment", e.deployment}, {"status", status}});
+  if (e.error_kind.empty())
+    duration.observe({{"gen_ai_operation_name", "chat"}, {"gen_ai_request_model", e.route},
+                      {"gen_ai_response_model", e.model}, {"llmux_deployment", e.deployment}},
+                     e.duration_s);
+  else
+    duration.observe({{"gen_ai_operation_name", "chat"}, {"gen_ai_request_model", e.route},
+                      {"gen_ai_response_model", e.model}, {"llmux_deployment", e.deployment},
+                      {"error_type", e.error_kind}},
+                     e.duration_s);
   if (e.error_kind.empty() && e.ttft_s > 0)
     ttft.observe({{"gen_ai_request_model", e.route}, {"llmux_deployment", e.deployment}}, e.ttft_s);
   if (e.input_tokens || e.output_tokens) {
@@ -139,12 +170,7 @@ void Metrics::retry(const std::string& deployment) { retries.add({{"deployment",
 void Metrics::fallback(const std::string& from, const std::string& to) { fallbacks.add({{"from", from}, {"to", to}}); }
 
 void Metrics::in_flight(const std::string& deployment, int delta) {
-  double now;
-  {
-    std::lock_guard lock(inflight_mu_);
-    now = inflight_[deployment] += delta;
-  }
-  in_flight_gauge.set({{"deployment", deployment}}, now);
+  in_flight_gauge.add({{"deployment", deployment}}, delta);
 }
 
 void Metrics::breaker_state(const std::string& deployment, int state) {
@@ -164,6 +190,13 @@ std::string Metrics::render() const {
   duration.render(out);
   ttft.render(out);
   token_usage.render(out);
+  out += "# HELP llmux_gateway_overhead_seconds Time spent in the gateway per request, upstream waits excluded.\n"
+         "# TYPE llmux_gateway_overhead_seconds summary\n";
+  for (double q : {0.5, 0.9, 0.99, 0.999})
+    out += "llmux_gateway_overhead_seconds{quantile=\"" + std::string(q == 0.5 ? "0.5" : q == 0.9 ? "0.9" : q == 0.99 ? "0.99" : "0.999") + "\"} " +
+           number(static_cast<double>(overhead_ns.quantile(q)) / 1e9) + "\n";
+  out += "llmux_gateway_overhead_seconds_count " + std::to_string(overhead_ns.count()) + "\n";
+  out += "llmux_gateway_overhead_seconds_sum " + number(overhead_ns.mean() * static_cast<double>(overhead_ns.count()) / 1e9) + "\n";
   return out;
 }
 

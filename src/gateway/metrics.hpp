@@ -4,6 +4,8 @@
 // (gen_ai.client.operation.duration, gen_ai.client.token.usage,
 // gen_ai.server.time_to_first_token), with llmux_ names for the rest.
 #include <array>
+#include <initializer_list>
+#include <string_view>
 #include <atomic>
 #include <map>
 #include <memory>
@@ -11,9 +13,14 @@
 #include <string>
 #include <vector>
 
+#include "core/histogram.hpp"
+
 namespace llmux::gateway {
 
-using Labels = std::vector<std::pair<std::string, std::string>>;
+// Label pairs as views: a series' key is rendered into a reused buffer and looked
+// up without allocating, so counting a request costs no heap traffic once its
+// series exist.
+using Labels = std::initializer_list<std::pair<std::string_view, std::string_view>>;
 
 class CounterFamily {
  public:
@@ -26,7 +33,7 @@ class CounterFamily {
  private:
   std::string name_, help_;
   mutable std::mutex mu_;
-  std::map<std::string, double> values_;  // rendered label set -> value
+  std::map<std::string, double, std::less<>> values_;  // rendered label set -> value
 };
 
 class HistogramFamily {
@@ -46,7 +53,7 @@ class HistogramFamily {
   std::string name_, help_;
   std::vector<double> bounds_;
   mutable std::mutex mu_;
-  std::map<std::string, Series> series_;
+  std::map<std::string, Series, std::less<>> series_;
 };
 
 // One finished request, as the metrics see it.
@@ -73,13 +80,12 @@ class Metrics {
 
   CounterFamily requests, tokens, cost, upstream_errors, retries, fallbacks, in_flight_gauge, breaker;
   HistogramFamily duration, ttft, token_usage;
-
- private:
-  std::mutex inflight_mu_;
-  std::map<std::string, double> inflight_;
+  // Time the gateway itself spends on a request: end to end minus the time spent
+  // waiting on upstreams (parsing, routing, privacy, encoding, accounting, queueing).
+  Histogram overhead_ns;
 };
 
-// {a="b",c="d"} with Prometheus escaping.
-std::string render_labels(const Labels& labels);
+// {a="b",c="d"} with Prometheus escaping, into `out` (cleared first).
+void render_labels(const Labels& labels, std::string& out);
 
 }  // namespace llmux::gateway

@@ -135,33 +135,17 @@ TEST(CrossDialectRequest, EveryPairKeepsTheMeaning) {
 
 // ---- streams ----
 
-StreamEvent role() {
-  StreamEvent e;
-  e.kind = StreamEvent::Kind::role_start;
-  return e;
-}
-
-StreamEvent tool(int index, std::string id, std::string name, std::string args) {
-  StreamEvent e;
-  e.kind = StreamEvent::Kind::tool_call_delta;
-  e.index = index;
-  e.id = std::move(id);
-  e.name = std::move(name);
-  e.text = std::move(args);
-  return e;
-}
-
 std::vector<StreamEvent> answer() {
-  return {role(),
+  return {StreamEvent::role_started(),
           StreamEvent::reasoning("The user wants "),
           StreamEvent::reasoning("two tools."),
           StreamEvent::content("Let me "),
           StreamEvent::content("check."),
-          tool(0, "call_aaa", "get_weather", ""),
-          tool(0, "", "", "{\"city\": \"Pa"),
-          tool(0, "", "", "ris\"}"),
-          tool(1, "call_bbb", "get_time", "{\"tz\":"),
-          tool(1, "", "", " \"CET\"}"),
+          StreamEvent::tool_call(0, "call_aaa", "get_weather", ""),
+          StreamEvent::tool_call(0, "", "", "{\"city\": \"Pa"),
+          StreamEvent::tool_call(0, "", "", "ris\"}"),
+          StreamEvent::tool_call(1, "call_bbb", "get_time", "{\"tz\":"),
+          StreamEvent::tool_call(1, "", "", " \"CET\"}"),
           StreamEvent::finished(FinishReason::tool_calls),
           StreamEvent::usage_of(Usage{42, 17, 0, 0, Usage::Source::server})};
 }

@@ -57,9 +57,7 @@ TEST(GeminiStream, ThoughtSignaturesTravelWithTheirPartBothWays) {
   StreamEvent sig;
   sig.kind = StreamEvent::Kind::reasoning_signature;
   sig.text = "c2ln";
-  StreamEvent call;
-  call.kind = StreamEvent::Kind::tool_call_delta;
-  call.name = "f";
+  StreamEvent call = StreamEvent::tool_call(0, "", "f", "");
   auto again = test::encode_stream(codec, ChatRequest{}, {sig, call, StreamEvent::finished(FinishReason::tool_calls)});
   EXPECT_NE(again.find(R"({"functionCall":{"name":"f","args":{}},"thoughtSignature":"c2ln"})"), std::string::npos) << again;
 }
@@ -109,16 +107,6 @@ TEST(GeminiStream, UnknownPartsAndFieldsAreIgnored) {
 
 // ---- encoder ----
 
-StreamEvent tool(int index, std::string id, std::string name, std::string args) {
-  StreamEvent e;
-  e.kind = StreamEvent::Kind::tool_call_delta;
-  e.index = index;
-  e.id = std::move(id);
-  e.name = std::move(name);
-  e.text = std::move(args);
-  return e;
-}
-
 TEST(GeminiStreamEncoder, GoldenChunks) {
   gemini::ServerCodecImpl codec;
   auto bytes = test::encode_stream(codec, ChatRequest{},
@@ -136,8 +124,9 @@ TEST(GeminiStreamEncoder, ToolFragmentsBecomeWholeCallsAndRoundTrip) {
   gemini::ServerCodecImpl codec;
   auto bytes = test::encode_stream(
       codec, ChatRequest{},
-      {StreamEvent::reasoning("plan"), StreamEvent::content("Calling."), tool(0, "call_x", "f", "{\"a\":"), tool(0, "", "", "1}"),
-       tool(1, "fc-9", "g", ""), StreamEvent::finished(FinishReason::tool_calls),
+      {StreamEvent::reasoning("plan"), StreamEvent::content("Calling."), StreamEvent::tool_call(0, "call_x", "f", "{\"a\":"),
+       StreamEvent::tool_call(0, "", "", "1}"), StreamEvent::tool_call(1, "fc-9", "g", ""),
+       StreamEvent::finished(FinishReason::tool_calls),
        StreamEvent::usage_of(Usage{10, 20, 5, 0, Usage::Source::server})});
   EXPECT_EQ(decode(bytes), (Lines{"role_start", "reasoning [plan]", "content [Calling.]",
                                   "tool_call #0 id=call_0 name=f args=[{\"a\":1}]", "tool_call #1 id=fc-9 name=g args=[{}]",

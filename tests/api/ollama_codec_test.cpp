@@ -119,15 +119,8 @@ TEST(OllamaStreamEncoder, GoldenLines) {
 
 TEST(OllamaStreamEncoder, ToolFragmentsBecomeWholeCallsAndRoundTrip) {
   ollama::ServerCodecImpl codec;
-  StreamEvent t0;
-  t0.kind = StreamEvent::Kind::tool_call_delta;
-  t0.id = "call_x";
-  t0.name = "f";
-  t0.text = "{\"a\":";
-  StreamEvent t1 = t0;
-  t1.id.clear();
-  t1.name.clear();
-  t1.text = "1}";
+  StreamEvent t0 = StreamEvent::tool_call(0, "call_x", "f", "{\"a\":");
+  StreamEvent t1 = StreamEvent::tool_call(0, "", "", "1}");
   auto bytes = test::encode_stream(codec, ChatRequest{},
                                    {StreamEvent::reasoning("hm"), t0, t1, StreamEvent::finished(FinishReason::tool_calls),
                                     StreamEvent::usage_of(Usage{3, 4, 0, 0, Usage::Source::server})});

@@ -12,22 +12,6 @@ using test::decode_all;
 using test::decode_pieces;
 using test::show;
 
-StreamEvent role_start() {
-  StreamEvent e;
-  e.kind = StreamEvent::Kind::role_start;
-  return e;
-}
-
-StreamEvent tool_delta(int index, std::string id, std::string name, std::string args) {
-  StreamEvent e;
-  e.kind = StreamEvent::Kind::tool_call_delta;
-  e.index = index;
-  e.id = std::move(id);
-  e.name = std::move(name);
-  e.text = std::move(args);
-  return e;
-}
-
 Usage server_usage(std::int64_t prompt, std::int64_t completion, std::int64_t reasoning,
                    std::int64_t cached) {
   return Usage{prompt, completion, reasoning, cached, Usage::Source::server};
@@ -59,7 +43,7 @@ const std::string kHead =
 // out the optional system_fingerprint and logprobs members).
 TEST(OpenAiStreamEncoder, GoldenChatChunks) {
   auto bytes =
-      encode({role_start(), StreamEvent::content("Hello"), StreamEvent::content(" \"world\"\n"),
+      encode({StreamEvent::role_started(), StreamEvent::content("Hello"), StreamEvent::content(" \"world\"\n"),
               StreamEvent::finished(FinishReason::stop), StreamEvent::usage_of(server_usage(9, 12, 0, 0))},
              stream_request());
   EXPECT_EQ(bytes, kHead +
@@ -82,8 +66,8 @@ TEST(OpenAiStreamEncoder, GoldenChatChunks) {
 
 TEST(OpenAiStreamEncoder, GoldenToolCallAndReasoningChunks) {
   auto bytes = encode(
-      {StreamEvent::reasoning("Let me think"), tool_delta(0, "call_abc", "get_weather", ""),
-       tool_delta(0, "", "", "{\"location\":\""), tool_delta(0, "", "", "Paris\"}"),
+      {StreamEvent::reasoning("Let me think"), StreamEvent::tool_call(0, "call_abc", "get_weather", ""),
+       StreamEvent::tool_call(0, "", "", "{\"location\":\""), StreamEvent::tool_call(0, "", "", "Paris\"}"),
        StreamEvent::finished(FinishReason::tool_calls), StreamEvent::usage_of(server_usage(80, 40, 12, 64))},
       stream_request());
   EXPECT_EQ(
@@ -120,7 +104,7 @@ TEST(OpenAiStreamEncoder, GoldenErrorChunk) {
 
 TEST(OpenAiStreamEncoder, GoldenLegacyCompletionChunks) {
   auto bytes = encode(
-      {role_start(), StreamEvent::content("This"), StreamEvent::finished(FinishReason::length)},
+      {StreamEvent::role_started(), StreamEvent::content("This"), StreamEvent::finished(FinishReason::length)},
       stream_request(EndpointKind::completion), false, {"cmpl-7iA7", "gpt-3.5-turbo-instruct", 1690759702});
   const std::string head =
       R"(data: {"id":"cmpl-7iA7","object":"text_completion","created":1690759702,"model":"gpt-3.5-turbo-instruct","choices":)";
@@ -151,14 +135,14 @@ TEST(OpenAiStreamEncoder, AnnotatedChunksCarryTokensAndServerTime) {
 
 // Every event kind, encoded then decoded, comes back the same.
 std::vector<StreamEvent> every_kind() {
-  return {role_start(),
+  return {StreamEvent::role_started(),
           StreamEvent::reasoning("Thinking about \"it\"\n"),
           StreamEvent::content("Hello, "),
           StreamEvent::content("wörld ✓\t{}"),
-          tool_delta(0, "call_a", "get_weather", ""),
-          tool_delta(0, "", "", "{\"city\":"),
-          tool_delta(0, "", "", "\"Paris\"}"),
-          tool_delta(1, "call_b", "get_time", "{}"),
+          StreamEvent::tool_call(0, "call_a", "get_weather", ""),
+          StreamEvent::tool_call(0, "", "", "{\"city\":"),
+          StreamEvent::tool_call(0, "", "", "\"Paris\"}"),
+          StreamEvent::tool_call(1, "call_b", "get_time", "{}"),
           StreamEvent::finished(FinishReason::tool_calls),
           StreamEvent::usage_of(server_usage(120, 48, 30, 64))};
 }
