@@ -78,7 +78,7 @@ asio::awaitable<Result<void>> Gateway::Impl::send_upstream(RequestContext& ctx, 
   co_return r;
 }
 
-asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, const api::ChatRequest& request,
+asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequest& request,
                                               const RouteChoice& choice, const RouteConfig& route,
                                               net::ResponseWriter& w) {
   const Nanos deadline = ctx.start + ctx.snap->config.server.request_timeout;
@@ -106,16 +106,23 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, const api::Ch
       }
       // Cloud deployments see the redacted text when the policy says redact.
       bool redact = ctx.redacted && d->config->locality == Locality::cloud;
-      api::ChatRequest upstream = redact ? *ctx.redacted : request;
-      upstream.model = d->config->model;
-      if (upstream.stream) upstream.include_usage = true;  // always account, whatever the client asked
+      api::ChatRequest& upstream = redact ? *ctx.redacted : request;
       ++ctx.attempts;
-      relay.reset_attempt();
+      relay.reset_attempt();  // before the request changes below: the relay keeps the client's view
       bool restore = redact && ctx.snap->config.privacy && ctx.snap->config.privacy->restore;
       relay.restore_with(restore ? &ctx.privacy->decision.redactions : nullptr);
       d->state->in_flight.fetch_add(1);
       metrics.in_flight(d->config->name, 1);
+      // The upstream sees its own model id and always reports usage, whatever the client
+      // asked; the request is changed in place for the attempt and put back after it (no
+      // copy of the whole conversation per attempt).
+      std::string model = d->config->model;
+      std::swap(upstream.model, model);
+      bool asked_usage = upstream.include_usage;
+      if (upstream.stream) upstream.include_usage = true;
       auto r = co_await send_upstream(ctx, *d, upstream, relay, cancel);
+      std::swap(upstream.model, model);
+      upstream.include_usage = asked_usage;
       if (r && relay.stream_error() && !relay.saw_events())
         r = tl::unexpected(Error{ErrorCode::http_status, "upstream error: " + relay.stream_error()->message, {}, 502});
       d->state->in_flight.fetch_sub(1);

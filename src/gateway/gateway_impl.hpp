@@ -88,7 +88,7 @@ struct Gateway::Impl {
   const KeyConfig* authenticate(const Snapshot& snap, const net::ServerRequest& req, bool& ok) const;
 
   // dispatch.cpp
-  asio::awaitable<void> dispatch(RequestContext& ctx, const api::ChatRequest& request, const RouteChoice& choice,
+  asio::awaitable<void> dispatch(RequestContext& ctx, api::ChatRequest& request, const RouteChoice& choice,
                                  const RouteConfig& route, net::ResponseWriter& w);
 
   // The one point where a request leaves for an upstream: the privacy invariant is

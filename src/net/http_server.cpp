@@ -87,6 +87,7 @@ struct HttpServer::Impl {
       : opts(std::move(o)), handler(std::move(h)), pool(opts.threads), sessions(static_cast<std::size_t>(pool.size())) {}
 
   asio::awaitable<void> accept_loop();
+  asio::awaitable<void> sweep_stuck_writes(int ctx_index);
   asio::awaitable<void> run_session(int ctx_index, tcp::socket socket);
   void close_sessions(bool only_idle);
 };
@@ -96,6 +97,7 @@ struct Session final : ResponseWriter {
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   bool idle = true;
+  Nanos write_started = 0;  // a write is pending since then (0: none); see sweep_stuck_writes
   bool started_ = false;
   bool finished_ = false;
   bool gone_ = false;
@@ -114,12 +116,16 @@ struct Session final : ResponseWriter {
 
   bool keep() const { return keep_alive && !srv.stopping.load(std::memory_order_relaxed); }
 
+  // Writes go to the socket directly, without a per-write Beast timer (arming and
+  // cancelling one on every streamed chunk costs more than the write): the server's
+  // sweeper closes a connection whose write has been stuck longer than write_timeout.
   template <class Buffers>
   asio::awaitable<bool> write_buffers(const Buffers& bufs) {
     if (gone_) co_return false;
     error_code ec;
-    stream.expires_after(std::chrono::nanoseconds(srv.opts.write_timeout));
-    co_await asio::async_write(stream, bufs, asio::redirect_error(asio::use_awaitable, ec));
+    write_started = mono_now();
+    co_await asio::async_write(stream.socket(), bufs, asio::redirect_error(asio::use_awaitable, ec));
+    write_started = 0;
     if (ec) gone_ = true;
     co_return !ec;
   }
@@ -357,6 +363,20 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
   }
 }
 
+// Once a second: close connections whose client stopped reading (a write pending
+// longer than write_timeout), so a stalled client never holds a handler forever.
+asio::awaitable<void> HttpServer::Impl::sweep_stuck_writes(int ctx_index) {
+  asio::steady_timer t(co_await asio::this_coro::executor);
+  error_code ec;
+  while (!stopping.load()) {
+    t.expires_after(std::chrono::seconds(1));
+    co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    Nanos now = mono_now();
+    for (Session* s : sessions[static_cast<std::size_t>(ctx_index)])
+      if (s->write_started && now - s->write_started > opts.write_timeout) s->abort();
+  }
+}
+
 void HttpServer::Impl::close_sessions(bool only_idle) {
   for (int i = 0; i < pool.size(); ++i) {
     asio::post(pool.context(i), [this, i, only_idle] {
@@ -387,6 +407,7 @@ Result<void> HttpServer::start() {
                                    ec.message(), "pick another --port, or stop what is using it");
   im.bound_port = im.acceptor->local_endpoint().port();
   asio::co_spawn(im.pool.context(0), im.accept_loop(), asio::detached);
+  for (int i = 0; i < im.pool.size(); ++i) asio::co_spawn(im.pool.context(i), im.sweep_stuck_writes(i), asio::detached);
   im.pool.start();
   im.started = true;
   return {};

@@ -201,6 +201,34 @@ TEST(HttpServerLimits, SilentConnectionIsClosedAfterTheRequestTimeout) {
   EXPECT_EQ(*rest, "");
 }
 
+TEST(HttpServerLimits, ClientThatStopsReadingIsCutOffAfterTheWriteTimeout) {
+  ServerOptions opts;
+  opts.write_timeout = 300 * kNanosPerMilli;
+  std::atomic<bool> gave_up{false};
+  std::atomic<std::size_t> written{0};
+  auto server = test::start_server(
+      [&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+        co_await w.begin_stream(200, "text/plain");
+        std::string chunk(64 * 1024, 'x');
+        for (int i = 0; i < 100000; ++i) {  // far more than any socket buffer holds
+          bool ok = co_await w.write(chunk);
+          if (!ok) break;
+          written += chunk.size();
+        }
+        gave_up = w.client_gone();
+      },
+      opts);
+  // The client sends its request and then never reads.
+  asio::io_context ctx;
+  tcp::socket s(ctx);
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()));
+  s.set_option(asio::socket_base::receive_buffer_size(4096));
+  asio::write(s, asio::buffer(std::string_view("GET /flood HTTP/1.1\r\nHost: x\r\n\r\n")));
+  for (int i = 0; i < 1000 && !gave_up; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_TRUE(gave_up) << "the server kept a stalled write open; " << written << " bytes were written";
+  EXPECT_LT(written.load(), 100000u * 64 * 1024);
+}
+
 TEST(HttpServerLimits, ConnectionsOverTheCapAreAnswered503) {
   ServerOptions opts;
   opts.max_connections = 1;
