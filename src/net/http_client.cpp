@@ -90,6 +90,103 @@ void expect_peer_name(SSL* ssl, const std::string& host, bool is_ip) {
   }
 }
 
+// Read deadlines without a timer per read. Beast's tcp_stream starts a timer wait
+// on every read and cancels it when the read completes (an allocation, two timer
+// queue changes and one more completion each time); on a stream of tokens that
+// costs about as much as the read itself. Instead an exchange registers a
+// ReadWatch whose deadline it moves forward as bytes arrive, and one timer per
+// client wakes at the earliest deadline and cancels the reads that are overdue.
+struct ReadWatch {
+  Connection* conn = nullptr;
+  Nanos until = 0;
+  bool expired = false;
+};
+
+class Watchdog : public std::enable_shared_from_this<Watchdog> {
+ public:
+  explicit Watchdog(asio::any_io_executor ex) : timer_(ex) {}
+
+  void add(ReadWatch* w) {
+    watches_.push_back(w);
+    moved(w);
+  }
+  // After w->until changed: makes sure the timer fires no later than it.
+  void moved(const ReadWatch* w) {
+    if (!running_) {
+      running_ = true;
+      asio::co_spawn(timer_.get_executor(), run(shared_from_this()), asio::detached);
+    } else if (w->until < armed_for_) {
+      timer_.cancel();  // wakes the loop to arm for the earlier deadline
+    }
+  }
+  void remove(ReadWatch* w) {
+    for (auto& slot : watches_)
+      if (slot == w) {
+        slot = watches_.back();
+        watches_.pop_back();
+        // Nothing left to watch: let the loop end now, so that a pending timer does
+        // not keep the io_context's run() from returning.
+        if (watches_.empty() && running_) timer_.cancel();
+        return;
+      }
+  }
+  void close() {
+    closed_ = true;
+    timer_.cancel();
+  }
+
+ private:
+  static asio::awaitable<void> run(std::shared_ptr<Watchdog> self) {
+    error_code ec;
+    while (!self->closed_ && !self->watches_.empty()) {
+      Nanos now = mono_now();
+      Nanos next = INT64_MAX;
+      for (ReadWatch* w : self->watches_) {
+        if (w->expired) continue;
+        if (w->until <= now) {
+          w->expired = true;
+          w->conn->tcp.cancel();
+        } else {
+          next = std::min(next, w->until);
+        }
+      }
+      if (next == INT64_MAX) break;  // only expired reads left; their exchanges are ending
+      self->armed_for_ = next;
+      self->timer_.expires_at(asio::steady_timer::time_point(std::chrono::nanoseconds(next)));
+      co_await self->timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    self->running_ = false;
+    self->armed_for_ = 0;
+  }
+
+  asio::steady_timer timer_;
+  std::vector<ReadWatch*> watches_;
+  Nanos armed_for_ = 0;
+  bool running_ = false;
+  bool closed_ = false;
+};
+
+// Registers a watch for the life of one exchange.
+class WatchGuard {
+ public:
+  WatchGuard(std::shared_ptr<Watchdog> dog, Connection& c, Nanos until) : dog_(std::move(dog)) {
+    watch.conn = &c;
+    watch.until = until;
+    dog_->add(&watch);
+  }
+  ~WatchGuard() { dog_->remove(&watch); }
+  void set_until(Nanos until) {
+    watch.until = until;
+    dog_->moved(&watch);
+  }
+  WatchGuard(const WatchGuard&) = delete;
+  WatchGuard& operator=(const WatchGuard&) = delete;
+  ReadWatch watch;
+
+ private:
+  std::shared_ptr<Watchdog> dog_;
+};
+
 }  // namespace
 
 struct HttpClient::Impl {
@@ -102,7 +199,13 @@ struct HttpClient::Impl {
   bool tls_ready = false;
   std::string tls_setup_error;
 
-  Impl(asio::any_io_executor e, ClientOptions o) : ex(e), opts(std::move(o)), resolver(e) { setup_tls(); }
+  std::shared_ptr<Watchdog> watchdog;
+
+  Impl(asio::any_io_executor e, ClientOptions o)
+      : ex(e), opts(std::move(o)), resolver(e), watchdog(std::make_shared<Watchdog>(e)) {
+    setup_tls();
+  }
+  ~Impl() { watchdog->close(); }
 
   void setup_tls() {
     error_code ec;
@@ -224,8 +327,12 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
   parser.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
   parser.body_limit(opts.max_body_bytes);
   if (req.method == "HEAD") parser.skip(true);
-  c.tcp.expires_after(until(std::min(deadline, mono_now() + (req.read_timeout ? req.read_timeout : opts.read_timeout))));
+  Nanos read_timeout = req.read_timeout ? req.read_timeout : opts.read_timeout;
+  if (read_timeout <= 0) read_timeout = INT64_MAX / 4;
+  c.tcp.expires_never();  // reads are timed by the watchdog
+  WatchGuard guard(watchdog, c, std::min(deadline, mono_now() + read_timeout));
   co_await http::async_read_header(s, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  if (guard.watch.expired) ec = beast::error::timeout;
   if (c.buffer.size() > 0 || parser.got_some()) got_bytes = true;
   if (ec) co_return map_read_error(ec, "reading the response head", req.url, false);
   ResponseHead rh;
@@ -236,17 +343,19 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
   std::array<char, 65536> chunk;
   std::size_t received = 0;
   while (!parser.is_done()) {
+    guard.set_until(std::min(deadline, mono_now() + read_timeout));
     parser.get().body().data = chunk.data();
     parser.get().body().size = chunk.size();
-    c.tcp.expires_after(until(std::min(deadline, mono_now() + (req.read_timeout ? req.read_timeout : opts.read_timeout))));
     co_await http::async_read_some(s, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     Nanos t = mono_now();
+    if (guard.watch.expired) ec = beast::error::timeout;
     if (ec == http::error::need_buffer) ec = {};
     std::size_t n = chunk.size() - parser.get().body().size;
     received += n;
     if (n > 0) {
       // (No co_await inside || or && conditions: g++ 12 miscompiles them.)
       bool more = sink.on_body(std::string_view(chunk.data(), n), t);
+      guard.set_until(deadline);  // a slow consumer is not a silent server
       if (more) more = co_await sink.flush();
       if (!more) {
         keep_alive = false;

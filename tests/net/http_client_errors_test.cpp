@@ -92,6 +92,32 @@ TEST(HttpClientErrors, ServerThatStallsMidBodyTimesOut) {
   EXPECT_EQ(sink.body, "only ten b");
 }
 
+TEST(HttpClientErrors, ReadTimeoutIsTheSilenceBetweenBytesNotTheWholeBody) {
+  // Seven pieces 100 ms apart: 600 ms in all, never 300 ms of silence.
+  asio::io_context ctx;
+  RawServer server(ctx, [](tcp::socket s) -> asio::awaitable<void> {
+    std::string buf, head;
+    co_await test::read_head(s, buf, head);
+    co_await test::write_all(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    asio::steady_timer t(s.get_executor());
+    for (int i = 0; i < 6; ++i) {
+      t.expires_after(std::chrono::milliseconds(100));
+      co_await t.async_wait(asio::use_awaitable);
+      co_await test::write_all(s, "1\r\n" + std::to_string(i) + "\r\n");
+    }
+    co_await test::write_all(s, "0\r\n\r\n");
+    co_await test::read_to_eof(s);
+  });
+  auto opts = test::local_options();
+  opts.read_timeout = 300 * kNanosPerMilli;
+  HttpClient client(ctx.get_executor(), opts);
+  test::RecordingSink sink;
+  auto r = run(ctx, client.stream(request("GET", server.port(), "/"), sink));
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(*r) << r->error().describe();
+  EXPECT_EQ(sink.body, "012345");
+}
+
 TEST(HttpClientErrors, TotalTimeoutBoundsTheWholeRequest) {
   asio::io_context ctx;
   RawServer server(ctx, silent);

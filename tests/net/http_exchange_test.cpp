@@ -81,6 +81,28 @@ TEST(HttpExchange, KeepAliveReusesOneConnectionForSequentialRequests) {
   EXPECT_EQ(client.connections_opened(), 1u);
 }
 
+TEST(HttpExchange, NothingIsLeftPendingOnTheLoopOnceRequestsEnd) {
+  // A program that runs its io_context until it is out of work (as bench does) must
+  // not be kept waiting by the client's timers once every request has ended.
+  auto server = test::start_server(echo);
+  asio::io_context ctx;
+  auto opts = test::local_options();
+  opts.read_timeout = 120 * kNanosPerSecond;  // far beyond the wait below
+  HttpClient client(ctx.get_executor(), opts);
+  int ok = 0;
+  for (int i = 0; i < 3; ++i)
+    asio::co_spawn(
+        ctx,
+        [&]() -> asio::awaitable<void> {
+          auto r = co_await client.fetch(request("GET", server->port(), "/x"));
+          if (r && r->status == 200) ++ok;
+        },
+        asio::detached);
+  ctx.run_for(std::chrono::seconds(15));  // returns as soon as no work is left
+  EXPECT_TRUE(ctx.stopped()) << "work was still pending after 15 s";
+  EXPECT_EQ(ok, 3);
+}
+
 TEST(HttpExchange, ChunkedStreamArrivesPieceByPieceBeforeTheStreamEnds) {
   // The handler writes one piece, then waits until the client has delivered it. A client
   // that buffered the body until the end would never see the first piece: a hang.
