@@ -31,6 +31,20 @@ std::uint16_t unused_port() {
   return a.local_endpoint().port();
 }
 
+// Streams GET / from a raw server with a 300 ms read timeout; the body read goes to `body`.
+template <class Script>
+std::optional<Result<void>> stream_with_short_read_timeout(Script script, std::string& body) {
+  asio::io_context ctx;
+  RawServer server(ctx, std::move(script));
+  auto opts = test::local_options();
+  opts.read_timeout = 300 * kNanosPerMilli;
+  HttpClient client(ctx.get_executor(), opts);
+  test::RecordingSink sink;
+  auto r = run(ctx, client.stream(request("GET", server.port(), "/"), sink));
+  body = sink.body;
+  return r;
+}
+
 TEST(HttpClientErrors, ConnectionRefusedIsAConnectErrorNamingTheAddress) {
   auto port = unused_port();
   asio::io_context ctx;
@@ -74,48 +88,42 @@ TEST(HttpClientErrors, ServerThatNeverAnswersTimesOutAfterTheReadTimeout) {
 }
 
 TEST(HttpClientErrors, ServerThatStallsMidBodyTimesOut) {
-  asio::io_context ctx;
-  RawServer server(ctx, [](tcp::socket s) -> asio::awaitable<void> {
-    std::string buf, head;
-    co_await test::read_head(s, buf, head);
-    co_await test::write_all(s, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b");
-    co_await test::read_to_eof(s);
-  });
-  auto opts = test::local_options();
-  opts.read_timeout = 300 * kNanosPerMilli;
-  HttpClient client(ctx.get_executor(), opts);
-  test::RecordingSink sink;
-  auto r = run(ctx, client.stream(request("GET", server.port(), "/"), sink));
+  std::string body;
+  auto r = stream_with_short_read_timeout(
+      [](tcp::socket s) -> asio::awaitable<void> {
+        std::string buf, head;
+        co_await test::read_head(s, buf, head);
+        co_await test::write_all(s, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b");
+        co_await test::read_to_eof(s);
+      },
+      body);
   ASSERT_TRUE(r);
   ASSERT_FALSE(*r);
   EXPECT_EQ(r->error().code, ErrorCode::timeout) << r->error().describe();
-  EXPECT_EQ(sink.body, "only ten b");
+  EXPECT_EQ(body, "only ten b");
 }
 
 TEST(HttpClientErrors, ReadTimeoutIsTheSilenceBetweenBytesNotTheWholeBody) {
-  // Seven pieces 100 ms apart: 600 ms in all, never 300 ms of silence.
-  asio::io_context ctx;
-  RawServer server(ctx, [](tcp::socket s) -> asio::awaitable<void> {
-    std::string buf, head;
-    co_await test::read_head(s, buf, head);
-    co_await test::write_all(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
-    asio::steady_timer t(s.get_executor());
-    for (int i = 0; i < 6; ++i) {
-      t.expires_after(std::chrono::milliseconds(100));
-      co_await t.async_wait(asio::use_awaitable);
-      co_await test::write_all(s, "1\r\n" + std::to_string(i) + "\r\n");
-    }
-    co_await test::write_all(s, "0\r\n\r\n");
-    co_await test::read_to_eof(s);
-  });
-  auto opts = test::local_options();
-  opts.read_timeout = 300 * kNanosPerMilli;
-  HttpClient client(ctx.get_executor(), opts);
-  test::RecordingSink sink;
-  auto r = run(ctx, client.stream(request("GET", server.port(), "/"), sink));
+  // Six pieces 100 ms apart: 600 ms in all, never 300 ms of silence.
+  std::string body;
+  auto r = stream_with_short_read_timeout(
+      [](tcp::socket s) -> asio::awaitable<void> {
+        std::string buf, head;
+        co_await test::read_head(s, buf, head);
+        co_await test::write_all(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        asio::steady_timer t(s.get_executor());
+        for (int i = 0; i < 6; ++i) {
+          t.expires_after(std::chrono::milliseconds(100));
+          co_await t.async_wait(asio::use_awaitable);
+          co_await test::write_all(s, "1\r\n" + std::to_string(i) + "\r\n");
+        }
+        co_await test::write_all(s, "0\r\n\r\n");
+        co_await test::read_to_eof(s);
+      },
+      body);
   ASSERT_TRUE(r);
   ASSERT_TRUE(*r) << r->error().describe();
-  EXPECT_EQ(sink.body, "012345");
+  EXPECT_EQ(body, "012345");
 }
 
 TEST(HttpClientErrors, TotalTimeoutBoundsTheWholeRequest) {
