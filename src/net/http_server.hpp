@@ -23,7 +23,7 @@ struct ServerOptions {
   std::size_t max_body_bytes = 16u << 20;
   Nanos request_timeout = 30 * kNanosPerSecond;  // to read one request, head and body
   Nanos idle_timeout = 75 * kNanosPerSecond;     // keep-alive wait for the next request
-  Nanos write_timeout = 60 * kNanosPerSecond;    // one write to a slow client
+  Nanos write_timeout = 60 * kNanosPerSecond;    // one write to a slow client (checked once a second)
   std::size_t max_connections = 50000;
 };
 
