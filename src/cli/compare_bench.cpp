@@ -77,7 +77,8 @@ BenchOutcome bench_target(const CompareTarget& t, const StandardBench& s, const 
         return "  [" + position + "] " + t.name + " " + label + ": " + std::to_string(live.completed.load()) + " done, " +
                std::to_string(live.failed.load()) + " failed, " + std::to_string(live.in_flight.load()) + " in flight, " +
                plan::fmt("%.0f tok/s, ", el > 0 ? static_cast<double>(live.output_tokens.load()) / el : 0.0) +
-               plan::fmt("%.0f", el) + plan::fmt(" of %.0f s", limit);
+               (el <= limit ? plan::fmt("%.0f", el) + plan::fmt(" of %.0f s", limit)
+                            : std::string("time is up, finishing the requests in flight"));
       },
       interactive_stderr() && !s.quiet);
   bench::BenchHooks hooks;

@@ -178,7 +178,8 @@ Result<void> resolve_targets(const CompareFlags& f, const catalog::Catalog& cat,
   for (auto& t : cloud) run.targets.push_back(std::move(t));
   if (run.targets.empty()) return fail(ErrorCode::usage, "nothing to compare", "give --local or --cloud targets");
   for (const auto& t : run.targets)
-    info(f, (t.local ? "local " : "cloud ") + t.name + (t.url.empty() || t.simulated ? "" : " at " + t.url) +
+    info(f, std::string(t.local ? "local target: " : "cloud target: ") + t.name +
+                (t.url.empty() || t.simulated ? "" : " at " + t.url) +
                 (t.not_measured.empty() ? "" : ": " + t.not_measured));
   return {};
 }
@@ -196,7 +197,7 @@ Result<void> make_plan_step(const CompareFlags& f, const Settings& s, const cata
   for (const auto& t : run.targets)
     if (!t.local && !t.price_id.empty()) run.plan_spec.price_ids.push_back(t.price_id);
   LLMUX_TRY_ASSIGN(run.plan, run_compare_plan(cat, run.plan_spec));
-  info(f, "plan: " + run.plan.recommendation.choice);
+  info(f, "plan done: from the catalogs alone it recommends " + run.plan.recommendation.choice);
   return {};
 }
 
