@@ -220,6 +220,10 @@ std::string Gateway::describe() const {
   auto snap = impl_->snapshot();
   std::ostringstream o;
   o << "config: " << snap->config.source << "\n";
+  if (snap->deployments.empty())
+    o << "  no deployments: every request will get 404 (no such model). Start a local runtime (Ollama,\n"
+         "  llama.cpp, LM Studio, vLLM, SGLang) or set a cloud key (e.g. OPENAI_API_KEY) and restart, or\n"
+         "  write a config (docs/gateway.md) and pass --config.\n";
   for (const auto& d : snap->deployments)
     o << "  deployment " << d.config->name << ": " << d.config->url << " model " << d.config->model << " ("
       << to_string(d.config->locality) << (d.config->locality_inferred ? ", inferred" : "") << ", "
