@@ -170,6 +170,8 @@ int run_usage(const UsageFlags& f) {
                 g.key.c_str(), static_cast<long long>(g.requests), static_cast<long long>(g.errors),
                 static_cast<long long>(g.prompt_tokens), static_cast<long long>(g.completion_tokens),
                 money(g.cost_local).c_str(), money(g.cost_cloud).c_str(), g.avg_ttft_ms, g.avg_e2e_ms);
+  if (!csv && rows->empty())
+    std::printf("(no requests in %s over the last %s)\n", path.c_str(), f.since.c_str());
   if (!csv && !spend.text.empty()) std::printf("\nbudgets (UTC):\n%s", spend.text.c_str());
   return 0;
 }
