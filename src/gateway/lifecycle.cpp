@@ -105,6 +105,11 @@ Result<void> Gateway::start() {
   im.http = std::make_unique<net::HttpServer>(so, [p = &im](net::ServerRequest& req, net::ResponseWriter& w) {
     return p->handle(req, w);
   });
+  for (const auto& d : snap->deployments)
+    if (d.config->url.starts_with("https:")) {
+      net::HttpClient::preload_tls({});  // so that the first cloud request does not pay for it
+      break;
+    }
   if (auto r = im.http->start(); !r) return r;
   im.watcher = std::thread([p = &im] { p->watch_loop(); });
   return {};

@@ -9,6 +9,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <deque>
+#include <map>
+#include <mutex>
 #include <unordered_map>
 
 #include "net/http_wire.hpp"
@@ -195,36 +197,51 @@ class WatchGuard {
   std::shared_ptr<Watchdog> dog_;
 };
 
+// A TLS client context with its trust store loaded. Loading the system store parses
+// every certificate in it (tens of milliseconds), so one context per (CA file,
+// verification) is built on first use and shared by every client in the process;
+// OpenSSL allows SSL objects to be made from one SSL_CTX on many threads once it is
+// no longer changed.
+struct TlsSetup {
+  ssl::context ctx{ssl::context::tls_client};
+  std::string error;  // empty: ready
+};
+
+std::shared_ptr<TlsSetup> shared_tls_setup(const std::string& ca_file, bool verify) {
+  static std::mutex mu;
+  static std::map<std::pair<std::string, bool>, std::shared_ptr<TlsSetup>> cache;
+  std::lock_guard lock(mu);
+  auto& slot = cache[{ca_file, verify}];
+  if (slot) return slot;
+  auto t = std::make_shared<TlsSetup>();
+  error_code ec;
+  t->ctx.set_default_verify_paths(ec);
+  if (!ca_file.empty()) {
+    t->ctx.load_verify_file(ca_file, ec);
+    if (ec) t->error = "cannot load CA file '" + ca_file + "': " + ec.message();
+  }
+  t->ctx.set_verify_mode(verify ? ssl::verify_peer : ssl::verify_none);
+  slot = t;
+  return t;
+}
+
 }  // namespace
+
+void HttpClient::preload_tls(const ClientOptions& options) { shared_tls_setup(options.ca_file, options.verify_tls); }
 
 struct HttpClient::Impl {
   asio::any_io_executor ex;
   ClientOptions opts;
-  ssl::context tls_ctx{ssl::context::tls_client};
+  std::shared_ptr<TlsSetup> tls;  // on the first TLS connection
   tcp::resolver resolver;
   std::unordered_map<std::string, std::deque<std::unique_ptr<Connection>>> idle;
   std::size_t opened = 0;
-  bool tls_ready = false;
-  std::string tls_setup_error;
 
   std::shared_ptr<Watchdog> watchdog;
 
   Impl(asio::any_io_executor e, ClientOptions o)
-      : ex(e), opts(std::move(o)), resolver(e), watchdog(std::make_shared<Watchdog>(e)) {
-    setup_tls();
-  }
+      : ex(e), opts(std::move(o)), resolver(e), watchdog(std::make_shared<Watchdog>(e)) {}
   ~Impl() { watchdog->close(); }
-
-  void setup_tls() {
-    error_code ec;
-    tls_ctx.set_default_verify_paths(ec);
-    if (!opts.ca_file.empty()) {
-      tls_ctx.load_verify_file(opts.ca_file, ec);
-      if (ec) tls_setup_error = "cannot load CA file '" + opts.ca_file + "': " + ec.message();
-    }
-    tls_ctx.set_verify_mode(opts.verify_tls ? ssl::verify_peer : ssl::verify_none);
-    tls_ready = tls_setup_error.empty();
-  }
 
   std::unique_ptr<Connection> take_idle(const std::string& origin) {
     auto it = idle.find(origin);
@@ -285,8 +302,9 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> HttpClient::Impl::connect(c
     if (!tunneled) co_return tl::unexpected(tunneled.error());
   }
   if (url.tls()) {
-    if (!tls_ready) co_return tl::unexpected(transport_error(ErrorCode::tls, tls_setup_error, url));
-    c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream&>>(c->tcp, tls_ctx);
+    if (!tls) tls = shared_tls_setup(opts.ca_file, opts.verify_tls);
+    if (!tls->error.empty()) co_return tl::unexpected(transport_error(ErrorCode::tls, tls->error, url));
+    c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream&>>(c->tcp, tls->ctx);
     error_code not_ip;
     asio::ip::make_address(url.host, not_ip);
     // SNI carries host names only (RFC 6066), never an IP literal.

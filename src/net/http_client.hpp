@@ -99,6 +99,10 @@ class HttpClient {
   const ClientOptions& options() const;
   std::size_t connections_opened() const;
 
+  // Loads the TLS trust store for these options now rather than on the first HTTPS
+  // request (it is loaded once per process and shared by every client).
+  static void preload_tls(const ClientOptions& options);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Side-by-side comparison of two llmux binaries on this machine, alternating so that
+# drift in the machine's speed hits both alike:
+#   bench/ab.sh OLD_BINARY NEW_BINARY [ROUNDS]
+# For each round and binary it measures
+#   - the bench client: short streamed requests/s against a zero-delay sim (closed loop),
+#   - the gateway: CPU per non-streamed request through `llmux serve` (from /proc),
+# and prints the medians and the NEW/OLD ratios. The sim and the load generator are the
+# NEW binary in every case; pinning as in perf_gateway (gateway and client on CPU 1).
+set -euo pipefail
+if [ $# -lt 2 ]; then
+  echo "usage: bench/ab.sh OLD_BINARY NEW_BINARY [ROUNDS]" >&2
+  exit 2
+fi
+old=$(realpath "$1")
+new=$(realpath "$2")
+rounds=${3:-3}
+for b in "$old" "$new"; do [ -x "$b" ] || { echo "bench/ab.sh: $b is not an executable" >&2; exit 2; }; done
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+url_of() {  # waits for "listening on URL" in a log file
+  for _ in $(seq 100); do
+    if grep -a -q "listening on " "$1" 2>/dev/null; then
+      grep -a -o "http://[^ ]*" "$1" | head -1
+      return
+    fi
+    sleep 0.1
+  done
+  echo "bench/ab.sh: $1 did not start" >&2
+  exit 1
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+taskset -c 0 "$new" sim --port 0 --ttft 0 --itl 0 --model-name chat >"$work/sim.log" 2>&1 &
+pids+=($!)
+sim_url=$(url_of "$work/sim.log")
+cat >"$work/gw.toml" <<EOF
+[server]
+port = 0
+[ledger]
+path = "$work/ledger.db"
+[log]
+access = "off"
+[[deployments]]
+name = "sim"
+url = "$sim_url"
+model = "chat"
+health_interval = 0
+[[routes]]
+alias = "chat"
+deployments = ["sim"]
+EOF
+
+hz=$(getconf CLK_TCK)
+for round in $(seq "$rounds"); do
+  for side in old new; do
+    bin=$old
+    [ "$side" = new ] && bin=$new
+    taskset -c 1 "$bin" bench -q --url "$sim_url" --model chat -o "$work/client.json" --input-tokens 16 \
+      --ignore-eos on -c 128 -n 30000 --output-tokens 4 >/dev/null 2>&1
+    rps=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['runs'][0]['summary']['request_throughput_per_s'])" "$work/client.json")
+    rm -f "$work"/ledger.db*
+    taskset -c 1 "$bin" serve -f "$work/gw.toml" >"$work/gw.log" 2>&1 &
+    gw=$!
+    gw_url=$(url_of "$work/gw.log")
+    c0=$(cpu_ticks "$gw")
+    taskset -c 0 "$new" bench -q --url "$gw_url" --model chat -o "$work/gw.json" --input-tokens 16 --ignore-eos on \
+      -c 64 -n 30000 --output-tokens 4 --no-stream >/dev/null 2>&1
+    c1=$(cpu_ticks "$gw")
+    kill "$gw"
+    wait "$gw" 2>/dev/null || true
+    n=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['runs'][0]['summary']['requests_completed'])" "$work/gw.json")
+    us=$(python3 -c "print(($c1 - $c0) / $hz / $n * 1e6)")
+    printf 'round %d %-3s  bench client %8.0f req/s   gateway %6.1f us CPU/request\n' "$round" "$side" "$rps" "$us"
+    echo "$side $rps $us" >>"$work/results"
+  done
+done
+python3 - "$work/results" <<'EOF'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+med = {}
+for side in ("old", "new"):
+    med[side] = [statistics.median(float(r[i]) for r in rows if r[0] == side) for i in (1, 2)]
+print("median        bench client req/s   gateway us CPU/request")
+for side in ("old", "new"):
+    print(f"  {side:<11} {med[side][0]:>18.0f} {med[side][1]:>24.1f}")
+print(f"  new/old     {med['new'][0] / med['old'][0]:>18.2f} {med['new'][1] / med['old'][1]:>24.2f}")
+EOF
