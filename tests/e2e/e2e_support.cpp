@@ -1,12 +1,11 @@
 #include "e2e/e2e_support.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <stdexcept>
+
+#include "support/loopback_socket.hpp"
 
 namespace llmux::test {
 
@@ -41,18 +40,9 @@ BenchRun run_bench(std::vector<std::string> args, const TempDir& dir) {
 }
 
 std::string http_get(const std::string& url) {
-  auto hostport = url.substr(7, url.find('/', 7) - 7);
-  auto path = url.substr(url.find('/', 7));
-  int port = std::stoi(hostport.substr(hostport.find(':') + 1));
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return {};
-  }
+  std::string path, hostport;
+  int fd = connect_loopback(url, path, hostport);
+  if (fd < 0) return {};
   std::string req = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
   (void)!write(fd, req.data(), req.size());
   std::string resp;

@@ -1,7 +1,5 @@
 #include "gateway/http_helper.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -9,25 +7,11 @@
 #include <cctype>
 #include <chrono>
 
+#include "support/loopback_socket.hpp"
+
 namespace llmux::test {
 
 namespace {
-
-int connect_to(const std::string& url, std::string& path, std::string& hostport) {
-  hostport = url.substr(7, url.find('/', 7) - 7);
-  path = url.substr(url.find('/', 7));
-  int port = std::stoi(hostport.substr(hostport.find(':') + 1));
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 std::string request_text(const std::string& method, const std::string& path, const std::string& hostport,
                          const std::string& body, const std::vector<std::string>& headers) {
@@ -58,7 +42,7 @@ HttpResult http_request(const std::string& method, const std::string& url, const
                         const std::vector<std::string>& headers, int timeout_ms) {
   HttpResult r;
   std::string path, hostport;
-  int fd = connect_to(url, path, hostport);
+  int fd = connect_loopback(url, path, hostport);
   if (fd < 0) return r;
   std::string req = request_text(method, path, hostport, body, headers);
   (void)!write(fd, req.data(), req.size());
@@ -97,7 +81,7 @@ HttpResult http_request(const std::string& method, const std::string& url, const
 
 std::string http_read_then_disconnect(const std::string& url, const std::string& body, std::size_t stop_after) {
   std::string path, hostport;
-  int fd = connect_to(url, path, hostport);
+  int fd = connect_loopback(url, path, hostport);
   if (fd < 0) return {};
   std::string req = request_text("POST", path, hostport, body, {});
   (void)!write(fd, req.data(), req.size());
