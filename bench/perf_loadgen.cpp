@@ -62,6 +62,13 @@ double get(const json& j, std::initializer_list<const char*> path) {
   return p->is_number() ? p->get<double>() : -1;
 }
 
+// One row of the timing-error table: the run's label, its figures and a note.
+void print_timing_row(const std::string& label, const json& summary, const char* note = "") {
+  auto te = [&](const char* stat) { return get(summary, {"timing_error_ms", stat}); };
+  std::printf("  %8s %10.3f %10.3f %10.3f %10.3f %12.0f%s\n", label.c_str(), te("p50"), te("p99"), te("p99_9"),
+              te("max"), te("count"), note);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -97,30 +104,20 @@ int main(int argc, char** argv) {
                                        "--ignore-eos", "on"};
       args.insert(args.end(), load.begin(), load.end());
       auto r = run_bench(sim.url, args, dir);
-      const json& s = r["runs"][0]["summary"];
-      std::printf("  %8d %10.3f %10.3f %10.3f %10.3f %12.0f\n", streams, get(s, {"timing_error_ms", "p50"}),
-                  get(s, {"timing_error_ms", "p99"}), get(s, {"timing_error_ms", "p99_9"}),
-                  get(s, {"timing_error_ms", "max"}), get(s, {"timing_error_ms", "count"}));
+      print_timing_row(std::to_string(streams), r["runs"][0]["summary"]);
     }
     {  // the same 1000 streams at ITL 50 ms (20 tokens/s per user): 20,000 events/s instead of 100,000
       auto sim = start_sim({"--ttft", "10ms", "--itl", "50ms", "--annotate"});
       auto r = run_bench(sim.url, {"-n", quick ? "1000" : "2000", "--input-tokens", "16", "--output-tokens", "100",
                                    "--ignore-eos", "on", "--rate", "200", "--arrivals", "constant"}, dir);
-      const json& s = r["runs"][0]["summary"];
-      std::printf("  %8s %10.3f %10.3f %10.3f %10.3f %12.0f  (ITL 50 ms: 20,000 events/s instead of 100,000)\n",
-                  "1000", get(s, {"timing_error_ms", "p50"}), get(s, {"timing_error_ms", "p99"}),
-                  get(s, {"timing_error_ms", "p99_9"}), get(s, {"timing_error_ms", "max"}),
-                  get(s, {"timing_error_ms", "count"}));
+      print_timing_row("1000", r["runs"][0]["summary"], "  (ITL 50 ms: 20,000 events/s instead of 100,000)");
     }
     {  // worst case: every stream starts at once, so every token is due at the same instant
       auto sim = start_sim({"--ttft", "10ms", "--itl", "10ms", "--annotate"});
       auto r = run_bench(sim.url, {"-c", "1000", "-n", "1000", "--input-tokens", "16", "--output-tokens", "100",
                                    "--ignore-eos", "on"}, dir);
-      const json& s = r["runs"][0]["summary"];
-      std::printf("  %8s %10.3f %10.3f %10.3f %10.3f %12.0f  (1000 streams started together: bursts of 1000 writes)\n",
-                  "1000 sync", get(s, {"timing_error_ms", "p50"}), get(s, {"timing_error_ms", "p99"}),
-                  get(s, {"timing_error_ms", "p99_9"}), get(s, {"timing_error_ms", "max"}),
-                  get(s, {"timing_error_ms", "count"}));
+      print_timing_row("1000 sync", r["runs"][0]["summary"],
+                       "  (1000 streams started together: bursts of 1000 writes)");
     }
     std::printf("\n");
   }
