@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
                 get(l, {"request_throughput_per_s"}));
   }
   {  // 3: timing error against the sim's write timestamps
-    std::printf("bench timing error vs sim ground truth (arrival - sim write, CLOCK_MONOTONIC); ITL 10 ms,\n"
+    std::printf("bench timing error vs sim ground truth (kernel arrival stamp - sim write, CLOCK_MONOTONIC); ITL 10 ms,\n"
                 "100 tokens per stream; streams arrive evenly (open loop) so that N are in flight:\n");
     std::printf("  %8s %10s %10s %10s %10s %12s\n", "streams", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "events");
     for (int streams : {1, 100, 1000}) {

@@ -2,8 +2,15 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <array>
+#include <boost/asio/compose.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -32,10 +39,154 @@ void CancelSignal::cancel() {
 
 namespace {
 
+// When the bytes of a read reached this host, from the kernel's receive timestamp
+// (SO_TIMESTAMPNS, CLOCK_REALTIME) of the last segment the read took, as a
+// CLOCK_MONOTONIC instant. A client that is busy (a thousand streams on one core)
+// reads late; the kernel stamped the segment when it arrived, so TTFT and ITL keep
+// measuring the server and the network, not the client's own queue. Without a
+// stamp (or with one that makes no sense) it is the time of the read.
+Nanos arrival_from(const msghdr& msg) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(const_cast<msghdr*>(&msg)); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&msg), c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+    timespec stamp{};
+    std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
+    Nanos stamp_ns = static_cast<Nanos>(stamp.tv_sec) * 1'000'000'000 + stamp.tv_nsec;
+    // The stamp's age on the real-time clock, read between two monotonic readings
+    // (a pair more than 5 us apart was interrupted and is read again).
+    Nanos before = 0, after = 0, real_ns = 0;
+    for (int tries = 0; tries < 3; ++tries) {
+      timespec real{};
+      before = mono_now();
+      clock_gettime(CLOCK_REALTIME, &real);
+      after = mono_now();
+      real_ns = static_cast<Nanos>(real.tv_sec) * 1'000'000'000 + real.tv_nsec;
+      if (after - before < 5'000) break;
+    }
+    Nanos age = real_ns - stamp_ns;
+    // A stamp from the future or from minutes ago is a clock step, not an arrival.
+    if (age >= 0 && age < 60'000'000'000) return before + (after - before) / 2 - age;
+    break;
+  }
+  return mono_now();
+}
+
+// The TCP stream with reads that also say when their bytes arrived (arrival()).
+// Reads go straight to recvmsg (tried at once, then after the socket is readable,
+// as Asio's own reads do), without the stream's timer: while stamping is on, read
+// deadlines are the client's watchdog's. Until stamp_reads() (connect, proxy
+// tunnel, TLS handshake), reads are the tcp_stream's own, with its timeout.
+class StampedStream {
+ public:
+  using executor_type = beast::tcp_stream::executor_type;
+  using lowest_layer_type = tcp::socket::lowest_layer_type;
+
+  explicit StampedStream(beast::tcp_stream& s) : s_(s) {}
+  executor_type get_executor() noexcept { return s_.get_executor(); }
+  lowest_layer_type& lowest_layer() { return s_.socket().lowest_layer(); }
+  const lowest_layer_type& lowest_layer() const { return s_.socket().lowest_layer(); }
+
+  void stamp_reads() {
+    if (stamping_) return;
+    stamping_ = true;
+    int on = 1;
+    ::setsockopt(s_.socket().native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  }
+  Nanos arrival() const { return arrival_; }
+
+  template <class Buffers, class Token>
+  auto async_write_some(const Buffers& b, Token&& token) {
+    return s_.async_write_some(b, std::forward<Token>(token));
+  }
+
+  template <class Buffers, class Token>
+  auto async_read_some(const Buffers& b, Token&& token) {
+    if (!stamping_) return s_.async_read_some(b, std::forward<Token>(token));
+    return asio::async_compose<Token, void(error_code, std::size_t)>(ReadOp<Buffers>{*this, b}, token, s_.socket());
+  }
+
+ private:
+  // One recvmsg without blocking: true when it settled the read (bytes, end of
+  // stream or an error), false when nothing is there yet.
+  template <class Buffers>
+  bool try_read(const Buffers& b, std::size_t& n, error_code& ec) {
+    std::array<iovec, 8> iov{};
+    std::size_t count = 0;
+    for (auto it = asio::buffer_sequence_begin(b); it != asio::buffer_sequence_end(b) && count < iov.size(); ++it) {
+      asio::mutable_buffer m = *it;
+      if (m.size() > 0) iov[count++] = iovec{m.data(), m.size()};
+    }
+    n = 0;
+    ec = {};
+    if (count == 0) return true;  // a read of nothing completes at once
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec)) * 2];
+    msghdr msg{};
+    msg.msg_iov = iov.data();
+    msg.msg_iovlen = count;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    for (;;) {
+      ssize_t r = ::recvmsg(s_.socket().native_handle(), &msg, MSG_DONTWAIT);
+      if (r > 0) {
+        n = static_cast<std::size_t>(r);
+        arrival_ = arrival_from(msg);
+        return true;
+      }
+      if (r == 0) {
+        ec = asio::error::eof;
+        return true;
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
+      ec = error_code(errno, asio::error::get_system_category());
+      return true;
+    }
+  }
+
+  template <class Buffers>
+  struct ReadOp {
+    StampedStream& st;
+    Buffers buffers;
+    enum { start, waiting, settled } state = start;
+    error_code result;
+    std::size_t got = 0;
+
+    template <class Self>
+    void operator()(Self& self, error_code ec = {}) {
+      switch (state) {
+        case start:
+          if (st.try_read(buffers, got, result)) {
+            // Settled at once: complete through the executor, never inside the
+            // initiating call (a loop of reads would otherwise recurse).
+            state = settled;
+            asio::post(st.s_.get_executor(), std::move(self));
+            return;
+          }
+          state = waiting;
+          st.s_.socket().async_wait(tcp::socket::wait_read, std::move(self));
+          return;
+        case waiting:
+          if (ec) return self.complete(ec, 0);  // cancelled (watchdog, close) or failed
+          if (!st.try_read(buffers, got, result)) {  // woken with nothing to read: wait again
+            st.s_.socket().async_wait(tcp::socket::wait_read, std::move(self));
+            return;
+          }
+          return self.complete(result, got);
+        case settled:
+          return self.complete(result, got);
+      }
+    }
+  };
+
+  beast::tcp_stream& s_;
+  bool stamping_ = false;
+  Nanos arrival_ = 0;
+};
+
 // One pooled connection: plain TCP or TLS over TCP, plus its read buffer.
 struct Connection {
   beast::tcp_stream tcp;
-  std::unique_ptr<beast::ssl_stream<beast::tcp_stream&>> tls;
+  StampedStream stamped{tcp};
+  std::unique_ptr<beast::ssl_stream<StampedStream&>> tls;
   beast::flat_buffer buffer;
   // Where response body bytes land. Kept with the connection, not in the exchange's
   // coroutine frame: a large frame per request costs a large-bin malloc and free
@@ -304,7 +455,7 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> HttpClient::Impl::connect(c
   if (url.tls()) {
     if (!tls) tls = shared_tls_setup(opts.ca_file, opts.verify_tls);
     if (!tls->error.empty()) co_return tl::unexpected(transport_error(ErrorCode::tls, tls->error, url));
-    c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream&>>(c->tcp, tls->ctx);
+    c->tls = std::make_unique<beast::ssl_stream<StampedStream&>>(c->stamped, tls->ctx);
     error_code not_ip;
     asio::ip::make_address(url.host, not_ip);
     // SNI carries host names only (RFC 6066), never an IP literal.
@@ -356,6 +507,7 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
   Nanos read_timeout = req.read_timeout ? req.read_timeout : opts.read_timeout;
   if (read_timeout <= 0) read_timeout = INT64_MAX / 4;
   c.tcp.expires_never();  // reads are timed by the watchdog
+  c.stamped.stamp_reads();
   WatchGuard guard(watchdog, c, std::min(deadline, mono_now() + read_timeout));
   co_await http::async_read_header(s, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (guard.watch.expired) ec = beast::error::timeout;
@@ -364,7 +516,7 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
   ResponseHead rh;
   rh.status = static_cast<int>(parser.get().result_int());
   for (const auto& f : parser.get()) rh.headers.add(std::string(f.name_string()), std::string(f.value()));
-  sink.on_head(rh, mono_now());
+  sink.on_head(rh, c.stamped.arrival());
 
   Connection::BodyBuffer& chunk = *c.body_buffer;
   std::size_t received = 0;
@@ -373,7 +525,7 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
     parser.get().body().data = chunk.data();
     parser.get().body().size = chunk.size();
     co_await http::async_read_some(s, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    Nanos t = mono_now();
+    Nanos t = c.stamped.arrival();  // when the bytes reached this host (kernel stamp)
     if (guard.watch.expired) ec = beast::error::timeout;
     if (ec == http::error::need_buffer) ec = {};
     std::size_t n = chunk.size() - parser.get().body().size;
@@ -402,7 +554,7 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange(Connection& c, const Ht
                                                          Nanos deadline, ResponseSink& sink, bool& got_bytes,
                                                          bool& keep_alive) {
   if (c.tls) co_return co_await exchange_on(*c.tls, c, req, via_http_proxy, deadline, sink, got_bytes, keep_alive);
-  co_return co_await exchange_on(c.tcp, c, req, via_http_proxy, deadline, sink, got_bytes, keep_alive);
+  co_return co_await exchange_on(c.stamped, c, req, via_http_proxy, deadline, sink, got_bytes, keep_alive);
 }
 
 HttpClient::HttpClient(asio::any_io_executor executor, ClientOptions options)

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <deque>
 #include <mutex>
+#include <thread>
 
 #include "net/loopback.hpp"
 
@@ -138,6 +139,52 @@ TEST(HttpExchange, ChunkedStreamArrivesPieceByPieceBeforeTheStreamEnds) {
   EXPECT_EQ(sink.head.headers.get("content-type"), "text/event-stream");
   EXPECT_EQ(sink.body, expected);
   EXPECT_GE(sink.pieces.size(), static_cast<std::size_t>(kPieces));
+}
+
+TEST(HttpExchange, ArrivalTimeIsWhenBytesReachedTheHostNotWhenABusyClientReadThem) {
+  // The server writes a second piece 20 ms after the first, noting the instant just
+  // before it writes. The client is busy for 300 ms with the first piece, so it reads
+  // the second one ~280 ms after it came in. Its arrival time must still be the
+  // moment the bytes arrived (the kernel's receive stamp): a bench client that falls
+  // behind must not report the server's inter-token latency as its own backlog.
+  std::atomic<Nanos> second_written{0};
+  auto server = test::start_server([&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    bool open = co_await w.begin_stream(200, "text/event-stream");
+    if (open) open = co_await w.write("data: one\n\n");
+    if (!open) co_return;
+    asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(20));
+    error_code ec;
+    co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    second_written = mono_now();
+    co_await w.write("data: two\n\n");
+    co_await w.end_stream();
+  });
+  struct TimedSink final : ResponseSink {
+    std::vector<std::pair<std::string, Nanos>> pieces;
+    std::vector<Nanos> read_at;
+    void on_head(const ResponseHead&, Nanos) override {}
+    bool on_body(std::string_view bytes, Nanos t) override {
+      pieces.emplace_back(std::string(bytes), t);
+      read_at.push_back(mono_now());
+      if (pieces.size() == 1) std::this_thread::sleep_for(std::chrono::milliseconds(300));  // busy
+      return true;
+    }
+  } sink;
+  asio::io_context ctx;
+  HttpClient client(ctx.get_executor(), test::local_options());
+  auto r = run(ctx, client.stream(request("POST", server->port(), "/stream", "{}"), sink));
+  ASSERT_TRUE(r && *r) << test::why(r);
+  ASSERT_EQ(sink.pieces.size(), 2u) << "the pieces were expected in two reads";
+  EXPECT_EQ(sink.pieces[1].first, "data: two\n\n");
+  Nanos written = second_written.load();
+  Nanos arrived = sink.pieces[1].second;
+  ASSERT_GT(written, 0);
+  // Read long after it arrived (the client was asleep) ...
+  EXPECT_GT(sink.read_at[1] - written, 100'000'000) << "the test did not keep the client busy";
+  // ... but stamped when it arrived: not before the write, and well before the read.
+  EXPECT_GE(arrived, written - 1'000'000);
+  EXPECT_LT(arrived - written, 100'000'000) << "arrival " << (arrived - written) / 1e6
+                                            << " ms after the write: the time of the read, not of the arrival";
 }
 
 std::string pattern(std::size_t n, unsigned seed) {
