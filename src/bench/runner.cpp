@@ -201,7 +201,9 @@ Result<LevelRun> run_level(const providers::Endpoint& ep, const Workload& worklo
   std::vector<std::unique_ptr<Worker>> workers;
   for (int t = 0; t < threads; ++t) {
     auto w = std::make_unique<Worker>();
-    w->client = std::make_unique<providers::ChatClient>(w->ctx.get_executor(), options.client);
+    net::ClientOptions client = options.client;
+    client.stamp_arrivals = true;  // token times are arrivals at this host, not when a busy loop read them
+    w->client = std::make_unique<providers::ChatClient>(w->ctx.get_executor(), client);
     workers.push_back(std::move(w));
   }
   std::vector<Nanos> schedule;

@@ -91,7 +91,8 @@ class StampedStream {
     int on = 1;
     ::setsockopt(s_.socket().native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
   }
-  Nanos arrival() const { return arrival_; }
+  // When the bytes of the last read arrived: its kernel stamp while stamping, else now.
+  Nanos arrival() const { return stamping_ ? arrival_ : mono_now(); }
 
   template <class Buffers, class Token>
   auto async_write_some(const Buffers& b, Token&& token) {
@@ -507,7 +508,7 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
   Nanos read_timeout = req.read_timeout ? req.read_timeout : opts.read_timeout;
   if (read_timeout <= 0) read_timeout = INT64_MAX / 4;
   c.tcp.expires_never();  // reads are timed by the watchdog
-  c.stamped.stamp_reads();
+  if (opts.stamp_arrivals) c.stamped.stamp_reads();
   WatchGuard guard(watchdog, c, std::min(deadline, mono_now() + read_timeout));
   co_await http::async_read_header(s, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (guard.watch.expired) ec = beast::error::timeout;
@@ -525,7 +526,7 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
     parser.get().body().data = chunk.data();
     parser.get().body().size = chunk.size();
     co_await http::async_read_some(s, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-    Nanos t = c.stamped.arrival();  // when the bytes reached this host (kernel stamp)
+    Nanos t = c.stamped.arrival();  // when the bytes reached this host (kernel stamp) or now
     if (guard.watch.expired) ec = beast::error::timeout;
     if (ec == http::error::need_buffer) ec = {};
     std::size_t n = chunk.size() - parser.get().body().size;

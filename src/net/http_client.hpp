@@ -28,6 +28,11 @@ struct ClientOptions {
   std::string ca_file;                          // extra trust anchors (PEM)
   ProxyEnv proxy = ProxyEnv::from_environment();
   std::string user_agent = "llmux/0.1";
+  // Time response bytes by the kernel's receive stamp (when they reached this host)
+  // instead of by when the client read them: what a load generator needs, since its
+  // own backlog must not count as the server's latency. It costs one more system
+  // call when a read has to wait, so only clients that measure turn it on.
+  bool stamp_arrivals = false;
 };
 
 struct HttpRequest {

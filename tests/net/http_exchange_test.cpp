@@ -171,7 +171,9 @@ TEST(HttpExchange, ArrivalTimeIsWhenBytesReachedTheHostNotWhenABusyClientReadThe
     }
   } sink;
   asio::io_context ctx;
-  HttpClient client(ctx.get_executor(), test::local_options());
+  ClientOptions opts = test::local_options();
+  opts.stamp_arrivals = true;  // as bench's client does
+  HttpClient client(ctx.get_executor(), opts);
   auto r = run(ctx, client.stream(request("POST", server->port(), "/stream", "{}"), sink));
   ASSERT_TRUE(r && *r) << test::why(r);
   ASSERT_EQ(sink.pieces.size(), 2u) << "the pieces were expected in two reads";
