@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 
 namespace llmux::gateway {
 
@@ -20,6 +21,30 @@ CREATE TABLE IF NOT EXISTS requests (
   privacy_classes TEXT, privacy_action TEXT);
 CREATE INDEX IF NOT EXISTS requests_ts ON requests(ts_ms);
 )sql";
+
+// Running spend per UTC day and budget subject ("key:<id>", "team:<name>"), kept in
+// the same transaction as the rows it sums, so that a gateway start reads a few rows
+// per day instead of scanning the month's requests (millions on a busy gateway).
+// Version 1 of the schema (PRAGMA user_version) adds it, filled once from the rows
+// already there.
+constexpr const char* kSpendSchema = R"sql(
+CREATE TABLE IF NOT EXISTS spend_daily (
+  day_ms INTEGER NOT NULL, subject TEXT NOT NULL, cost_usd REAL NOT NULL,
+  PRIMARY KEY (day_ms, subject)) WITHOUT ROWID;
+INSERT INTO spend_daily (day_ms, subject, cost_usd)
+  SELECT ts_ms - ts_ms % 86400000, 'key:' || key_id, SUM(cost_usd) FROM requests
+  WHERE key_id <> '' GROUP BY 1, 2 HAVING SUM(cost_usd) <> 0;
+INSERT INTO spend_daily (day_ms, subject, cost_usd)
+  SELECT ts_ms - ts_ms % 86400000, 'team:' || team, SUM(cost_usd) FROM requests
+  WHERE team <> '' GROUP BY 1, 2 HAVING SUM(cost_usd) <> 0;
+PRAGMA user_version = 1;
+)sql";
+
+constexpr const char* kAddSpend =
+    "INSERT INTO spend_daily (day_ms, subject, cost_usd) VALUES (?,?,?) "
+    "ON CONFLICT (day_ms, subject) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd";
+
+constexpr std::int64_t kDayMs = 86400000;
 
 constexpr const char* kInsert =
     "INSERT INTO requests (ts_ms, request_id, key_id, team, route, deployment, locality, model, status, error_kind, "
@@ -85,6 +110,21 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& path, Nanos comm
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
     return fail(ErrorCode::io, "cannot prepare the ledger: " + msg, path);
+  }
+  sqlite3_stmt* version = nullptr;
+  int user_version = 0;
+  if (sqlite3_prepare_v2(l->db_, "PRAGMA user_version", -1, &version, nullptr) == SQLITE_OK &&
+      sqlite3_step(version) == SQLITE_ROW)
+    user_version = sqlite3_column_int(version, 0);
+  sqlite3_finalize(version);
+  if (user_version < 1) {
+    std::string migrate = std::string("BEGIN IMMEDIATE;") + kSpendSchema + "COMMIT;";
+    if (sqlite3_exec(l->db_, migrate.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      sqlite3_exec(l->db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return fail(ErrorCode::io, "cannot add spend totals to the ledger: " + msg, path);
+    }
   }
   l->writer_ = std::thread([p = l.get()] { p->writer_loop(); });
   return l;
@@ -154,16 +194,36 @@ void Ledger::writer_loop() {
 
 bool Ledger::commit(std::vector<LedgerRow>& rows) {
   sqlite3_stmt* st = nullptr;
+  sqlite3_stmt* add = nullptr;
   if (sqlite3_prepare_v2(db_, kInsert, -1, &st, nullptr) != SQLITE_OK) return false;
+  if (sqlite3_prepare_v2(db_, kAddSpend, -1, &add, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(st);
+    return false;
+  }
+  // The batch's spend per (day, subject), added to the running totals in the same
+  // transaction as the rows.
+  std::map<std::pair<std::int64_t, std::string>, double> spend;
   sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr);
   for (const auto& r : rows) {
     bind_row(st, r);
     sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
+    if (r.cost_usd == 0) continue;
+    std::int64_t day = r.ts_ms - r.ts_ms % kDayMs;
+    if (!r.key_id.empty()) spend[{day, "key:" + r.key_id}] += r.cost_usd;
+    if (!r.team.empty()) spend[{day, "team:" + r.team}] += r.cost_usd;
+  }
+  for (const auto& [at, cost] : spend) {
+    sqlite3_bind_int64(add, 1, at.first);
+    bind_text(add, 2, at.second);
+    sqlite3_bind_double(add, 3, cost);
+    sqlite3_step(add);
+    sqlite3_reset(add);
   }
   bool ok = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
   sqlite3_finalize(st);
+  sqlite3_finalize(add);
   return ok;
 }
 
@@ -222,11 +282,18 @@ Result<std::map<std::string, Spend>> query_spend(const std::string& path, std::i
   if (!std::filesystem::exists(path)) return out;
   auto db = open_db(path, false);
   if (!db) return tl::unexpected(db.error());
+  // From the running totals; a ledger no gateway of this version has opened yet has
+  // none, and then the rows themselves are summed.
+  sqlite3_stmt* probe = nullptr;
+  bool totals = sqlite3_prepare_v2(*db, "SELECT 1 FROM spend_daily LIMIT 1", -1, &probe, nullptr) == SQLITE_OK;
+  sqlite3_finalize(probe);
   const char* sql =
-      "SELECT 'key:' || key_id, SUM(CASE WHEN ts_ms >= ?1 THEN cost_usd ELSE 0 END), SUM(cost_usd) FROM requests "
-      "WHERE ts_ms >= ?2 AND key_id <> '' GROUP BY key_id UNION ALL "
-      "SELECT 'team:' || team, SUM(CASE WHEN ts_ms >= ?1 THEN cost_usd ELSE 0 END), SUM(cost_usd) FROM requests "
-      "WHERE ts_ms >= ?2 AND team <> '' GROUP BY team";
+      totals ? "SELECT subject, SUM(CASE WHEN day_ms >= ?1 THEN cost_usd ELSE 0 END), SUM(cost_usd) FROM spend_daily "
+               "WHERE day_ms >= ?2 GROUP BY subject"
+             : "SELECT 'key:' || key_id, SUM(CASE WHEN ts_ms >= ?1 THEN cost_usd ELSE 0 END), SUM(cost_usd) FROM requests "
+               "WHERE ts_ms >= ?2 AND key_id <> '' GROUP BY key_id UNION ALL "
+               "SELECT 'team:' || team, SUM(CASE WHEN ts_ms >= ?1 THEN cost_usd ELSE 0 END), SUM(cost_usd) FROM requests "
+               "WHERE ts_ms >= ?2 AND team <> '' GROUP BY team";
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(*db, sql, -1, &st, nullptr) != SQLITE_OK) {
     Error e = sqlite_error(*db, "cannot read spend from the ledger", path);

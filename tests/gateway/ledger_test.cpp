@@ -1,6 +1,7 @@
 #include "gateway/ledger.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "support/process.hpp"
 
@@ -52,6 +53,79 @@ TEST(Ledger, RowsSurviveCloseAndSummariesAreExact) {
   auto by_day = query_usage(path, 0, "day");
   ASSERT_TRUE(by_day);
   EXPECT_EQ(by_day->size(), 1u);
+}
+
+// 2026-03-01 and 2026-03-15, 00:00 UTC, in ms.
+constexpr std::int64_t kMarch1 = 1772323200000, kMarch15 = kMarch1 + 14 * 86400000LL;
+
+LedgerRow spend_row(std::int64_t ts_ms, std::string key, std::string team, double cost) {
+  LedgerRow r = row(std::move(key), "chat", "cloud", "cloud", cost, 10, 5);
+  r.ts_ms = ts_ms;
+  r.team = std::move(team);
+  return r;
+}
+
+TEST(Ledger, SpendTodayAndThisMonthPerKeyAndTeamSurvivesARestart) {
+  test::TempDir dir;
+  std::string path = dir.file("l.db");
+  for (int run = 0; run < 2; ++run) {  // two gateway lifetimes writing to one ledger
+    auto l = Ledger::open(path, 50 * kNanosPerMilli);
+    ASSERT_TRUE(l) << l.error().describe();
+    (*l)->record(spend_row(kMarch15 + 3600000, "a", "x", 0.5));        // today
+    (*l)->record(spend_row(kMarch15 - 1, "a", "", 0.25));              // yesterday, this month
+    (*l)->record(spend_row(kMarch1 - 3600000, "a", "x", 100));         // last month
+    (*l)->record(spend_row(kMarch15 + 7200000, "b", "x", 0.125));      // today, another key
+    (*l)->record(spend_row(kMarch15 + 7200000, "", "", 7));            // no key, no team
+  }
+  auto spend = query_spend(path, kMarch15, kMarch1);
+  ASSERT_TRUE(spend) << spend.error().describe();
+  EXPECT_NEAR((*spend)["key:a"].today, 2 * 0.5, 1e-12);
+  EXPECT_NEAR((*spend)["key:a"].this_month, 2 * 0.75, 1e-12);
+  EXPECT_NEAR((*spend)["key:b"].today, 2 * 0.125, 1e-12);
+  EXPECT_NEAR((*spend)["team:x"].today, 2 * 0.625, 1e-12);
+  EXPECT_NEAR((*spend)["team:x"].this_month, 2 * 0.625, 1e-12);
+  EXPECT_EQ(spend->count("key:"), 0u);
+  EXPECT_EQ(spend->count("team:"), 0u);
+}
+
+TEST(Ledger, ALedgerFromBeforeSpendTotalsGetsThemOnceAndKeepsThemUp) {
+  test::TempDir dir;
+  std::string path = dir.file("old.db");
+  {  // the schema of earlier versions: requests only, user_version 0
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const char* old_schema =
+        "CREATE TABLE requests (id INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, request_id TEXT, key_id TEXT, "
+        "team TEXT, route TEXT, deployment TEXT, locality TEXT, model TEXT, status INTEGER, error_kind TEXT, "
+        "prompt_tokens INTEGER, completion_tokens INTEGER, cached_tokens INTEGER, reasoning_tokens INTEGER, "
+        "ttft_ms REAL, e2e_ms REAL, cost_usd REAL, stream INTEGER, attempts INTEGER, privacy_classes TEXT, "
+        "privacy_action TEXT);"
+        "INSERT INTO requests (ts_ms, key_id, team, cost_usd) VALUES (1773565200000, 'a', 'x', 0.5);"   // Mar 15
+        "INSERT INTO requests (ts_ms, key_id, team, cost_usd) VALUES (1772413200000, 'a', '', 0.25);"   // Mar 2
+        "INSERT INTO requests (ts_ms, key_id, team, cost_usd) VALUES (1772236800000, 'a', 'x', 100);";  // Feb 28
+    ASSERT_EQ(sqlite3_exec(db, old_schema, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto before = query_spend(path, kMarch15, kMarch1);  // read-only: sums the rows
+  ASSERT_TRUE(before) << before.error().describe();
+  EXPECT_NEAR((*before)["key:a"].this_month, 0.75, 1e-12);
+  {
+    auto l = Ledger::open(path, 50 * kNanosPerMilli);
+    ASSERT_TRUE(l) << l.error().describe();
+    (*l)->record(spend_row(kMarch15 + 60000, "a", "x", 1));
+  }
+  auto after = query_spend(path, kMarch15, kMarch1);
+  ASSERT_TRUE(after) << after.error().describe();
+  EXPECT_NEAR((*after)["key:a"].today, 1.5, 1e-12);
+  EXPECT_NEAR((*after)["key:a"].this_month, 1.75, 1e-12);
+  EXPECT_NEAR((*after)["team:x"].this_month, 1.5, 1e-12);
+  {  // opened again: the totals are not built a second time (no double counting)
+    auto l = Ledger::open(path, 50 * kNanosPerMilli);
+    ASSERT_TRUE(l);
+  }
+  auto again = query_spend(path, kMarch15, kMarch1);
+  ASSERT_TRUE(again);
+  EXPECT_NEAR((*again)["key:a"].this_month, 1.75, 1e-12);
 }
 
 TEST(Ledger, FlushMakesRowsVisibleToReadersAtOnce) {
