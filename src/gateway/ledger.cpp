@@ -111,20 +111,24 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& path, Nanos comm
     sqlite3_free(err);
     return fail(ErrorCode::io, "cannot prepare the ledger: " + msg, path);
   }
-  sqlite3_stmt* version = nullptr;
-  int user_version = 0;
-  if (sqlite3_prepare_v2(l->db_, "PRAGMA user_version", -1, &version, nullptr) == SQLITE_OK &&
-      sqlite3_step(version) == SQLITE_ROW)
-    user_version = sqlite3_column_int(version, 0);
-  sqlite3_finalize(version);
-  if (user_version < 1) {
-    std::string migrate = std::string("BEGIN IMMEDIATE;") + kSpendSchema + "COMMIT;";
-    if (sqlite3_exec(l->db_, migrate.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "unknown error";
-      sqlite3_free(err);
-      sqlite3_exec(l->db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      return fail(ErrorCode::io, "cannot add spend totals to the ledger: " + msg, path);
-    }
+  // The schema version is read inside the write transaction, so that two gateways
+  // starting on one old ledger do not both add the totals.
+  bool migrated = sqlite3_exec(l->db_, "BEGIN IMMEDIATE", nullptr, nullptr, &err) == SQLITE_OK;
+  if (migrated) {
+    sqlite3_stmt* version = nullptr;
+    int user_version = 0;
+    if (sqlite3_prepare_v2(l->db_, "PRAGMA user_version", -1, &version, nullptr) == SQLITE_OK &&
+        sqlite3_step(version) == SQLITE_ROW)
+      user_version = sqlite3_column_int(version, 0);
+    sqlite3_finalize(version);
+    if (user_version < 1) migrated = sqlite3_exec(l->db_, kSpendSchema, nullptr, nullptr, &err) == SQLITE_OK;
+    if (migrated) migrated = sqlite3_exec(l->db_, "COMMIT", nullptr, nullptr, &err) == SQLITE_OK;
+  }
+  if (!migrated) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    sqlite3_exec(l->db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return fail(ErrorCode::io, "cannot add spend totals to the ledger: " + msg, path);
   }
   l->writer_ = std::thread([p = l.get()] { p->writer_loop(); });
   return l;
@@ -151,7 +155,11 @@ void Ledger::flush() {
 void Ledger::close() {
   {
     std::lock_guard lock(mu_);
-    if (!writer_.joinable()) return;
+    if (!writer_.joinable()) {  // closed already, or failed to open before its writer started
+      if (db_) sqlite3_close(db_);
+      db_ = nullptr;
+      return;
+    }
     stop_ = true;
   }
   cv_.notify_one();
