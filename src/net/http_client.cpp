@@ -71,10 +71,14 @@ Nanos arrival_from(const msghdr& msg) {
 }
 
 // The TCP stream with reads that also say when their bytes arrived (arrival()).
-// Reads go straight to recvmsg (tried at once, then after the socket is readable,
-// as Asio's own reads do), without the stream's timer: while stamping is on, read
-// deadlines are the client's watchdog's. Until stamp_reads() (connect, proxy
+// Reads go straight to recvmsg, without the stream's timer: while stamping is on,
+// read deadlines are the client's watchdog's. Until stamp_reads() (connect, proxy
 // tunnel, TLS handshake), reads are the tcp_stream's own, with its timeout.
+// A read first tries the socket (as Asio's own reads do) and waits for it to be
+// readable only if nothing is there. After such a miss the next reads wait first:
+// on a stream of tokens spaced in time, trying would be one more system call per
+// token that finds nothing. Every 16th read, or after a read that filled its
+// buffer, trying first comes back, for connections where data is usually waiting.
 class StampedStream {
  public:
   using executor_type = beast::tcp_stream::executor_type;
@@ -155,12 +159,16 @@ class StampedStream {
     void operator()(Self& self, error_code ec = {}) {
       switch (state) {
         case start:
-          if (st.try_read(buffers, got, result)) {
+          if (st.wait_first_ > 0) {
+            --st.wait_first_;
+          } else if (st.try_read(buffers, got, result)) {
             // Settled at once: complete through the executor, never inside the
             // initiating call (a loop of reads would otherwise recurse).
             state = settled;
             asio::post(st.s_.get_executor(), std::move(self));
             return;
+          } else {
+            st.wait_first_ = 15;  // a miss: the next reads wait first
           }
           state = waiting;
           st.s_.socket().async_wait(tcp::socket::wait_read, std::move(self));
@@ -171,6 +179,7 @@ class StampedStream {
             st.s_.socket().async_wait(tcp::socket::wait_read, std::move(self));
             return;
           }
+          if (got == asio::buffer_size(buffers)) st.wait_first_ = 0;  // full: more may be waiting
           return self.complete(result, got);
         case settled:
           return self.complete(result, got);
@@ -180,6 +189,7 @@ class StampedStream {
 
   beast::tcp_stream& s_;
   bool stamping_ = false;
+  int wait_first_ = 0;  // reads left that wait before trying the socket
   Nanos arrival_ = 0;
 };
 
