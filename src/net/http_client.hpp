@@ -30,8 +30,9 @@ struct ClientOptions {
   std::string user_agent = "llmux/0.1";
   // Time response bytes by the kernel's receive stamp (when they reached this host)
   // instead of by when the client read them: what a load generator needs, since its
-  // own backlog must not count as the server's latency. It costs one more system
-  // call when a read has to wait, so only clients that measure turn it on.
+  // own backlog must not count as the server's latency. Its reads are not Asio's (a
+  // wait re-arms the socket in epoll, a system call Asio's reads do not make), so
+  // only clients that measure turn it on.
   bool stamp_arrivals = false;
 };
 
