@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <map>
 
+#include "gateway/budgets.hpp"
+
 namespace llmux::gateway {
 
 namespace {
@@ -43,8 +45,6 @@ PRAGMA user_version = 1;
 constexpr const char* kAddSpend =
     "INSERT INTO spend_daily (day_ms, subject, cost_usd) VALUES (?,?,?) "
     "ON CONFLICT (day_ms, subject) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd";
-
-constexpr std::int64_t kDayMs = 86400000;
 
 constexpr const char* kInsert =
     "INSERT INTO requests (ts_ms, request_id, key_id, team, route, deployment, locality, model, status, error_kind, "
@@ -218,7 +218,7 @@ bool Ledger::commit(std::vector<LedgerRow>& rows) {
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     if (r.cost_usd == 0) continue;
-    std::int64_t day = r.ts_ms - r.ts_ms % kDayMs;
+    std::int64_t day = start_of_day(r.ts_ms * kNanosPerMilli) / kNanosPerMilli;  // the budgets' UTC day
     if (!r.key_id.empty()) spend[{day, "key:" + r.key_id}] += r.cost_usd;
     if (!r.team.empty()) spend[{day, "team:" + r.team}] += r.cost_usd;
   }
