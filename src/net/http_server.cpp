@@ -119,13 +119,28 @@ struct Session final : ResponseWriter {
   // Writes go to the socket directly, without a per-write Beast timer (arming and
   // cancelling one on every streamed chunk costs more than the write): the server's
   // sweeper closes a connection whose write has been stuck longer than write_timeout.
+  //
+  // The socket is non-blocking, so a write first goes out with one send() on the spot:
+  // a response or a streamed chunk nearly always fits the socket's buffer, and then the
+  // coroutine goes on without suspending (Asio's async_write would post its completion
+  // and resume it through the scheduler, on every chunk). What does not fit waits.
   template <class Buffers>
   asio::awaitable<bool> write_buffers(const Buffers& bufs) {
     if (gone_) co_return false;
     error_code ec;
-    write_started = mono_now();
-    co_await asio::async_write(stream.socket(), bufs, asio::redirect_error(asio::use_awaitable, ec));
-    write_started = 0;
+    std::size_t total = asio::buffer_size(bufs);
+    std::size_t sent = stream.socket().send(bufs, 0, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      ec = {};
+      sent = 0;
+    }
+    if (!ec && sent < total) {
+      write_started = mono_now();
+      beast::buffers_suffix<Buffers> rest(bufs);
+      rest.consume(sent);
+      co_await asio::async_write(stream.socket(), rest, asio::redirect_error(asio::use_awaitable, ec));
+      write_started = 0;
+    }
     if (ec) gone_ = true;
     co_return !ec;
   }
@@ -330,6 +345,7 @@ asio::awaitable<void> HttpServer::Impl::run_session(int ctx_index, tcp::socket s
   registry.insert(&s);
   error_code ec;
   s.stream.socket().set_option(tcp::no_delay(true), ec);
+  s.stream.socket().non_blocking(true, ec);  // for write_buffers' send on the spot
   co_await s.loop();
   registry.erase(&s);
   s.close();
