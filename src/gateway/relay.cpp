@@ -100,16 +100,27 @@ void Relay::apply(api::StreamEvent& e, Nanos) {
   }
 }
 
+asio::awaitable<bool> Relay::start() {
+  if (started_) co_return !w_.client_gone();
+  started_ = true;
+  co_return co_await w_.begin_stream(200, encoder_->content_type());
+}
+
 asio::awaitable<bool> Relay::flush() {
   if (!encoder_ || pending_.empty() || !saw_events_) co_return !w_.client_gone();
-  if (!started_) {
-    started_ = true;
-    bool open = co_await w_.begin_stream(200, encoder_->content_type());
-    if (!open) co_return false;
-  }
+  bool open = co_await start();
+  if (!open) co_return false;
   bool ok = co_await w_.write(pending_);
   pending_.clear();
   co_return ok;
+}
+
+// What is still pending and the end of the stream, in one write.
+asio::awaitable<void> Relay::end() {
+  saw_events_ = true;
+  bool open = co_await start();
+  if (open) co_await w_.end_stream(pending_);
+  pending_.clear();
 }
 
 asio::awaitable<void> Relay::finish_ok() {
@@ -117,10 +128,7 @@ asio::awaitable<void> Relay::finish_ok() {
   if (encoder_) {
     if (req_.include_usage && usage_.present()) encoder_->encode(api::StreamEvent::usage_of(usage_), pending_);
     encoder_->finish(pending_);
-    saw_events_ = true;
-    bool flushed = co_await flush();
-    if (!flushed) co_return;
-    co_await w_.end_stream();
+    co_await end();
     co_return;
   }
   whole_.finish = finish_;
@@ -136,9 +144,7 @@ asio::awaitable<void> Relay::finish_with_error(const std::string& message, const
   e.type = type;
   encoder_->encode(api::StreamEvent::failure(e), pending_);
   encoder_->finish(pending_);
-  saw_events_ = true;
-  bool flushed = co_await flush();
-  if (flushed) co_await w_.end_stream();
+  co_await end();
 }
 
 }  // namespace llmux::gateway

@@ -43,6 +43,9 @@ class Relay final : public providers::ChatObserver {
   void restore_with(const privacy::RedactionMap* map);
 
  private:
+  asio::awaitable<bool> start();  // begins the client's stream once
+  asio::awaitable<void> end();
+
   net::ResponseWriter& w_;
   const api::ServerCodec& ingress_;
   const api::ChatRequest& req_;

@@ -545,7 +545,9 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
       // (No co_await inside || or && conditions: g++ 12 miscompiles them.)
       bool more = sink.on_body(std::string_view(chunk.data(), n), t);
       guard.set_until(deadline);  // a slow consumer is not a silent server
-      if (more) more = co_await sink.flush();
+      // The last piece is not flushed here: the caller learns the end when this returns
+      // and finishes with it (a gateway then writes the rest and the end in one go).
+      if (more && !parser.is_done()) more = co_await sink.flush();
       if (!more) {
         keep_alive = false;
         co_return Result<void>{};

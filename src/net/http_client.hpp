@@ -60,9 +60,9 @@ class ResponseSink {
   // Decoded body bytes (chunk framing removed). Return false to stop reading: the
   // connection is then closed, and stream() returns success.
   virtual bool on_body(std::string_view bytes, Nanos t) = 0;
-  // After each on_body: a chance to do asynchronous work (a gateway relays what it
-  // decoded to its own client here, so a slow client slows the upstream read).
-  // Return false to stop reading, as from on_body.
+  // After each on_body but the one that completes the body: a chance to do asynchronous
+  // work (a gateway relays what it decoded to its own client here, so a slow client slows
+  // the upstream read). Return false to stop reading, as from on_body.
   virtual asio::awaitable<bool> flush() { co_return true; }
 };
 

@@ -93,6 +93,7 @@ struct HttpServer::Impl {
 };
 
 struct Session final : ResponseWriter {
+  using ResponseWriter::end_stream;
   HttpServer::Impl& srv;
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
@@ -103,6 +104,7 @@ struct Session final : ResponseWriter {
   bool gone_ = false;
   bool keep_alive = true;
   bool head_request_ = false;
+  std::string head_;  // a begun stream's head, until its first chunk goes out
 
   Session(HttpServer::Impl& s, tcp::socket sock) : srv(s), stream(std::move(sock)) {
     buffer.reserve(16384);  // one read takes a whole typical request (Beast reads 512 bytes into an empty buffer)
@@ -168,10 +170,13 @@ struct Session final : ResponseWriter {
     co_await write_buffers(bufs);
   }
 
+  // The head waits for the first chunk (or the end) and goes out in the same send:
+  // one system call and one wake-up of the client fewer per stream.
   asio::awaitable<bool> begin_stream(int status, std::string_view content_type, const Headers* extra) override {
     if (started_) co_return !gone_;
     started_ = true;
-    std::string h;
+    std::string& h = head_;
+    h.clear();
     append_status_line(h, status);
     h += "Content-Type: ";
     h += content_type;
@@ -179,27 +184,53 @@ struct Session final : ResponseWriter {
     h += keep() ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
     append_headers(h, extra);
     h += "\r\n";
-    co_return co_await write_buffers(asio::buffer(h));
+    co_return !gone_;
   }
 
   asio::awaitable<bool> write(std::string_view data) override {
-    if (data.empty()) co_return !gone_;
-    char size_line[24];
-    auto [p, ec] = std::to_chars(size_line, size_line + 16, data.size(), 16);
-    *p++ = '\r';
-    *p++ = '\n';
-    std::array<asio::const_buffer, 3> bufs{asio::buffer(size_line, static_cast<std::size_t>(p - size_line)),
-                                           asio::buffer(data.data(), data.size()), asio::buffer("\r\n", 2)};
-    co_return co_await write_buffers(bufs);
+    if (data.empty()) co_return co_await send_head();
+    co_return co_await write_chunk(data, false);
   }
 
-  asio::awaitable<void> end_stream() override {
+  asio::awaitable<void> end_stream(std::string_view last) override {
     if (finished_) co_return;
     finished_ = true;
-    co_await write_buffers(asio::buffer("0\r\n\r\n", 5));
+    co_await write_chunk(last, true);
+  }
+
+  // [head] [chunk] [last-chunk]: whatever is due, in one write.
+  asio::awaitable<bool> write_chunk(std::string_view data, bool last) {
+    char size_line[24];
+    std::size_t size_len = 0;
+    if (!data.empty()) {
+      auto [p, ec] = std::to_chars(size_line, size_line + 16, data.size(), 16);
+      *p++ = '\r';
+      *p++ = '\n';
+      size_len = static_cast<std::size_t>(p - size_line);
+    }
+    static constexpr std::string_view kCrlf = "\r\n", kEnd = "0\r\n\r\n", kCrlfEnd = "\r\n0\r\n\r\n";
+    std::string_view tail = data.empty() ? (last ? kEnd : std::string_view{}) : (last ? kCrlfEnd : kCrlf);
+    std::array<asio::const_buffer, 4> bufs{asio::buffer(head_), asio::buffer(size_line, size_len),
+                                           asio::buffer(data.data(), data.size()), asio::buffer(tail.data(), tail.size())};
+    bool ok = co_await write_buffers(bufs);
+    head_.clear();
+    co_return ok;
+  }
+
+  // A begun stream's head, if it has not gone out yet.
+  asio::awaitable<bool> send_head() {
+    if (head_.empty()) co_return !gone_;
+    bool ok = co_await write_buffers(asio::buffer(head_));
+    head_.clear();
+    co_return ok;
   }
 
   void abort() override {
+    if (!head_.empty() && !gone_) {  // a begun stream shows its head before the cut (best effort: no wait)
+      error_code ec;
+      stream.socket().send(asio::buffer(head_), 0, ec);
+      head_.clear();
+    }
     gone_ = true;
     keep_alive = false;
     close();
@@ -211,21 +242,26 @@ struct Session final : ResponseWriter {
     on_gone_ = std::move(on_gone);
     if (watching_) return;
     watching_ = true;
+    watch_stopping_ = false;
     asio::co_spawn(stream.get_executor(), watch(), asio::detached);
   }
 
   // Peeks one byte: returns at once when the client sends more (a pipelined request:
   // nothing to do) or closes (end of file: it went away).
   asio::awaitable<void> watch() {
-    char byte;
-    error_code ec;
-    co_await stream.socket().async_receive(asio::buffer(&byte, 1), tcp::socket::message_peek,
-                                           asio::redirect_error(asio::use_awaitable, ec));
-    watching_ = false;
-    if (ec && ec != asio::error::operation_aborted && !finished_) {
-      gone_ = true;
-      if (on_gone_) on_gone_();
+    // The handler may have finished before this coroutine got to run (its writes do not
+    // wait): then there is nothing to watch, and stop_watch is waiting for the end.
+    if (!watch_stopping_) {
+      char byte;
+      error_code ec;
+      co_await stream.socket().async_receive(asio::buffer(&byte, 1), tcp::socket::message_peek,
+                                             asio::redirect_error(asio::use_awaitable, ec));
+      if (ec && ec != asio::error::operation_aborted && !finished_) {
+        gone_ = true;
+        if (on_gone_) on_gone_();
+      }
     }
+    watching_ = false;
     if (watch_waiter_) watch_waiter_->cancel();
   }
 
@@ -233,6 +269,7 @@ struct Session final : ResponseWriter {
   asio::awaitable<void> stop_watch() {
     on_gone_ = nullptr;
     if (!watching_) co_return;
+    watch_stopping_ = true;
     error_code ec;
     asio::steady_timer done(stream.get_executor(), asio::steady_timer::time_point::max());
     watch_waiter_ = &done;
@@ -243,6 +280,7 @@ struct Session final : ResponseWriter {
 
   std::function<void()> on_gone_;
   bool watching_ = false;
+  bool watch_stopping_ = false;  // stop_watch asked before the watch's receive began
   asio::steady_timer* watch_waiter_ = nullptr;
 
   asio::awaitable<void> reject(int status, std::string_view message) {
@@ -266,6 +304,7 @@ asio::awaitable<void> Session::serve_one(http::request_parser<http::string_body>
   keep_alive = msg.keep_alive();
   head_request_ = msg.method() == http::verb::head;
   started_ = finished_ = gone_ = false;
+  head_.clear();
   std::string crash;
   try {
     co_await srv.handler(req, *this);
@@ -278,7 +317,10 @@ asio::awaitable<void> Session::serve_one(http::request_parser<http::string_body>
     if (!started_) co_await send(500, "application/json", error_json(crash, "server_error"), nullptr);
   }
   if (!started_) co_await send(500, "application/json", error_json("handler sent no response", "server_error"), nullptr);
-  if (started_ && !finished_) keep_alive = false;  // a half-written stream cannot be reused
+  if (started_ && !finished_) {  // a half-written stream cannot be reused
+    keep_alive = false;
+    co_await send_head();
+  }
   srv.served.fetch_add(1, std::memory_order_relaxed);
 }
 

@@ -47,12 +47,15 @@ class ResponseWriter {
   virtual ~ResponseWriter() = default;
   virtual asio::awaitable<void> send(int status, std::string_view content_type, std::string_view body,
                                      const Headers* extra = nullptr) = 0;
-  // Starts a chunked response; false if the client is gone.
+  // Starts a chunked response; false if the client is gone. The head goes out with the
+  // first chunk (or the end), in the same write; write("") sends it on its own.
   virtual asio::awaitable<bool> begin_stream(int status, std::string_view content_type,
                                              const Headers* extra = nullptr) = 0;
   // Writes one chunk; false if the client is gone (then stop producing).
   virtual asio::awaitable<bool> write(std::string_view data) = 0;
-  virtual asio::awaitable<void> end_stream() = 0;
+  // Ends the stream; `last`, if not empty, is its last chunk, written together with the end.
+  virtual asio::awaitable<void> end_stream(std::string_view last) = 0;
+  asio::awaitable<void> end_stream() { return end_stream(std::string_view{}); }
   // Closes the connection without finishing the response (fault injection: cut stream).
   virtual void abort() = 0;
   virtual bool started() const = 0;

@@ -21,7 +21,8 @@ class ChatObserver {
   virtual void on_events(std::vector<api::StreamEvent>& events, Nanos t) = 0;
   // Return false to stop reading (the request is abandoned, the connection closed).
   virtual bool keep_reading() { return true; }
-  // After each batch of events: asynchronous work such as relaying them to a client.
+  // After each batch of events but the last (the caller finishes that one when the call
+  // returns): asynchronous work such as relaying them to a client.
   virtual asio::awaitable<bool> flush() { co_return true; }
 };
 

@@ -107,13 +107,17 @@ asio::awaitable<void> SimServer::Impl::stream_fixed(Generation& g, const api::Se
       else enc->encode(ev, buf);
       due += gap(k, jitter_rng);
     } while (!src.done() && due <= now && !at_fault_boundary(f, src.emitted(), stalled));
-    if (src.done()) append_tail(*enc, g, times, buf);
+    if (src.done()) {  // the last tokens, the tail and the end go out in one write
+      append_tail(*enc, g, times, buf);
+      break;
+    }
     bool sent = co_await w.write(buf);
     if (!sent) co_return;
     buf.clear();
   }
+  co_await w.end_stream(buf);
+  if (w.client_gone()) co_return;
   tokens.fetch_add(static_cast<std::uint64_t>(src.emitted()), std::memory_order_relaxed);
-  co_await w.end_stream();
   completed.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -130,6 +134,7 @@ asio::awaitable<void> SimServer::Impl::stream_batch(Generation& g, const api::Se
     seq->cancelled = true;
     co_return;
   }
+  buf.clear();
   bool stalled = false;
   while (!src.done()) {
     co_await seq->wait_tokens();
@@ -159,15 +164,20 @@ asio::awaitable<void> SimServer::Impl::stream_batch(Generation& g, const api::Se
       error_code ec;
       co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
-    if (src.done()) append_tail(*enc, g, times, buf);
+    if (src.done()) {
+      append_tail(*enc, g, times, buf);
+      break;
+    }
     bool sent = co_await w.write(buf);
     if (!sent) {
       seq->cancelled = true;
       co_return;
     }
+    buf.clear();
   }
+  co_await w.end_stream(buf);
+  if (w.client_gone()) co_return;
   tokens.fetch_add(static_cast<std::uint64_t>(src.emitted()), std::memory_order_relaxed);
-  co_await w.end_stream();
   completed.fetch_add(1, std::memory_order_relaxed);
 }
 

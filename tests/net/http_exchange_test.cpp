@@ -395,6 +395,28 @@ TEST(HttpExchange, WatchedRequestsThatFinishKeepTheConnectionUsable) {
   EXPECT_FALSE(gone_called);
 }
 
+TEST(HttpExchange, AWatchedRequestAnsweredAtOnceStillClosesItsConnection) {
+  // The handler answers without ever waiting (its write goes out on the spot), so it is
+  // done before the watch has even begun. The connection must still end as the client
+  // asked: a watch left waiting for the client would hold it until the client gave up.
+  auto server = test::start_server([&](ServerRequest&, ResponseWriter& w) -> asio::awaitable<void> {
+    w.watch_disconnect([] {});
+    co_await w.send(200, "text/plain", "at once");
+  });
+  asio::io_context ctx;
+  auto go = [&]() -> asio::awaitable<std::string> {
+    tcp::socket s(ctx);
+    co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()),
+                             asio::use_awaitable);
+    co_await test::write_all(s, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    co_return co_await test::read_to_eof(s);
+  };
+  auto got = run(ctx, go(), std::chrono::seconds(5));
+  ASSERT_TRUE(got) << "the server kept the connection open after answering";
+  EXPECT_NE(got->find("200 OK"), std::string::npos) << *got;
+  EXPECT_TRUE(got->ends_with("at once")) << *got;
+}
+
 // A sink whose asynchronous flush can end the read (a gateway whose own client left).
 class FlushStopsSink final : public ResponseSink {
  public:
