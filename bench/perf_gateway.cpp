@@ -134,6 +134,8 @@ std::pair<double, double> loopback_round_trip_us(int cpu_a, int cpu_b, int n) {
       if (got <= 0 || ::send(srv, buf, static_cast<std::size_t>(got), MSG_NOSIGNAL) != got) break;
     }
   });
+  cpu_set_t before;
+  pthread_getaffinity_np(pthread_self(), sizeof before, &before);
   pin_to(cpu_a);
   char msg[300] = {};
   std::vector<double> rtt;
@@ -151,6 +153,7 @@ std::pair<double, double> loopback_round_trip_us(int cpu_a, int cpu_b, int n) {
   }
   ::shutdown(cli, SHUT_RDWR);
   echo.join();
+  pthread_setaffinity_np(pthread_self(), sizeof before, &before);  // the rest of the run is pinned by taskset
   ::close(cli);
   ::close(srv);
   ::close(lis);
