@@ -187,10 +187,7 @@ struct Session final : ResponseWriter {
     co_return !gone_;
   }
 
-  asio::awaitable<bool> write(std::string_view data) override {
-    if (data.empty()) co_return co_await send_head();
-    co_return co_await write_chunk(data, false);
-  }
+  asio::awaitable<bool> write(std::string_view data) override { co_return co_await write_chunk(data, false); }
 
   asio::awaitable<void> end_stream(std::string_view last) override {
     if (finished_) co_return;
@@ -198,8 +195,10 @@ struct Session final : ResponseWriter {
     co_await write_chunk(last, true);
   }
 
-  // [head] [chunk] [last-chunk]: whatever is due, in one write.
+  // [head] [chunk] [last-chunk]: whatever is due, in one write (with no data and not the
+  // last: just a head that has not gone out yet, if any).
   asio::awaitable<bool> write_chunk(std::string_view data, bool last) {
+    if (head_.empty() && data.empty() && !last) co_return !gone_;
     char size_line[24];
     std::size_t size_len = 0;
     if (!data.empty()) {
@@ -213,14 +212,6 @@ struct Session final : ResponseWriter {
     std::array<asio::const_buffer, 4> bufs{asio::buffer(head_), asio::buffer(size_line, size_len),
                                            asio::buffer(data.data(), data.size()), asio::buffer(tail.data(), tail.size())};
     bool ok = co_await write_buffers(bufs);
-    head_.clear();
-    co_return ok;
-  }
-
-  // A begun stream's head, if it has not gone out yet.
-  asio::awaitable<bool> send_head() {
-    if (head_.empty()) co_return !gone_;
-    bool ok = co_await write_buffers(asio::buffer(head_));
     head_.clear();
     co_return ok;
   }
@@ -319,7 +310,7 @@ asio::awaitable<void> Session::serve_one(http::request_parser<http::string_body>
   if (!started_) co_await send(500, "application/json", error_json("handler sent no response", "server_error"), nullptr);
   if (started_ && !finished_) {  // a half-written stream cannot be reused
     keep_alive = false;
-    co_await send_head();
+    co_await write_chunk({}, false);  // its head, if nothing went out yet
   }
   srv.served.fetch_add(1, std::memory_order_relaxed);
 }
