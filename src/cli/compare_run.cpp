@@ -69,7 +69,8 @@ Result<void> parse_privacy(const std::string& text, Settings& s) {
   }
   if (p.rfind("local-only:", 0) != 0)
     return fail(ErrorCode::usage, "--privacy must be any, local-only or local-only:CLASS[,CLASS]", "e.g. --privacy local-only:credit_card");
-  for (auto c : split(p.substr(11), ',')) {
+  std::string names = p.substr(11);  // split() gives views: the string must outlive the loop
+  for (auto c : split(names, ',')) {
     std::string cls(trim(c));
     if (cls.empty() || cls.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
       return fail(ErrorCode::usage, "--privacy: '" + cls + "' is not a data class name", "e.g. credit_card, us_ssn, iban, email");
