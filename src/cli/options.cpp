@@ -12,6 +12,10 @@ void add_timing_flags(CLI::App& cmd, SimTimingFlags& f) {
   cmd.add_option("--itl", f.itl, "fixed: inter-token latency")->capture_default_str();
   cmd.add_option("--jitter", f.jitter, "fixed: relative jitter of each gap, in [0, 1)")->capture_default_str();
   cmd.add_option("--tokens-per-chunk", f.tokens_per_chunk, "fixed: tokens per streamed chunk")->capture_default_str();
+  cmd.add_option("--spin", f.spin,
+                 "fixed: how long before each token is due the sim polls instead of sleeping (precise timing "
+                 "for some idle CPU; 0 sleeps until due)")
+      ->capture_default_str();
   cmd.add_option("--max-batch", f.max_batch, "batch: sequences decoded together")->capture_default_str();
   cmd.add_option("--max-queue", f.max_queue, "batch: waiting requests before 503")->capture_default_str();
   cmd.add_option("--prefill-per-token", f.prefill_per_token, "batch: prefill time per prompt token")->capture_default_str();
@@ -32,12 +36,14 @@ Result<void> apply_timing(const SimTimingFlags& f, sim::SimOptions& o) {
   auto pre = dur(f.prefill_per_token, "--prefill-per-token");
   auto base = dur(f.decode_base, "--decode-base");
   auto per = dur(f.decode_per_seq, "--decode-per-seq");
-  for (auto* r : {&ttft, &itl, &pre, &base, &per})
+  auto spin = dur(f.spin, "--spin");
+  for (auto* r : {&ttft, &itl, &pre, &base, &per, &spin})
     if (!*r) return tl::unexpected(r->error());
   o.fixed.ttft = *ttft;
   o.fixed.itl = *itl;
   o.fixed.jitter = f.jitter;
   o.fixed.tokens_per_chunk = f.tokens_per_chunk;
+  o.fixed.spin = *spin;
   o.batch.max_batch = f.max_batch;
   o.batch.max_queue = f.max_queue;
   o.batch.prefill_per_token = *pre;

@@ -18,6 +18,7 @@ struct SimTimingFlags {
   std::string ttft = "50ms", itl = "10ms";
   double jitter = 0;
   int tokens_per_chunk = 1;
+  std::string spin = "200us";
   int max_batch = 64;
   int max_queue = 4096;
   std::string prefill_per_token = "0.05ms", decode_base = "8ms", decode_per_seq = "0.2ms";

@@ -19,6 +19,9 @@ struct FixedProfile {
   Nanos itl = 10 * kNanosPerMilli;
   double jitter = 0.0;       // relative, uniform in [-jitter, +jitter] around each gap
   int tokens_per_chunk = 1;  // tokens grouped into one streamed chunk
+  // How long before a token is due the sim stops sleeping and polls its loop
+  // instead (see sim/pacer.hpp); 0 sleeps until the deadline.
+  Nanos spin = 200'000;
 };
 
 // batch: continuous batching. Each engine step decodes one token for every running

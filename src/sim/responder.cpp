@@ -46,6 +46,14 @@ SimStats SimServer::Impl::snapshot() const {
   return s;
 }
 
+Pacer& SimServer::Impl::pacer_for(const asio::any_io_executor& ex) {
+  std::lock_guard lock(pacers_mu);
+  for (auto& p : pacers)
+    if (p->executor() == ex) return *p;
+  pacers.push_back(std::make_unique<Pacer>(ex, opts.fixed.spin));
+  return *pacers.back();
+}
+
 void SimServer::Impl::stream_started() {
   auto now = active.fetch_add(1) + 1;
   auto p = peak.load();

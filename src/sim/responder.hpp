@@ -9,6 +9,7 @@
 #include "net/http_server.hpp"
 #include "sim/batch_engine.hpp"
 #include "sim/generation.hpp"
+#include "sim/pacer.hpp"
 #include "sim/server.hpp"
 
 namespace llmux::sim {
@@ -20,6 +21,8 @@ struct SimServer::Impl {
   std::unique_ptr<api::ServerCodec> codec;         // the dialect the sim serves
   std::unique_ptr<api::ServerCodec> openai_codec;  // /v1 paths of an Ollama sim, /tokenize
   std::unique_ptr<BatchEngine> engine;       // batch profile only; created on the loop thread
+  std::mutex pacers_mu;
+  std::vector<std::unique_ptr<Pacer>> pacers;  // one per loop thread, created there on first use
   std::unique_ptr<net::HttpServer> http;     // declared last: stopped and destroyed first
   Histogram lateness;
   std::atomic<std::uint64_t> requests{0}, completed{0}, faults{0}, rejected{0}, client_gone{0}, tokens{0};
@@ -30,6 +33,8 @@ struct SimServer::Impl {
 
   asio::awaitable<void> handle(net::ServerRequest& req, net::ResponseWriter& w);
   SimStats snapshot() const;
+  // The pacer of the loop `ex` belongs to.
+  Pacer& pacer_for(const asio::any_io_executor& ex);
 
  private:
   // Each request is answered by one codec: the sim's dialect, or OpenAI for an Ollama sim's /v1.

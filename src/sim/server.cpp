@@ -62,6 +62,7 @@ void SimServer::stop(Nanos grace) {
   if (!impl_->http) return;
   impl_->http->stop(grace);  // threads joined: nothing runs on the loop any more
   impl_->engine.reset();     // its timers go before the loop they belong to
+  impl_->pacers.clear();     // and so do the pacers, with the streams still waiting in them
   impl_->http.reset();
 }
 

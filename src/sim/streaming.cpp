@@ -77,9 +77,9 @@ asio::awaitable<void> SimServer::Impl::stream_fixed(Generation& g, const api::Se
   Nanos ttft = opts.fixed.ttft;
   if (opts.fixed.jitter > 0) ttft = static_cast<Nanos>(static_cast<double>(ttft) * (1.0 + opts.fixed.jitter * (2.0 * jitter_rng.next_unit() - 1.0)));
   Nanos due = start + ttft;
-  asio::steady_timer timer(co_await asio::this_coro::executor);
+  auto ex = co_await asio::this_coro::executor;
+  Pacer& pacer = pacer_for(ex);
   bool stalled = false;
-  error_code ec;
   while (!src.done()) {
     const FaultPlan& f = g.faults;
     if (f.cut_after >= 0 && src.emitted() >= f.cut_after) {
@@ -91,10 +91,7 @@ asio::awaitable<void> SimServer::Impl::stream_fixed(Generation& g, const api::Se
       stalled = true;
       due += f.stall;
     }
-    if (due > mono_now()) {
-      timer.expires_at(at(due));
-      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
+    if (due > mono_now()) co_await pacer.until(due);
     Nanos now = mono_now();
     do {  // every chunk already due goes out in this one write
       if (!zero_delay) lateness.record(now - due);

@@ -224,6 +224,14 @@ TEST(SimFromPlan, TimingFollowsTheSpeedModel) {
   EXPECT_NEAR(tpot, 1000.0 / per_user, 0.25 * 1000.0 / per_user) << "sim TPOT vs the plan's decode speed";
 }
 
+TEST(SimCli, BadSpinIsAUsageErrorNamingTheFlag) {
+  for (std::string spin : {"50ms", "fast", "-1ms"}) {
+    auto r = run({binary(), "sim", "--spin", spin}, std::chrono::seconds(30));
+    EXPECT_EQ(r.status, 2) << spin << ": " << r.err;
+    EXPECT_NE(r.err.find("--spin"), std::string::npos) << spin << ": " << r.err;
+  }
+}
+
 TEST(SimFromPlan, UnknownDeviceSuggestsNames) {
   auto r = run({binary(), "sim", "--model", "llama-3.1-8b", "--gpu", "rtx-9090"});
   EXPECT_EQ(r.status, 2);
