@@ -18,6 +18,7 @@ asio::steady_timer::time_point at(Nanos t) { return asio::steady_timer::time_poi
 }  // namespace
 
 constexpr Nanos kMinLead = 20'000;
+constexpr int kBurst = 64;  // streams resumed in a row before the loop gets a turn for its sockets
 
 Pacer::Pacer(asio::any_io_executor ex, Nanos max_spin)
     : ex_(ex), max_spin_(std::max<Nanos>(0, max_spin)), lead_(max_spin_), timer_(ex),
@@ -54,22 +55,24 @@ asio::awaitable<void> Pacer::drive() {
   error_code ec;
   for (;;) {
     Nanos now = mono_now();
-    while (!heap_.empty() && heap_.front().due <= now) {
+    int released = 0;
+    while (!heap_.empty() && heap_.front().due <= now && released < kBurst) {
       std::pop_heap(heap_.begin(), heap_.end(), later);
       auto w = std::move(heap_.back().waiter);
       heap_.pop_back();
       w->resume();  // runs the stream up to its next wait (which may push onto the heap)
+      ++released;
       now = mono_now();
     }
     if (heap_.empty()) break;  // the next push starts a new driver
     Nanos next = heap_.front().due;
-    if (next - now > lead_) {
+    if (next > now && next - now > lead_) {
       armed_ = next - lead_;
       timer_.expires_at(at(armed_));
       co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       if (!*alive) co_return;
       if (!ec) learn(mono_now() - armed_);
-    } else {  // close to the deadline: let the loop serve its sockets once, then look again
+    } else {  // close to a deadline, or a burst cut short: let the loop serve its sockets, then go on
       co_await asio::post(ex_, asio::use_awaitable);
     }
     if (!*alive) co_return;

@@ -11,6 +11,8 @@
 // a timer for a deadline a few microseconds away, costs as much again; under load
 // the deadlines are that close together, so the loop never sleeps and pays none
 // of it.
+// Streams due together are resumed 64 at a time, with a turn for the loop's
+// sockets in between, so a burst does not hold up new requests and disconnects.
 #include <cstdint>
 #include <memory>
 #include <vector>

@@ -78,6 +78,26 @@ TEST(Pacer, APassedDeadlineResumesOnTheNextTurn) {
   ASSERT_EQ(woken.size(), 1u);
 }
 
+TEST(Pacer, ABurstOfDueStreamsLetsTheLoopServeItsSocketsBetween) {
+  asio::io_context ctx(1);
+  Pacer pacer(ctx.get_executor(), 100'000);
+  std::vector<Woken> woken;
+  std::size_t seen_by_other_work = 0;
+  Nanos due = mono_now() + kNanosPerMilli;
+  // The first stream resumed posts other work (as a socket's completion would be):
+  // it must run before all 500 streams have been resumed in one go.
+  asio::co_spawn(ctx, [&]() -> asio::awaitable<void> {
+    co_await pacer.until(due);
+    woken.push_back({0, due, mono_now()});
+    asio::post(ctx, [&] { seen_by_other_work = woken.size(); });
+  }, asio::detached);
+  for (int i = 1; i < 500; ++i) asio::co_spawn(ctx, sleeper(pacer, i, due, woken), asio::detached);
+  ctx.run();
+  ASSERT_EQ(woken.size(), 500u);
+  EXPECT_GT(seen_by_other_work, 0u);
+  EXPECT_LT(seen_by_other_work, 500u) << "the loop got no turn while the burst was released";
+}
+
 TEST(Pacer, TheLeadStaysWithinItsBounds) {
   asio::io_context ctx(1);
   Pacer off(ctx.get_executor(), 0);
