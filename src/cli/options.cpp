@@ -13,8 +13,8 @@ void add_timing_flags(CLI::App& cmd, SimTimingFlags& f) {
   cmd.add_option("--jitter", f.jitter, "fixed: relative jitter of each gap, in [0, 1)")->capture_default_str();
   cmd.add_option("--tokens-per-chunk", f.tokens_per_chunk, "fixed: tokens per streamed chunk")->capture_default_str();
   cmd.add_option("--spin", f.spin,
-                 "fixed: how long before each token is due the sim polls instead of sleeping (precise timing "
-                 "for some idle CPU; 0 sleeps until due)")
+                 "fixed: the longest the sim polls before a token is due instead of sleeping (it learns how "
+                 "early this machine needs to wake; precise timing for some CPU; 0 sleeps until due)")
       ->capture_default_str();
   cmd.add_option("--max-batch", f.max_batch, "batch: sequences decoded together")->capture_default_str();
   cmd.add_option("--max-queue", f.max_queue, "batch: waiting requests before 503")->capture_default_str();
