@@ -13,7 +13,7 @@ void add_timing_flags(CLI::App& cmd, SimTimingFlags& f) {
   cmd.add_option("--jitter", f.jitter, "fixed: relative jitter of each gap, in [0, 1)")->capture_default_str();
   cmd.add_option("--tokens-per-chunk", f.tokens_per_chunk, "fixed: tokens per streamed chunk")->capture_default_str();
   cmd.add_option("--spin", f.spin,
-                 "fixed: the longest the sim polls before a token is due instead of sleeping (it learns how "
+                 "the longest the sim polls before a token (or a batch step) is due instead of sleeping (it learns how "
                  "early this machine needs to wake; precise timing for some CPU; 0 sleeps until due)")
       ->capture_default_str();
   cmd.add_option("--max-batch", f.max_batch, "batch: sequences decoded together")->capture_default_str();
@@ -43,7 +43,7 @@ Result<void> apply_timing(const SimTimingFlags& f, sim::SimOptions& o) {
   o.fixed.itl = *itl;
   o.fixed.jitter = f.jitter;
   o.fixed.tokens_per_chunk = f.tokens_per_chunk;
-  o.fixed.spin = *spin;
+  o.spin = *spin;
   o.batch.max_batch = f.max_batch;
   o.batch.max_queue = f.max_queue;
   o.batch.prefill_per_token = *pre;

@@ -12,8 +12,8 @@ asio::awaitable<void> Sequence::wait_tokens() {
   }
 }
 
-BatchEngine::BatchEngine(asio::any_io_executor ex, BatchProfile profile, Histogram& lateness)
-    : ex_(ex), profile_(profile), lateness_(lateness), timer_(ex) {}
+BatchEngine::BatchEngine(asio::any_io_executor ex, BatchProfile profile, Histogram& lateness, Pacer& pacer)
+    : ex_(ex), profile_(profile), lateness_(lateness), pacer_(pacer), timer_(ex) {}
 
 bool BatchEngine::submit(std::shared_ptr<Sequence> seq) {
   if (waiting_.size() >= static_cast<std::size_t>(profile_.max_queue)) return false;
@@ -61,8 +61,8 @@ asio::awaitable<void> BatchEngine::loop() {
     Nanos prefill = admit();
     Nanos step = profile_.decode_base + profile_.decode_per_seq * static_cast<Nanos>(running_.size()) + prefill;
     Nanos due = step_start + step;
-    timer_.expires_at(asio::steady_timer::time_point(std::chrono::nanoseconds(due)));
-    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_await pacer_.until(due);
+    if (stopped_) break;
     Nanos now = mono_now();
     lateness_.record(now - due);
     // Every running sequence gets one token from this step.

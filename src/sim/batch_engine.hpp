@@ -10,6 +10,7 @@
 #include "core/histogram.hpp"
 #include "net/asio.hpp"
 #include "sim/options.hpp"
+#include "sim/pacer.hpp"
 
 namespace llmux::sim {
 
@@ -31,7 +32,9 @@ struct Sequence {
 
 class BatchEngine {
  public:
-  BatchEngine(asio::any_io_executor ex, BatchProfile profile, Histogram& lateness);
+  // Steps end on `pacer` (the loop's own, see pacer.hpp), so a step is not longer than its
+  // profile says by a timer wake-up's lateness.
+  BatchEngine(asio::any_io_executor ex, BatchProfile profile, Histogram& lateness, Pacer& pacer);
   // False when the queue is full (the caller answers 503).
   bool submit(std::shared_ptr<Sequence> seq);
   void start();
@@ -46,7 +49,8 @@ class BatchEngine {
   asio::any_io_executor ex_;
   BatchProfile profile_;
   Histogram& lateness_;
-  asio::steady_timer timer_;
+  Pacer& pacer_;
+  asio::steady_timer timer_;  // the idle engine waits on it for a submission
   std::deque<std::shared_ptr<Sequence>> waiting_;
   std::vector<std::shared_ptr<Sequence>> running_;
   std::int64_t kv_in_use_ = 0;

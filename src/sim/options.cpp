@@ -9,7 +9,7 @@ Result<void> validate(const SimOptions& o) {
   if (o.profile == ProfileKind::batch && o.threads != 1)
     return bad("the batch profile runs one engine on one thread; use --threads 1", "--threads");
   if (o.fixed.tokens_per_chunk < 1) return bad("tokens per chunk must be at least 1", "--tokens-per-chunk");
-  if (o.fixed.spin < 0 || o.fixed.spin > 10 * kNanosPerMilli)
+  if (o.spin < 0 || o.spin > 10 * kNanosPerMilli)
     return bad("spin must be between 0 and 10ms", "--spin");
   if (o.fixed.jitter < 0 || o.fixed.jitter >= 1) return bad("jitter must be in [0, 1)", "--jitter");
   if (o.batch.max_batch < 1) return bad("max batch must be at least 1", "--max-batch");

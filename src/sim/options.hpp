@@ -19,9 +19,6 @@ struct FixedProfile {
   Nanos itl = 10 * kNanosPerMilli;
   double jitter = 0.0;       // relative, uniform in [-jitter, +jitter] around each gap
   int tokens_per_chunk = 1;  // tokens grouped into one streamed chunk
-  // How long before a token is due the sim stops sleeping and polls its loop
-  // instead (see sim/pacer.hpp); 0 sleeps until the deadline.
-  Nanos spin = 200'000;
 };
 
 // batch: continuous batching. Each engine step decodes one token for every running
@@ -66,6 +63,9 @@ struct SimOptions {
   std::int64_t natural_mean_tokens = 200; // mean length when the model may stop on its own
   std::int64_t reasoning_tokens = 0;      // the answer starts with this many reasoning tokens
   FaultOptions faults;
+  // The longest the sim polls its loop before a token (fixed) or a step (batch) is due
+  // instead of sleeping (see sim/pacer.hpp); 0 sleeps until each deadline.
+  Nanos spin = 200'000;
   std::uint64_t seed = 42;
   bool annotate = false;  // add {"llmux":{"tokens":k,"t":ns}} to chunks: ground truth for bench
   bool echo = false;      // the answer repeats the last user message (round-trip tests)

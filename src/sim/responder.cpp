@@ -50,7 +50,7 @@ Pacer& SimServer::Impl::pacer_for(const asio::any_io_executor& ex) {
   std::lock_guard lock(pacers_mu);
   for (auto& p : pacers)
     if (p->executor() == ex) return *p;
-  pacers.push_back(std::make_unique<Pacer>(ex, opts.fixed.spin));
+  pacers.push_back(std::make_unique<Pacer>(ex, opts.spin));
   return *pacers.back();
 }
 
@@ -187,7 +187,7 @@ asio::awaitable<void> SimServer::Impl::generate(net::ServerRequest& req, net::Re
   if (opts.profile == ProfileKind::batch) {
     auto ex = co_await asio::this_coro::executor;
     if (!engine) {
-      engine = std::make_unique<BatchEngine>(ex, opts.batch, lateness);
+      engine = std::make_unique<BatchEngine>(ex, opts.batch, lateness, pacer_for(ex));
       engine->start();
     }
     seq = std::make_shared<Sequence>(ex);
