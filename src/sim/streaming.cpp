@@ -5,9 +5,6 @@ namespace llmux::sim {
 
 namespace {
 
-using TimePoint = asio::steady_timer::time_point;
-TimePoint at(Nanos t) { return TimePoint(std::chrono::nanoseconds(t)); }
-
 // A chunk that does not decode, in the dialect's framing (SSE, or an NDJSON line for Ollama).
 std::string_view broken_chunk(const api::ServerCodec& c) {
   if (c.dialect() == api::Dialect::ollama) return "{\"model\": \"broken\", \"message\": [\n";
@@ -187,10 +184,9 @@ asio::awaitable<void> SimServer::Impl::answer_whole(Generation& g, const api::Se
     }
   } else {
     Nanos total = opts.fixed.ttft + opts.fixed.itl * std::max<std::int64_t>(0, g.output_tokens - 1) + g.faults.stall;
-    if (total > 0) {
-      asio::steady_timer t(co_await asio::this_coro::executor, at(start + total));
-      error_code ec;
-      co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (start + total > mono_now()) {
+      auto ex = co_await asio::this_coro::executor;
+      co_await pacer_for(ex).until(start + total);
     }
   }
   if (g.faults.cut_after >= 0) {
