@@ -24,11 +24,6 @@ bool BatchEngine::submit(std::shared_ptr<Sequence> seq) {
 
 void BatchEngine::start() { asio::co_spawn(ex_, loop(), asio::detached); }
 
-void BatchEngine::stop() {
-  stopped_ = true;
-  timer_.cancel();
-}
-
 Nanos BatchEngine::admit() {
   Nanos prefill = 0;
   while (!waiting_.empty() && running_.size() < static_cast<std::size_t>(profile_.max_batch)) {
@@ -49,7 +44,7 @@ Nanos BatchEngine::admit() {
 
 asio::awaitable<void> BatchEngine::loop() {
   error_code ec;
-  while (!stopped_) {
+  for (;;) {
     if (running_.empty() && waiting_.empty()) {
       idle_ = true;
       timer_.expires_at(asio::steady_timer::time_point::max());
@@ -62,7 +57,6 @@ asio::awaitable<void> BatchEngine::loop() {
     Nanos step = profile_.decode_base + profile_.decode_per_seq * static_cast<Nanos>(running_.size()) + prefill;
     Nanos due = step_start + step;
     co_await pacer_.until(due);
-    if (stopped_) break;
     Nanos now = mono_now();
     lateness_.record(now - due);
     // Every running sequence gets one token from this step.

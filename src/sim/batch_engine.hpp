@@ -37,8 +37,8 @@ class BatchEngine {
   BatchEngine(asio::any_io_executor ex, BatchProfile profile, Histogram& lateness, Pacer& pacer);
   // False when the queue is full (the caller answers 503).
   bool submit(std::shared_ptr<Sequence> seq);
+  // Runs until the engine is destroyed (with the sim, after its loop has stopped).
   void start();
-  void stop();
   std::size_t running() const { return running_.size(); }
   std::size_t waiting() const { return waiting_.size(); }
 
@@ -55,7 +55,6 @@ class BatchEngine {
   std::vector<std::shared_ptr<Sequence>> running_;
   std::int64_t kv_in_use_ = 0;
   bool idle_ = false;
-  bool stopped_ = false;
 };
 
 }  // namespace llmux::sim
