@@ -10,7 +10,6 @@
 #include <cstring>
 
 #include <array>
-#include <boost/asio/compose.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -21,6 +20,7 @@
 #include <unordered_map>
 
 #include "net/http_wire.hpp"
+#include "net/reactor_read.hpp"
 
 namespace llmux::net {
 
@@ -70,15 +70,12 @@ Nanos arrival_from(const msghdr& msg) {
   return mono_now();
 }
 
-// The TCP stream with reads that also say when their bytes arrived (arrival()).
-// Reads go straight to recvmsg, without the stream's timer: while stamping is on,
-// read deadlines are the client's watchdog's. Until stamp_reads() (connect, proxy
-// tunnel, TLS handshake), reads are the tcp_stream's own, with its timeout.
-// A read first tries the socket (as Asio's own reads do) and waits for it to be
-// readable only if nothing is there. After such a miss the next reads wait first:
-// on a stream of tokens spaced in time, trying would be one more system call per
-// token that finds nothing. Every 16th read, or after a read that filled its
-// buffer, trying first comes back, for connections where data is usually waiting.
+// The TCP stream of a pooled connection, whose response reads are its own
+// (own_reads(): net/reactor_read.hpp, one recvmsg per read where Asio would spend
+// two system calls on a stream of spaced tokens) and can say when their bytes
+// arrived (arrival()). Own reads go without the tcp_stream's timer: their deadlines
+// are the client's watchdog's. Until own_reads() (connect, proxy tunnel, TLS
+// handshake), reads are the tcp_stream's, with its timeout.
 class StampedStream {
  public:
   using executor_type = beast::tcp_stream::executor_type;
@@ -89,8 +86,12 @@ class StampedStream {
   lowest_layer_type& lowest_layer() { return s_.socket().lowest_layer(); }
   const lowest_layer_type& lowest_layer() const { return s_.socket().lowest_layer(); }
 
-  void stamp_reads() {
-    if (stamping_) return;
+  // From here on reads are this stream's own; with `stamp`, they also take the
+  // kernel's receive stamp (sticky once on).
+  void own_reads(bool stamp) {
+    if (!own_) ask_inq(s_.socket().native_handle());
+    own_ = true;
+    if (!stamp || stamping_) return;
     stamping_ = true;
     int on = 1;
     ::setsockopt(s_.socket().native_handle(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
@@ -105,91 +106,22 @@ class StampedStream {
 
   template <class Buffers, class Token>
   auto async_read_some(const Buffers& b, Token&& token) {
-    if (!stamping_) return s_.async_read_some(b, std::forward<Token>(token));
-    return asio::async_compose<Token, void(error_code, std::size_t)>(ReadOp<Buffers>{*this, b}, token, s_.socket());
+    if (!own_) return s_.async_read_some(b, std::forward<Token>(token));
+    RecvSpec extra;
+    if (stamping_) {
+      extra.on_received = &StampedStream::received;
+      extra.ctx = this;
+    }
+    return async_recv_some(s_.socket(), b, extra, std::forward<Token>(token));
   }
 
  private:
-  // One recvmsg without blocking: true when it settled the read (bytes, end of
-  // stream or an error), false when nothing is there yet.
-  template <class Buffers>
-  bool try_read(const Buffers& b, std::size_t& n, error_code& ec) {
-    std::array<iovec, 8> iov{};
-    std::size_t count = 0;
-    for (auto it = asio::buffer_sequence_begin(b); it != asio::buffer_sequence_end(b) && count < iov.size(); ++it) {
-      asio::mutable_buffer m = *it;
-      if (m.size() > 0) iov[count++] = iovec{m.data(), m.size()};
-    }
-    n = 0;
-    ec = {};
-    if (count == 0) return true;  // a read of nothing completes at once
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec)) * 2];
-    msghdr msg{};
-    msg.msg_iov = iov.data();
-    msg.msg_iovlen = count;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    for (;;) {
-      ssize_t r = ::recvmsg(s_.socket().native_handle(), &msg, MSG_DONTWAIT);
-      if (r > 0) {
-        n = static_cast<std::size_t>(r);
-        arrival_ = arrival_from(msg);
-        return true;
-      }
-      if (r == 0) {
-        ec = asio::error::eof;
-        return true;
-      }
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
-      ec = error_code(errno, asio::error::get_system_category());
-      return true;
-    }
-  }
-
-  template <class Buffers>
-  struct ReadOp {
-    StampedStream& st;
-    Buffers buffers;
-    enum { start, waiting, settled } state = start;
-    error_code result;
-    std::size_t got = 0;
-
-    template <class Self>
-    void operator()(Self& self, error_code ec = {}) {
-      switch (state) {
-        case start:
-          if (st.wait_first_ > 0) {
-            --st.wait_first_;
-          } else if (st.try_read(buffers, got, result)) {
-            // Settled at once: complete through the executor, never inside the
-            // initiating call (a loop of reads would otherwise recurse).
-            state = settled;
-            asio::post(st.s_.get_executor(), std::move(self));
-            return;
-          } else {
-            st.wait_first_ = 15;  // a miss: the next reads wait first
-          }
-          state = waiting;
-          st.s_.socket().async_wait(tcp::socket::wait_read, std::move(self));
-          return;
-        case waiting:
-          if (ec) return self.complete(ec, 0);  // cancelled (watchdog, close) or failed
-          if (!st.try_read(buffers, got, result)) {  // woken with nothing to read: wait again
-            st.s_.socket().async_wait(tcp::socket::wait_read, std::move(self));
-            return;
-          }
-          if (got == asio::buffer_size(buffers)) st.wait_first_ = 0;  // full: more may be waiting
-          return self.complete(result, got);
-        case settled:
-          return self.complete(result, got);
-      }
-    }
-  };
+  // Runs inside the read, while the socket (and so this stream) is open.
+  static void received(void* self, const msghdr& msg) { static_cast<StampedStream*>(self)->arrival_ = arrival_from(msg); }
 
   beast::tcp_stream& s_;
+  bool own_ = false;
   bool stamping_ = false;
-  int wait_first_ = 0;  // reads left that wait before trying the socket
   Nanos arrival_ = 0;
 };
 
@@ -518,7 +450,7 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
   Nanos read_timeout = req.read_timeout ? req.read_timeout : opts.read_timeout;
   if (read_timeout <= 0) read_timeout = INT64_MAX / 4;
   c.tcp.expires_never();  // reads are timed by the watchdog
-  if (opts.stamp_arrivals) c.stamped.stamp_reads();
+  c.stamped.own_reads(opts.stamp_arrivals);
   WatchGuard guard(watchdog, c, std::min(deadline, mono_now() + read_timeout));
   co_await http::async_read_header(s, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (guard.watch.expired) ec = beast::error::timeout;

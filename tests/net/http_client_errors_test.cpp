@@ -192,6 +192,52 @@ TEST(HttpClientErrors, ChunkedStreamCutByTheServerIsStreamCut) {
   EXPECT_EQ(sink.body, "data: {\"partial\":true}\n\n");
 }
 
+// A chunked stream whose first piece the client reads (and so empties its socket),
+// then whose last piece and end of connection come together: `end` runs right after
+// the second write, before the client's loop can look again. The client must see
+// the cut at once (stream_cut), not wait for bytes that never come (a timeout).
+template <class End>
+void expect_cut_right_after_the_last_piece(End end) {
+  for (int i = 0; i < 5; ++i) {
+    std::string body;
+    auto r = stream_with_short_read_timeout(
+        [end](tcp::socket s) -> asio::awaitable<void> {
+          std::string buf, head;
+          co_await test::read_head(s, buf, head);
+          co_await test::write_all(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n");
+          // The client reads "a" and waits for more.
+          asio::steady_timer t(s.get_executor(), std::chrono::milliseconds(50));
+          co_await t.async_wait(asio::use_awaitable);
+          error_code ec;
+          // Blocking, so the client gets no turn before `end`.
+          asio::write(s, asio::buffer(std::string_view("1\r\nb\r\n")), ec);
+          end(s);
+        },
+        body);
+    ASSERT_TRUE(r);
+    ASSERT_FALSE(*r);
+    EXPECT_EQ(r->error().code, ErrorCode::stream_cut) << r->error().describe();
+    EXPECT_EQ(body, "ab");
+  }
+}
+
+// The client reads a socket again only once it may hold something; a reset or an
+// orderly close that arrives with the last bytes is such a something.
+TEST(HttpClientErrors, ResetThatComesWithTheLastBytesIsStreamCut) {
+  expect_cut_right_after_the_last_piece([](tcp::socket& s) {
+    error_code ec;
+    s.set_option(asio::socket_base::linger(true, 0), ec);  // close with a reset
+    s.close(ec);
+  });
+}
+
+TEST(HttpClientErrors, CloseThatComesWithTheLastBytesIsStreamCut) {
+  expect_cut_right_after_the_last_piece([](tcp::socket& s) {
+    error_code ec;
+    s.shutdown(tcp::socket::shutdown_send, ec);
+  });
+}
+
 TEST(HttpClientErrors, ContentLengthBodyCutShortIsStreamCut) {
   asio::io_context ctx;
   RawServer server(ctx, reply_and_close("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b"));

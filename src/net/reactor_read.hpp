@@ -1,0 +1,259 @@
+#pragma once
+// A socket read started on Asio's reactor directly, for responses that arrive as
+// small messages spaced in time (the tokens of a stream). Include from .cpp files
+// only (it pulls in Asio's reactor).
+//
+// Why: Asio's own async_read_some first tries the socket, and on a stream of tokens
+// that recvmsg finds nothing nearly every time, one wasted system call per token.
+// Waiting first instead (async_wait) costs one epoll_ctl per read, since Boost 1.74
+// re-arms the descriptor for every wait. A read here tries the socket first only
+// when it may hold something: after a read that filled its buffer, or once the
+// reactor has seen the socket become ready since the last read drained it.
+//
+// "Drained" needs all three of: recvmsg returned less than it was asked for (TCP
+// hands over everything queued up to the size asked, so no bytes were left); the
+// kernel's TCP_INQ hint says nothing is left, not even an end of stream (after a
+// FIN the hint is non-zero, so a FIN that came with the last bytes is read next);
+// and the reactor has seen no error or hang-up on the socket since the last drained
+// read (a reset that came with the last bytes would otherwise go unread, as no
+// event follows it). The reactor keeps the "try first" bit per descriptor
+// (`try_speculative_`) and learns of a drained socket from a read that reports
+// `done_and_exhausted`; any later byte, end or error makes the edge-triggered epoll
+// registration fire and sets the bit again. So a token costs one recvmsg plus its
+// share of epoll_wait.
+//
+// This uses Boost 1.74's reactor interface and internals (Debian 12's Boost). Other
+// versions, or a build with LLMUX_PORTABLE_READS defined, get a plain
+// try-then-wait read.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <array>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/version.hpp>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <memory>
+
+#include "net/asio.hpp"
+
+#if BOOST_VERSION == 107400 && defined(BOOST_ASIO_HAS_EPOLL) && !defined(LLMUX_PORTABLE_READS)
+#define LLMUX_REACTOR_READ 1
+#include <boost/asio/detail/reactor.hpp>
+#else
+#define LLMUX_REACTOR_READ 0
+#endif
+
+namespace llmux::net {
+
+// What one read receives into, and who hears of each receive.
+struct RecvSpec {
+  int fd = -1;
+  std::array<iovec, 8> iov{};
+  std::size_t count = 0;
+  std::size_t total = 0;
+  // The message of every successful receive (its control data included) goes to
+  // on_received, while the socket is still open.
+  void (*on_received)(void* ctx, const msghdr& msg) = nullptr;
+  void* ctx = nullptr;
+};
+
+template <class Buffers>
+RecvSpec recv_spec(int fd, const Buffers& b) {
+  RecvSpec s;
+  s.fd = fd;
+  for (auto it = asio::buffer_sequence_begin(b); it != asio::buffer_sequence_end(b) && s.count < s.iov.size();
+       ++it) {
+    asio::mutable_buffer m = *it;
+    if (m.size() == 0) continue;
+    s.iov[s.count++] = iovec{m.data(), m.size()};
+    s.total += m.size();
+  }
+  return s;
+}
+
+// Asks the kernel to say, with every read of `fd`, how much is left to read
+// (TCP_INQ, Linux 4.18+). Without it no read counts as having drained the socket.
+inline void ask_inq(int fd) {
+  int on = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_INQ, &on, sizeof on);
+}
+
+// One recvmsg without blocking.
+enum class Recv { nothing, got, drained };  // drained: see the top of this file
+inline Recv receive_once(const RecvSpec& s, error_code& ec, std::size_t& n) {
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec)) * 2 + CMSG_SPACE(sizeof(int))];
+  msghdr msg{};
+  msg.msg_iov = const_cast<iovec*>(s.iov.data());
+  msg.msg_iovlen = s.count;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  n = 0;
+  ec = {};
+  for (;;) {
+    ssize_t r = ::recvmsg(s.fd, &msg, MSG_DONTWAIT);
+    if (r > 0) {
+      n = static_cast<std::size_t>(r);
+      if (s.on_received) s.on_received(s.ctx, msg);
+      if (n == s.total) return Recv::got;
+      for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != IPPROTO_TCP || c->cmsg_type != TCP_CM_INQ) continue;
+        int left = 0;
+        std::memcpy(&left, CMSG_DATA(c), sizeof left);
+        return left == 0 ? Recv::drained : Recv::got;
+      }
+      return Recv::got;  // no hint: maybe more
+    }
+    if (r == 0) {
+      ec = asio::error::eof;
+      return Recv::got;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Recv::nothing;
+    ec = error_code(errno, asio::error::get_system_category());
+    return Recv::got;
+  }
+}
+
+#if LLMUX_REACTOR_READ
+
+namespace reactor_read_detail {
+
+using Reactor = asio::detail::epoll_reactor;
+
+// The socket's reactor registration (protected in basic_socket).
+struct SocketAccess : tcp::socket {
+  static auto& impl(tcp::socket& s) { return (s.*&SocketAccess::impl_).get_implementation(); }
+};
+
+// The registration's "try first" bits (private in the reactor): named through an
+// explicit instantiation, where access rules do not apply.
+struct TryFirstBits {
+  using type = bool (Reactor::descriptor_state::*)[Reactor::max_ops];
+  friend type member(TryFirstBits);
+};
+template <class Tag, typename Tag::type M>
+struct Expose {
+  friend typename Tag::type member(Tag) { return M; }
+};
+template struct Expose<TryFirstBits, &Reactor::descriptor_state::try_speculative_>;
+
+template <class Handler>
+class RecvOp : public asio::detail::reactor_op {
+ public:
+  RecvOp(const RecvSpec& spec, Handler h, asio::any_io_executor ex, Reactor::per_descriptor_data desc)
+      : reactor_op(error_code(), &RecvOp::perform_recv, &RecvOp::complete_recv),
+        spec_(spec),
+        handler_(std::move(h)),
+        ex_(std::move(ex)),
+        desc_(desc) {}
+
+ private:
+  // Runs in the reactor with the descriptor's lock held (Asio's start_op and
+  // perform_io). The except-op bit, which nothing here uses otherwise, records an
+  // error or hang-up: the reactor sets it on every such event, before it performs
+  // the read; a drained read clears it.
+  static status perform_recv(reactor_op* base) {
+    auto* o = static_cast<RecvOp*>(base);
+    Recv r = receive_once(o->spec_, o->ec_, o->bytes_transferred_);
+    if (r == Recv::nothing) return not_done;
+    if (r == Recv::got) return done;
+    bool& error_seen = (o->desc_->*member(TryFirstBits{}))[Reactor::except_op];
+    if (error_seen) {
+      error_seen = false;
+      return done;  // the next read tries first and so meets the error or end
+    }
+    return done_and_exhausted;
+  }
+
+  // owner is null when the io_context is destroyed with the read pending: the
+  // handler is dropped, as Asio's own operations do.
+  static void complete_recv(void* owner, asio::detail::scheduler_operation* base, const error_code&,
+                            std::size_t) {
+    std::unique_ptr<RecvOp> o(static_cast<RecvOp*>(base));
+    if (!owner) return;
+    error_code ec = o->ec_;
+    std::size_t n = o->bytes_transferred_;
+    Handler h = std::move(o->handler_);
+    auto ex = asio::get_associated_executor(h, o->ex_);
+    o.reset();
+    // Completes inline when the handler's executor is this loop's, as Asio's do.
+    asio::dispatch(ex, [h = std::move(h), ec, n]() mutable { std::move(h)(ec, n); });
+  }
+
+  RecvSpec spec_;
+  Handler handler_;
+  asio::any_io_executor ex_;
+  Reactor::per_descriptor_data desc_;
+};
+
+}  // namespace reactor_read_detail
+
+// Starts one read of `spec` on `sock`'s reactor registration; the handler gets
+// (error_code, bytes). Cancelling or closing the socket completes it with
+// operation_aborted, as for Asio's own reads.
+template <class Handler>
+void start_recv(tcp::socket& sock, const RecvSpec& spec, Handler&& handler) {
+  using Op = reactor_read_detail::RecvOp<std::decay_t<Handler>>;
+  auto& impl = reactor_read_detail::SocketAccess::impl(sock);
+  auto& reactor =
+      asio::use_service<asio::detail::reactor>(asio::query(sock.get_executor(), asio::execution::context));
+  auto* op = new Op(spec, std::forward<Handler>(handler), sock.get_executor(), impl.reactor_data_);
+  reactor.start_op(asio::detail::reactor::read_op, impl.socket_, impl.reactor_data_, op, false, true);
+}
+
+#else  // portable: try the socket, wait for it to be readable when nothing is there
+
+namespace reactor_read_detail {
+struct TryThenWait {
+  tcp::socket& sock;
+  RecvSpec spec;
+  bool waited = false;
+  template <class Self>
+  void operator()(Self& self, error_code ec = {}) {
+    if (ec) return self.complete(ec, 0);
+    std::size_t n = 0;
+    if (receive_once(spec, ec, n) != Recv::nothing) {
+      if (!waited)
+        return asio::post(sock.get_executor(),
+                          [self = std::move(self), ec, n]() mutable { self.complete(ec, n); });
+      return self.complete(ec, n);
+    }
+    waited = true;
+    sock.async_wait(tcp::socket::wait_read, std::move(self));
+  }
+};
+}  // namespace reactor_read_detail
+
+template <class Handler>
+void start_recv(tcp::socket& sock, const RecvSpec& spec, Handler&& handler) {
+  asio::async_compose<Handler, void(error_code, std::size_t)>(reactor_read_detail::TryThenWait{sock, spec},
+                                                              handler, sock);
+}
+
+#endif
+
+// async_read_some for a stream type: reads `sock` with start_recv.
+template <class Buffers, class Token>
+auto async_recv_some(tcp::socket& sock, const Buffers& b, const RecvSpec& extra, Token&& token) {
+  return asio::async_initiate<Token, void(error_code, std::size_t)>(
+      [&sock, extra](auto handler, const Buffers& bufs) {
+        RecvSpec spec = recv_spec(sock.native_handle(), bufs);
+        spec.on_received = extra.on_received;
+        spec.ctx = extra.ctx;
+        if (spec.total == 0) {  // a read of nothing completes at once
+          auto ex = asio::get_associated_executor(handler, sock.get_executor());
+          asio::post(ex, [h = std::move(handler)]() mutable { std::move(h)(error_code(), std::size_t{0}); });
+          return;
+        }
+        start_recv(sock, spec, std::move(handler));
+      },
+      token, b);
+}
+
+}  // namespace llmux::net
