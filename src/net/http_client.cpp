@@ -3,10 +3,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <time.h>
 
-#include <cerrno>
 #include <cstring>
 
 #include <array>
@@ -107,12 +105,9 @@ class StampedStream {
   template <class Buffers, class Token>
   auto async_read_some(const Buffers& b, Token&& token) {
     if (!own_) return s_.async_read_some(b, std::forward<Token>(token));
-    RecvSpec extra;
-    if (stamping_) {
-      extra.on_received = &StampedStream::received;
-      extra.ctx = this;
-    }
-    return async_recv_some(s_.socket(), b, extra, std::forward<Token>(token));
+    RecvHook hook;
+    if (stamping_) hook = RecvHook{&StampedStream::received, this};
+    return async_recv_some(s_.socket(), b, hook, std::forward<Token>(token));
   }
 
  private:

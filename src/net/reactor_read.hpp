@@ -51,16 +51,20 @@
 
 namespace llmux::net {
 
-// What one read receives into, and who hears of each receive.
+// Who hears of each successful receive: its message, control data included, goes to
+// `fn`, while the socket is still open.
+struct RecvHook {
+  void (*fn)(void* ctx, const msghdr& msg) = nullptr;
+  void* ctx = nullptr;
+};
+
+// What one read receives into, and who hears of it.
 struct RecvSpec {
   int fd = -1;
   std::array<iovec, 8> iov{};
   std::size_t count = 0;
   std::size_t total = 0;
-  // The message of every successful receive (its control data included) goes to
-  // on_received, while the socket is still open.
-  void (*on_received)(void* ctx, const msghdr& msg) = nullptr;
-  void* ctx = nullptr;
+  RecvHook hook;
 };
 
 template <class Buffers>
@@ -99,7 +103,7 @@ inline Recv receive_once(const RecvSpec& s, error_code& ec, std::size_t& n) {
     ssize_t r = ::recvmsg(s.fd, &msg, MSG_DONTWAIT);
     if (r > 0) {
       n = static_cast<std::size_t>(r);
-      if (s.on_received) s.on_received(s.ctx, msg);
+      if (s.hook.fn) s.hook.fn(s.hook.ctx, msg);
       if (n == s.total) return Recv::got;
       for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
         if (c->cmsg_level != IPPROTO_TCP || c->cmsg_type != TCP_CM_INQ) continue;
@@ -240,12 +244,11 @@ void start_recv(tcp::socket& sock, const RecvSpec& spec, Handler&& handler) {
 
 // async_read_some for a stream type: reads `sock` with start_recv.
 template <class Buffers, class Token>
-auto async_recv_some(tcp::socket& sock, const Buffers& b, const RecvSpec& extra, Token&& token) {
+auto async_recv_some(tcp::socket& sock, const Buffers& b, RecvHook hook, Token&& token) {
   return asio::async_initiate<Token, void(error_code, std::size_t)>(
-      [&sock, extra](auto handler, const Buffers& bufs) {
+      [&sock, hook](auto handler, const Buffers& bufs) {
         RecvSpec spec = recv_spec(sock.native_handle(), bufs);
-        spec.on_received = extra.on_received;
-        spec.ctx = extra.ctx;
+        spec.hook = hook;
         if (spec.total == 0) {  // a read of nothing completes at once
           auto ex = asio::get_associated_executor(handler, sock.get_executor());
           asio::post(ex, [h = std::move(handler)]() mutable { std::move(h)(error_code(), std::size_t{0}); });
