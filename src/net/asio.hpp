@@ -21,5 +21,18 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 namespace net {
 using tcp = boost::asio::ip::tcp;
+
+// One send on the spot, for a socket in non-blocking mode: what went out, 0 when its
+// buffer is full; ec is set only for a real error. A message that fits goes out with
+// one system call and no trip through the loop; the caller waits for the rest.
+template <class Buffers>
+std::size_t send_now(tcp::socket& s, const Buffers& bufs, error_code& ec) {
+  std::size_t n = s.send(bufs, 0, ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    ec = {};
+    n = 0;
+  }
+  return n;
+}
 }  // namespace net
 }  // namespace llmux

@@ -385,6 +385,7 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> HttpClient::Impl::connect(c
         url));
   }
   c->tcp.socket().set_option(tcp::no_delay(true), ec);
+  c->tcp.socket().non_blocking(true, ec);  // for send_now
   ++opened;
   if (*proxy && url.tls()) {
     auto tunneled = co_await tunnel(*c, url, deadline);
@@ -433,9 +434,17 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
   std::string head = format_request_head(req, via_http_proxy, opts.user_agent);
   std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(req.body)};
   error_code ec;
-  c.tcp.expires_after(until(deadline));
   sink.on_sent(mono_now());
-  co_await asio::async_write(s, bufs, asio::redirect_error(asio::use_awaitable, ec));
+  // Over plain TCP the request goes out on the spot (send_now); what does not fit, and
+  // everything over TLS, goes through the stream under the exchange's deadline.
+  std::size_t sent = 0;
+  if constexpr (std::is_same_v<Stream, StampedStream>) sent = send_now(c.tcp.socket(), bufs, ec);
+  if (!ec && sent < head.size() + req.body.size()) {
+    c.tcp.expires_after(until(deadline));
+    beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(bufs);
+    rest.consume(sent);
+    co_await asio::async_write(s, rest, asio::redirect_error(asio::use_awaitable, ec));
+  }
   if (ec) co_return fail(ErrorCode::connect, "sending the request failed: " + ec.message(), req.url.str());
 
   http::response_parser<http::buffer_body> parser;

@@ -1,5 +1,6 @@
 #include "net/http_server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -10,6 +11,7 @@
 #include "core/json_writer.hpp"
 #include "core/text.hpp"
 #include "net/io_pool.hpp"
+#include "net/reactor_read.hpp"
 
 namespace llmux::net {
 
@@ -71,6 +73,26 @@ void append_headers(std::string& h, const Headers* extra) {
 
 struct Session;
 
+// A connection's request side, for Beast's parser: its reads are the reactor reads
+// of net/reactor_read.hpp, which know when a read drained the socket. The read for
+// the next request on a kept-alive connection then waits for the reactor instead of
+// first finding the socket empty (one recvmsg per request instead of two), and the
+// disconnect watch queued before it costs no system call. Reads have no timer of
+// their own: the server's sweeper enforces their deadlines (Session::read_deadline).
+class RequestStream {
+ public:
+  using executor_type = tcp::socket::executor_type;
+  explicit RequestStream(tcp::socket& s) : s_(s) {}
+  executor_type get_executor() noexcept { return s_.get_executor(); }
+  template <class Buffers, class Token>
+  auto async_read_some(const Buffers& b, Token&& token) {
+    return async_recv_some(s_, b, RecvHook{}, std::forward<Token>(token));
+  }
+
+ private:
+  tcp::socket& s_;
+};
+
 struct HttpServer::Impl {
   ServerOptions opts;
   Handler handler;
@@ -87,7 +109,7 @@ struct HttpServer::Impl {
       : opts(std::move(o)), handler(std::move(h)), pool(opts.threads), sessions(static_cast<std::size_t>(pool.size())) {}
 
   asio::awaitable<void> accept_loop();
-  asio::awaitable<void> sweep_stuck_writes(int ctx_index);
+  asio::awaitable<void> sweep(int ctx_index);
   asio::awaitable<void> run_session(int ctx_index, tcp::socket socket);
   void close_sessions(bool only_idle);
 };
@@ -95,10 +117,13 @@ struct HttpServer::Impl {
 struct Session final : ResponseWriter {
   using ResponseWriter::end_stream;
   HttpServer::Impl& srv;
-  beast::tcp_stream stream;
+  tcp::socket sock;
+  RequestStream reader{sock};
   beast::flat_buffer buffer;
   bool idle = true;
-  Nanos write_started = 0;  // a write is pending since then (0: none); see sweep_stuck_writes
+  Nanos write_started = 0;  // a write is pending since then (0: none); see sweep
+  Nanos read_deadline = 0;  // a read is pending until then (0: none); see sweep
+  bool read_expired = false;  // the sweeper cancelled the read at its deadline
   bool started_ = false;
   bool finished_ = false;
   bool gone_ = false;
@@ -106,14 +131,14 @@ struct Session final : ResponseWriter {
   bool head_request_ = false;
   std::string head_;  // a begun stream's head, until its first chunk goes out
 
-  Session(HttpServer::Impl& s, tcp::socket sock) : srv(s), stream(std::move(sock)) {
+  Session(HttpServer::Impl& s, tcp::socket socket) : srv(s), sock(std::move(socket)) {
     buffer.reserve(16384);  // one read takes a whole typical request (Beast reads 512 bytes into an empty buffer)
   }
 
   void close() {
     error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream.socket().close(ec);
+    sock.shutdown(tcp::socket::shutdown_both, ec);
+    sock.close(ec);
   }
 
   bool keep() const { return keep_alive && !srv.stopping.load(std::memory_order_relaxed); }
@@ -131,16 +156,12 @@ struct Session final : ResponseWriter {
     if (gone_) co_return false;
     error_code ec;
     std::size_t total = asio::buffer_size(bufs);
-    std::size_t sent = stream.socket().send(bufs, 0, ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      ec = {};
-      sent = 0;
-    }
+    std::size_t sent = send_now(sock, bufs, ec);
     if (!ec && sent < total) {
       write_started = mono_now();
       beast::buffers_suffix<Buffers> rest(bufs);
       rest.consume(sent);
-      co_await asio::async_write(stream.socket(), rest, asio::redirect_error(asio::use_awaitable, ec));
+      co_await asio::async_write(sock, rest, asio::redirect_error(asio::use_awaitable, ec));
       write_started = 0;
     }
     if (ec) gone_ = true;
@@ -219,7 +240,7 @@ struct Session final : ResponseWriter {
   void abort() override {
     if (!head_.empty() && !gone_) {  // a begun stream shows its head before the cut (best effort: no wait)
       error_code ec;
-      stream.socket().send(asio::buffer(head_), 0, ec);
+      sock.send(asio::buffer(head_), 0, ec);
       head_.clear();
     }
     gone_ = true;
@@ -229,54 +250,56 @@ struct Session final : ResponseWriter {
   bool started() const override { return started_; }
   bool client_gone() const override { return gone_; }
 
+  // The watch is a peek at the socket queued on the reactor (start_watch): it ends
+  // when the client closes or resets the connection (it went away), or sends more (a
+  // pipelined request: nothing to do). stop_watch only marks it stale; the next
+  // request's read queues behind it, and the reactor retires it when that request
+  // comes. run_session waits for every watch to complete before the session goes.
   void watch_disconnect(std::function<void()> on_gone) override {
     on_gone_ = std::move(on_gone);
     if (watching_) return;
     watching_ = true;
-    watch_stopping_ = false;
-    asio::co_spawn(stream.get_executor(), watch(), asio::detached);
+    ++watches_pending_;
+    start_watch(sock, &watch_gen_, watch_gen_,
+                [this, gen = watch_gen_](error_code ec, std::size_t) { watch_ended(gen, ec); });
   }
 
-  // Peeks one byte: returns at once when the client sends more (a pipelined request:
-  // nothing to do) or closes (end of file: it went away).
-  asio::awaitable<void> watch() {
-    // The handler may have finished before this coroutine got to run (its writes do not
-    // wait): then there is nothing to watch, and stop_watch is waiting for the end.
-    if (!watch_stopping_) {
-      char byte;
-      error_code ec;
-      co_await stream.socket().async_receive(asio::buffer(&byte, 1), tcp::socket::message_peek,
-                                             asio::redirect_error(asio::use_awaitable, ec));
-      if (ec && ec != asio::error::operation_aborted && !finished_) {
-        gone_ = true;
-        if (on_gone_) on_gone_();
-      }
-    }
+  void watch_ended(std::uint64_t gen, const error_code& ec) {
+    --watches_pending_;
+    if (gen != watch_gen_) return;  // its request is over
     watching_ = false;
-    if (watch_waiter_) watch_waiter_->cancel();
+    if (ec && ec != asio::error::operation_aborted && !finished_) {
+      gone_ = true;
+      if (on_gone_) on_gone_();
+    }
   }
 
   // Ends the watch before the connection reads its next request.
-  asio::awaitable<void> stop_watch() {
+  void stop_watch() {
     on_gone_ = nullptr;
-    if (!watching_) co_return;
-    watch_stopping_ = true;
-    error_code ec;
-    asio::steady_timer done(stream.get_executor(), asio::steady_timer::time_point::max());
-    watch_waiter_ = &done;
-    stream.socket().cancel(ec);
-    co_await done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    watch_waiter_ = nullptr;
+    if (!watching_) return;
+    watching_ = false;
+    ++watch_gen_;
   }
 
   std::function<void()> on_gone_;
   bool watching_ = false;
-  bool watch_stopping_ = false;  // stop_watch asked before the watch's receive began
-  asio::steady_timer* watch_waiter_ = nullptr;
+  std::uint64_t watch_gen_ = 0;  // a watch started under another number is stale
+  int watches_pending_ = 0;      // watches whose handler has not run yet
 
   asio::awaitable<void> reject(int status, std::string_view message) {
     keep_alive = false;
     co_await send(status, "application/json", error_json(message, "invalid_request_error"), nullptr);
+  }
+
+  void start_read_clock(Nanos timeout) {
+    read_expired = false;
+    read_deadline = mono_now() + timeout;
+  }
+  // A read the sweeper cancelled at its deadline timed out.
+  void stop_read_clock(error_code& ec) {
+    read_deadline = 0;
+    if (read_expired && ec == asio::error::operation_aborted) ec = beast::error::timeout;
   }
 
   asio::awaitable<void> reject_for(const error_code& ec);
@@ -302,7 +325,7 @@ asio::awaitable<void> Session::serve_one(http::request_parser<http::string_body>
   } catch (const std::exception& e) {
     crash = e.what();
   }
-  co_await stop_watch();
+  stop_watch();
   if (!crash.empty()) {
     keep_alive = false;
     if (!started_) co_await send(500, "application/json", error_json(crash, "server_error"), nullptr);
@@ -349,8 +372,9 @@ asio::awaitable<void> Session::loop() {
     parser.body_limit(srv.opts.max_body_bytes);
     error_code ec;
     idle = true;
-    stream.expires_after(std::chrono::nanoseconds(first ? srv.opts.request_timeout : srv.opts.idle_timeout));
-    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    start_read_clock(first ? srv.opts.request_timeout : srv.opts.idle_timeout);
+    co_await http::async_read_header(reader, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    stop_read_clock(ec);
     idle = false;
     first = false;
     if (ec) co_return co_await reject_for(ec);  // or closed, timed out or reset while idle
@@ -361,12 +385,12 @@ asio::awaitable<void> Session::loop() {
       if (!sent) co_return;
     }
     if (!parser.is_done()) {
-      stream.expires_after(std::chrono::nanoseconds(srv.opts.request_timeout));
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      start_read_clock(srv.opts.request_timeout);
+      co_await http::async_read(reader, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      stop_read_clock(ec);
       if (ec == beast::error::timeout) co_return co_await reject(408, "request body not received in time");
       if (ec) co_return co_await reject_for(ec);
     }
-    stream.expires_never();
     co_await serve_one(parser);
     if (!keep() || gone_) co_return;
   }
@@ -377,11 +401,13 @@ asio::awaitable<void> HttpServer::Impl::run_session(int ctx_index, tcp::socket s
   auto& registry = sessions[static_cast<std::size_t>(ctx_index)];
   registry.insert(&s);
   error_code ec;
-  s.stream.socket().set_option(tcp::no_delay(true), ec);
-  s.stream.socket().non_blocking(true, ec);  // for write_buffers' send on the spot
+  s.sock.set_option(tcp::no_delay(true), ec);
+  s.sock.non_blocking(true, ec);  // for write_buffers' send on the spot
+  ask_inq(s.sock.native_handle());  // for RequestStream's reads
   co_await s.loop();
   registry.erase(&s);
-  s.close();
+  s.close();  // completes a pending watch with operation_aborted
+  while (s.watches_pending_ > 0) co_await asio::post(s.sock.get_executor(), asio::use_awaitable);
   conns.fetch_sub(1, std::memory_order_relaxed);
 }
 
@@ -412,17 +438,28 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
   }
 }
 
-// Once a second: close connections whose client stopped reading (a write pending
-// longer than write_timeout), so a stalled client never holds a handler forever.
-asio::awaitable<void> HttpServer::Impl::sweep_stuck_writes(int ctx_index) {
+// Enforces each connection's deadlines: a read pending past its deadline is
+// cancelled (it ends as a timeout), and a connection whose client stopped reading (a
+// write pending longer than write_timeout) is closed, so a stalled client never holds
+// a handler forever. Runs every quarter of the shortest timeout, between 10 ms and 1 s.
+asio::awaitable<void> HttpServer::Impl::sweep(int ctx_index) {
   asio::steady_timer t(co_await asio::this_coro::executor);
+  Nanos shortest = std::min({opts.request_timeout, opts.idle_timeout, opts.write_timeout});
+  Nanos every = std::clamp<Nanos>(shortest / 4, 10 * kNanosPerMilli, kNanosPerSecond);
   error_code ec;
   while (!stopping.load()) {
-    t.expires_after(std::chrono::seconds(1));
+    t.expires_after(std::chrono::nanoseconds(every));
     co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     Nanos now = mono_now();
-    for (Session* s : sessions[static_cast<std::size_t>(ctx_index)])
-      if (s->write_started && now - s->write_started > opts.write_timeout) s->abort();
+    for (Session* s : sessions[static_cast<std::size_t>(ctx_index)]) {
+      if (s->write_started && now - s->write_started > opts.write_timeout) {
+        s->abort();
+      } else if (s->read_deadline && now >= s->read_deadline) {
+        s->read_deadline = 0;
+        s->read_expired = true;
+        s->sock.cancel(ec);
+      }
+    }
   }
 }
 
@@ -456,7 +493,7 @@ Result<void> HttpServer::start() {
                                    ec.message(), "pick another --port, or stop what is using it");
   im.bound_port = im.acceptor->local_endpoint().port();
   asio::co_spawn(im.pool.context(0), im.accept_loop(), asio::detached);
-  for (int i = 0; i < im.pool.size(); ++i) asio::co_spawn(im.pool.context(i), im.sweep_stuck_writes(i), asio::detached);
+  for (int i = 0; i < im.pool.size(); ++i) asio::co_spawn(im.pool.context(i), im.sweep(i), asio::detached);
   im.pool.start();
   im.started = true;
   return {};

@@ -1,7 +1,8 @@
 #pragma once
-// A socket read started on Asio's reactor directly, for responses that arrive as
-// small messages spaced in time (the tokens of a stream). Include from .cpp files
-// only (it pulls in Asio's reactor).
+// A socket read started on Asio's reactor directly, for messages that arrive spaced
+// in time: the tokens of a streamed response (net/http_client.cpp), and the requests
+// on a kept-alive connection with the watch for a client that goes away
+// (net/http_server.cpp). Include from .cpp files only (it pulls in Asio's reactor).
 //
 // Why: Asio's own async_read_some first tries the socket, and on a stream of tokens
 // that recvmsg finds nothing nearly every time, one wasted system call per token.
@@ -36,6 +37,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/version.hpp>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -124,6 +126,46 @@ inline Recv receive_once(const RecvSpec& s, error_code& ec, std::size_t& n) {
   }
 }
 
+// One look at the socket's next byte without taking it: Recv::got once there is an
+// answer (a byte: no error; the end: eof; or an error), Recv::nothing while there is none.
+inline Recv peek_once(int fd, error_code& ec) {
+  char byte;
+  ec = {};
+  for (;;) {
+    ssize_t r = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (r > 0) return Recv::got;
+    if (r == 0) {
+      ec = asio::error::eof;
+      return Recv::got;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return Recv::nothing;
+    ec = error_code(errno, asio::error::get_system_category());
+    return Recv::got;
+  }
+}
+
+namespace reactor_read_detail {
+
+// The two things a read operation here does each time it is performed.
+struct Receive {  // one receive of `spec`
+  RecvSpec spec;
+  Recv operator()(error_code& ec, std::size_t& n) const { return receive_once(spec, ec, n); }
+};
+struct Watch {  // see start_watch
+  int fd;
+  const std::uint64_t* current;
+  std::uint64_t gen;
+  Recv operator()(error_code& ec, std::size_t& n) const {
+    n = 0;
+    ec = {};
+    if (*current != gen) return Recv::got;  // stale: done without a look at the socket
+    return peek_once(fd, ec);
+  }
+};
+
+}  // namespace reactor_read_detail
+
 #if LLMUX_REACTOR_READ
 
 namespace reactor_read_detail {
@@ -147,12 +189,13 @@ struct Expose {
 };
 template struct Expose<TryFirstBits, &Reactor::descriptor_state::try_speculative_>;
 
-template <class Handler>
-class RecvOp : public asio::detail::reactor_op {
+// A read operation queued on the reactor, performing `Action` until it has an answer.
+template <class Action, class Handler>
+class ReadOp : public asio::detail::reactor_op {
  public:
-  RecvOp(const RecvSpec& spec, Handler h, asio::any_io_executor ex, Reactor::per_descriptor_data desc)
-      : reactor_op(error_code(), &RecvOp::perform_recv, &RecvOp::complete_recv),
-        spec_(spec),
+  ReadOp(const Action& action, Handler h, asio::any_io_executor ex, Reactor::per_descriptor_data desc)
+      : reactor_op(error_code(), &ReadOp::perform_op, &ReadOp::complete_op),
+        action_(action),
         handler_(std::move(h)),
         ex_(std::move(ex)),
         desc_(desc) {}
@@ -162,9 +205,9 @@ class RecvOp : public asio::detail::reactor_op {
   // perform_io). The except-op bit, which nothing here uses otherwise, records an
   // error or hang-up: the reactor sets it on every such event, before it performs
   // the read; a drained read clears it.
-  static status perform_recv(reactor_op* base) {
-    auto* o = static_cast<RecvOp*>(base);
-    Recv r = receive_once(o->spec_, o->ec_, o->bytes_transferred_);
+  static status perform_op(reactor_op* base) {
+    auto* o = static_cast<ReadOp*>(base);
+    Recv r = o->action_(o->ec_, o->bytes_transferred_);
     if (r == Recv::nothing) return not_done;
     if (r == Recv::got) return done;
     bool& error_seen = (o->desc_->*member(TryFirstBits{}))[Reactor::except_op];
@@ -177,9 +220,8 @@ class RecvOp : public asio::detail::reactor_op {
 
   // owner is null when the io_context is destroyed with the read pending: the
   // handler is dropped, as Asio's own operations do.
-  static void complete_recv(void* owner, asio::detail::scheduler_operation* base, const error_code&,
-                            std::size_t) {
-    std::unique_ptr<RecvOp> o(static_cast<RecvOp*>(base));
+  static void complete_op(void* owner, asio::detail::scheduler_operation* base, const error_code&, std::size_t) {
+    std::unique_ptr<ReadOp> o(static_cast<ReadOp*>(base));
     if (!owner) return;
     error_code ec = o->ec_;
     std::size_t n = o->bytes_transferred_;
@@ -190,39 +232,38 @@ class RecvOp : public asio::detail::reactor_op {
     asio::dispatch(ex, [h = std::move(h), ec, n]() mutable { std::move(h)(ec, n); });
   }
 
-  RecvSpec spec_;
+  Action action_;
   Handler handler_;
   asio::any_io_executor ex_;
   Reactor::per_descriptor_data desc_;
 };
 
-}  // namespace reactor_read_detail
-
-// Starts one read of `spec` on `sock`'s reactor registration; the handler gets
-// (error_code, bytes). Cancelling or closing the socket completes it with
-// operation_aborted, as for Asio's own reads.
-template <class Handler>
-void start_recv(tcp::socket& sock, const RecvSpec& spec, Handler&& handler) {
-  using Op = reactor_read_detail::RecvOp<std::decay_t<Handler>>;
-  auto& impl = reactor_read_detail::SocketAccess::impl(sock);
+template <class Action, class Handler>
+void start_read_op(tcp::socket& sock, const Action& action, Handler&& handler) {
+  using Op = ReadOp<Action, std::decay_t<Handler>>;
+  auto& impl = SocketAccess::impl(sock);
   auto& reactor =
       asio::use_service<asio::detail::reactor>(asio::query(sock.get_executor(), asio::execution::context));
-  auto* op = new Op(spec, std::forward<Handler>(handler), sock.get_executor(), impl.reactor_data_);
+  auto* op = new Op(action, std::forward<Handler>(handler), sock.get_executor(), impl.reactor_data_);
   reactor.start_op(asio::detail::reactor::read_op, impl.socket_, impl.reactor_data_, op, false, true);
 }
+
+}  // namespace reactor_read_detail
 
 #else  // portable: try the socket, wait for it to be readable when nothing is there
 
 namespace reactor_read_detail {
+
+template <class Action>
 struct TryThenWait {
   tcp::socket& sock;
-  RecvSpec spec;
+  Action action;
   bool waited = false;
   template <class Self>
   void operator()(Self& self, error_code ec = {}) {
     if (ec) return self.complete(ec, 0);
     std::size_t n = 0;
-    if (receive_once(spec, ec, n) != Recv::nothing) {
+    if (action(ec, n) != Recv::nothing) {
       if (!waited)
         return asio::post(sock.get_executor(),
                           [self = std::move(self), ec, n]() mutable { self.complete(ec, n); });
@@ -232,15 +273,36 @@ struct TryThenWait {
     sock.async_wait(tcp::socket::wait_read, std::move(self));
   }
 };
-}  // namespace reactor_read_detail
 
-template <class Handler>
-void start_recv(tcp::socket& sock, const RecvSpec& spec, Handler&& handler) {
-  asio::async_compose<Handler, void(error_code, std::size_t)>(reactor_read_detail::TryThenWait{sock, spec},
-                                                              handler, sock);
+template <class Action, class Handler>
+void start_read_op(tcp::socket& sock, const Action& action, Handler&& handler) {
+  asio::async_compose<Handler, void(error_code, std::size_t)>(TryThenWait<Action>{sock, action}, handler, sock);
 }
 
+}  // namespace reactor_read_detail
+
 #endif
+
+// Starts one read of `spec` on `sock`; the handler gets (error_code, bytes).
+// Cancelling or closing the socket completes it with operation_aborted, as for Asio's
+// own reads.
+template <class Handler>
+void start_recv(tcp::socket& sock, const RecvSpec& spec, Handler&& handler) {
+  reactor_read_detail::start_read_op(sock, reactor_read_detail::Receive{spec}, std::forward<Handler>(handler));
+}
+
+// Watches a connection that has nothing to read for its peer going away, without
+// taking anything from it: the handler gets (eof or an error, 0) when the peer closed
+// or reset it, (no error, 0) when more bytes came, and operation_aborted when the
+// socket is cancelled or closed. The watch is stale once `*current` no longer equals
+// `gen`; a stale watch completes with no error at the next look at the socket (on the
+// reactor, without a system call), and a read queued behind it goes on. So a server
+// can leave a request's watch in place and read the next request behind it.
+template <class Handler>
+void start_watch(tcp::socket& sock, const std::uint64_t* current, std::uint64_t gen, Handler&& handler) {
+  reactor_read_detail::start_read_op(sock, reactor_read_detail::Watch{sock.native_handle(), current, gen},
+                                     std::forward<Handler>(handler));
+}
 
 // async_read_some for a stream type: reads `sock` with start_recv.
 template <class Buffers, class Token>

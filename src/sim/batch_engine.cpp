@@ -44,21 +44,30 @@ Nanos BatchEngine::admit() {
 
 asio::awaitable<void> BatchEngine::loop() {
   error_code ec;
+  // While the batch stays busy, a step starts when the previous one was due, not when this loop got the CPU
+  // back: a late wake-up is the host's lateness (recorded below), not a slower model, and must not pile up
+  // step after step. After a stall longer than a whole step the schedule restarts from now instead of
+  // emitting a burst of catch-up tokens.
+  Nanos prev_due = 0;
   for (;;) {
     if (running_.empty() && waiting_.empty()) {
       idle_ = true;
       timer_.expires_at(asio::steady_timer::time_point::max());
       co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       idle_ = false;
+      prev_due = 0;
       continue;
     }
-    Nanos step_start = mono_now();
+    Nanos now_start = mono_now();
+    bool on_schedule = prev_due != 0 && now_start - prev_due < profile_.decode_base;
+    Nanos step_start = on_schedule ? prev_due : now_start;
     Nanos prefill = admit();
     Nanos step = profile_.decode_base + profile_.decode_per_seq * static_cast<Nanos>(running_.size()) + prefill;
     Nanos due = step_start + step;
     co_await pacer_.until(due);
     Nanos now = mono_now();
     lateness_.record(now - due);
+    prev_due = due;
     // Every running sequence gets one token from this step.
     for (auto& seq : running_) {
       if (seq->cancelled) continue;

@@ -63,16 +63,19 @@ TEST(BenchSim, MultiTokenChunksWithoutCountsAreApportionedAndSaySo) {
 }
 
 TEST(BenchSim, BatchProfileStepTimesShowUp) {
+  // A request that joins the batch adds its prefill to the step everyone in it waits for, so how much another
+  // request's TPOT grows depends on how arrivals interleave (a loaded machine staggers them). Prefill is kept
+  // small (5 ms a prompt) so that at most ~4 joins during a 9-step decode stay inside the tolerance.
   SimProcess sim({"--profile", "batch", "--decode-base", "12ms", "--decode-per-seq", "0", "--prefill-per-token",
-                  "0.2ms", "--max-batch", "8"});
+                  "0.05ms", "--max-batch", "8"});
   TempDir dir;
   auto b = run_bench({"--url", sim.url(), "-c", "4", "-n", "8", "--input-tokens", "100", "--output-tokens", "10"}, dir);
   ASSERT_EQ(b.status, 0) << b.err;
   const json& s = level(b);
   EXPECT_NEAR(s["tpot_ms"]["p50"].get<double>(), 12, 3);
-  // First token: one step plus prefill of ~100 tokens (20 ms), maybe sharing a step with others.
-  EXPECT_GE(s["ttft_ms"]["min"].get<double>(), 12.0);
-  EXPECT_LT(s["ttft_ms"]["p50"].get<double>(), 12 + 4 * 20 + 25);
+  // First token: one step plus prefill of ~100 tokens (5 ms), maybe sharing a step with others.
+  EXPECT_GE(s["ttft_ms"]["min"].get<double>(), 12.0 + 4);
+  EXPECT_LT(s["ttft_ms"]["p50"].get<double>(), 12 + 4 * 5 + 25);
 }
 
 TEST(BenchSim, OpenLoopConstantRateIsHeld) {

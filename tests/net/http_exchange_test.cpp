@@ -395,6 +395,65 @@ TEST(HttpExchange, WatchedRequestsThatFinishKeepTheConnectionUsable) {
   EXPECT_FALSE(gone_called);
 }
 
+TEST(HttpExchange, APipelinedRequestIsNotADisconnect) {
+  // The next request arrives while the first is being served: the watch sees bytes,
+  // not an end, and both requests are answered in order on the one connection.
+  Gate started, release;
+  std::atomic<bool> gone_called{false};
+  auto server = test::start_server([&](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {
+    w.watch_disconnect([&] { gone_called = true; });
+    if (req.target == "/a") {
+      started.open();
+      co_await release.wait();
+    }
+    co_await w.send(200, "text/plain", req.target);
+  });
+  asio::io_context ctx;
+  auto go = [&]() -> asio::awaitable<std::string> {
+    tcp::socket s(ctx);
+    co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()),
+                             asio::use_awaitable);
+    co_await test::write_all(s, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+    co_await started.wait();
+    co_await test::write_all(s, "GET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    asio::steady_timer pause(ctx, std::chrono::milliseconds(100));  // time for the watch to see it
+    co_await pause.async_wait(asio::use_awaitable);
+    release.open();
+    co_return co_await test::read_to_eof(s);
+  };
+  auto got = run(ctx, go(), std::chrono::seconds(10));
+  release.open();
+  ASSERT_TRUE(got);
+  auto a = got->find("\r\n\r\n/a"), b = got->find("\r\n\r\n/b");
+  EXPECT_TRUE(a != std::string::npos && b != std::string::npos && a < b) << *got;
+  EXPECT_FALSE(gone_called);
+}
+
+TEST(HttpExchange, AClientThatLeavesAfterWatchedRequestsEndsItsConnection) {
+  // Each request's watch is still queued on the socket when the next read begins; a
+  // client that then closes must still end the connection on the server.
+  auto server = test::start_server([&](ServerRequest& req, ResponseWriter& w) -> asio::awaitable<void> {
+    w.watch_disconnect([] {});
+    co_await w.send(200, "text/plain", req.target);
+  });
+  {
+    asio::io_context ctx;
+    HttpClient client(ctx.get_executor(), test::local_options());
+    auto two = [&]() -> asio::awaitable<std::string> {
+      std::string all;
+      for (const char* t : {"/a", "/b"}) {
+        auto r = co_await client.fetch(request("GET", server->port(), t));
+        all += r ? r->body : "[" + r.error().describe() + "]";
+      }
+      co_return all;
+    };
+    EXPECT_EQ(run(ctx, two()), "/a/b");
+    EXPECT_EQ(server->connections(), 1u);
+  }  // the client and its pooled connection go away
+  for (int i = 0; i < 500 && server->connections() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(server->connections(), 0u);
+}
+
 TEST(HttpExchange, AWatchedRequestAnsweredAtOnceStillClosesItsConnection) {
   // The handler answers without ever waiting (its write goes out on the spot), so it is
   // done before the watch has even begun. The connection must still end as the client

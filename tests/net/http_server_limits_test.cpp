@@ -201,6 +201,32 @@ TEST(HttpServerLimits, SilentConnectionIsClosedAfterTheRequestTimeout) {
   EXPECT_EQ(*rest, "");
 }
 
+TEST(HttpServerLimits, BodyThatStopsComingIs408) {
+  ServerOptions opts;
+  opts.request_timeout = 200 * kNanosPerMilli;
+  auto server = test::start_server(hello, opts);
+  // Ten bytes announced, three sent, then silence.
+  auto r = raw_once(server->port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status(), 408) << r->head;
+  EXPECT_NE(r->body.find("not received in time"), std::string::npos) << r->body;
+}
+
+TEST(HttpServerLimits, HeadThatStopsComingIsClosedAfterTheRequestTimeout) {
+  ServerOptions opts;
+  opts.request_timeout = 200 * kNanosPerMilli;
+  auto server = test::start_server(hello, opts);
+  asio::io_context ctx;
+  auto go = [&]() -> asio::awaitable<std::string> {
+    auto s = co_await connect_to(server->port());
+    co_await test::write_all(s, "GET / HTTP/1.1\r\nHost: x\r\n");  // no end of head
+    co_return co_await test::read_to_eof(s);
+  };
+  auto rest = run(ctx, go());
+  ASSERT_TRUE(rest) << "the server kept a half-sent request open";
+  EXPECT_EQ(*rest, "");
+}
+
 TEST(HttpServerLimits, ClientThatStopsReadingIsCutOffAfterTheWriteTimeout) {
   ServerOptions opts;
   opts.write_timeout = 300 * kNanosPerMilli;
