@@ -41,6 +41,7 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <optional>
 
 #include "net/asio.hpp"
 
@@ -90,8 +91,22 @@ inline void ask_inq(int fd) {
   ::setsockopt(fd, IPPROTO_TCP, TCP_INQ, &on, sizeof on);
 }
 
-// One recvmsg without blocking.
 enum class Recv { nothing, got, drained };  // drained: see the top of this file
+
+// What a receive that returned `r` <= 0 means: the end (eof) or an error (both Recv::got: there is
+// an answer), or Recv::nothing while the socket is empty; nullopt when a signal interrupted it.
+inline std::optional<Recv> took_nothing(ssize_t r, error_code& ec) {
+  if (r == 0) {
+    ec = asio::error::eof;
+    return Recv::got;
+  }
+  if (errno == EINTR) return std::nullopt;
+  if (errno == EAGAIN || errno == EWOULDBLOCK) return Recv::nothing;
+  ec = error_code(errno, asio::error::get_system_category());
+  return Recv::got;
+}
+
+// One recvmsg without blocking.
 inline Recv receive_once(const RecvSpec& s, error_code& ec, std::size_t& n) {
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec)) * 2 + CMSG_SPACE(sizeof(int))];
   msghdr msg{};
@@ -115,14 +130,7 @@ inline Recv receive_once(const RecvSpec& s, error_code& ec, std::size_t& n) {
       }
       return Recv::got;  // no hint: maybe more
     }
-    if (r == 0) {
-      ec = asio::error::eof;
-      return Recv::got;
-    }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return Recv::nothing;
-    ec = error_code(errno, asio::error::get_system_category());
-    return Recv::got;
+    if (auto o = took_nothing(r, ec)) return *o;
   }
 }
 
@@ -134,14 +142,7 @@ inline Recv peek_once(int fd, error_code& ec) {
   for (;;) {
     ssize_t r = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     if (r > 0) return Recv::got;
-    if (r == 0) {
-      ec = asio::error::eof;
-      return Recv::got;
-    }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return Recv::nothing;
-    ec = error_code(errno, asio::error::get_system_category());
-    return Recv::got;
+    if (auto o = took_nothing(r, ec)) return *o;
   }
 }
 

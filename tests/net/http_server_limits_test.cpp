@@ -187,16 +187,22 @@ TEST(HttpServerLimits, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
   EXPECT_EQ(*r, "closed");
 }
 
-TEST(HttpServerLimits, SilentConnectionIsClosedAfterTheRequestTimeout) {
+// Connects to a server whose request timeout is 200 ms, sends `bytes` and reads until the server closes.
+std::optional<std::string> send_then_read_to_close(std::string bytes) {
   ServerOptions opts;
   opts.request_timeout = 200 * kNanosPerMilli;
   auto server = test::start_server(hello, opts);
   asio::io_context ctx;
   auto go = [&]() -> asio::awaitable<std::string> {
     auto s = co_await connect_to(server->port());
+    if (!bytes.empty()) co_await test::write_all(s, bytes);
     co_return co_await test::read_to_eof(s);
   };
-  auto rest = run(ctx, go());
+  return run(ctx, go());
+}
+
+TEST(HttpServerLimits, SilentConnectionIsClosedAfterTheRequestTimeout) {
+  auto rest = send_then_read_to_close("");
   ASSERT_TRUE(rest);
   EXPECT_EQ(*rest, "");
 }
@@ -213,16 +219,7 @@ TEST(HttpServerLimits, BodyThatStopsComingIs408) {
 }
 
 TEST(HttpServerLimits, HeadThatStopsComingIsClosedAfterTheRequestTimeout) {
-  ServerOptions opts;
-  opts.request_timeout = 200 * kNanosPerMilli;
-  auto server = test::start_server(hello, opts);
-  asio::io_context ctx;
-  auto go = [&]() -> asio::awaitable<std::string> {
-    auto s = co_await connect_to(server->port());
-    co_await test::write_all(s, "GET / HTTP/1.1\r\nHost: x\r\n");  // no end of head
-    co_return co_await test::read_to_eof(s);
-  };
-  auto rest = run(ctx, go());
+  auto rest = send_then_read_to_close("GET / HTTP/1.1\r\nHost: x\r\n");  // no end of head
   ASSERT_TRUE(rest) << "the server kept a half-sent request open";
   EXPECT_EQ(*rest, "");
 }
