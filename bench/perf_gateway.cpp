@@ -3,8 +3,8 @@
 //      not, at 1,000 and 5,000 requests/s (open loop, constant arrivals)
 //   2. the most non-streamed requests/s one gateway core sustains
 //   3. resident memory idle and with ~10,000 concurrent streams
-// Pinning: sim and the load generator share CPU 0; the gateway runs on CPU 1, and for the
-// latency figures a second time on CPU 0 with them. It also prints the machine's own
+// Pinning: sim and the load generator share CPU 0; the gateway runs on CPU 1 (for the
+// latency figures once more there with busy_poll on, and once on CPU 0 with them). It also prints the machine's own
 // loopback round trip between those CPUs and on one CPU: on CPU 1 the gateway puts four
 // crossings between the CPUs on each request's path, which on this kind of VM cost more
 // than the gateway's own work; on CPU 0 (at 1,000 requests/s only: one CPU cannot carry
@@ -170,9 +170,11 @@ struct Gateway {
   std::string url;
 };
 
-Gateway start_gateway(const TempDir& dir, const std::string& upstream, const std::string& cpu = "1") {
+Gateway start_gateway(const TempDir& dir, const std::string& upstream, const std::string& cpu = "1",
+                      const std::string& busy_poll = "0us") {
   llmux::test::write_file(dir.file("gw.toml"),
-                          "[server]\nport = 0\nmax_connections = 50000\n[ledger]\npath = \"" + dir.file("l.db") +
+                          "[server]\nport = 0\nmax_connections = 50000\nbusy_poll = \"" + busy_poll +
+                              "\"\n[ledger]\npath = \"" + dir.file("l.db") +
                               "\"\n[log]\naccess = \"off\"\n[[deployments]]\nname = \"sim\"\nurl = \"" + upstream +
                               "\"\nmodel = \"chat\"\nhealth_interval = 0\n[[routes]]\nalias = \"chat\"\ndeployments = [\"sim\"]\n");
   Gateway g;
@@ -208,21 +210,35 @@ int main(int argc, char** argv) {
               "time per request, upstream waits excluded (its llmux_gateway_overhead_seconds metric). CPU/req\n"
               "from /proc.\n");
   int seconds = quick ? 2 : 5;
-  for (const char* gw_cpu : {"1", "0"}) {
-    std::printf(std::string(gw_cpu) == "1"
-                    ? "\nllmux serve pinned to CPU 1, in front of llmux sim; the load generator and the sim share CPU 0:\n"
-                    : "\nall three on CPU 0 (no crossings between CPUs; the gateway shares the CPU, which cannot carry\n"
-                      "all three at 5,000 requests/s):\n");
+  struct Layout {
+    std::string cpu, busy_poll, title;
+    int max_rate;
+  };
+  const Layout layouts[] = {
+      {"1", "0us", "llmux serve pinned to CPU 1, in front of llmux sim; the load generator and the sim share CPU 0:",
+       5000},
+      {"1", "200us",
+       "the same with busy_poll = \"200us\" (the gateway polls its sockets for 200 us before it sleeps,\n"
+       "so an answer that comes within that needs no wake-up of its thread; it burns CPU while traffic comes):",
+       5000},
+      {"0", "0us",
+       "all three on CPU 0 (no crossings between CPUs; the gateway shares the CPU, which cannot carry\n"
+       "all three at 5,000 requests/s):",
+       1000},
+  };
+  for (const Layout& layout : layouts) {
+    const std::string& gw_cpu = layout.cpu;
+    std::printf("\n%s\n", layout.title.c_str());
     std::printf("  %-8s %-7s %10s %10s %11s %11s %13s %13s %9s %6s\n", "rate", "mode", "direct p50", "via p50",
                 "added p50", "added p99", "in gw p50", "in gw p99", "CPU/req", "errors");
     for (int rate : {1000, 5000}) {
-      if (rate > 1000 && std::string(gw_cpu) == "0") continue;
+      if (rate > layout.max_rate) continue;
       for (bool stream : {false, true}) {
         std::vector<std::string> load = {"--rate", std::to_string(rate), "--arrivals", "constant", "-n",
                                          std::to_string(rate * seconds), "--output-tokens", "4", "--warmup", "200"};
         if (!stream) load.push_back("--no-stream");
         auto direct = bench(sim_url, load, dir)["runs"][0]["summary"];
-        auto gw = start_gateway(dir, sim_url, gw_cpu);
+        auto gw = start_gateway(dir, sim_url, gw_cpu, layout.busy_poll);
         long c0 = cpu_ticks(gw.proc->pid());
         auto via = bench(gw.url, load, dir)["runs"][0]["summary"];
         long c1 = cpu_ticks(gw.proc->pid());

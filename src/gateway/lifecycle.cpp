@@ -102,6 +102,7 @@ Result<void> Gateway::start() {
   so.max_header_bytes = s.max_header_bytes;
   so.max_connections = s.max_connections;
   so.idle_timeout = s.idle_timeout;
+  so.busy_poll = s.busy_poll;
   im.http = std::make_unique<net::HttpServer>(so, [p = &im](net::ServerRequest& req, net::ResponseWriter& w) {
     return p->handle(req, w);
   });
@@ -125,6 +126,36 @@ std::string Gateway::base_url() const {
 
 Metrics& Gateway::metrics() { return impl_->metrics; }
 
+namespace {
+
+// The settings a reload cannot change (the listening socket and its threads, the ledger,
+// the access log) that differ between `running` and `next`, comma-separated.
+std::string settings_fixed_at_start(const GatewayConfig& running, const GatewayConfig& next) {
+  std::string out;
+  auto note = [&](bool differs, const char* name) {
+    if (!differs) return;
+    if (!out.empty()) out += ", ";
+    out += name;
+  };
+  const auto& a = running.server;
+  const auto& b = next.server;
+  note(a.host != b.host, "server.host");
+  note(a.port != b.port, "server.port");
+  note(a.threads != b.threads, "server.threads");
+  note(a.max_body_bytes != b.max_body_bytes, "server.max_body_bytes");
+  note(a.max_header_bytes != b.max_header_bytes, "server.max_header_bytes");
+  note(a.max_connections != b.max_connections, "server.max_connections");
+  note(a.idle_timeout != b.idle_timeout, "server.idle_timeout");
+  note(a.busy_poll != b.busy_poll, "server.busy_poll");
+  note(running.ledger.enabled != next.ledger.enabled, "ledger.enabled");
+  note(running.ledger.path != next.ledger.path, "ledger.path");
+  note(running.ledger.commit_interval != next.ledger.commit_interval, "ledger.commit_interval");
+  note(running.log.access != next.log.access, "log.access");
+  return out;
+}
+
+}  // namespace
+
 tl::expected<void, Problems> Gateway::reload() { return impl_->reload(); }
 
 tl::expected<void, Problems> Gateway::Impl::reload() {
@@ -140,8 +171,11 @@ tl::expected<void, Problems> Gateway::Impl::reload() {
     return tl::unexpected(snap.error());
   }
   budgets.configure((*snap)->config.budgets);
+  std::string needs_restart = settings_fixed_at_start(snapshot()->config, (*snap)->config);
   install(*snap);
   log_line("reloaded " + config_path + " (config version " + std::to_string((*snap)->version) + ")");
+  if (!needs_restart.empty())
+    log_line("changed settings that take effect only at the next start (the running ones stay): " + needs_restart);
   return {};
 }
 

@@ -106,7 +106,7 @@ struct HttpServer::Impl {
   bool started = false;
 
   Impl(ServerOptions o, Handler h)
-      : opts(std::move(o)), handler(std::move(h)), pool(opts.threads), sessions(static_cast<std::size_t>(pool.size())) {}
+      : opts(std::move(o)), handler(std::move(h)), pool(opts.threads, opts.busy_poll), sessions(static_cast<std::size_t>(pool.size())) {}
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> sweep(int ctx_index);

@@ -26,6 +26,7 @@ struct ServerOptions {
   Nanos write_timeout = 60 * kNanosPerSecond;    // one write to a slow client
   // (Deadlines are checked every quarter of the shortest of the three, 10 ms to 1 s.)
   std::size_t max_connections = 50000;
+  Nanos busy_poll = 0;  // see IoPool: 0 sleeps as soon as there is no work
 };
 
 struct ServerRequest {

@@ -1,8 +1,10 @@
 #include "net/io_pool.hpp"
 
+#include <algorithm>
+
 namespace llmux::net {
 
-IoPool::IoPool(int threads) {
+IoPool::IoPool(int threads, Nanos busy_poll) : busy_poll_(std::max<Nanos>(0, busy_poll)) {
   if (threads < 1) threads = 1;
   for (int i = 0; i < threads; ++i) {
     contexts_.push_back(std::make_unique<asio::io_context>(1));
@@ -36,13 +38,30 @@ asio::awaitable<void> heartbeat(std::atomic<bool>& stopping) {
   }
 }
 
+// Runs `ctx` until it is stopped, polling for up to `spin` after the last handler
+// before it blocks (see IoPool's constructor).
+void run_polling(asio::io_context& ctx, Nanos spin) {
+  Nanos last_work = mono_now();
+  while (!ctx.stopped()) {
+    if (ctx.poll() > 0) {
+      last_work = mono_now();
+    } else if (mono_now() - last_work >= spin) {
+      ctx.run_one();  // sleeps until there is something to do
+      last_work = mono_now();
+    }
+  }
+}
+
 }  // namespace
 
 void IoPool::start() {
   if (!threads_.empty()) return;
   for (auto& c : contexts_) {
     asio::co_spawn(*c, heartbeat(stopping_), asio::detached);
-    threads_.emplace_back([ctx = c.get()] { ctx->run(); });
+    threads_.emplace_back([ctx = c.get(), spin = busy_poll_] {
+      if (spin > 0) run_polling(*ctx, spin);
+      else ctx->run();
+    });
   }
 }
 

@@ -6,13 +6,18 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "net/asio.hpp"
 
 namespace llmux::net {
 
 class IoPool {
  public:
-  explicit IoPool(int threads);
+  // `busy_poll` > 0: a loop that runs out of work keeps polling its sockets for that
+  // long before it sleeps in epoll, so that the next event needs no wake-up of a
+  // sleeping thread (costly on virtual machines: tens of microseconds). It costs a
+  // core's worth of CPU while traffic keeps coming; only for loops on their own cores.
+  explicit IoPool(int threads, Nanos busy_poll = 0);
   ~IoPool();
   IoPool(const IoPool&) = delete;
   IoPool& operator=(const IoPool&) = delete;
@@ -33,6 +38,7 @@ class IoPool {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards_;
   std::vector<std::thread> threads_;
   std::size_t next_ = 0;
+  Nanos busy_poll_ = 0;
   std::atomic<bool> stopping_{false};
 };
 

@@ -119,6 +119,18 @@ hash = "plaintext-secret"
   EXPECT_GE(c.error().size(), 9u);
 }
 
+TEST(GatewayConfig, BusyPollIsADurationOfAtMostTenMilliseconds) {
+  auto c = parse_config("[server]\nbusy_poll = \"50us\"\n", "f.toml");
+  ASSERT_TRUE(c) << c.error().front().describe();
+  EXPECT_EQ(c->server.busy_poll, 50 * kNanosPerMicro);
+  EXPECT_EQ(parse_config("", "f.toml")->server.busy_poll, 0);  // off unless asked for
+  auto bad = parse_config("[server]\nbusy_poll = \"2s\"\n", "f.toml");
+  ASSERT_FALSE(bad);
+  std::string said = bad.error().front().context + " " + bad.error().front().message;
+  EXPECT_NE(said.find("f.toml:2 server.busy_poll"), std::string::npos) << said;
+  EXPECT_NE(said.find("between 0 and 10ms"), std::string::npos) << said;
+}
+
 TEST(GatewayConfig, SyntaxErrorsNameTheLine) {
   auto c = parse_config("[server]\nport = 4000\n[[deployments]\n", "broken.toml");
   ASSERT_FALSE(c);

@@ -243,6 +243,25 @@ TEST(Gateway, InvalidReloadIsRejectedAndTheOldConfigStays) {
   EXPECT_EQ(http_request("POST", gw.url() + "/chat/completions", chat_body(false)).status, 200);
 }
 
+TEST(Gateway, AReloadSaysWhichChangedSettingsWaitForTheNextStart) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  Gateway gw(dir, deployment("local", sim.url()) + route("chat", {"local"}));
+  auto cfg = read_file(gw.config_path());
+  auto at = cfg.find("port = 0\n");
+  ASSERT_NE(at, std::string::npos) << cfg;
+  cfg.replace(at, 9, "port = 0\nthreads = 2\nbusy_poll = \"20us\"\n");
+  write_file(gw.config_path(), cfg);
+  gw.process().signal(SIGHUP);
+  for (int i = 0; i < 100 && gw.process().err().find("next start") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_NE(gw.process().err().find("take effect only at the next start (the running ones stay): server.threads, "
+                                    "server.busy_poll"),
+            std::string::npos)
+      << gw.process().err();
+  EXPECT_EQ(http_request("POST", gw.url() + "/chat/completions", chat_body(false)).status, 200);
+}
+
 TEST(Gateway, HotReloadUnderLoadFailsNoRequest) {
   SimProcess a({"--ttft", "2ms", "--itl", "1ms"});
   SimProcess b({"--ttft", "2ms", "--itl", "1ms"});

@@ -273,6 +273,20 @@ TEST(HttpServerLimits, ConnectionsOverTheCapAreAnswered503) {
   EXPECT_EQ(server->connections(), 1u);
 }
 
+TEST(HttpServerLimits, ABusyPollingServerServesEveryRequestAndStops) {
+  ServerOptions opts;
+  opts.threads = 2;
+  opts.busy_poll = 100 * kNanosPerMicro;
+  auto server = test::start_server(hello, opts);
+  for (int i = 0; i < 20; ++i) {
+    if (i == 10) std::this_thread::sleep_for(std::chrono::milliseconds(5));  // its loops have gone to sleep
+    auto r = raw_once(server->port(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    ASSERT_TRUE(r) << "request " << i;
+    EXPECT_EQ(r->status(), 200) << r->head;
+  }
+  server->stop(kNanosPerSecond);  // returns: the polling loops end with the server
+}
+
 TEST(HttpServerLimits, GracefulStopLetsTheRequestInFlightFinish) {
   Gate release;
   ServerOptions opts;
