@@ -46,7 +46,7 @@ asio::awaitable<void> BatchEngine::loop() {
   error_code ec;
   // While the batch stays busy, a step starts when the previous one was due, not when this loop got the CPU
   // back: a late wake-up is the host's lateness (recorded below), not a slower model, and must not pile up
-  // step after step. After a stall longer than a whole step the schedule restarts from now instead of
+  // step after step. After a stall of a whole decode_base or more the schedule restarts from now instead of
   // emitting a burst of catch-up tokens.
   Nanos prev_due = 0;
   for (;;) {

@@ -358,9 +358,7 @@ TEST(HttpExchange, WatchDisconnectReportsAClientThatWentAway) {
   });
   asio::io_context ctx;
   auto go = [&]() -> asio::awaitable<bool> {
-    tcp::socket s(ctx);
-    co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()),
-                             asio::use_awaitable);
+    auto s = co_await test::connect_to(server->port());
     co_await test::write_all(s, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
     s.close();             // the client gives up while the handler waits
     co_await gone.wait();  // on_gone ran
@@ -410,9 +408,7 @@ TEST(HttpExchange, APipelinedRequestIsNotADisconnect) {
   });
   asio::io_context ctx;
   auto go = [&]() -> asio::awaitable<std::string> {
-    tcp::socket s(ctx);
-    co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()),
-                             asio::use_awaitable);
+    auto s = co_await test::connect_to(server->port());
     co_await test::write_all(s, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
     co_await started.wait();
     co_await test::write_all(s, "GET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -464,9 +460,7 @@ TEST(HttpExchange, AWatchedRequestAnsweredAtOnceStillClosesItsConnection) {
   });
   asio::io_context ctx;
   auto go = [&]() -> asio::awaitable<std::string> {
-    tcp::socket s(ctx);
-    co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server->port()),
-                             asio::use_awaitable);
+    auto s = co_await test::connect_to(server->port());
     co_await test::write_all(s, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     co_return co_await test::read_to_eof(s);
   };

@@ -49,17 +49,11 @@ asio::awaitable<std::optional<RawResponse>> raw_exchange(tcp::socket& s, std::st
   co_return r;
 }
 
-asio::awaitable<tcp::socket> connect_to(std::uint16_t port) {
-  tcp::socket s(co_await asio::this_coro::executor);
-  co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), asio::use_awaitable);
-  co_return s;
-}
-
 // One raw request on a fresh connection.
 std::optional<RawResponse> raw_once(std::uint16_t port, std::string bytes) {
   asio::io_context ctx;
   auto go = [&]() -> asio::awaitable<std::optional<RawResponse>> {
-    auto s = co_await connect_to(port);
+    auto s = co_await test::connect_to(port);
     std::string buf;
     co_return co_await raw_exchange(s, buf, std::move(bytes));
   };
@@ -158,7 +152,7 @@ TEST(HttpServerLimits, HeadResponseHasNoBody) {
   auto server = test::start_server(hello);
   asio::io_context ctx;
   auto go = [&]() -> asio::awaitable<std::string> {
-    auto s = co_await connect_to(server->port());
+    auto s = co_await test::connect_to(server->port());
     co_await test::write_all(s, "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     co_return co_await test::read_to_eof(s);
   };
@@ -174,7 +168,7 @@ TEST(HttpServerLimits, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
   auto server = test::start_server(hello, opts);
   asio::io_context ctx;
   auto go = [&]() -> asio::awaitable<std::string> {
-    auto s = co_await connect_to(server->port());
+    auto s = co_await test::connect_to(server->port());
     std::string buf;
     auto a = co_await raw_exchange(s, buf, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
     auto b = co_await raw_exchange(s, buf, "GET /b HTTP/1.1\r\nHost: x\r\n\r\n");  // kept alive
@@ -194,7 +188,7 @@ std::optional<std::string> send_then_read_to_close(std::string bytes) {
   auto server = test::start_server(hello, opts);
   asio::io_context ctx;
   auto go = [&]() -> asio::awaitable<std::string> {
-    auto s = co_await connect_to(server->port());
+    auto s = co_await test::connect_to(server->port());
     if (!bytes.empty()) co_await test::write_all(s, bytes);
     co_return co_await test::read_to_eof(s);
   };

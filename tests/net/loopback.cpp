@@ -94,6 +94,12 @@ asio::awaitable<bool> read_head(tcp::socket& s, std::string& buf, std::string& h
   co_return true;
 }
 
+asio::awaitable<tcp::socket> connect_to(std::uint16_t port) {
+  tcp::socket s(co_await asio::this_coro::executor);
+  co_await s.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), asio::use_awaitable);
+  co_return s;
+}
+
 asio::awaitable<std::string> read_to_eof(tcp::socket& s) {
   std::string out;
   error_code ec;

@@ -93,6 +93,8 @@ class RawServer {
 // Reads one request head ("...\r\n\r\n") into `head`; false on EOF or error. Bytes past
 // the head stay in `buf`.
 asio::awaitable<bool> read_head(tcp::socket& s, std::string& buf, std::string& head);
+// A raw connection to 127.0.0.1:port, on the calling coroutine's executor.
+asio::awaitable<tcp::socket> connect_to(std::uint16_t port);
 // Reads until the peer closes (or errors); returns what arrived.
 asio::awaitable<std::string> read_to_eof(tcp::socket& s);
 // Writes everything; false on error.
