@@ -7,57 +7,19 @@
 #   - the gateway: CPU per request through `llmux serve` (from /proc), non-streamed and
 #     streamed (4 tokens),
 # and prints the medians and the NEW/OLD ratios. The sim and the load generator are the
-# NEW binary in every case; pinning as in perf_gateway (gateway and client on CPU 1).
+# NEW binary in every case; pinning as in perf_gateway (gateway on CPU 1; sim and load generator on CPU 0).
 set -euo pipefail
-if [ $# -lt 2 ]; then
-  echo "usage: bench/ab.sh OLD_BINARY NEW_BINARY [ROUNDS]" >&2
-  exit 2
-fi
-old=$(realpath "$1")
-new=$(realpath "$2")
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+ab_setup "OLD_BINARY NEW_BINARY [ROUNDS]" "$@"
 rounds=${3:-3}
-for b in "$old" "$new"; do [ -x "$b" ] || { echo "bench/ab.sh: $b is not an executable" >&2; exit 2; }; done
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-url_of() {  # waits for "listening on URL" in a log file
-  for _ in $(seq 100); do
-    if grep -a -q "listening on " "$1" 2>/dev/null; then
-      grep -a -o "http://[^ ]*" "$1" | head -1
-      return
-    fi
-    sleep 0.1
-  done
-  echo "bench/ab.sh: $1 did not start" >&2
-  exit 1
-}
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 taskset -c 0 "$new" sim --port 0 --ttft 0 --itl 0 --model-name chat >"$work/sim.log" 2>&1 &
 pids+=($!)
 sim_url=$(url_of "$work/sim.log")
-cat >"$work/gw.toml" <<EOF
-[server]
-port = 0
-[ledger]
-path = "$work/ledger.db"
-[log]
-access = "off"
-[[deployments]]
-name = "sim"
-url = "$sim_url"
-model = "chat"
-health_interval = 0
-[[routes]]
-alias = "chat"
-deployments = ["sim"]
-EOF
+gateway_config "$work/gw.toml" "$sim_url" "$work/ledger.db"
 
 hz=$(getconf CLK_TCK)
 for round in $(seq "$rounds"); do

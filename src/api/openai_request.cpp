@@ -70,7 +70,9 @@ void write_tool_calls(JsonWriter& w, const std::vector<ToolCall>& calls) {
 
 std::string encode_request_body(const ChatRequest& req) {
   std::string out;
-  out.reserve(256 + req.prompt.size());
+  std::size_t size = 256 + req.prompt.size();
+  for (const auto& m : req.messages) size += 64 + m.text_size();
+  out.reserve(size);  // JSON escapes aside, one allocation
   JsonWriter w(out);
   w.begin_object().field("model", req.model);
   if (req.endpoint == EndpointKind::completion) {

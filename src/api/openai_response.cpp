@@ -62,6 +62,7 @@ void apply_timings(const json::object& t, Usage& u) {
 
 std::string encode_response_body(const ChatResponse& resp, EndpointKind endpoint) {
   std::string out;
+  out.reserve(384 + resp.message.text_size());
   JsonWriter w(out);
   bool chat = endpoint == EndpointKind::chat;
   w.begin_object().field("id", resp.id).field("object", chat ? "chat.completion" : "text_completion");

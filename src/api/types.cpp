@@ -34,6 +34,13 @@ std::string_view to_string(FinishReason f) {
   return "none";
 }
 
+std::size_t Message::text_size() const {
+  std::size_t n = reasoning.size();
+  for (const auto& p : content) n += p.text.size();
+  for (const auto& t : tool_calls) n += t.arguments.size() + t.name.size();
+  return n;
+}
+
 std::string Message::text() const {
   std::string out;
   for (const auto& p : content)

@@ -48,6 +48,8 @@ struct Message {
   std::string reasoning_signature = {};  // Anthropic thinking signature, returned with the thinking
   bool is_error = false;                 // role == tool: the tool reported a failure (Anthropic is_error)
 
+  // Bytes of text it carries (content, reasoning, tool arguments): for sizing buffers.
+  std::size_t text_size() const;
   // All text parts concatenated.
   std::string text() const;
   static Message of_text(Role role, std::string text);

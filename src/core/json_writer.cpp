@@ -1,17 +1,32 @@
 #include "core/json_writer.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 
 namespace llmux {
 
+namespace {
+
+// Bytes a JSON string must escape: control characters, the quote and the backslash.
+constexpr std::array<bool, 256> kMustEscape = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
+  t['"'] = t['\\'] = true;
+  return t;
+}();
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + s.size() + 2);  // the common case, nothing to escape, in one go
   out += '"';
   std::size_t run = 0;  // start of the pending run of bytes that need no escape
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!kMustEscape[c]) [[likely]]
+      continue;
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {

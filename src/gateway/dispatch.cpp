@@ -112,7 +112,6 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
       bool restore = redact && ctx.snap->config.privacy && ctx.snap->config.privacy->restore;
       relay.restore_with(restore ? &ctx.privacy->decision.redactions : nullptr);
       d->state->in_flight.fetch_add(1);
-      metrics.in_flight(d->config->name, 1);
       // The upstream sees its own model id and always reports usage, whatever the client
       // asked; the request is changed in place for the attempt and put back after it (no
       // copy of the whole conversation per attempt).
@@ -126,11 +125,9 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
       if (r && relay.stream_error() && !relay.saw_events())
         r = tl::unexpected(Error{ErrorCode::http_status, "upstream error: " + relay.stream_error()->message, {}, 502});
       d->state->in_flight.fetch_sub(1);
-      metrics.in_flight(d->config->name, -1);
       d->state->limiter.release();
       if (r) {
         d->state->breaker.on_success();
-        metrics.breaker_state(d->config->name, 0);
         if (relay.first_token()) d->state->observe_ttft(to_ms(relay.first_token() - ctx.start));
         co_await relay.finish_ok();
         ctx.status = 200;
@@ -142,7 +139,7 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
       if (last->code == ErrorCode::cancelled) d->state->breaker.abandon();
       else {
         metrics.upstream_error(d->config->name, kind_of(*last));
-        if (d->state->breaker.on_failure(mono_now(), ctx.snap->config.breaker)) metrics.breaker_state(d->config->name, 2);
+        d->state->breaker.on_failure(mono_now(), ctx.snap->config.breaker);
       }
       if (relay.started()) {  // the client already has bytes: end its stream cleanly, with the error
         co_await relay.finish_with_error("upstream " + d->config->name + " failed mid-stream: " + last->message, "api_error");

@@ -62,8 +62,13 @@ asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::Respon
     std::string_view body = any ? R"({"ready":true})" : R"({"ready":false,"reason":"no healthy deployment"})";
     co_return co_await w.send(status, "application/json", body);
   }
-  if (req.method == "GET" && path == "/metrics")
-    co_return co_await w.send(200, "text/plain; version=0.0.4", metrics.render());
+  if (req.method == "GET" && path == "/metrics") {
+    auto snap = snapshot();
+    std::vector<Metrics::DeploymentGauges> gauges;
+    for (const auto& d : snap->deployments)
+      gauges.push_back({d.config->name, d.state->in_flight.load(), static_cast<int>(d.state->breaker.state())});
+    co_return co_await w.send(200, "text/plain; version=0.0.4", metrics.render(gauges));
+  }
   if (path.starts_with("/admin/")) co_return co_await admin(req, w);
   co_await send_error(w, 404, "invalid_request_error",
                       "no route for " + req.method + " " + std::string(path) +

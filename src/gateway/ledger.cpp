@@ -55,8 +55,10 @@ Error sqlite_error(sqlite3* db, const std::string& what, const std::string& path
   return Error{ErrorCode::io, what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"), path, 0};
 }
 
+// The text is not copied: every string bound lives until the statement is finalized
+// (the batch's rows and spend keys outlive commit()'s statements).
 void bind_text(sqlite3_stmt* st, int i, const std::string& s) {
-  sqlite3_bind_text(st, i, s.c_str(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, i, s.c_str(), static_cast<int>(s.size()), SQLITE_STATIC);
 }
 
 void bind_row(sqlite3_stmt* st, const LedgerRow& r) {

@@ -1,5 +1,6 @@
 #include "gateway/metrics.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace llmux::gateway {
@@ -62,20 +63,25 @@ typename Map::mapped_type& entry(Map& m, const std::string& key) {
   if (it == m.end()) it = m.emplace(key, typename Map::mapped_type{}).first;
   return it->second;
 }
+
+// The series for `labels` in a family's map, created on first use; map nodes never
+// move, so the pointer stays valid as long as the family.
+template <class Map>
+typename Map::mapped_type* series_in(Map& m, std::mutex& mu, const Labels& labels) {
+  auto& key = key_buffer();
+  render_labels(labels, key);
+  std::lock_guard lock(mu);
+  return &entry(m, key);
+}
 }  // namespace
 
-void CounterFamily::add(const Labels& labels, double v) {
-  auto& key = key_buffer();
-  render_labels(labels, key);
-  std::lock_guard lock(mu_);
-  entry(values_, key) += v;
-}
+void CounterFamily::add(const Labels& labels, double v) { add(slot(labels), v); }
 
-void CounterFamily::set(const Labels& labels, double v) {
-  auto& key = key_buffer();
-  render_labels(labels, key);
+double* CounterFamily::slot(const Labels& labels) { return series_in(values_, mu_, labels); }
+
+void CounterFamily::add(double* slot, double v) {
   std::lock_guard lock(mu_);
-  entry(values_, key) = v;
+  *slot += v;
 }
 
 double CounterFamily::value(const Labels& labels) const {
@@ -92,14 +98,20 @@ void CounterFamily::render(std::string& out, const char* type) const {
   for (const auto& [labels, v] : values_) out += name_ + labels + " " + number(v) + "\n";
 }
 
-void HistogramFamily::observe(const Labels& labels, double v) {
-  auto& key = key_buffer();
-  render_labels(labels, key);
+void HistogramFamily::observe(const Labels& labels, double v) { observe(series(labels), v); }
+
+HistogramFamily::Series* HistogramFamily::series(const Labels& labels) { return series_in(series_, mu_, labels); }
+
+void HistogramFamily::observe(Series* s, double v) {
   std::lock_guard lock(mu_);
-  auto& s = entry(series_, key);
+  observe_locked(*s, v);
+}
+
+void HistogramFamily::observe_locked(Series& s, double v) {
   if (s.buckets.empty()) s.buckets.assign(bounds_.size(), 0);
-  for (std::size_t i = 0; i < bounds_.size(); ++i)
-    if (v <= bounds_[i]) ++s.buckets[i];
+  // The first bound >= v; values above every bound count only in +Inf (count).
+  auto i = static_cast<std::size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), v) - bounds_.begin());
+  if (i < s.buckets.size()) ++s.buckets[i];
   ++s.count;
   s.sum += v;
 }
@@ -116,13 +128,55 @@ void HistogramFamily::render(std::string& out) const {
   std::lock_guard lock(mu_);
   out += "# HELP " + name_ + " " + help_ + "\n# TYPE " + name_ + " histogram\n";
   for (const auto& [labels, s] : series_) {
-    for (std::size_t i = 0; i < bounds_.size(); ++i)
-      out += name_ + "_bucket" + with_le(labels, number(bounds_[i])) + " " + std::to_string(s.buckets[i]) + "\n";
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < bounds_.size(); ++i) {
+      cumulative += s.buckets[i];
+      out += name_ + "_bucket" + with_le(labels, number(bounds_[i])) + " " + std::to_string(cumulative) + "\n";
+    }
     out += name_ + "_bucket" + with_le(labels, "+Inf") + " " + std::to_string(s.count) + "\n";
     out += name_ + "_sum" + labels + " " + number(s.sum) + "\n";
     out += name_ + "_count" + labels + " " + std::to_string(s.count) + "\n";
   }
 }
+
+namespace {
+
+std::atomic<std::uint64_t> next_metrics_id{1};
+
+// The series one kind of request updates, resolved once per thread and kind: steady
+// traffic repeats the same route, deployment and status, so most requests skip
+// rendering and looking up ten label sets. Each handle is resolved on first use, so a
+// series appears only once it has a value, as before.
+struct RequestSeries {
+  std::uint64_t metrics_id = 0;
+  std::string identity;  // the event's label values, '\x1f'-separated
+  double* requests = nullptr;
+  HistogramFamily::Series* duration = nullptr;
+  HistogramFamily::Series* ttft = nullptr;
+  double* tokens_in = nullptr;
+  double* tokens_out = nullptr;
+  HistogramFamily::Series* usage_in = nullptr;
+  HistogramFamily::Series* usage_out = nullptr;
+  double* cost = nullptr;
+};
+
+RequestSeries& series_for(std::uint64_t metrics_id, const RequestMetricsEvent& e, std::string_view status) {
+  thread_local RequestSeries cache;
+  thread_local std::string identity;
+  identity.clear();
+  for (std::string_view part : {e.route, e.deployment, e.model, e.locality, status, e.error_kind}) {
+    identity += part;
+    identity += '\x1f';
+  }
+  if (cache.metrics_id != metrics_id || cache.identity != identity) {
+    cache = RequestSeries{};
+    cache.metrics_id = metrics_id;
+    cache.identity = identity;
+  }
+  return cache;
+}
+
+}  // namespace
 
 Metrics::Metrics()
     : requests("llmux_requests_total", "Requests answered, by route, deployment and HTTP status."),
@@ -131,34 +185,49 @@ Metrics::Metrics()
       upstream_errors("llmux_upstream_errors_total", "Failed upstream attempts, by deployment and kind."),
       retries("llmux_retries_total", "Retries of an upstream attempt, by deployment."),
       fallbacks("llmux_fallbacks_total", "Fallbacks from one deployment to the next."),
-      in_flight_gauge("llmux_in_flight_requests", "Requests in flight, by deployment."),
-      breaker("llmux_breaker_state", "Circuit breaker state per deployment: 0 closed, 1 half-open, 2 open."),
       duration("gen_ai_client_operation_duration_seconds", "GenAI operation duration (end to end).", kSeconds),
       ttft("gen_ai_server_time_to_first_token_seconds", "Time to the first generated token.", kSeconds),
-      token_usage("gen_ai_client_token_usage", "Tokens per request, by gen_ai_token_type.", kTokens) {}
+      token_usage("gen_ai_client_token_usage", "Tokens per request, by gen_ai_token_type.", kTokens),
+      id(next_metrics_id.fetch_add(1)) {}
+
 
 void Metrics::request_finished(const RequestMetricsEvent& e) {
-  char status[8];
-  std::snprintf(status, sizeof status, "%d", e.status);
-  requests.add({{"route", e.route}, {"deployment", e.deployment}, {"status", status}});
-  if (e.error_kind.empty())
-    duration.observe({{"gen_ai_operation_name", "chat"}, {"gen_ai_request_model", e.route},
-                      {"gen_ai_response_model", e.model}, {"llmux_deployment", e.deployment}},
-                     e.duration_s);
-  else
-    duration.observe({{"gen_ai_operation_name", "chat"}, {"gen_ai_request_model", e.route},
-                      {"gen_ai_response_model", e.model}, {"llmux_deployment", e.deployment},
-                      {"error_type", e.error_kind}},
-                     e.duration_s);
-  if (e.error_kind.empty() && e.ttft_s > 0)
-    ttft.observe({{"gen_ai_request_model", e.route}, {"llmux_deployment", e.deployment}}, e.ttft_s);
-  if (e.input_tokens || e.output_tokens) {
-    tokens.add({{"deployment", e.deployment}, {"type", "input"}}, static_cast<double>(e.input_tokens));
-    tokens.add({{"deployment", e.deployment}, {"type", "output"}}, static_cast<double>(e.output_tokens));
-    token_usage.observe({{"gen_ai_token_type", "input"}, {"gen_ai_request_model", e.route}}, static_cast<double>(e.input_tokens));
-    token_usage.observe({{"gen_ai_token_type", "output"}, {"gen_ai_request_model", e.route}}, static_cast<double>(e.output_tokens));
+  char status_text[8];
+  int n = std::snprintf(status_text, sizeof status_text, "%d", e.status);
+  std::string_view status(status_text, static_cast<std::size_t>(std::max(0, n)));
+  RequestSeries& s = series_for(id, e, status);
+  if (!s.requests) s.requests = requests.slot({{"route", e.route}, {"deployment", e.deployment}, {"status", status}});
+  requests.add(s.requests, 1);
+  if (!s.duration) {
+    if (e.error_kind.empty())
+      s.duration = duration.series({{"gen_ai_operation_name", "chat"}, {"gen_ai_request_model", e.route},
+                                    {"gen_ai_response_model", e.model}, {"llmux_deployment", e.deployment}});
+    else
+      s.duration = duration.series({{"gen_ai_operation_name", "chat"}, {"gen_ai_request_model", e.route},
+                                    {"gen_ai_response_model", e.model}, {"llmux_deployment", e.deployment},
+                                    {"error_type", e.error_kind}});
   }
-  if (e.cost_usd > 0) cost.add({{"deployment", e.deployment}, {"locality", e.locality}}, e.cost_usd);
+  duration.observe(s.duration, e.duration_s);
+  if (e.error_kind.empty() && e.ttft_s > 0) {
+    if (!s.ttft) s.ttft = ttft.series({{"gen_ai_request_model", e.route}, {"llmux_deployment", e.deployment}});
+    ttft.observe(s.ttft, e.ttft_s);
+  }
+  if (e.input_tokens || e.output_tokens) {
+    if (!s.tokens_in) {
+      s.tokens_in = tokens.slot({{"deployment", e.deployment}, {"type", "input"}});
+      s.tokens_out = tokens.slot({{"deployment", e.deployment}, {"type", "output"}});
+      s.usage_in = token_usage.series({{"gen_ai_token_type", "input"}, {"gen_ai_request_model", e.route}});
+      s.usage_out = token_usage.series({{"gen_ai_token_type", "output"}, {"gen_ai_request_model", e.route}});
+    }
+    tokens.add(s.tokens_in, static_cast<double>(e.input_tokens));
+    tokens.add(s.tokens_out, static_cast<double>(e.output_tokens));
+    token_usage.observe(s.usage_in, static_cast<double>(e.input_tokens));
+    token_usage.observe(s.usage_out, static_cast<double>(e.output_tokens));
+  }
+  if (e.cost_usd > 0) {
+    if (!s.cost) s.cost = cost.slot({{"deployment", e.deployment}, {"locality", e.locality}});
+    cost.add(s.cost, e.cost_usd);
+  }
 }
 
 void Metrics::upstream_error(const std::string& deployment, const std::string& kind) {
@@ -169,15 +238,7 @@ void Metrics::retry(const std::string& deployment) { retries.add({{"deployment",
 
 void Metrics::fallback(const std::string& from, const std::string& to) { fallbacks.add({{"from", from}, {"to", to}}); }
 
-void Metrics::in_flight(const std::string& deployment, int delta) {
-  in_flight_gauge.add({{"deployment", deployment}}, delta);
-}
-
-void Metrics::breaker_state(const std::string& deployment, int state) {
-  breaker.set({{"deployment", deployment}}, state);
-}
-
-std::string Metrics::render() const {
+std::string Metrics::render(const std::vector<DeploymentGauges>& deployments) const {
   std::string out;
   requests.render(out, "counter");
   tokens.render(out, "counter");
@@ -185,8 +246,17 @@ std::string Metrics::render() const {
   upstream_errors.render(out, "counter");
   retries.render(out, "counter");
   fallbacks.render(out, "counter");
-  in_flight_gauge.render(out, "gauge");
-  breaker.render(out, "gauge");
+  auto gauge = [&](const char* name, const char* help, int DeploymentGauges::*field) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n";
+    std::string labels;
+    for (const auto& d : deployments) {
+      render_labels({{"deployment", d.name}}, labels);
+      out += name + labels + " " + std::to_string(d.*field) + "\n";
+    }
+  };
+  gauge("llmux_in_flight_requests", "Requests in flight, by deployment.", &DeploymentGauges::in_flight);
+  gauge("llmux_breaker_state", "Circuit breaker state per deployment: 0 closed, 1 half-open, 2 open.",
+        &DeploymentGauges::breaker);
   duration.render(out);
   ttft.render(out);
   token_usage.render(out);

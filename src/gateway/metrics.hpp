@@ -26,9 +26,12 @@ class CounterFamily {
  public:
   CounterFamily(std::string name, std::string help) : name_(std::move(name)), help_(std::move(help)) {}
   void add(const Labels& labels, double v = 1);
-  void set(const Labels& labels, double v);  // gauges
   double value(const Labels& labels) const;
   void render(std::string& out, const char* type) const;
+  // A series' value slot, created at zero; it stays valid as long as the family.
+  // add(slot, v) then skips rendering and looking up the labels.
+  double* slot(const Labels& labels);
+  void add(double* slot, double v);
 
  private:
   std::string name_, help_;
@@ -44,12 +47,17 @@ class HistogramFamily {
   std::uint64_t count(const Labels& labels) const;
   void render(std::string& out) const;
 
- private:
   struct Series {
-    std::vector<std::uint64_t> buckets;
+    std::vector<std::uint64_t> buckets;  // per bucket, not cumulative (render adds them up)
     std::uint64_t count = 0;
     double sum = 0;
   };
+  // As CounterFamily::slot: a stable handle for observe(series, v).
+  Series* series(const Labels& labels);
+  void observe(Series* s, double v);
+
+ private:
+  void observe_locked(Series& s, double v);
   std::string name_, help_;
   std::vector<double> bounds_;
   mutable std::mutex mu_;
@@ -57,10 +65,11 @@ class HistogramFamily {
 };
 
 // One finished request, as the metrics see it.
+// Views into the caller's strings, which outlive the call.
 struct RequestMetricsEvent {
-  std::string route, deployment, locality, model;
+  std::string_view route, deployment, locality, model;
   int status = 0;
-  std::string error_kind;
+  std::string_view error_kind;
   double duration_s = 0, ttft_s = 0;
   std::int64_t input_tokens = 0, output_tokens = 0;
   double cost_usd = 0;
@@ -74,15 +83,21 @@ class Metrics {
   void upstream_error(const std::string& deployment, const std::string& kind);
   void retry(const std::string& deployment);
   void fallback(const std::string& from, const std::string& to);
-  void in_flight(const std::string& deployment, int delta);
-  void breaker_state(const std::string& deployment, int state);  // 0 closed, 1 half-open, 2 open
-  std::string render() const;
+  // A deployment's gauges as they are now (read at scrape time from its live state,
+  // so that the request path does not update them).
+  struct DeploymentGauges {
+    std::string_view name;
+    int in_flight = 0;
+    int breaker = 0;  // 0 closed, 1 half-open, 2 open
+  };
+  std::string render(const std::vector<DeploymentGauges>& deployments) const;
 
-  CounterFamily requests, tokens, cost, upstream_errors, retries, fallbacks, in_flight_gauge, breaker;
+  CounterFamily requests, tokens, cost, upstream_errors, retries, fallbacks;
   HistogramFamily duration, ttft, token_usage;
   // Time the gateway itself spends on a request: end to end minus the time spent
   // waiting on upstreams (parsing, routing, privacy, encoding, accounting, queueing).
   Histogram overhead_ns;
+  const std::uint64_t id;  // tells the per-thread caches of series apart from another instance's
 };
 
 // {a="b",c="d"} with Prometheus escaping, into `out` (cleared first).

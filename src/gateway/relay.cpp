@@ -7,7 +7,10 @@ namespace llmux::gateway {
 Relay::Relay(net::ResponseWriter& writer, const api::ServerCodec& ingress, const api::ChatRequest& client_request,
              api::ResponseMeta meta)
     : w_(writer), ingress_(ingress), req_(client_request), meta_(std::move(meta)) {
-  if (req_.stream) encoder_ = ingress_.stream_encoder(req_, meta_);
+  if (req_.stream) {
+    encoder_ = ingress_.stream_encoder(req_, meta_);
+    encoder_fresh_ = true;
+  }
   whole_.id = meta_.id;
   whole_.model = meta_.model;
   whole_.created = meta_.created;
@@ -52,7 +55,10 @@ void Relay::reset_attempt() {
   stream_error_.reset();
   whole_.message = api::Message{};
   whole_.message.role = api::Role::assistant;
-  if (req_.stream) encoder_ = ingress_.stream_encoder(req_, meta_);
+  if (req_.stream && !encoder_fresh_) {  // an encoder that has written is replaced (it keeps state)
+    encoder_ = ingress_.stream_encoder(req_, meta_);
+    encoder_fresh_ = true;
+  }
 }
 
 void Relay::on_head(int status, const net::Headers& headers, Nanos) {
@@ -82,6 +88,7 @@ void Relay::apply(api::StreamEvent& e, Nanos) {
   // token (or the finish), so an upstream that dies before it can still be retried.
   if (e.is_token() || e.kind == K::finish) saw_events_ = true;
   if (encoder_) {
+    encoder_fresh_ = false;
     if (e.kind != K::usage) encoder_->encode(e, pending_);  // usage goes once at the end, if asked
     return;
   }
@@ -126,6 +133,7 @@ asio::awaitable<void> Relay::end() {
 asio::awaitable<void> Relay::finish_ok() {
   for (auto& held : drain_restorers()) apply(held, 0);  // a stream that ended without a finish event
   if (encoder_) {
+    encoder_fresh_ = false;
     if (req_.include_usage && usage_.present()) encoder_->encode(api::StreamEvent::usage_of(usage_), pending_);
     encoder_->finish(pending_);
     co_await end();
@@ -142,6 +150,7 @@ asio::awaitable<void> Relay::finish_with_error(const std::string& message, const
   api::ApiError e;
   e.message = message;
   e.type = type;
+  encoder_fresh_ = false;
   encoder_->encode(api::StreamEvent::failure(e), pending_);
   encoder_->finish(pending_);
   co_await end();

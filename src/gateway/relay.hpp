@@ -51,6 +51,7 @@ class Relay final : public providers::ChatObserver {
   const api::ChatRequest& req_;
   api::ResponseMeta meta_;
   std::unique_ptr<api::StreamEncoder> encoder_;
+  bool encoder_fresh_ = false;  // nothing encoded yet: the next attempt can keep it
   std::string pending_;
   bool started_ = false;
   bool saw_events_ = false;

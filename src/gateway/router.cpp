@@ -8,12 +8,13 @@ namespace llmux::gateway {
 
 namespace {
 
-// Priority order: lower priority value first, then the route's own order.
+// Priority order: lower priority value first, then the route's own order (names are
+// unique, so the order is total and a plain sort is stable enough).
 void sort_by_priority(std::vector<const Deployment*>& v, const RouteConfig& route) {
   auto index = [&](const Deployment* d) {
     return std::find(route.deployments.begin(), route.deployments.end(), d->config->name) - route.deployments.begin();
   };
-  std::stable_sort(v.begin(), v.end(), [&](const Deployment* a, const Deployment* b) {
+  std::sort(v.begin(), v.end(), [&](const Deployment* a, const Deployment* b) {
     if (a->config->priority != b->config->priority) return a->config->priority < b->config->priority;
     return index(a) < index(b);
   });

@@ -16,6 +16,7 @@ struct Header {
 class Headers {
  public:
   void add(std::string name, std::string value) { items_.push_back({std::move(name), std::move(value)}); }
+  void reserve(std::size_t n) { items_.reserve(n); }
   // Replaces every header of that name with one.
   void set(std::string_view name, std::string value);
   void remove(std::string_view name);

@@ -332,8 +332,12 @@ struct HttpClient::Impl {
       : ex(e), opts(std::move(o)), resolver(e), watchdog(std::make_shared<Watchdog>(e)) {}
   ~Impl() { watchdog->close(); }
 
-  std::unique_ptr<Connection> take_idle(const std::string& origin) {
-    auto it = idle.find(origin);
+  std::string origin_key;  // take_idle's buffer: the pool key without an allocation per request
+
+  std::unique_ptr<Connection> take_idle(const Url& url) {
+    origin_key.clear();
+    url.append_origin(origin_key);
+    auto it = idle.find(origin_key);
     while (it != idle.end() && !it->second.empty()) {
       auto c = std::move(it->second.back());
       it->second.pop_back();
@@ -462,6 +466,7 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
   if (ec) co_return map_read_error(ec, "reading the response head", req.url, false);
   ResponseHead rh;
   rh.status = static_cast<int>(parser.get().result_int());
+  rh.headers.reserve(static_cast<std::size_t>(std::distance(parser.get().begin(), parser.get().end())));
   for (const auto& f : parser.get()) rh.headers.add(std::string(f.name_string()), std::string(f.value()));
   sink.on_head(rh, c.stamped.arrival());
 
@@ -531,7 +536,7 @@ asio::awaitable<Result<void>> HttpClient::stream(const HttpRequest& request, Res
   // byte; then (and only then) the request is sent once more on a fresh connection.
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (cancel && cancel->cancelled()) co_return fail(ErrorCode::cancelled, "request cancelled", request.url.str());
-    auto conn = attempt == 0 ? im.take_idle(request.url.origin()) : nullptr;
+    auto conn = attempt == 0 ? im.take_idle(request.url) : nullptr;
     if (!conn) {
       auto fresh = co_await im.connect(request.url, deadline);
       if (!fresh) co_return tl::unexpected(fresh.error());

@@ -312,6 +312,7 @@ asio::awaitable<void> Session::serve_one(http::request_parser<http::string_body>
   ServerRequest req;
   req.method = std::string(msg.method_string());
   req.target = std::string(msg.target());
+  req.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
   for (const auto& f : msg) req.headers.add(std::string(f.name_string()), std::string(f.value()));
   req.body = std::move(msg.body());
   req.received_at = mono_now();

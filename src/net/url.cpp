@@ -11,7 +11,24 @@ std::string Url::authority() const {
   return h + ":" + std::to_string(port);
 }
 
-std::string Url::origin() const { return scheme + "://" + authority(); }
+std::string Url::origin() const {
+  std::string out;
+  append_origin(out);
+  return out;
+}
+
+void Url::append_origin(std::string& out) const {
+  char port_text[8];
+  auto end = std::to_chars(port_text, port_text + sizeof port_text, port).ptr;
+  bool v6 = host.find(':') != std::string::npos;
+  out += scheme;
+  out += "://";
+  if (v6) out += '[';
+  out += host;
+  if (v6) out += ']';
+  out += ':';
+  out.append(port_text, end);
+}
 
 Result<Url> parse_url(std::string_view text) {
   auto bad = [&](std::string why) {

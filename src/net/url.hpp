@@ -19,6 +19,7 @@ struct Url {
   std::string authority() const;
   // scheme://authority — the connection pool key.
   std::string origin() const;
+  void append_origin(std::string& out) const;
   std::string str() const { return origin() + target; }
 };
 

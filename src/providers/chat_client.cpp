@@ -1,5 +1,7 @@
 #include "providers/chat_client.hpp"
 
+#include <array>
+
 #include "api/codec.hpp"
 
 namespace llmux::providers {
@@ -72,19 +74,21 @@ class DecodingSink final : public net::ResponseSink {
   Result<void> deliver_whole(Nanos t) {
     auto resp = codec_.decode_response(body_);
     if (!resp) return tl::unexpected(resp.error());
+    events_.reserve(5 + resp->message.tool_calls.size());  // events are big: no regrowth on the way
     api::StreamEvent role;
     role.kind = api::StreamEvent::Kind::role_start;
-    events_.push_back(role);
-    if (!resp->message.reasoning.empty()) events_.push_back(api::StreamEvent::reasoning(resp->message.reasoning));
-    if (auto text = resp->message.text(); !text.empty()) events_.push_back(api::StreamEvent::content(text));
+    events_.push_back(std::move(role));
+    if (!resp->message.reasoning.empty())
+      events_.push_back(api::StreamEvent::reasoning(std::move(resp->message.reasoning)));
+    if (auto text = resp->message.text(); !text.empty()) events_.push_back(api::StreamEvent::content(std::move(text)));
     for (std::size_t i = 0; i < resp->message.tool_calls.size(); ++i) {
-      const auto& tc = resp->message.tool_calls[i];
+      auto& tc = resp->message.tool_calls[i];
       api::StreamEvent e;
       e.kind = api::StreamEvent::Kind::tool_call_delta;
       e.index = static_cast<int>(i);
-      e.id = tc.id;
-      e.name = tc.name;
-      e.text = tc.arguments;
+      e.id = std::move(tc.id);
+      e.name = std::move(tc.name);
+      e.text = std::move(tc.arguments);
       events_.push_back(std::move(e));
     }
     if (resp->finish != api::FinishReason::none) events_.push_back(api::StreamEvent::finished(resp->finish));
@@ -105,6 +109,15 @@ class DecodingSink final : public net::ResponseSink {
   std::optional<Error> failure_;
 };
 
+// The client codecs are stateless: one of each serves every request.
+const api::ClientCodec* client_codec(api::Dialect d) {
+  static const std::array<std::unique_ptr<api::ClientCodec>, 4> codecs = {
+      api::make_client_codec(api::Dialect::openai), api::make_client_codec(api::Dialect::anthropic),
+      api::make_client_codec(api::Dialect::gemini), api::make_client_codec(api::Dialect::ollama)};
+  auto i = static_cast<std::size_t>(d);
+  return i < codecs.size() ? codecs[i].get() : nullptr;
+}
+
 }  // namespace
 
 ChatClient::ChatClient(asio::any_io_executor executor, net::ClientOptions options)
@@ -114,7 +127,7 @@ ChatClient::~ChatClient() = default;
 
 asio::awaitable<Result<void>> ChatClient::send(const Endpoint& ep, const api::ChatRequest& request,
                                                ChatObserver& observer, net::CancelSignal* cancel) {
-  auto codec = api::make_client_codec(ep.dialect);
+  const api::ClientCodec* codec = client_codec(ep.dialect);
   if (!codec) co_return fail(ErrorCode::usage, "dialect " + std::string(api::to_string(ep.dialect)) + " is not supported yet");
   api::ChatRequest adjusted;
   const api::ChatRequest* req = &request;

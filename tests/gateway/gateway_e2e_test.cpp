@@ -147,6 +147,27 @@ TEST(Gateway, BreakerOpensThenProbesAfterCooldown) {
   EXPECT_EQ(bad.stats()["requests"], 3) << "one half-open probe";
 }
 
+TEST(Gateway, GaugesShowEachDeploymentsRequestsInFlightAndBreakerNow) {
+  SimProcess slow({"--ttft", "400ms", "--itl", "1ms"});
+  TempDir dir;
+  Gateway gw(dir, deployment("slow", slow.url()) + deployment("idle", slow.url()) + route("chat", {"slow"}) +
+                      route("other", {"idle"}));
+  const std::string in_flight = R"(llmux_in_flight_requests{deployment="slow"})";
+  std::thread request([&] { http_request("POST", gw.url() + "/chat/completions", chat_body(false)); });
+  double seen = 0;
+  for (int i = 0; i < 100 && seen != 1; ++i) {
+    seen = metric(gw.metrics(), in_flight);
+    if (seen != 1) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(seen, 1) << "the request waiting on the slow deployment shows while it runs";
+  request.join();
+  auto text = gw.metrics();
+  ASSERT_NE(text.find(in_flight + " 0"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(llmux_in_flight_requests{deployment="idle"} 0)"), std::string::npos)
+      << "every configured deployment has its series, used or not";
+  EXPECT_NE(text.find(R"(llmux_breaker_state{deployment="slow"} 0)"), std::string::npos) << text;
+}
+
 TEST(Gateway, AClientThatLeavesCancelsItsUpstreamAtOnce) {
   SimProcess slow({"--ttft", "5ms", "--itl", "200ms"});
   TempDir dir;
