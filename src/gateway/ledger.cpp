@@ -46,10 +46,24 @@ constexpr const char* kAddSpend =
     "INSERT INTO spend_daily (day_ms, subject, cost_usd) VALUES (?,?,?) "
     "ON CONFLICT (day_ms, subject) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd";
 
-constexpr const char* kInsert =
-    "INSERT INTO requests (ts_ms, request_id, key_id, team, route, deployment, locality, model, status, error_kind, "
-    "prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, ttft_ms, e2e_ms, cost_usd, stream, attempts, "
-    "privacy_classes, privacy_action) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+constexpr int kColumns = 21;
+// Rows per INSERT statement: a statement's fixed cost (setting up, halting, resetting)
+// is paid once per this many rows; a batch's remainder goes one row at a time.
+constexpr int kRowsPerInsert = 16;
+
+// INSERT INTO requests (...) VALUES (?,...), ... with `rows` rows of parameters.
+std::string insert_sql(int rows) {
+  std::string sql =
+      "INSERT INTO requests (ts_ms, request_id, key_id, team, route, deployment, locality, model, status, error_kind, "
+      "prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, ttft_ms, e2e_ms, cost_usd, stream, attempts, "
+      "privacy_classes, privacy_action) VALUES ";
+  for (int r = 0; r < rows; ++r) {
+    sql += r ? ",(" : "(";
+    for (int c = 0; c < kColumns; ++c) sql += c ? ",?" : "?";
+    sql += ')';
+  }
+  return sql;
+}
 
 Error sqlite_error(sqlite3* db, const std::string& what, const std::string& path) {
   return Error{ErrorCode::io, what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"), path, 0};
@@ -61,8 +75,9 @@ void bind_text(sqlite3_stmt* st, int i, const std::string& s) {
   sqlite3_bind_text(st, i, s.c_str(), static_cast<int>(s.size()), SQLITE_STATIC);
 }
 
-void bind_row(sqlite3_stmt* st, const LedgerRow& r) {
-  int i = 1;
+// Binds the row's columns to parameters first, first + 1, ...
+void bind_row(sqlite3_stmt* st, const LedgerRow& r, int first = 1) {
+  int i = first;
   sqlite3_bind_int64(st, i++, r.ts_ms);
   for (const std::string* s : {&r.request_id, &r.key_id, &r.team, &r.route, &r.deployment, &r.locality, &r.model})
     bind_text(st, i++, *s);
@@ -166,6 +181,7 @@ void Ledger::close() {
   }
   cv_.notify_one();
   writer_.join();
+  finalize_statements();
   sqlite3_close(db_);
   db_ = nullptr;
   flushed_.notify_all();
@@ -203,22 +219,37 @@ void Ledger::writer_loop() {
 }
 
 bool Ledger::commit(std::vector<LedgerRow>& rows) {
-  sqlite3_stmt* st = nullptr;
-  sqlite3_stmt* add = nullptr;
-  if (sqlite3_prepare_v2(db_, kInsert, -1, &st, nullptr) != SQLITE_OK) return false;
-  if (sqlite3_prepare_v2(db_, kAddSpend, -1, &add, nullptr) != SQLITE_OK) {
-    sqlite3_finalize(st);
-    return false;
+  if (!add_spend_) {
+    bool prepared =
+        sqlite3_prepare_v3(db_, insert_sql(1).c_str(), -1, SQLITE_PREPARE_PERSISTENT, &insert_one_, nullptr) == SQLITE_OK &&
+        sqlite3_prepare_v3(db_, insert_sql(kRowsPerInsert).c_str(), -1, SQLITE_PREPARE_PERSISTENT, &insert_many_, nullptr) ==
+            SQLITE_OK &&
+        sqlite3_prepare_v3(db_, kAddSpend, -1, SQLITE_PREPARE_PERSISTENT, &add_spend_, nullptr) == SQLITE_OK;
+    if (!prepared) {
+      finalize_statements();
+      return false;
+    }
+  }
+  sqlite3_stmt* one = insert_one_;
+  sqlite3_stmt* many = insert_many_;
+  sqlite3_stmt* add = add_spend_;
+  sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr);
+  // Every parameter is bound again for each statement run, so no clearing in between.
+  std::size_t i = 0;
+  for (; i + kRowsPerInsert <= rows.size(); i += kRowsPerInsert) {
+    for (int r = 0; r < kRowsPerInsert; ++r) bind_row(many, rows[i + static_cast<std::size_t>(r)], 1 + r * kColumns);
+    sqlite3_step(many);
+    sqlite3_reset(many);
+  }
+  for (; i < rows.size(); ++i) {
+    bind_row(one, rows[i]);
+    sqlite3_step(one);
+    sqlite3_reset(one);
   }
   // The batch's spend per (day, subject), added to the running totals in the same
   // transaction as the rows.
   std::map<std::pair<std::int64_t, std::string>, double> spend;
-  sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr);
   for (const auto& r : rows) {
-    bind_row(st, r);
-    sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
     if (r.cost_usd == 0) continue;
     std::int64_t day = start_of_day(r.ts_ms * kNanosPerMilli) / kNanosPerMilli;  // the budgets' UTC day
     if (!r.key_id.empty()) spend[{day, "key:" + r.key_id}] += r.cost_usd;
@@ -232,9 +263,15 @@ bool Ledger::commit(std::vector<LedgerRow>& rows) {
     sqlite3_reset(add);
   }
   bool ok = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
-  sqlite3_finalize(st);
-  sqlite3_finalize(add);
+  for (auto* st : {one, many, add}) sqlite3_clear_bindings(st);  // no pointers into the rows once they go
   return ok;
+}
+
+void Ledger::finalize_statements() {
+  for (auto** st : {&insert_one_, &insert_many_, &add_spend_}) {
+    sqlite3_finalize(*st);  // (null is fine)
+    *st = nullptr;
+  }
 }
 
 Result<std::vector<UsageGroup>> query_usage(const std::string& path, std::int64_t since_ms, const std::string& group_by) {

@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace llmux::gateway {
 
@@ -57,10 +58,16 @@ class Ledger {
   Ledger() = default;
   void writer_loop();
   bool commit(std::vector<LedgerRow>& rows);
+  void finalize_statements();
 
   std::string path_;
   Nanos interval_ = 0;
   sqlite3* db_ = nullptr;
+  // The writer thread's statements, prepared at its first commit and kept: one row,
+  // several rows (ledger.cpp: kRowsPerInsert), a spend total.
+  sqlite3_stmt* insert_one_ = nullptr;
+  sqlite3_stmt* insert_many_ = nullptr;
+  sqlite3_stmt* add_spend_ = nullptr;
   std::mutex mu_;
   std::condition_variable cv_;
   std::condition_variable flushed_;

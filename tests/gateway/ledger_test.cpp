@@ -55,6 +55,73 @@ TEST(Ledger, RowsSurviveCloseAndSummariesAreExact) {
   EXPECT_EQ(by_day->size(), 1u);
 }
 
+TEST(Ledger, EveryColumnOfEveryRowLandsWhateverTheBatchSize) {
+  // Rows go in several to a statement, the rest one by one: 37 in one commit covers
+  // both, and each row's values are its own.
+  test::TempDir dir;
+  std::string path = dir.file("ledger.db");
+  const int n = 37;
+  {
+    auto l = Ledger::open(path, 60 * kNanosPerSecond);  // nothing commits before the close
+    ASSERT_TRUE(l) << l.error().describe();
+    for (int i = 0; i < n; ++i) {
+      LedgerRow r = row("key" + std::to_string(i), "route" + std::to_string(i), "dep" + std::to_string(i),
+                        i % 2 ? "local" : "cloud", i * 0.001, 100 + i, 200 + i);
+      r.ts_ms = 1000 + i;
+      r.request_id = "req" + std::to_string(i);
+      r.team = "team" + std::to_string(i);
+      r.model = "model" + std::to_string(i);
+      r.status = 200 + i;
+      r.cached_tokens = 300 + i;
+      r.reasoning_tokens = 400 + i;
+      r.ttft_ms = i * 1.5;
+      r.e2e_ms = i * 2.5;
+      r.stream = i % 3 == 0;
+      r.attempts = 1 + i % 4;
+      r.privacy_classes = "class" + std::to_string(i);
+      r.privacy_action = "action" + std::to_string(i);
+      (*l)->record(std::move(r));
+    }
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT ts_ms, request_id, key_id, team, route, deployment, locality, model, status, "
+                               "prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, ttft_ms, e2e_ms, "
+                               "cost_usd, stream, attempts, privacy_classes, privacy_action FROM requests ORDER BY ts_ms",
+                               -1, &st, nullptr),
+            SQLITE_OK);
+  int i = 0;
+  auto text = [&](int col) { return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, col))); };
+  for (; sqlite3_step(st) == SQLITE_ROW; ++i) {
+    std::string s = std::to_string(i);
+    EXPECT_EQ(sqlite3_column_int64(st, 0), 1000 + i);
+    EXPECT_EQ(text(1), "req" + s);
+    EXPECT_EQ(text(2), "key" + s);
+    EXPECT_EQ(text(3), "team" + s);
+    EXPECT_EQ(text(4), "route" + s);
+    EXPECT_EQ(text(5), "dep" + s);
+    EXPECT_EQ(text(6), i % 2 ? "local" : "cloud");
+    EXPECT_EQ(text(7), "model" + s);
+    EXPECT_EQ(sqlite3_column_int(st, 8), 200 + i);
+    EXPECT_EQ(sqlite3_column_int(st, 9), 100 + i);
+    EXPECT_EQ(sqlite3_column_int(st, 10), 200 + i);
+    EXPECT_EQ(sqlite3_column_int(st, 11), 300 + i);
+    EXPECT_EQ(sqlite3_column_int(st, 12), 400 + i);
+    EXPECT_DOUBLE_EQ(sqlite3_column_double(st, 13), i * 1.5);
+    EXPECT_DOUBLE_EQ(sqlite3_column_double(st, 14), i * 2.5);
+    EXPECT_DOUBLE_EQ(sqlite3_column_double(st, 15), i * 0.001);
+    EXPECT_EQ(sqlite3_column_int(st, 16), i % 3 == 0 ? 1 : 0);
+    EXPECT_EQ(sqlite3_column_int(st, 17), 1 + i % 4);
+    EXPECT_EQ(text(18), "class" + s);
+    EXPECT_EQ(text(19), "action" + s);
+  }
+  EXPECT_EQ(i, n);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
 // 2026-03-01 and 2026-03-15, 00:00 UTC, in ms.
 constexpr std::int64_t kMarch1 = 1772323200000, kMarch15 = kMarch1 + 14 * 86400000LL;
 
