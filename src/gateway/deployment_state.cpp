@@ -59,14 +59,22 @@ int Limiter::waiting() const {
   return static_cast<int>(waiters_.size());
 }
 
+bool Limiter::take_free_slot() {
+  if (max_ > 0 && active_.load() >= max_) return false;
+  ++active_;
+  return true;
+}
+
+bool Limiter::try_acquire() {
+  std::lock_guard lock(mu_);
+  return take_free_slot();
+}
+
 asio::awaitable<bool> Limiter::acquire(Nanos deadline) {
   std::shared_ptr<Waiter> me;
   {
     std::lock_guard lock(mu_);
-    if (max_ <= 0 || active_.load() < max_) {
-      ++active_;
-      co_return true;
-    }
+    if (take_free_slot()) co_return true;
     if (static_cast<int>(waiters_.size()) >= max_queue_) co_return false;
     me = std::make_shared<Waiter>(co_await asio::this_coro::executor);
     waiters_.push_back(me);

@@ -43,6 +43,8 @@ class Limiter {
   void configure(int max_concurrent, int max_queue);
   // True when admitted; false when the queue is full or the deadline passed.
   asio::awaitable<bool> acquire(Nanos deadline);
+  // A slot if one is free now, without waiting (and without a coroutine).
+  bool try_acquire();
   void release();
   int active() const { return active_.load(); }
   int waiting() const;
@@ -54,6 +56,7 @@ class Limiter {
     asio::any_io_executor executor;
     bool granted = false;
   };
+  bool take_free_slot();  // with mu_ held
   mutable std::mutex mu_;
   int max_ = 0;
   int max_queue_ = 0;

@@ -94,7 +94,8 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
     ctx.deployment = d;
     for (int attempt = 0; attempt <= route.retries; ++attempt) {
       if (mono_now() >= deadline || w.client_gone()) break;
-      bool admitted = co_await d->state->limiter.acquire(deadline);
+      bool admitted = d->state->limiter.try_acquire();
+      if (!admitted) admitted = co_await d->state->limiter.acquire(deadline);
       if (!admitted) {
         last = Error{ErrorCode::unavailable, "deployment " + d->config->name + " is at its concurrency limit", {}, 0};
         break;

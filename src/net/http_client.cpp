@@ -5,13 +5,12 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include <cstring>
-
 #include <array>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -318,6 +317,50 @@ std::shared_ptr<TlsSetup> shared_tls_setup(const std::string& ca_file, bool veri
 
 void HttpClient::preload_tls(const ClientOptions& options) { shared_tls_setup(options.ca_file, options.verify_tls); }
 
+// Beast's response parsing straight into a ResponseHead and the caller's buffer (what
+// buffer_body does), without a Beast message whose fields cost an allocation each and
+// were then copied out. basic_parser keeps the HTTP: grammar, limits, chunking.
+class ResponseParser final : public http::basic_parser<false> {
+ public:
+  ResponseHead head;
+  // Where the next body bytes go; a read stops with need_buffer once it is full.
+  void give(char* data, std::size_t size) {
+    out_ = data;
+    left_ = size;
+  }
+  std::size_t left() const { return left_; }
+
+ private:
+  void on_request_impl(http::verb, beast::string_view, beast::string_view, int, error_code&) override {}
+  void on_response_impl(int code, beast::string_view, int, error_code&) override {
+    head.status = code;
+    head.headers.reserve(8);
+  }
+  void on_field_impl(http::field, beast::string_view name, beast::string_view value, error_code&) override {
+    head.headers.add(std::string(name.data(), name.size()), std::string(value.data(), value.size()));
+  }
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
+  std::size_t on_body_impl(beast::string_view body, error_code& ec) override { return put(body, ec); }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code& ec) override {
+    return put(body, ec);
+  }
+  void on_finish_impl(error_code&) override {}
+
+  std::size_t put(beast::string_view body, error_code& ec) {
+    std::size_t n = std::min(left_, body.size());
+    if (n > 0) std::memcpy(out_, body.data(), n);
+    out_ += n;
+    left_ -= n;
+    if (n < body.size()) ec = http::error::need_buffer;
+    return n;
+  }
+
+  char* out_ = nullptr;
+  std::size_t left_ = 0;
+};
+
 struct HttpClient::Impl {
   asio::any_io_executor ex;
   ClientOptions opts;
@@ -451,7 +494,7 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
   }
   if (ec) co_return fail(ErrorCode::connect, "sending the request failed: " + ec.message(), req.url.str());
 
-  http::response_parser<http::buffer_body> parser;
+  ResponseParser parser;
   parser.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
   parser.body_limit(opts.max_body_bytes);
   if (req.method == "HEAD") parser.skip(true);
@@ -464,23 +507,18 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
   if (guard.watch.expired) ec = beast::error::timeout;
   if (c.buffer.size() > 0 || parser.got_some()) got_bytes = true;
   if (ec) co_return map_read_error(ec, "reading the response head", req.url, false);
-  ResponseHead rh;
-  rh.status = static_cast<int>(parser.get().result_int());
-  rh.headers.reserve(static_cast<std::size_t>(std::distance(parser.get().begin(), parser.get().end())));
-  for (const auto& f : parser.get()) rh.headers.add(std::string(f.name_string()), std::string(f.value()));
-  sink.on_head(rh, c.stamped.arrival());
+  sink.on_head(parser.head, c.stamped.arrival());
 
   Connection::BodyBuffer& chunk = *c.body_buffer;
   std::size_t received = 0;
   while (!parser.is_done()) {
     guard.set_until(std::min(deadline, mono_now() + read_timeout));
-    parser.get().body().data = chunk.data();
-    parser.get().body().size = chunk.size();
+    parser.give(chunk.data(), chunk.size());
     co_await http::async_read_some(s, c.buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
     Nanos t = c.stamped.arrival();  // when the bytes reached this host (kernel stamp) or now
     if (guard.watch.expired) ec = beast::error::timeout;
     if (ec == http::error::need_buffer) ec = {};
-    std::size_t n = chunk.size() - parser.get().body().size;
+    std::size_t n = chunk.size() - parser.left();
     received += n;
     if (n > 0) {
       // (No co_await inside || or && conditions: g++ 12 miscompiles them.)

@@ -93,6 +93,46 @@ class RequestStream {
   tcp::socket& s_;
 };
 
+// Beast's request parsing straight into a ServerRequest: no Beast message in
+// between, whose fields cost an allocation each and were then copied out again.
+// Beast's basic_parser keeps doing the HTTP: the grammar, header and body limits,
+// chunked bodies, keep-alive.
+class RequestParser final : public http::basic_parser<true> {
+ public:
+  ServerRequest req;
+  bool head_method = false;
+  bool expects_continue = false;  // Expect: 100-continue
+
+ private:
+  void on_request_impl(http::verb method, beast::string_view method_str, beast::string_view target, int,
+                       error_code&) override {
+    req.method.assign(method_str.data(), method_str.size());
+    req.target.assign(target.data(), target.size());
+    head_method = method == http::verb::head;
+    req.headers.reserve(8);
+  }
+  void on_response_impl(int, beast::string_view, int, error_code&) override {}
+  void on_field_impl(http::field name, beast::string_view name_string, beast::string_view value, error_code&) override {
+    if (name == http::field::expect && equals_icase(std::string_view(value.data(), value.size()), "100-continue"))
+      expects_continue = true;
+    req.headers.add(std::string(name_string.data(), name_string.size()), std::string(value.data(), value.size()));
+  }
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
+    if (length) req.body.reserve(static_cast<std::size_t>(*length));  // within the body limit, checked before
+  }
+  std::size_t on_body_impl(beast::string_view body, error_code&) override {
+    req.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
+    req.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(error_code&) override {}
+};
+
 struct HttpServer::Impl {
   ServerOptions opts;
   Handler handler;
@@ -303,21 +343,15 @@ struct Session final : ResponseWriter {
   }
 
   asio::awaitable<void> reject_for(const error_code& ec);
-  asio::awaitable<void> serve_one(http::request_parser<http::string_body>& parser);
+  asio::awaitable<void> serve_one(RequestParser& parser);
   asio::awaitable<void> loop();
 };
 
-asio::awaitable<void> Session::serve_one(http::request_parser<http::string_body>& parser) {
-  auto msg = parser.release();
-  ServerRequest req;
-  req.method = std::string(msg.method_string());
-  req.target = std::string(msg.target());
-  req.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
-  for (const auto& f : msg) req.headers.add(std::string(f.name_string()), std::string(f.value()));
-  req.body = std::move(msg.body());
+asio::awaitable<void> Session::serve_one(RequestParser& parser) {
+  ServerRequest& req = parser.req;
   req.received_at = mono_now();
-  keep_alive = msg.keep_alive();
-  head_request_ = msg.method() == http::verb::head;
+  keep_alive = parser.keep_alive();
+  head_request_ = parser.head_method;
   started_ = finished_ = gone_ = false;
   head_.clear();
   std::string crash;
@@ -368,7 +402,7 @@ asio::awaitable<void> Session::reject_for(const error_code& ec) {
 asio::awaitable<void> Session::loop() {
   bool first = true;
   while (!srv.stopping.load(std::memory_order_relaxed)) {
-    http::request_parser<http::string_body> parser;
+    RequestParser parser;
     parser.header_limit(static_cast<std::uint32_t>(srv.opts.max_header_bytes));
     parser.body_limit(srv.opts.max_body_bytes);
     error_code ec;
@@ -379,8 +413,7 @@ asio::awaitable<void> Session::loop() {
     idle = false;
     first = false;
     if (ec) co_return co_await reject_for(ec);  // or closed, timed out or reset while idle
-    if (auto expect = parser.get()[http::field::expect];
-        equals_icase(std::string_view(expect.data(), expect.size()), "100-continue")) {
+    if (parser.expects_continue) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       bool sent = co_await write_buffers(asio::buffer(kContinue.data(), kContinue.size()));
       if (!sent) co_return;

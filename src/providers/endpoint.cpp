@@ -1,5 +1,6 @@
 #include "providers/endpoint.hpp"
 
+#include <array>
 #include <cstdlib>
 
 #include "api/anthropic_codec.hpp"
@@ -28,9 +29,24 @@ void apply_azure_quirks(const net::Url& url, Endpoint& ep) {
 }  // namespace
 
 Result<net::Url> Endpoint::url_for(std::string_view path) const {
-  std::string url = net::join_url(base_url, path);
-  if (!query.empty()) url += (url.find('?') == std::string::npos ? "?" : "&") + query;
-  return net::parse_url(url);
+  // Requests repeat the same few URLs: each thread keeps the last few it built, keyed
+  // by what they are built from, so a hit costs three compares and a copy.
+  struct Built {
+    std::string base, query, path;
+    net::Url url;
+  };
+  thread_local std::array<Built, 8> built;
+  thread_local std::size_t next = 0;
+  for (const auto& b : built)
+    if (!b.base.empty() && b.base == base_url && b.path == path && b.query == query) return b.url;
+  std::string text = net::join_url(base_url, path);
+  if (!query.empty()) text += (text.find('?') == std::string::npos ? "?" : "&") + query;
+  auto url = net::parse_url(text);
+  if (url && !base_url.empty()) {
+    built[next] = Built{base_url, query, std::string(path), *url};
+    next = (next + 1) % built.size();
+  }
+  return url;
 }
 
 void apply_auth(Endpoint& ep, const std::string& key) {

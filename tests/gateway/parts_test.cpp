@@ -84,6 +84,23 @@ TEST(Limiter, QueuesUpToItsBoundAndHandsSlotsOver) {
   EXPECT_EQ(l.active(), 0);
 }
 
+TEST(Limiter, TryAcquireTakesOnlyAFreeSlot) {
+  Limiter l;
+  EXPECT_TRUE(l.try_acquire()) << "unconfigured: no limit";
+  l.release();
+  l.configure(2, 4);
+  EXPECT_TRUE(l.try_acquire());
+  EXPECT_TRUE(l.try_acquire());
+  EXPECT_FALSE(l.try_acquire()) << "both slots taken";
+  EXPECT_EQ(l.active(), 2);
+  EXPECT_EQ(l.waiting(), 0) << "a failed try does not queue";
+  l.release();
+  EXPECT_TRUE(l.try_acquire());
+  l.release();
+  l.release();
+  EXPECT_EQ(l.active(), 0);
+}
+
 TEST(Limiter, WaitersGiveUpAtTheirDeadline) {
   asio::io_context ctx;
   Limiter l;

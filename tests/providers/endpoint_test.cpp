@@ -52,6 +52,29 @@ TEST(Endpoint, AzureDeploymentsGetApiKeyAndApiVersion) {
             "/openai/deployments/gpt4o/chat/completions?api-version=2025-01-01-preview");
 }
 
+TEST(Endpoint, UrlsAreTheirOwnEndpointsWhateverWasBuiltBefore) {
+  // url_for keeps recent URLs per thread: endpoints that differ only in host, port or
+  // query, asked in turn, each get their own.
+  auto a = make("http://127.0.0.1:8001/v1", api::Dialect::openai);
+  auto b = make("http://127.0.0.1:8002/v1", api::Dialect::openai);
+  auto q = make("http://127.0.0.1:8001/v1?api-version=7", api::Dialect::openai);
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(a.url_for("chat/completions")->str(), "http://127.0.0.1:8001/v1/chat/completions");
+    EXPECT_EQ(b.url_for("chat/completions")->str(), "http://127.0.0.1:8002/v1/chat/completions");
+    EXPECT_EQ(q.url_for("chat/completions")->str(), "http://127.0.0.1:8001/v1/chat/completions?api-version=7");
+    EXPECT_EQ(a.url_for("completions")->str(), "http://127.0.0.1:8001/v1/completions");
+  }
+  for (int i = 0; i < 20; ++i) {  // more endpoints than the thread keeps: built again, still right
+    auto e = make("http://127.0.0.1:" + std::to_string(9000 + i) + "/v1", api::Dialect::openai);
+    EXPECT_EQ(e.url_for("models")->port, 9000 + i);
+  }
+  EXPECT_EQ(a.url_for("chat/completions")->port, 8001);
+  Endpoint bad = a;
+  bad.base_url = "ftp://x";
+  EXPECT_FALSE(bad.url_for("chat/completions")) << "a URL that does not parse is an error each time";
+  EXPECT_FALSE(bad.url_for("chat/completions"));
+}
+
 TEST(Presets, EveryDialectAndTheUsualServersAreKnown) {
   for (const char* name : {"openai", "anthropic", "gemini", "ollama", "ollama-native", "lmstudio", "llama.cpp", "vllm",
                            "sglang", "groq", "together", "fireworks", "deepseek", "mistral", "openrouter", "azure"})
