@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 
 namespace llmux {
@@ -16,11 +17,22 @@ constexpr std::array<bool, 256> kMustEscape = [] {
   return t;
 }();
 
+bool needs_escape(std::string_view s) {
+  for (char c : s)
+    if (kMustEscape[static_cast<unsigned char>(c)]) return true;
+  return false;
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.reserve(out.size() + s.size() + 2);  // the common case, nothing to escape, in one go
+  if (!needs_escape(s)) [[likely]] {  // quotes around the bytes as they are: one append, one copy
+    std::size_t at = out.size();
+    out.append(s.size() + 2, '"');
+    std::memcpy(out.data() + at + 1, s.data(), s.size());
+    return;
+  }
   out += '"';
   std::size_t run = 0;  // start of the pending run of bytes that need no escape
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -45,6 +57,24 @@ void append_json_string(std::string& out, std::string_view s) {
   }
   out.append(s.data() + run, s.size() - run);
   out += '"';
+}
+
+JsonWriter& JsonWriter::key(std::string_view k) {
+  if (needs_escape(k)) [[unlikely]] {
+    sep();
+    append_json_string(out_, k);
+    out_ += ':';
+  } else {  // [,]"key": in one append
+    std::size_t comma = first_ ? 0 : 1;
+    std::size_t at = out_.size();
+    out_.append(comma + k.size() + 3, '"');
+    char* p = out_.data() + at;
+    if (comma) *p = ',';
+    std::memcpy(p + comma + 1, k.data(), k.size());
+    p[comma + k.size() + 2] = ':';
+  }
+  first_ = true;  // the value follows without a comma
+  return *this;
 }
 
 JsonWriter& JsonWriter::value(std::int64_t v) {

@@ -20,13 +20,7 @@ class JsonWriter {
   JsonWriter& begin_array() { sep(); out_ += '['; first_ = true; return *this; }
   JsonWriter& end_array() { out_ += ']'; first_ = false; return *this; }
 
-  JsonWriter& key(std::string_view k) {
-    sep();
-    append_json_string(out_, k);
-    out_ += ':';
-    first_ = true;  // the value follows without a comma
-    return *this;
-  }
+  JsonWriter& key(std::string_view k);
   JsonWriter& value(std::string_view s) { sep(); append_json_string(out_, s); return *this; }
   JsonWriter& value(const char* s) { return value(std::string_view(s)); }
   JsonWriter& value(bool b) { sep(); out_ += b ? "true" : "false"; return *this; }

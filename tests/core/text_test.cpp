@@ -61,5 +61,21 @@ TEST(JsonWriter, NestsArraysAndObjects) {
   EXPECT_EQ(out, R"({"xs":[1,2.5,null],"s":"t"})");
 }
 
+TEST(JsonWriter, KeysAndStringsOfEveryKindComeOutAsValidJson) {
+  // Keys and strings that need no escaping take a fast path, the rest the careful one;
+  // both must give the same JSON, whatever comes before them.
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field("", "").field("plain", "text").field("quo\"te", "tab\there");
+  w.key("ctl\x1f").begin_array().value("").value("\xc3\xa9t\xc3\xa9").value(std::string_view("nul\0in", 6)).end_array();
+  w.field("last", 1).end_object();
+  EXPECT_EQ(out, "{\"\":\"\",\"plain\":\"text\",\"quo\\\"te\":\"tab\\there\","
+                 "\"ctl\\u001f\":[\"\",\"\xc3\xa9t\xc3\xa9\",\"nul\\u0000in\"],\"last\":1}");
+  std::string appended = "prefix ";
+  append_json_string(appended, "a\"b");
+  append_json_string(appended, "clean");
+  EXPECT_EQ(appended, "prefix \"a\\\"b\"\"clean\"");
+}
+
 }  // namespace
 }  // namespace llmux
