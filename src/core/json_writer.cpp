@@ -30,7 +30,7 @@ void append_json_string(std::string& out, std::string_view s) {
   if (!needs_escape(s)) [[likely]] {  // quotes around the bytes as they are: one append, one copy
     std::size_t at = out.size();
     out.append(s.size() + 2, '"');
-    std::memcpy(out.data() + at + 1, s.data(), s.size());
+    if (!s.empty()) std::memcpy(out.data() + at + 1, s.data(), s.size());  // (an empty view may hold null)
     return;
   }
   out += '"';
@@ -70,7 +70,7 @@ JsonWriter& JsonWriter::key(std::string_view k) {
     out_.append(comma + k.size() + 3, '"');
     char* p = out_.data() + at;
     if (comma) *p = ',';
-    std::memcpy(p + comma + 1, k.data(), k.size());
+    if (!k.empty()) std::memcpy(p + comma + 1, k.data(), k.size());
     p[comma + k.size() + 2] = ':';
   }
   first_ = true;  // the value follows without a comma
