@@ -3,7 +3,9 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <iterator>
 #include <map>
 
 #include "gateway/budgets.hpp"
@@ -113,13 +115,14 @@ Result<sqlite3*> open_db(const std::string& path, bool create) {
 
 }  // namespace
 
-Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& path, Nanos commit_interval) {
+Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& path, Nanos commit_interval, ErrorLog log) {
   auto db = open_db(path, true);
   if (!db) return tl::unexpected(db.error());
   std::unique_ptr<Ledger> l(new Ledger());
   l->db_ = *db;
   l->path_ = path;
   l->interval_ = commit_interval;
+  l->log_ = std::move(log);
   char* err = nullptr;
   // WAL: readers (llmux usage) never block the writer; NORMAL sync survives a killed process.
   std::string setup = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") + kSchema;
@@ -164,9 +167,17 @@ void Ledger::record(LedgerRow row) {
 void Ledger::flush() {
   std::unique_lock lock(mu_);
   std::uint64_t target = queued_;
+  std::uint64_t tried = attempts_;
   flush_now_ = true;
   cv_.notify_one();
-  flushed_.wait(lock, [&] { return committed_ >= target || !writer_.joinable(); });
+  flushed_.wait(lock, [&] {
+    return committed_ >= target || !writer_.joinable() || (attempts_ > tried && last_failed_);
+  });
+}
+
+void Ledger::report(const std::string& what) const {
+  if (log_) log_(what);
+  else std::fprintf(stderr, "llmux: %s\n", what.c_str());
 }
 
 void Ledger::close() {
@@ -193,7 +204,9 @@ std::uint64_t Ledger::committed() const {
 }
 
 void Ledger::writer_loop() {
-  std::vector<LedgerRow> batch;
+  std::vector<LedgerRow> incoming;
+  std::vector<LedgerRow> pending;  // rows not committed yet: this round's, and failed rounds'
+  std::uint64_t failures = 0;      // consecutive failed commits
   for (;;) {
     bool stopping;
     {
@@ -201,24 +214,62 @@ void Ledger::writer_loop() {
       cv_.wait_for(lock, std::chrono::nanoseconds(interval_), [&] { return stop_ || flush_now_; });
       flush_now_ = false;
       stopping = stop_;
-      batch.swap(queue_);
+      incoming.swap(queue_);
     }
-    std::size_t n = batch.size();
-    if (n) commit(batch);
-    batch.clear();
+    if (pending.empty()) pending.swap(incoming);
+    else std::move(incoming.begin(), incoming.end(), std::back_inserter(pending));
+    incoming.clear();
+    if (pending.size() > kMaxPendingRows) {
+      std::size_t drop = pending.size() - kMaxPendingRows;
+      pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(drop));
+      report("ledger " + path_ + ": " + std::to_string(drop) + " rows lost: more than " +
+             std::to_string(kMaxPendingRows) + " rows wait for a commit that keeps failing");
+    }
+    bool ok = true;
+    std::size_t n = pending.size();
+    if (n) ok = commit(pending);
+    if (ok) {
+      pending.clear();
+      if (failures) report("ledger " + path_ + ": commits work again; " + std::to_string(n) + " waiting rows written");
+      failures = 0;
+    } else if (failures++ == 0 || failures % 100 == 0 || stopping) {  // the first failure, then now and then
+      report("ledger " + path_ + ": cannot commit " + std::to_string(n) + " rows (" + last_error_ + ")" +
+             (stopping ? "; they are lost" : "; keeping them and trying again"));
+    }
     {
       std::lock_guard lock(mu_);
-      committed_ += n;
+      if (ok) committed_ += n;
+      if (n) {
+        ++attempts_;
+        last_failed_ = !ok;
+      }
     }
     flushed_.notify_all();
     if (stopping) {
       std::lock_guard lock(mu_);
-      if (queue_.empty()) return;
+      if (queue_.empty() && (pending.empty() || !ok)) return;
     }
   }
 }
 
 bool Ledger::commit(std::vector<LedgerRow>& rows) {
+  if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    last_error_ = sqlite3_errmsg(db_);
+    return false;
+  }
+  bool ok = insert_rows(rows) && sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+  if (!ok) {
+    last_error_ = sqlite3_errmsg(db_);  // before ROLLBACK replaces it
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  for (auto* st : {insert_one_, insert_many_, add_spend_})
+    if (st) sqlite3_clear_bindings(st);  // no pointers into the rows once they go
+  return ok;
+}
+
+// The batch's rows and its spend totals, inside commit()'s transaction; false at the
+// first statement that fails.
+bool Ledger::insert_rows(std::vector<LedgerRow>& rows) {
   if (!add_spend_) {
     bool prepared =
         sqlite3_prepare_v3(db_, insert_sql(1).c_str(), -1, SQLITE_PREPARE_PERSISTENT, &insert_one_, nullptr) == SQLITE_OK &&
@@ -230,21 +281,21 @@ bool Ledger::commit(std::vector<LedgerRow>& rows) {
       return false;
     }
   }
-  sqlite3_stmt* one = insert_one_;
-  sqlite3_stmt* many = insert_many_;
-  sqlite3_stmt* add = add_spend_;
-  sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr);
-  // Every parameter is bound again for each statement run, so no clearing in between.
+  auto run = [](sqlite3_stmt* st) {
+    bool done = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_reset(st);
+    return done;
+  };
+  // Every parameter is bound again for each run, so no clearing in between.
   std::size_t i = 0;
   for (; i + kRowsPerInsert <= rows.size(); i += kRowsPerInsert) {
-    for (int r = 0; r < kRowsPerInsert; ++r) bind_row(many, rows[i + static_cast<std::size_t>(r)], 1 + r * kColumns);
-    sqlite3_step(many);
-    sqlite3_reset(many);
+    for (int r = 0; r < kRowsPerInsert; ++r)
+      bind_row(insert_many_, rows[i + static_cast<std::size_t>(r)], 1 + r * kColumns);
+    if (!run(insert_many_)) return false;
   }
   for (; i < rows.size(); ++i) {
-    bind_row(one, rows[i]);
-    sqlite3_step(one);
-    sqlite3_reset(one);
+    bind_row(insert_one_, rows[i]);
+    if (!run(insert_one_)) return false;
   }
   // The batch's spend per (day, subject), added to the running totals in the same
   // transaction as the rows.
@@ -255,15 +306,14 @@ bool Ledger::commit(std::vector<LedgerRow>& rows) {
     if (!r.key_id.empty()) spend[{day, "key:" + r.key_id}] += r.cost_usd;
     if (!r.team.empty()) spend[{day, "team:" + r.team}] += r.cost_usd;
   }
+  bool ok = true;
   for (const auto& [at, cost] : spend) {
-    sqlite3_bind_int64(add, 1, at.first);
-    bind_text(add, 2, at.second);
-    sqlite3_bind_double(add, 3, cost);
-    sqlite3_step(add);
-    sqlite3_reset(add);
+    sqlite3_bind_int64(add_spend_, 1, at.first);
+    bind_text(add_spend_, 2, at.second);
+    sqlite3_bind_double(add_spend_, 3, cost);
+    if (!(ok = run(add_spend_))) break;
   }
-  bool ok = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
-  for (auto* st : {one, many, add}) sqlite3_clear_bindings(st);  // no pointers into the rows once they go
+  sqlite3_clear_bindings(add_spend_);  // the keys die with `spend`
   return ok;
 }
 

@@ -3,10 +3,13 @@
 // its own thread so no I/O thread ever waits on the disk. Rows are committed at
 // most `commit_interval` after they are recorded; a graceful close commits
 // everything, and after a kill -9 the database opens consistent with every row
-// committed before then.
+// committed before then. A commit that fails (disk full, database locked by another
+// writer) is rolled back, reported, and its rows are kept and tried again at the next
+// interval, up to kMaxPendingRows; what a close cannot write is reported as lost.
 #include <condition_variable>
 #include <map>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -43,12 +46,20 @@ struct LedgerRow {
 
 class Ledger {
  public:
-  static Result<std::unique_ptr<Ledger>> open(const std::string& path, Nanos commit_interval);
+  // Rows kept for another try after failed commits; beyond it the oldest are dropped
+  // (and reported).
+  static constexpr std::size_t kMaxPendingRows = 1'000'000;
+  using ErrorLog = std::function<void(const std::string&)>;
+
+  // `log` receives failed commits and lost rows (called on the writer thread); by
+  // default they go to stderr.
+  static Result<std::unique_ptr<Ledger>> open(const std::string& path, Nanos commit_interval, ErrorLog log = {});
   ~Ledger();
 
   // Queues a row; never blocks on the disk.
   void record(LedgerRow row);
-  // Blocks until every row recorded so far is committed.
+  // Blocks until every row recorded so far is committed, or until a commit tried
+  // after the call failed (the rows stay queued for the next try).
   void flush();
   void close();
   std::uint64_t committed() const;
@@ -58,7 +69,9 @@ class Ledger {
   Ledger() = default;
   void writer_loop();
   bool commit(std::vector<LedgerRow>& rows);
+  bool insert_rows(std::vector<LedgerRow>& rows);
   void finalize_statements();
+  void report(const std::string& what) const;
 
   std::string path_;
   Nanos interval_ = 0;
@@ -74,6 +87,10 @@ class Ledger {
   std::vector<LedgerRow> queue_;
   std::uint64_t queued_ = 0;     // rows ever queued
   std::uint64_t committed_ = 0;  // rows ever committed
+  std::uint64_t attempts_ = 0;   // commits tried (the writer's rounds with rows)
+  bool last_failed_ = false;
+  ErrorLog log_;
+  std::string last_error_;  // the writer thread's last failed commit, for its report
   bool stop_ = false;
   bool flush_now_ = false;
   std::thread writer_;

@@ -71,7 +71,7 @@ tl::expected<std::unique_ptr<Gateway>, Problems> Gateway::create(GatewayConfig c
   if (!snap) return tl::unexpected(snap.error());
   impl->install(*snap);
   if (ledger_cfg.enabled) {
-    auto ledger = Ledger::open(ledger_cfg.path, ledger_cfg.commit_interval);
+    auto ledger = Ledger::open(ledger_cfg.path, ledger_cfg.commit_interval, log_line);
     if (!ledger) return tl::unexpected(Problems{ledger.error()});
     impl->ledger = std::move(*ledger);
     Nanos wall = wall_now();

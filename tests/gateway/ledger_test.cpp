@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <mutex>
+
 #include "support/process.hpp"
 
 namespace llmux::gateway {
@@ -120,6 +122,80 @@ TEST(Ledger, EveryColumnOfEveryRowLandsWhateverTheBatchSize) {
   EXPECT_EQ(i, n);
   sqlite3_finalize(st);
   sqlite3_close(db);
+}
+
+// Runs SQL on the ledger's file from a connection of the test's own.
+void exec_on(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  char* err = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+}
+
+std::int64_t rows_in(const std::string& path) {
+  auto groups = query_usage(path, 0, "day");
+  std::int64_t n = 0;
+  if (groups)
+    for (const auto& g : *groups) n += g.requests;
+  return n;
+}
+
+// A trigger stands in for a disk that refuses writes: every insert fails while it exists.
+constexpr const char* kRefuse =
+    "CREATE TRIGGER refuse BEFORE INSERT ON requests BEGIN SELECT RAISE(ABORT, 'disk says no'); END;";
+
+TEST(Ledger, AFailedCommitKeepsItsRowsAndWritesThemOnceTheDatabaseTakesThem) {
+  test::TempDir dir;
+  std::string path = dir.file("ledger.db");
+  std::mutex mu;
+  std::vector<std::string> reports;
+  auto l = Ledger::open(path, 10 * kNanosPerMilli, [&](const std::string& s) {
+    std::lock_guard lock(mu);
+    reports.push_back(s);
+  });
+  ASSERT_TRUE(l) << l.error().describe();
+  exec_on(path, kRefuse);
+  for (int i = 0; i < 20; ++i) (*l)->record(row("k", "chat", "local", "local", 0.001, 10, 5));
+  (*l)->flush();  // returns after the failed try instead of waiting for ever
+  EXPECT_EQ((*l)->committed(), 0u);
+  {
+    std::lock_guard lock(mu);
+    ASSERT_FALSE(reports.empty());
+    EXPECT_NE(reports[0].find("cannot commit 20 rows"), std::string::npos) << reports[0];
+    EXPECT_NE(reports[0].find("disk says no"), std::string::npos) << reports[0];
+    EXPECT_NE(reports[0].find("keeping them"), std::string::npos) << reports[0];
+  }
+  for (int i = 0; i < 5; ++i) (*l)->record(row("k", "chat", "local", "local", 0.001, 10, 5));
+  exec_on(path, "DROP TRIGGER refuse;");
+  (*l)->flush();
+  EXPECT_EQ((*l)->committed(), 25u);
+  EXPECT_EQ(rows_in(path), 25) << "the kept rows and the new ones, each once";
+  auto spend = query_spend(path, 0, 0);  // since 1970: every row's day
+  ASSERT_TRUE(spend) << spend.error().describe();
+  EXPECT_NEAR((*spend)["key:k"].today, 0.025, 1e-9) << "spend totals count the kept rows once";
+  std::lock_guard lock(mu);
+  EXPECT_NE(reports.back().find("commits work again"), std::string::npos) << reports.back();
+}
+
+TEST(Ledger, ACloseThatCannotWriteSaysHowManyRowsAreLostAndReturns) {
+  test::TempDir dir;
+  std::string path = dir.file("ledger.db");
+  std::vector<std::string> reports;  // (the writer has stopped when close returns)
+  {
+    auto l = Ledger::open(path, 60 * kNanosPerSecond, [&](const std::string& s) { reports.push_back(s); });
+    ASSERT_TRUE(l) << l.error().describe();
+    exec_on(path, kRefuse);
+    for (int i = 0; i < 7; ++i) (*l)->record(row("k", "chat", "local", "local", 0, 10, 5));
+    (*l)->close();
+    EXPECT_EQ((*l)->committed(), 0u);
+  }
+  ASSERT_FALSE(reports.empty());
+  EXPECT_NE(reports.back().find("cannot commit 7 rows"), std::string::npos) << reports.back();
+  EXPECT_NE(reports.back().find("lost"), std::string::npos) << reports.back();
+  EXPECT_EQ(rows_in(path), 0);
 }
 
 // 2026-03-01 and 2026-03-15, 00:00 UTC, in ms.
