@@ -171,7 +171,7 @@ void Ledger::flush() {
   flush_now_ = true;
   cv_.notify_one();
   flushed_.wait(lock, [&] {
-    return committed_ >= target || !writer_.joinable() || (attempts_ > tried && last_failed_);
+    return committed_ + dropped_ >= target || !writer_.joinable() || (attempts_ > tried && last_failed_);
   });
 }
 
@@ -222,6 +222,10 @@ void Ledger::writer_loop() {
     if (pending.size() > kMaxPendingRows) {
       std::size_t drop = pending.size() - kMaxPendingRows;
       pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(drop));
+      {
+        std::lock_guard lock(mu_);
+        dropped_ += drop;
+      }
       report("ledger " + path_ + ": " + std::to_string(drop) + " rows lost: more than " +
              std::to_string(kMaxPendingRows) + " rows wait for a commit that keeps failing");
     }

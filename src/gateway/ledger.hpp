@@ -87,6 +87,7 @@ class Ledger {
   std::vector<LedgerRow> queue_;
   std::uint64_t queued_ = 0;     // rows ever queued
   std::uint64_t committed_ = 0;  // rows ever committed
+  std::uint64_t dropped_ = 0;    // rows given up after kMaxPendingRows waited
   std::uint64_t attempts_ = 0;   // commits tried (the writer's rounds with rows)
   bool last_failed_ = false;
   ErrorLog log_;
