@@ -71,8 +71,8 @@ Error sqlite_error(sqlite3* db, const std::string& what, const std::string& path
   return Error{ErrorCode::io, what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"), path, 0};
 }
 
-// The text is not copied: every string bound lives until the statement is finalized
-// (the batch's rows and spend keys outlive commit()'s statements).
+// The text is not copied: what is bound (the batch's rows, its spend keys) outlives
+// every run of the statement, and commit() clears the bindings before it returns.
 void bind_text(sqlite3_stmt* st, int i, const std::string& s) {
   sqlite3_bind_text(st, i, s.c_str(), static_cast<int>(s.size()), SQLITE_STATIC);
 }
@@ -267,7 +267,7 @@ bool Ledger::commit(std::vector<LedgerRow>& rows) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
   for (auto* st : {insert_one_, insert_many_, add_spend_})
-    if (st) sqlite3_clear_bindings(st);  // no pointers into the rows once they go
+    if (st) sqlite3_clear_bindings(st);  // no pointers into the rows and spend keys once they go
   return ok;
 }
 
@@ -317,7 +317,6 @@ bool Ledger::insert_rows(std::vector<LedgerRow>& rows) {
     sqlite3_bind_double(add_spend_, 3, cost);
     if (!(ok = run(add_spend_))) break;
   }
-  sqlite3_clear_bindings(add_spend_);  // the keys die with `spend`
   return ok;
 }
 

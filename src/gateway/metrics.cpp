@@ -104,16 +104,12 @@ HistogramFamily::Series* HistogramFamily::series(const Labels& labels) { return 
 
 void HistogramFamily::observe(Series* s, double v) {
   std::lock_guard lock(mu_);
-  observe_locked(*s, v);
-}
-
-void HistogramFamily::observe_locked(Series& s, double v) {
-  if (s.buckets.empty()) s.buckets.assign(bounds_.size(), 0);
+  if (s->buckets.empty()) s->buckets.assign(bounds_.size(), 0);
   // The first bound >= v; values above every bound count only in +Inf (count).
   auto i = static_cast<std::size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), v) - bounds_.begin());
-  if (i < s.buckets.size()) ++s.buckets[i];
-  ++s.count;
-  s.sum += v;
+  if (i < s->buckets.size()) ++s->buckets[i];
+  ++s->count;
+  s->sum += v;
 }
 
 std::uint64_t HistogramFamily::count(const Labels& labels) const {
@@ -189,7 +185,6 @@ Metrics::Metrics()
       ttft("gen_ai_server_time_to_first_token_seconds", "Time to the first generated token.", kSeconds),
       token_usage("gen_ai_client_token_usage", "Tokens per request, by gen_ai_token_type.", kTokens),
       id(next_metrics_id.fetch_add(1)) {}
-
 
 void Metrics::request_finished(const RequestMetricsEvent& e) {
   char status_text[8];

@@ -57,7 +57,6 @@ class HistogramFamily {
   void observe(Series* s, double v);
 
  private:
-  void observe_locked(Series& s, double v);
   std::string name_, help_;
   std::vector<double> bounds_;
   mutable std::mutex mu_;
