@@ -1,5 +1,6 @@
 // Start, stop, reload, and the watcher thread: access-log flushing, config file
 // changes, and active health checks — all off the I/O threads.
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -113,6 +114,7 @@ Result<void> Gateway::start() {
     }
   if (auto r = im.http->start(); !r) return r;
   im.watcher = std::thread([p = &im] { p->watch_loop(); });
+  pthread_setname_np(im.watcher.native_handle(), "llmux-reload");
   return {};
 }
 
