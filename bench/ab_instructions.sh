@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # User-space instructions per gateway request, two binaries side by side:
-#   bench/ab_instructions.sh OLD_BINARY NEW_BINARY [REQUESTS]
+#   bench/ab_instructions.sh OLD_BINARY NEW_BINARY [REQUESTS] [CONCURRENCY]
 # Time per request on a shared VM swings by 10-20 % from run to run (bench/ab.sh needs
 # many rounds to see a 5 % change); the instructions a request costs in user space do
 # not. Each gateway runs under valgrind's callgrind against the same zero-delay sim;
-# the counters are zeroed after a warm-up and read after REQUESTS requests (8 at a
-# time), non-streamed and streamed (4 tokens). Kernel time (system calls, loopback
-# TCP: about half of the gateway's CPU here) is not counted: judge that with bench/ab.sh.
+# the counters are zeroed after a warm-up and read after REQUESTS requests
+# (CONCURRENCY at a time, default 8; 1 shows what a request costs when it has the
+# gateway to itself, as in an open loop at a few thousand requests/s), non-streamed
+# and streamed (4 tokens). Kernel time (system calls, loopback TCP: about half of the
+# gateway's CPU here) is not counted: judge that with bench/ab.sh.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
-ab_setup "OLD_BINARY NEW_BINARY [REQUESTS]" "$@"
+ab_setup "OLD_BINARY NEW_BINARY [REQUESTS] [CONCURRENCY]" "$@"
 requests=${3:-3000}
+concurrency=${4:-8}
 command -v valgrind >/dev/null && command -v callgrind_control >/dev/null || {
   echo "bench/ab_instructions.sh: needs valgrind (sudo apt-get install valgrind)" >&2
   exit 2
@@ -30,7 +33,8 @@ per_request() {  # BINARY MODE -> user-space instructions per request
   local gw=$!
   local gw_url
   gw_url=$(url_of "$work/gw.log" 300)
-  local load=(bench -q --url "$gw_url" --model chat --input-tokens 16 --ignore-eos on -c 8 --output-tokens 4 "${flags[@]}")
+  local load=(bench -q --url "$gw_url" --model chat --input-tokens 16 --ignore-eos on -c "$concurrency"
+    --output-tokens 4 "${flags[@]}")
   "$new" "${load[@]}" -n 500 -o "$work/warm.json" >/dev/null 2>&1
   callgrind_control -z "$gw" >/dev/null 2>&1
   "$new" "${load[@]}" -n "$requests" -o "$work/run.json" >/dev/null 2>&1
@@ -52,7 +56,8 @@ print(f"{ir / done:.0f}")
 PY
 }
 
-printf '%-5s %14s %14s   (user-space instructions per request, %d requests)\n' "" "not streamed" "streamed" "$requests"
+printf '%-5s %14s %14s   (user-space instructions per request, %d requests, %d at a time)\n' "" "not streamed" "streamed" \
+  "$requests" "$concurrency"
 declare -A r
 for side in old new; do
   bin=$old

@@ -194,6 +194,12 @@ void expect_peer_name(SSL* ssl, const std::string& host, bool is_ip) {
 // costs about as much as the read itself. Instead an exchange registers a
 // ReadWatch whose deadline it moves forward as bytes arrive, and one timer per
 // client wakes at the earliest deadline and cancels the reads that are overdue.
+// While there are reads to watch the timer also wakes every kTick, and the loop
+// ends at the first wake that finds none: so an exchange that starts while others
+// are under way, or within a tick of the last one ending, costs no timer work at
+// all (at 5,000 requests/s one at a time, that is two timer changes, a coroutine
+// and two rounds of the event loop less per request), and an io_context whose
+// work is done still returns from run() within a tick.
 struct ReadWatch {
   Connection* conn = nullptr;
   Nanos until = 0;
@@ -202,6 +208,8 @@ struct ReadWatch {
 
 class Watchdog : public std::enable_shared_from_this<Watchdog> {
  public:
+  static constexpr Nanos kTick = 10 * kNanosPerMilli;
+
   explicit Watchdog(asio::any_io_executor ex) : timer_(ex) {}
 
   void add(ReadWatch* w) {
@@ -222,9 +230,6 @@ class Watchdog : public std::enable_shared_from_this<Watchdog> {
       if (slot == w) {
         slot = watches_.back();
         watches_.pop_back();
-        // Nothing left to watch: let the loop end now, so that a pending timer does
-        // not keep the io_context's run() from returning.
-        if (watches_.empty() && running_) timer_.cancel();
         return;
       }
   }
@@ -238,7 +243,7 @@ class Watchdog : public std::enable_shared_from_this<Watchdog> {
     error_code ec;
     while (!self->closed_ && !self->watches_.empty()) {
       Nanos now = mono_now();
-      Nanos next = INT64_MAX;
+      Nanos next = now + kTick;
       for (ReadWatch* w : self->watches_) {
         if (w->expired) continue;
         if (w->until <= now) {
@@ -248,7 +253,6 @@ class Watchdog : public std::enable_shared_from_this<Watchdog> {
           next = std::min(next, w->until);
         }
       }
-      if (next == INT64_MAX) break;  // only expired reads left; their exchanges are ending
       self->armed_for_ = next;
       self->timer_.expires_at(asio::steady_timer::time_point(std::chrono::nanoseconds(next)));
       co_await self->timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));

@@ -126,6 +126,91 @@ TEST(HttpClientErrors, ReadTimeoutIsTheSilenceBetweenBytesNotTheWholeBody) {
   EXPECT_EQ(body, "012345");
 }
 
+// The client's read deadlines share one timer, which keeps waking for a tick after
+// the last read ends and then stops: an exchange that starts within that tick, and
+// one that starts after it, must each still get its own deadline; and one that
+// stalls must time out while another on the same client goes on.
+TEST(HttpClientErrors, ReadTimeoutHoldsForExchangesRightAfterAnotherAndAfterAPause) {
+  asio::io_context ctx;
+  RawServer fine(ctx, reply_and_close("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+  RawServer quiet(ctx, silent);
+  auto opts = test::local_options();
+  opts.read_timeout = 300 * kNanosPerMilli;
+  HttpClient client(ctx.get_executor(), opts);
+  struct Outcome {
+    Result<HttpResponse> first, right_after, after_pause;
+    Nanos right_after_took = 0, after_pause_took = 0;
+  };
+  auto all = [&]() -> asio::awaitable<Outcome> {
+    auto first = co_await client.fetch(request("GET", fine.port(), "/"));
+    Nanos start = mono_now();
+    auto right_after = co_await client.fetch(request("GET", quiet.port(), "/"));
+    Nanos right_after_took = mono_now() - start;
+    asio::steady_timer pause(ctx, std::chrono::milliseconds(200));  // well past the tick
+    co_await pause.async_wait(asio::use_awaitable);
+    start = mono_now();
+    auto after_pause = co_await client.fetch(request("GET", quiet.port(), "/"));
+    co_return Outcome{std::move(first), std::move(right_after), std::move(after_pause), right_after_took,
+                      mono_now() - start};
+  };
+  auto r = run(ctx, all());
+  ASSERT_TRUE(r) << "hung";
+  ASSERT_TRUE(r->first) << r->first.error().describe();
+  EXPECT_EQ(r->first->body, "ok");
+  for (const auto* timed_out : {&r->right_after, &r->after_pause}) {
+    ASSERT_FALSE(*timed_out);
+    EXPECT_EQ(timed_out->error().code, ErrorCode::timeout) << timed_out->error().describe();
+  }
+  EXPECT_GE(r->right_after_took, opts.read_timeout);
+  EXPECT_GE(r->after_pause_took, opts.read_timeout);
+}
+
+TEST(HttpClientErrors, AStalledExchangeTimesOutWhileAnotherOnTheSameClientStreams) {
+  asio::io_context ctx;
+  RawServer steady(ctx, [](tcp::socket s) -> asio::awaitable<void> {  // a piece every 100 ms for 2 s
+    std::string buf, head;
+    co_await test::read_head(s, buf, head);
+    co_await test::write_all(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    asio::steady_timer t(s.get_executor());
+    for (int i = 0; i < 20; ++i) {
+      t.expires_after(std::chrono::milliseconds(100));
+      co_await t.async_wait(asio::use_awaitable);
+      co_await test::write_all(s, "1\r\n" + std::string(1, static_cast<char>('a' + i)) + "\r\n");
+    }
+    co_await test::write_all(s, "0\r\n\r\n");
+    co_await test::read_to_eof(s);
+  });
+  RawServer quiet(ctx, silent);
+  auto opts = test::local_options();
+  opts.read_timeout = 300 * kNanosPerMilli;
+  HttpClient client(ctx.get_executor(), opts);
+  test::RecordingSink sink;
+  std::optional<Result<void>> streamed;
+  std::optional<Result<HttpResponse>> stalled;
+  Nanos stalled_after = 0;
+  auto stop_when_both = [&] {
+    if (streamed && stalled) ctx.stop();  // the servers would keep run_for() going
+  };
+  asio::co_spawn(ctx, [&]() -> asio::awaitable<void> {
+    streamed = co_await client.stream(request("GET", steady.port(), "/"), sink);
+    stop_when_both();
+  }, asio::detached);
+  asio::co_spawn(ctx, [&]() -> asio::awaitable<void> {
+    Nanos start = mono_now();
+    stalled = co_await client.fetch(request("GET", quiet.port(), "/"));
+    stalled_after = mono_now() - start;
+    stop_when_both();
+  }, asio::detached);
+  ctx.run_for(std::chrono::seconds(20));  // guards against a hang only
+  ASSERT_TRUE(stalled && streamed) << "hung";
+  ASSERT_FALSE(*stalled);
+  EXPECT_EQ(stalled->error().code, ErrorCode::timeout) << stalled->error().describe();
+  EXPECT_GE(stalled_after, opts.read_timeout);
+  EXPECT_LT(stalled_after, 1500 * kNanosPerMilli) << "timed out only when the other exchange ended";
+  ASSERT_TRUE(*streamed) << streamed->error().describe();
+  EXPECT_EQ(sink.body, "abcdefghijklmnopqrst");
+}
+
 TEST(HttpClientErrors, TotalTimeoutBoundsTheWholeRequest) {
   asio::io_context ctx;
   RawServer server(ctx, silent);
