@@ -3,12 +3,18 @@
 //      not, at 1,000 and 5,000 requests/s (open loop, constant arrivals)
 //   2. the most non-streamed requests/s one gateway core sustains
 //   3. resident memory idle and with ~10,000 concurrent streams
-// Pinning: sim and the load generator share CPU 0; the gateway runs on CPU 1 (for the
-// latency figures once more there with busy_poll on, and once on CPU 0 with them). It also prints the machine's own
-// loopback round trip between those CPUs and on one CPU: on CPU 1 the gateway puts four
-// crossings between the CPUs on each request's path, which on this kind of VM cost more
-// than the gateway's own work; on CPU 0 (at 1,000 requests/s only: one CPU cannot carry
-// all three at 5,000) it adds one loopback hop on the same CPU and shares that CPU.
+// The load generator always runs on CPU 0. The latency figures come in four layouts:
+//   a. gateway and sim share CPU 1: the direct call and the call through the gateway
+//      cross between the CPUs equally often (twice), so 'added' is the gateway's work and
+//      its two extra hops on one CPU;
+//   b. a with busy_poll on;
+//   c. the gateway alone on CPU 1, sim on CPU 0 with the load generator: four crossings
+//      through the gateway against none direct, which on this kind of VM cost more than
+//      the gateway's own work;
+//   d. c with busy_poll on;
+//   e. all three on CPU 0 (at 1,000 requests/s only: one CPU cannot carry all three at
+//      5,000).
+// It also prints the machine's own loopback round trip between the CPUs and on one CPU.
 // Usage: perf_gateway [--quick]
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -194,43 +200,51 @@ int main(int argc, char** argv) {
   bool quick = argc > 1 && std::string(argv[1]) == "--quick";
   long hz = sysconf(_SC_CLK_TCK);
   TempDir dir;
-  auto sim = start("0", {"sim", "--port", "0", "--ttft", "0", "--itl", "0", "--model-name", "chat"});
-  std::string sim_url = first_url(*sim);
+  auto start_sim = [](const std::string& cpu) {
+    return start(cpu, {"sim", "--port", "0", "--ttft", "0", "--itl", "0", "--model-name", "chat"});
+  };
   {
     auto cross = loopback_round_trip_us(0, 1, quick ? 2000 : 10000);
     auto same = loopback_round_trip_us(0, 0, quick ? 2000 : 10000);
     std::printf("this machine's loopback round trip (300 bytes, one every 200 us, nothing else running):\n"
-                "CPU 0 <-> CPU 1 p50 %.1f us, p99 %.1f us; on CPU 0 alone p50 %.1f us, p99 %.1f us.\n"
-                "A request through the gateway crosses between the CPUs four times (client -> gateway -> sim and\n"
-                "back), the direct one never: when the CPUs idle between requests, 'added' is mostly those crossings.\n\n",
+                "CPU 0 <-> CPU 1 p50 %.1f us, p99 %.1f us; on CPU 0 alone p50 %.1f us, p99 %.1f us.\n\n",
                 cross.first, cross.second, same.first, same.second);
   }
-  std::printf("'added' = E2E through the gateway minus E2E direct to sim (same run): it includes the extra\n"
-              "loopback hop and, with the gateway on CPU 1, cross-CPU wake-ups. 'in gateway' = the gateway's own\n"
-              "time per request, upstream waits excluded (its llmux_gateway_overhead_seconds metric). CPU/req\n"
-              "from /proc.\n");
+  std::printf("'added' = E2E through the gateway minus E2E direct to sim (same run, same layout). 'in gateway' =\n"
+              "the gateway's own time per request, upstream waits excluded (its llmux_gateway_overhead_seconds\n"
+              "metric). CPU/req from /proc. The load generator runs on CPU 0 throughout.\n");
   int seconds = quick ? 2 : 5;
   struct Layout {
-    std::string cpu, busy_poll, title;
+    std::string gw_cpu, sim_cpu, busy_poll, title;
     int max_rate;
   };
   const Layout layouts[] = {
-      {"1", "0us", "llmux serve pinned to CPU 1, in front of llmux sim; the load generator and the sim share CPU 0:",
+      {"1", "1", "0us",
+       "gateway and sim share CPU 1: direct and through the gateway, a request crosses between the CPUs\n"
+       "twice (there and back), so 'added' is the gateway's own work and its two extra hops on one CPU:",
        5000},
-      {"1", "200us",
+      {"1", "1", "200us",
        "the same with busy_poll = \"200us\" (the gateway polls its sockets for 200 us before it sleeps,\n"
-       "so an answer that comes within that needs no wake-up of its thread; it burns CPU while traffic comes):",
+       "giving the CPU to the sim whenever it wants it, so that neither an answer nor the next request\n"
+       "needs a wake-up from idle; it burns CPU while traffic comes):",
        5000},
-      {"0", "0us",
+      {"1", "0", "0us",
+       "the gateway alone on CPU 1, the sim on CPU 0 with the load generator: a request through the\n"
+       "gateway crosses between the CPUs four times, the direct one never; when the CPUs idle between\n"
+       "requests, 'added' is mostly those crossings:",
+       5000},
+      {"1", "0", "200us", "the same with busy_poll = \"200us\":", 5000},
+      {"0", "0", "0us",
        "all three on CPU 0 (no crossings between CPUs; the gateway shares the CPU, which cannot carry\n"
        "all three at 5,000 requests/s):",
        1000},
   };
   for (const Layout& layout : layouts) {
-    const std::string& gw_cpu = layout.cpu;
     std::printf("\n%s\n", layout.title.c_str());
     std::printf("  %-8s %-7s %10s %10s %11s %11s %13s %13s %9s %6s\n", "rate", "mode", "direct p50", "via p50",
                 "added p50", "added p99", "in gw p50", "in gw p99", "CPU/req", "errors");
+    auto sim = start_sim(layout.sim_cpu);
+    std::string sim_url = first_url(*sim);
     for (int rate : {1000, 5000}) {
       if (rate > layout.max_rate) continue;
       for (bool stream : {false, true}) {
@@ -238,7 +252,7 @@ int main(int argc, char** argv) {
                                          std::to_string(rate * seconds), "--output-tokens", "4", "--warmup", "200"};
         if (!stream) load.push_back("--no-stream");
         auto direct = bench(sim_url, load, dir)["runs"][0]["summary"];
-        auto gw = start_gateway(dir, sim_url, gw_cpu, layout.busy_poll);
+        auto gw = start_gateway(dir, sim_url, layout.gw_cpu, layout.busy_poll);
         long c0 = cpu_ticks(gw.proc->pid());
         auto via = bench(gw.url, load, dir)["runs"][0]["summary"];
         long c1 = cpu_ticks(gw.proc->pid());
@@ -254,6 +268,8 @@ int main(int argc, char** argv) {
       }
     }
   }
+  auto sim = start_sim("0");
+  std::string sim_url = first_url(*sim);
   {
     auto gw = start_gateway(dir, sim_url);
     long c0 = cpu_ticks(gw.proc->pid());

@@ -1,5 +1,7 @@
 #include "net/io_pool.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
 
 namespace llmux::net {
@@ -48,6 +50,8 @@ void run_polling(asio::io_context& ctx, Nanos spin) {
     } else if (mono_now() - last_work >= spin) {
       ctx.run_one();  // sleeps until there is something to do
       last_work = mono_now();
+    } else {
+      sched_yield();
     }
   }
 }

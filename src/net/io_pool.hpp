@@ -15,8 +15,11 @@ class IoPool {
  public:
   // `busy_poll` > 0: a loop that runs out of work keeps polling its sockets for that
   // long before it sleeps in epoll, so that the next event needs no wake-up of a
-  // sleeping thread (costly on virtual machines: tens of microseconds). It costs a
-  // core's worth of CPU while traffic keeps coming; only for loops on their own cores.
+  // sleeping thread (costly on virtual machines: tens of microseconds). Between polls
+  // that find nothing it yields the CPU to any other thread that wants it (an
+  // upstream runtime on the same core, the ledger), so it does not starve them; but
+  // it keeps the CPU from idling and costs a core's worth of CPU time while traffic
+  // keeps coming.
   explicit IoPool(int threads, Nanos busy_poll = 0);
   ~IoPool();
   IoPool(const IoPool&) = delete;
