@@ -69,11 +69,6 @@ json bench(const std::string& url, std::vector<std::string> args, const TempDir&
   return json::parse(llmux::test::read_file(out), nullptr, false);
 }
 
-double get(const json& s, const char* metric, const char* stat) {
-  if (!s.contains(metric) || !s[metric].contains(stat) || !s[metric][stat].is_number()) return -1;
-  return s[metric][stat].get<double>();
-}
-
 long rss_kib(int pid, const char* field = "VmRSS:") {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
@@ -96,6 +91,20 @@ long cpu_ticks(int pid) {  // user + system, in clock ticks
     }
   }
   return utime + stime;
+}
+
+// The E2E latency of each measured (not warm-up) request that succeeded, in microseconds.
+void add_e2e_us(const json& run, std::vector<double>& out) {
+  if (!run.contains("requests")) return;
+  for (const auto& r : run["requests"])
+    if (!r.value("warmup", false) && r.value("ok", false) && r["e2e_ms"].is_number())
+      out.push_back(r["e2e_ms"].get<double>() * 1e3);
+}
+
+double quantile(std::vector<double>& v, double q) {
+  if (v.empty()) return -1;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
 }
 
 double overhead_quantile(const std::string& metrics, const char* q) {
@@ -210,10 +219,12 @@ int main(int argc, char** argv) {
                 "CPU 0 <-> CPU 1 p50 %.1f us, p99 %.1f us; on CPU 0 alone p50 %.1f us, p99 %.1f us.\n\n",
                 cross.first, cross.second, same.first, same.second);
   }
-  std::printf("'added' = E2E through the gateway minus E2E direct to sim (same run, same layout). 'in gateway' =\n"
-              "the gateway's own time per request, upstream waits excluded (its llmux_gateway_overhead_seconds\n"
-              "metric). CPU/req from /proc. The load generator runs on CPU 0 throughout.\n");
   int seconds = quick ? 2 : 5;
+  int rounds = quick ? 2 : 5;
+  std::printf("'added' = E2E through the gateway minus E2E direct to sim (same layout; %d alternating rounds of\n"
+              "each, every request's latency pooled per side). 'in gateway' = the gateway's own time per request,\n"
+              "upstream waits excluded (its llmux_gateway_overhead_seconds metric). CPU/req from /proc. The load\n"
+              "generator runs on CPU 0 throughout.\n", rounds);
   struct Layout {
     std::string gw_cpu, sim_cpu, busy_poll, title;
     int max_rate;
@@ -248,23 +259,37 @@ int main(int argc, char** argv) {
     for (int rate : {1000, 5000}) {
       if (rate > layout.max_rate) continue;
       for (bool stream : {false, true}) {
+        // Direct and through the gateway in alternating rounds, each latency pooled over its
+        // rounds: a burst of noise from the rest of the machine then falls on both sides
+        // alike instead of on whichever ran at the time.
+        int per_round = rate * seconds / rounds;
         std::vector<std::string> load = {"--rate", std::to_string(rate), "--arrivals", "constant", "-n",
-                                         std::to_string(rate * seconds), "--output-tokens", "4", "--warmup", "200"};
+                                         std::to_string(per_round), "--output-tokens", "4", "--warmup", "100",
+                                         "--per-request"};
         if (!stream) load.push_back("--no-stream");
-        auto direct = bench(sim_url, load, dir)["runs"][0]["summary"];
         auto gw = start_gateway(dir, sim_url, layout.gw_cpu, layout.busy_poll);
-        long c0 = cpu_ticks(gw.proc->pid());
-        auto via = bench(gw.url, load, dir)["runs"][0]["summary"];
-        long c1 = cpu_ticks(gw.proc->pid());
+        std::vector<double> direct, via;
+        long gw_ticks = 0, failed = 0, via_requests = 0;
+        for (int round = 0; round < rounds; ++round) {
+          for (bool through : {round % 2 == 0, round % 2 != 0}) {
+            long c0 = cpu_ticks(gw.proc->pid());
+            auto r = bench(through ? gw.url : sim_url, load, dir)["runs"][0];
+            if (through) {
+              gw_ticks += cpu_ticks(gw.proc->pid()) - c0;
+              failed += r["summary"]["requests_failed"].get<long>();
+              via_requests += per_round + 100;
+            }
+            add_e2e_us(r, through ? via : direct);
+          }
+        }
         auto m = metrics_of(gw);
-        double d50 = get(direct, "e2e_ms", "p50"), v50 = get(via, "e2e_ms", "p50");
-        double d99 = get(direct, "e2e_ms", "p99"), v99 = get(via, "e2e_ms", "p99");
-        double n = static_cast<double>(rate * seconds + 200);
-        std::printf("  %-8s %-7s %7.3f ms %7.3f ms %8.0f us %8.0f us %10.0f us %10.0f us %6.0f us %6lld\n",
-                    (std::to_string(rate) + "/s").c_str(), stream ? "stream" : "whole", d50, v50, (v50 - d50) * 1e3,
-                    (v99 - d99) * 1e3, overhead_quantile(m, "0.5"), overhead_quantile(m, "0.99"),
-                    static_cast<double>(c1 - c0) / static_cast<double>(hz) / n * 1e6,
-                    via["requests_failed"].get<long long>());
+        double d50 = quantile(direct, 0.5), v50 = quantile(via, 0.5);
+        double d99 = quantile(direct, 0.99), v99 = quantile(via, 0.99);
+        std::printf("  %-8s %-7s %7.3f ms %7.3f ms %8.0f us %8.0f us %10.0f us %10.0f us %6.0f us %6ld\n",
+                    (std::to_string(rate) + "/s").c_str(), stream ? "stream" : "whole", d50 / 1e3, v50 / 1e3, v50 - d50,
+                    v99 - d99, overhead_quantile(m, "0.5"), overhead_quantile(m, "0.99"),
+                    static_cast<double>(gw_ticks) / static_cast<double>(hz) / static_cast<double>(via_requests) * 1e6,
+                    failed);
       }
     }
   }

@@ -25,6 +25,24 @@ RawServer::OnConn reply_and_close(std::string reply) {
   };
 }
 
+// Reads one request head, then answers with a chunked body of `pieces` one-letter
+// chunks ("a", "b", ...), 100 ms apart, and waits for the client to close.
+RawServer::OnConn pieces_100ms_apart(int pieces) {
+  return [pieces](tcp::socket s) -> asio::awaitable<void> {
+    std::string buf, head;
+    co_await test::read_head(s, buf, head);
+    co_await test::write_all(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    asio::steady_timer t(s.get_executor());
+    for (int i = 0; i < pieces; ++i) {
+      t.expires_after(std::chrono::milliseconds(100));
+      co_await t.async_wait(asio::use_awaitable);
+      co_await test::write_all(s, "1\r\n" + std::string(1, static_cast<char>('a' + i)) + "\r\n");
+    }
+    co_await test::write_all(s, "0\r\n\r\n");
+    co_await test::read_to_eof(s);
+  };
+}
+
 std::uint16_t unused_port() {
   asio::io_context ctx;
   tcp::acceptor a(ctx, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
@@ -106,24 +124,10 @@ TEST(HttpClientErrors, ServerThatStallsMidBodyTimesOut) {
 TEST(HttpClientErrors, ReadTimeoutIsTheSilenceBetweenBytesNotTheWholeBody) {
   // Six pieces 100 ms apart: 600 ms in all, never 300 ms of silence.
   std::string body;
-  auto r = stream_with_short_read_timeout(
-      [](tcp::socket s) -> asio::awaitable<void> {
-        std::string buf, head;
-        co_await test::read_head(s, buf, head);
-        co_await test::write_all(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
-        asio::steady_timer t(s.get_executor());
-        for (int i = 0; i < 6; ++i) {
-          t.expires_after(std::chrono::milliseconds(100));
-          co_await t.async_wait(asio::use_awaitable);
-          co_await test::write_all(s, "1\r\n" + std::to_string(i) + "\r\n");
-        }
-        co_await test::write_all(s, "0\r\n\r\n");
-        co_await test::read_to_eof(s);
-      },
-      body);
+  auto r = stream_with_short_read_timeout(pieces_100ms_apart(6), body);
   ASSERT_TRUE(r);
   ASSERT_TRUE(*r) << r->error().describe();
-  EXPECT_EQ(body, "012345");
+  EXPECT_EQ(body, "abcdef");
 }
 
 // The client's read deadlines share one timer, which keeps waking for a tick after
@@ -167,19 +171,7 @@ TEST(HttpClientErrors, ReadTimeoutHoldsForExchangesRightAfterAnotherAndAfterAPau
 
 TEST(HttpClientErrors, AStalledExchangeTimesOutWhileAnotherOnTheSameClientStreams) {
   asio::io_context ctx;
-  RawServer steady(ctx, [](tcp::socket s) -> asio::awaitable<void> {  // a piece every 100 ms for 2 s
-    std::string buf, head;
-    co_await test::read_head(s, buf, head);
-    co_await test::write_all(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
-    asio::steady_timer t(s.get_executor());
-    for (int i = 0; i < 20; ++i) {
-      t.expires_after(std::chrono::milliseconds(100));
-      co_await t.async_wait(asio::use_awaitable);
-      co_await test::write_all(s, "1\r\n" + std::string(1, static_cast<char>('a' + i)) + "\r\n");
-    }
-    co_await test::write_all(s, "0\r\n\r\n");
-    co_await test::read_to_eof(s);
-  });
+  RawServer steady(ctx, pieces_100ms_apart(20));  // 2 s of pieces, never 300 ms of silence
   RawServer quiet(ctx, silent);
   auto opts = test::local_options();
   opts.read_timeout = 300 * kNanosPerMilli;
