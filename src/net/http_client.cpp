@@ -144,6 +144,16 @@ struct Connection {
   }
 };
 
+// Whether more of the body than the parser has taken is already in `buffer`, so that
+// parsing can go on without waiting for the socket. Beast leaves a chunk's closing
+// CRLF in the buffer until the next chunk's size line is complete.
+bool more_arrived(const beast::flat_buffer& buffer, bool chunked) {
+  std::string_view rest(static_cast<const char*>(buffer.data().data()), buffer.size());
+  if (!chunked) return !rest.empty();
+  if (rest.starts_with("\r\n")) rest.remove_prefix(2);
+  return rest.find("\r\n") != std::string_view::npos;
+}
+
 Nanos deadline_for(Nanos start, Nanos timeout) { return timeout > 0 ? start + timeout : INT64_MAX / 2; }
 
 std::chrono::steady_clock::duration until(Nanos deadline) {
@@ -517,6 +527,8 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
 
   Connection::BodyBuffer& chunk = *c.body_buffer;
   std::size_t received = 0;
+  std::size_t unflushed = 0;
+  constexpr std::size_t kFlushAfter = 64 * 1024;
   while (!parser.is_done()) {
     guard.set_until(std::min(deadline, mono_now() + read_timeout));
     parser.give(chunk.data(), chunk.size());
@@ -530,9 +542,16 @@ asio::awaitable<Result<void>> HttpClient::Impl::exchange_on(Stream& s, Connectio
       // (No co_await inside || or && conditions: g++ 12 miscompiles them.)
       bool more = sink.on_body(std::string_view(chunk.data(), n), t);
       guard.set_until(deadline);  // a slow consumer is not a silent server
-      // The last piece is not flushed here: the caller learns the end when this returns
-      // and finishes with it (a gateway then writes the rest and the end in one go).
-      if (more && !parser.is_done()) more = co_await sink.flush();
+      // Flushed when the next bytes must come from the socket, or after 64 KiB: what has
+      // already arrived is parsed first, so an answer that came in one read goes on in
+      // one write, and a fast upstream still meets its consumer's pace. The last piece is
+      // not flushed here: the caller learns the end when this returns and finishes with
+      // it (a gateway then writes the rest and the end in one go).
+      unflushed += n;
+      if (more && !parser.is_done() && (!more_arrived(c.buffer, parser.chunked()) || unflushed >= kFlushAfter)) {
+        unflushed = 0;
+        more = co_await sink.flush();
+      }
       if (!more) {
         keep_alive = false;
         co_return Result<void>{};

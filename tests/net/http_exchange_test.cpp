@@ -475,12 +475,13 @@ class FlushStopsSink final : public ResponseSink {
  public:
   std::string body;
   int flushes = 0;
+  int stop_at = 2;
   void on_head(const ResponseHead&, Nanos) override {}
   bool on_body(std::string_view bytes, Nanos) override {
     body.append(bytes);
     return true;
   }
-  asio::awaitable<bool> flush() override { co_return ++flushes < 2; }
+  asio::awaitable<bool> flush() override { co_return ++flushes < stop_at; }
 };
 
 TEST(HttpExchange, SinkFlushCanStopTheRead) {
@@ -505,6 +506,51 @@ TEST(HttpExchange, SinkFlushCanStopTheRead) {
     co_return true;
   };
   EXPECT_TRUE(run(ctx, wait_finished()));
+}
+
+// An answer whose bytes are all here at once is passed on without a flush in between
+// (a gateway then relays it in one write, not one per piece of the chunked body).
+TEST(HttpExchange, AnAnswerThatArrivesWholeIsNotFlushedPieceByPiece) {
+  asio::io_context ctx;
+  test::RawServer server(ctx, [](tcp::socket s) -> asio::awaitable<void> {
+    std::string buf, head;
+    co_await test::read_head(s, buf, head);
+    std::string answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (const char* piece : {"one ", "two ", "three ", "four"})
+      answer += std::to_string(std::string_view(piece).size()) + "\r\n" + piece + "\r\n";
+    co_await test::write_all(s, answer + "0\r\n\r\n");
+    co_await test::read_to_eof(s);
+  });
+  HttpClient client(ctx.get_executor(), test::local_options());
+  FlushStopsSink sink;  // (stops at the second flush: none may come)
+  auto r = run(ctx, client.stream(request("GET", server.port(), "/"), sink));
+  ASSERT_TRUE(r && *r) << test::why(r);
+  EXPECT_EQ(sink.body, "one two three four");
+  EXPECT_EQ(sink.flushes, 0);
+}
+
+// Pieces that arrive apart are each passed on before the client waits for the next.
+TEST(HttpExchange, PiecesThatArriveApartAreFlushedBeforeTheNextWait) {
+  asio::io_context ctx;
+  test::RawServer server(ctx, [](tcp::socket s) -> asio::awaitable<void> {
+    std::string buf, head;
+    co_await test::read_head(s, buf, head);
+    co_await test::write_all(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n");
+    asio::steady_timer t(s.get_executor());
+    for (const char* rest : {"1\r\nb\r\n", "0\r\n\r\n"}) {
+      t.expires_after(std::chrono::milliseconds(50));
+      co_await t.async_wait(asio::use_awaitable);
+      co_await test::write_all(s, rest);
+    }
+    co_await test::read_to_eof(s);
+  });
+  HttpClient client(ctx.get_executor(), test::local_options());
+  FlushStopsSink sink;
+  sink.stop_at = 100;
+  auto r = run(ctx, client.stream(request("GET", server.port(), "/"), sink));
+  ASSERT_TRUE(r && *r) << test::why(r);
+  EXPECT_EQ(sink.body, "ab");
+  EXPECT_EQ(sink.flushes, 2) << "after a and after b; the end is the caller's to write";
 }
 
 TEST(HttpExchange, ReasonPhrases) {
