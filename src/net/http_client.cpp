@@ -146,12 +146,14 @@ struct Connection {
 
 // Whether more of the body than the parser has taken is already in `buffer`, so that
 // parsing can go on without waiting for the socket. Beast leaves a chunk's closing
-// CRLF in the buffer until the next chunk's size line is complete.
+// CRLF in the buffer until the next chunk's size line is complete; a size line with
+// nothing after it yet would make the parser wait.
 bool more_arrived(const beast::flat_buffer& buffer, bool chunked) {
   std::string_view rest(static_cast<const char*>(buffer.data().data()), buffer.size());
   if (!chunked) return !rest.empty();
   if (rest.starts_with("\r\n")) rest.remove_prefix(2);
-  return rest.find("\r\n") != std::string_view::npos;
+  auto size_line_end = rest.find("\r\n");
+  return size_line_end != std::string_view::npos && size_line_end + 2 < rest.size();
 }
 
 Nanos deadline_for(Nanos start, Nanos timeout) { return timeout > 0 ? start + timeout : INT64_MAX / 2; }
