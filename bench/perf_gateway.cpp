@@ -3,7 +3,7 @@
 //      not, at 1,000 and 5,000 requests/s (open loop, constant arrivals)
 //   2. the most non-streamed requests/s one gateway core sustains
 //   3. resident memory idle and with ~10,000 concurrent streams
-// The load generator always runs on CPU 0. The latency figures come in four layouts:
+// The load generator always runs on CPU 0. The latency figures come in five layouts:
 //   a. gateway and sim share CPU 1: the direct call and the call through the gateway
 //      cross between the CPUs equally often (twice), so 'added' is the gateway's work and
 //      its two extra hops on one CPU;
@@ -34,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/stats.hpp"
 #include "support/process.hpp"
 
 using llmux::test::Process;
@@ -99,12 +100,6 @@ void add_e2e_us(const json& run, std::vector<double>& out) {
   for (const auto& r : run["requests"])
     if (!r.value("warmup", false) && r.value("ok", false) && r["e2e_ms"].is_number())
       out.push_back(r["e2e_ms"].get<double>() * 1e3);
-}
-
-double quantile(std::vector<double>& v, double q) {
-  if (v.empty()) return -1;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
 }
 
 double overhead_quantile(const std::string& metrics, const char* q) {
@@ -283,11 +278,10 @@ int main(int argc, char** argv) {
           }
         }
         auto m = metrics_of(gw);
-        double d50 = quantile(direct, 0.5), v50 = quantile(via, 0.5);
-        double d99 = quantile(direct, 0.99), v99 = quantile(via, 0.99);
+        auto d = llmux::bench::summarize(direct), v = llmux::bench::summarize(via);  // bench's own percentiles
         std::printf("  %-8s %-7s %7.3f ms %7.3f ms %8.0f us %8.0f us %10.0f us %10.0f us %6.0f us %6ld\n",
-                    (std::to_string(rate) + "/s").c_str(), stream ? "stream" : "whole", d50 / 1e3, v50 / 1e3, v50 - d50,
-                    v99 - d99, overhead_quantile(m, "0.5"), overhead_quantile(m, "0.99"),
+                    (std::to_string(rate) + "/s").c_str(), stream ? "stream" : "whole", d.p50 / 1e3, v.p50 / 1e3,
+                    v.p50 - d.p50, v.p99 - d.p99, overhead_quantile(m, "0.5"), overhead_quantile(m, "0.99"),
                     static_cast<double>(gw_ticks) / static_cast<double>(hz) / static_cast<double>(via_requests) * 1e6,
                     failed);
       }
