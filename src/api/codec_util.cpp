@@ -87,7 +87,10 @@ void write_annotation(JsonWriter& w, const StreamEvent& e) {
 }
 
 void apply_annotation(const json::object& chunk, std::vector<StreamEvent>& out, std::size_t first) {
-  auto note = json::get_object(chunk, "llmux");
+  apply_annotation_note(json::get_object(chunk, "llmux"), out, first);
+}
+
+void apply_annotation_note(const std::optional<json::object>& note, std::vector<StreamEvent>& out, std::size_t first) {
   if (!note) return;
   auto tokens = json::get_int(*note, "tokens");
   auto t = json::get_int(*note, "t").value_or(0);

@@ -48,6 +48,8 @@ std::string_view extra_value(const std::vector<RawField>& extra, std::string_vie
 void write_annotation(JsonWriter& w, const StreamEvent& e);
 // Applies an annotation object to the events decoded from the same chunk (from `first`).
 void apply_annotation(const json::object& chunk, std::vector<StreamEvent>& out, std::size_t first);
+// The same with the chunk's "llmux" member already looked up (nullopt: none).
+void apply_annotation_note(const std::optional<json::object>& note, std::vector<StreamEvent>& out, std::size_t first);
 
 // Whole tool calls (dialects that send each call at once) as tool_call_delta events,
 // numbered from first_index.

@@ -76,6 +76,24 @@ std::optional<simdjson::dom::array> get_array(const object& o, std::string_view 
   return std::nullopt;
 }
 
+std::optional<std::string_view> as_string(const std::optional<element>& e) {
+  std::string_view s;
+  if (e && e->get(s) == simdjson::SUCCESS) return s;
+  return std::nullopt;
+}
+
+std::optional<object> as_object(const std::optional<element>& e) {
+  object v;
+  if (e && e->get(v) == simdjson::SUCCESS) return v;
+  return std::nullopt;
+}
+
+std::optional<simdjson::dom::array> as_array(const std::optional<element>& e) {
+  simdjson::dom::array v;
+  if (e && e->get(v) == simdjson::SUCCESS) return v;
+  return std::nullopt;
+}
+
 bool is_null(const object& o, std::string_view key) {
   element e;
   if (o.at_key(key).get(e) != simdjson::SUCCESS) return true;

@@ -3,6 +3,8 @@
 // missing or mistyped fields into errors that name the field.
 #include <simdjson.h>
 
+#include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +39,25 @@ std::string to_json(const element& e);
 std::string to_json(const object& o);
 // A JSON string value's text, or the JSON of anything else (for "content" that may be either).
 std::string text_or_json(const element& e);
+
+// The members named by `keys`, found in one pass over `o` (each at_key is a pass of its
+// own: a hot decoder that asks for several keys, most of them absent, reads each chunk once
+// this way). As with at_key, the first of duplicate keys counts.
+template <std::size_t N>
+std::array<std::optional<element>, N> members(const object& o, const std::array<std::string_view, N>& keys) {
+  std::array<std::optional<element>, N> found;
+  for (auto field : o)
+    for (std::size_t i = 0; i < N; ++i)
+      if (!found[i] && field.key == keys[i]) {
+        found[i] = field.value;
+        break;
+      }
+  return found;
+}
+// A member from members() as a string, object or array: nullopt when absent or of another type.
+std::optional<std::string_view> as_string(const std::optional<element>& e);
+std::optional<object> as_object(const std::optional<element>& e);
+std::optional<simdjson::dom::array> as_array(const std::optional<element>& e);
 
 // Calls on_object(const object&, const std::string& where) -> Result<void> for each
 // element of `arr`, where is its path ("messages[2]"), until one fails. An element that

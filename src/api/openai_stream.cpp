@@ -28,14 +28,18 @@ class Decoder final : public util::SseDecoder {
       if (timings_ && !usage_sent_) out.push_back(StreamEvent::usage_of(*timings_));  // llama.cpp without usage
       return {};
     }
-    if (ev.type == "error" || data.find("\"error\"") != std::string_view::npos) {
-      if (auto handled = maybe_error(data, out)) return *handled;
-    }
     auto parsed = json::parse_object(data, "stream chunk");
     if (!parsed) return tl::unexpected(parsed.error());
     const json::object& root = *parsed;
     std::size_t first = out.size();
-    if (auto choices = json::get_array(root, "choices")) {
+    auto [choices_m, timings_m, usage_m, note_m, error_m] =
+        json::members<5>(root, {"choices", "timings", "usage", "llmux", "error"});
+    if (error_m && !error_m->is_null()) {  // a chunk {"error": {...}}: an error event
+      errored_ = true;
+      out.push_back(StreamEvent::failure(decode_error_body(0, data)));
+      return {};
+    }
+    if (auto choices = json::as_array(choices_m)) {
       for (auto c : *choices) {
         json::object choice;
         if (c.get(choice) != simdjson::SUCCESS) return fail(ErrorCode::malformed, "choices[0] is not an object");
@@ -43,13 +47,13 @@ class Decoder final : public util::SseDecoder {
         break;
       }
     }
-    if (auto t = json::get_object(root, "timings")) {
+    if (auto t = json::as_object(timings_m)) {
       timings_ = last_usage_;
       apply_timings(*t, *timings_);
       if (usage_sent_) out.push_back(StreamEvent::usage_of(*timings_));  // the usage again, with the durations
     }
-    if (auto u = json::get_object(root, "usage")) usage(decode_usage(*u), out, first);
-    util::apply_annotation(root, out, first);
+    if (auto u = json::as_object(usage_m)) usage(decode_usage(*u), out, first);
+    util::apply_annotation_note(json::as_object(note_m), out, first);
     return {};
   }
 
@@ -67,42 +71,33 @@ class Decoder final : public util::SseDecoder {
     out.push_back(StreamEvent::usage_of(u));
   }
 
-  // A chunk {"error": {...}}: an error event. nullopt when the chunk is not an error.
-  std::optional<Result<void>> maybe_error(std::string_view data, std::vector<StreamEvent>& out) {
-    auto root = json::parse_object(data, "stream error chunk");
-    if (!root) return std::nullopt;
-    json::element err;
-    if (root->at_key("error").get(err) != simdjson::SUCCESS || err.is_null()) return std::nullopt;
-    ApiError e = decode_error_body(0, data);
-    errored_ = true;
-    out.push_back(StreamEvent::failure(std::move(e)));
-    return Result<void>{};
-  }
-
   void decode_choice(const json::object& choice, std::vector<StreamEvent>& out) {
+    auto [text_m, delta_m, finish_m] = json::members<3>(choice, {"text", "delta", "finish_reason"});
     if (endpoint_ == EndpointKind::completion) {
-      if (auto text = json::get_string(choice, "text"); text && !text->empty())
+      if (auto text = json::as_string(text_m); text && !text->empty())
         out.push_back(StreamEvent::content(std::string(*text)));
-    } else if (auto delta = json::get_object(choice, "delta")) {
+    } else if (auto delta = json::as_object(delta_m)) {
       decode_delta(*delta, out);
     }
-    if (auto fr = json::get_string(choice, "finish_reason")) {
+    if (auto fr = json::as_string(finish_m)) {
       saw_finish_ = true;
       out.push_back(StreamEvent::finished(parse_finish_reason(*fr)));
     }
   }
 
   void decode_delta(const json::object& delta, std::vector<StreamEvent>& out) {
-    if (json::get_string(delta, "role") && !role_seen_) {
+    auto [role_m, reasoning_content_m, reasoning_m, content_m, calls_m] =
+        json::members<5>(delta, {"role", "reasoning_content", "reasoning", "content", "tool_calls"});
+    if (json::as_string(role_m) && !role_seen_) {
       role_seen_ = true;
       out.push_back(StreamEvent::role_started());
     }
-    auto reasoning = json::get_string(delta, "reasoning_content");
-    if (!reasoning) reasoning = json::get_string(delta, "reasoning");
+    auto reasoning = json::as_string(reasoning_content_m);
+    if (!reasoning) reasoning = json::as_string(reasoning_m);
     if (reasoning && !reasoning->empty()) out.push_back(StreamEvent::reasoning(std::string(*reasoning)));
-    if (auto content = json::get_string(delta, "content"); content && !content->empty())
+    if (auto content = json::as_string(content_m); content && !content->empty())
       out.push_back(StreamEvent::content(std::string(*content)));
-    if (auto calls = json::get_array(delta, "tool_calls")) {
+    if (auto calls = json::as_array(calls_m)) {
       for (auto c : *calls) {
         json::object o;
         if (c.get(o) != simdjson::SUCCESS) continue;

@@ -2,7 +2,9 @@
 // Server-sent events parser following the WHATWG event-stream rules: fields
 // event/data/id/retry, multi-line data, comments, CRLF/LF/CR line ends split at
 // any chunk boundary, a leading UTF-8 BOM. Pure: bytes in, events out.
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -93,9 +95,17 @@ Result<void> SseParser::feed(std::string_view bytes, F&& on_event) {
   }
   const char* p = bytes.data();
   const std::size_t n = bytes.size();
+  // The next LF and the next CR at or after i (n: none), each found with memchr and looked
+  // for again only once passed, so that a chunk is scanned once for each whatever its endings.
+  auto next = [&](std::size_t from, char c) {
+    const void* hit = std::memchr(p + from, c, n - from);
+    return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - p) : n;
+  };
+  std::size_t lf = i < n ? next(i, '\n') : n, cr = i < n ? next(i, '\r') : n;
   while (i < n) {
-    std::size_t j = i;
-    while (j < n && p[j] != '\n' && p[j] != '\r') ++j;
+    if (lf < i) lf = next(i, '\n');
+    if (cr < i) cr = next(i, '\r');
+    std::size_t j = std::min(lf, cr);
     if (j == n) {  // incomplete line
       if (line_.size() + (n - i) > limits_.max_line_bytes) {
         failed_ = true;

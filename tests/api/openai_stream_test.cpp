@@ -379,6 +379,21 @@ TEST(OpenAiStreamDecoder, ContentMentioningErrorIsStillContent) {
   EXPECT_EQ(show(*r), (std::vector<std::string>{"content [\"error\": none]", "finish error"}));
 }
 
+// The decoder reads each chunk's members in one pass; a repeated key still means its first
+// occurrence (as simdjson's at_key, and most JSON readers, have it), and a member of the wrong
+// type counts as absent, not as an error.
+TEST(OpenAiStreamDecoder, RepeatedOrMistypedMembersReadAsBefore) {
+  auto r = decode_all(
+      EndpointKind::chat,
+      R"(data: {"choices":[{"index":0,"delta":{"content":"a","content":"b","role":7}}],"choices":[],"usage":"n/a"})"
+      "\n\n"
+      R"(data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop","finish_reason":"length"}]})"
+      "\n\n"
+      "data: [DONE]\n\n");
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(show(*r), (std::vector<std::string>{"content [a]", "finish stop"}));
+}
+
 TEST(OpenAiStreamDecoder, DoneWithoutItsBlankLineStillEndsTheStream) {
   auto r = decode_all(EndpointKind::chat, R"(data: {"choices":[{"index":0,"delta":{"content":"a"}}]})"
                                           "\n\n"
