@@ -181,6 +181,37 @@ TEST(HttpServerLimits, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
   EXPECT_EQ(*r, "closed");
 }
 
+// The server keeps each connection's deadlines in a table where a leaving connection's
+// place goes to the last one: the deadlines must move with their connections.
+TEST(HttpServerLimits, EachConnectionKeepsItsOwnDeadlineWhenAnotherLeaves) {
+  ServerOptions opts;
+  opts.request_timeout = 10 * kNanosPerSecond;  // before a first request: far off
+  opts.idle_timeout = 200 * kNanosPerMilli;     // between requests: soon
+  auto server = test::start_server(hello, opts);
+  asio::io_context ctx;
+  auto go = [&]() -> asio::awaitable<std::string> {
+    auto first = co_await test::connect_to(server->port());   // silent: the far deadline
+    auto second = co_await test::connect_to(server->port());  // silent: the far deadline
+    auto third = co_await test::connect_to(server->port());
+    std::string buf;
+    auto a = co_await raw_exchange(third, buf, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");  // then idle: the near one
+    if (!a) co_return "the third connection got no answer";
+    first.close();  // the server drops the first session: the third takes its place
+    Nanos t0 = mono_now();
+    auto rest = co_await test::read_to_eof(third);
+    Nanos waited = mono_now() - t0;
+    if (!rest.empty()) co_return "unexpected bytes: " + rest;
+    if (waited > 5 * kNanosPerSecond)
+      co_return "the idle third connection was closed only after " + std::to_string(waited / kNanosPerMilli) + " ms";
+    std::string buf2;
+    auto b = co_await raw_exchange(second, buf2, "GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+    co_return b && b->status() == 200 ? "ok" : "the second connection was closed before its deadline";
+  };
+  auto r = run(ctx, go());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(*r, "ok");
+}
+
 // Connects to a server whose request timeout is 200 ms, sends `bytes` and reads until the server closes.
 std::optional<std::string> send_then_read_to_close(std::string bytes) {
   ServerOptions opts;
