@@ -1,6 +1,8 @@
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -37,9 +39,22 @@ std::string data_dir() {
 
 void raise_fd_limit() {
   rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  if (rl.rlim_cur < rl.rlim_max) {
     rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0) getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  // Grow the kernel's descriptor table to its full size now, while this process has one
+  // thread. Linux doubles the table as descriptors are opened (at 256, 512, 1024, ...
+  // connections) and, in a process with several threads, waits for an RCU grace period
+  // each time: here 15-25 ms during which the accepting or connecting thread, and every
+  // stream on its loop, stands still. A descriptor duplicated to the top of the range
+  // and closed again leaves the table at that size (8 bytes a slot: 512 KiB at the cap).
+  constexpr rlim_t kTableCap = 65536;
+  rlim_t top = std::min(rl.rlim_cur, kTableCap);
+  if (top > 1024) {
+    int fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, static_cast<int>(top - 1));
+    if (fd >= 0) close(fd);
   }
 }
 

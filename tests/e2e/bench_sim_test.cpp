@@ -4,6 +4,12 @@
 // see a token before the server sends it).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <string>
+
 #include "e2e/e2e_support.hpp"
 
 namespace llmux::test {
@@ -233,6 +239,32 @@ TEST(SimCli, BadSpinIsAUsageErrorNamingTheFlag) {
     EXPECT_EQ(r.status, 2) << spin << ": " << r.err;
     EXPECT_NE(r.err.find("--spin"), std::string::npos) << spin << ": " << r.err;
   }
+}
+
+// A number from a "Key: value" line of a /proc file (-1: none).
+long long proc_field(const std::string& path, const std::string& key) {
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(key, 0) == 0) {
+      std::istringstream rest(line.substr(key.size()));
+      std::string word;
+      while (rest >> word)
+        if (!word.empty() && std::isdigit(static_cast<unsigned char>(word[0]))) return std::stoll(word);
+      return -1;
+    }
+  return -1;
+}
+
+// The kernel grows a process's descriptor table by doubling, and in a process with
+// several threads each growth waits for an RCU grace period (15-25 ms here): the sim
+// would stall every stream at its 256th, 512th, ... connection. It grows the table to
+// its open-files limit (at most 65,536) at start instead.
+TEST(SimCli, TheDescriptorTableIsGrownBeforeTheFirstConnection) {
+  SimProcess sim({"--ttft", "0", "--itl", "0"});
+  std::string proc = "/proc/" + std::to_string(sim.process().pid());
+  long long limit = proc_field(proc + "/limits", "Max open files");
+  if (limit <= 1024) GTEST_SKIP() << "open-files limit " << limit << ": nothing to grow";
+  EXPECT_GE(proc_field(proc + "/status", "FDSize:"), std::min(limit, 65536LL));
 }
 
 TEST(SimFromPlan, UnknownDeviceSuggestsNames) {
