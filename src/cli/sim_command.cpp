@@ -80,7 +80,9 @@ int run_sim(SimFlags& f) {
   while (wait_for_signal() == SIGHUP) {
   }
   server.stop(2 * kNanosPerSecond);
-  std::fprintf(stderr, "llmux sim: %s\n", server.stats().to_json().c_str());
+  auto stats = server.stats();
+  std::fprintf(stderr, "llmux sim: %s\n", stats.to_json().c_str());
+  if (auto warning = stats.lateness_warning(); !warning.empty()) std::fprintf(stderr, "llmux sim: warning: %s\n", warning.c_str());
   return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "sim/server.hpp"
 
 #include <atomic>
+#include <cstdio>
 
 #include "core/json_writer.hpp"
 #include "net/http_server.hpp"
@@ -10,6 +11,18 @@
 #include "sim/tokenizer.hpp"
 
 namespace llmux::sim {
+
+std::string SimStats::lateness_warning(std::int64_t limit_ns) const {
+  if (lateness_count < 100 || lateness_p99 <= limit_ns) return {};
+  char text[320];
+  std::snprintf(text, sizeof text,
+                "token writes ran %.1f ms late at p99 (max %.1f ms, over %llu writes), more than %.1f ms: "
+                "the sim was past its capacity, so timings measured against it include that lateness "
+                "(fewer streams or tokens/s per sim, or one sim per core; docs/sim.md, Capacity)",
+                static_cast<double>(lateness_p99) / 1e6, static_cast<double>(lateness_max) / 1e6,
+                static_cast<unsigned long long>(lateness_count), static_cast<double>(limit_ns) / 1e6);
+  return text;
+}
 
 std::string SimStats::to_json() const {
   std::string out;

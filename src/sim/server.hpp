@@ -29,6 +29,10 @@ struct SimStats {
   double lateness_mean = 0;
 
   std::string to_json() const;
+  // A warning when the token writes ran late past `limit` at p99 (over at least 100
+  // writes): the sim was past its capacity, and figures measured against it carry that
+  // lateness. Empty when they kept to the schedule.
+  std::string lateness_warning(std::int64_t limit_ns = 1'000'000) const;
 };
 
 class SimServer {

@@ -1,11 +1,34 @@
 #include <gtest/gtest.h>
 
 #include "sim/faults.hpp"
+#include "sim/server.hpp"
 #include "sim/generation.hpp"
 #include "sim/tokenizer.hpp"
 
 namespace llmux::sim {
 namespace {
+
+// At exit the sim says when its own timing fell behind, so that nobody takes a bench run
+// against an overloaded sim for the endpoint's behaviour.
+TEST(SimStatsWarning, LateWritesPastTheLimitAreReportedAndOnTimeOnesAreNot) {
+  SimStats late;
+  late.lateness_count = 50'000;
+  late.lateness_p99 = 3'200'000;
+  late.lateness_max = 12'500'000;
+  auto w = late.lateness_warning();
+  EXPECT_NE(w.find("3.2 ms late at p99"), std::string::npos) << w;
+  EXPECT_NE(w.find("max 12.5 ms"), std::string::npos) << w;
+  EXPECT_NE(w.find("50000 writes"), std::string::npos) << w;
+
+  SimStats on_time = late;
+  on_time.lateness_p99 = 400'000;
+  EXPECT_EQ(on_time.lateness_warning(), "");
+  EXPECT_NE(on_time.lateness_warning(300'000), "");  // a stricter limit
+
+  SimStats few = late;
+  few.lateness_count = 20;  // too few writes to say
+  EXPECT_EQ(few.lateness_warning(), "");
+}
 
 TEST(SimTokenizer, GeneratedTextCountsExactly) {
   TextGenerator g(7);
