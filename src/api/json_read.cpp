@@ -28,10 +28,18 @@ Result<object> parse_object(std::string_view text, std::string_view what) {
   return o;
 }
 
-std::optional<std::string_view> get_string(const object& o, std::string_view key) {
-  std::string_view s;
-  if (o.at_key(key).get(s) == simdjson::SUCCESS) return s;
+namespace {
+
+std::optional<element> member(const object& o, std::string_view key) {
+  element e;
+  if (o.at_key(key).get(e) == simdjson::SUCCESS) return e;
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string_view> get_string(const object& o, std::string_view key) {
+  return as_string(member(o, key));
 }
 
 std::string get_text(const object& o, std::string_view key) {
@@ -64,16 +72,10 @@ std::optional<bool> get_bool(const object& o, std::string_view key) {
   return std::nullopt;
 }
 
-std::optional<object> get_object(const object& o, std::string_view key) {
-  object v;
-  if (o.at_key(key).get(v) == simdjson::SUCCESS) return v;
-  return std::nullopt;
-}
+std::optional<object> get_object(const object& o, std::string_view key) { return as_object(member(o, key)); }
 
 std::optional<simdjson::dom::array> get_array(const object& o, std::string_view key) {
-  simdjson::dom::array v;
-  if (o.at_key(key).get(v) == simdjson::SUCCESS) return v;
-  return std::nullopt;
+  return as_array(member(o, key));
 }
 
 std::optional<std::string_view> as_string(const std::optional<element>& e) {
