@@ -70,13 +70,7 @@ json bench(const std::string& url, std::vector<std::string> args, const TempDir&
   return json::parse(llmux::test::read_file(out), nullptr, false);
 }
 
-long rss_kib(int pid, const char* field = "VmRSS:") {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::string(field).size()));
-  return -1;
-}
+long rss_kib(int pid) { return static_cast<long>(llmux::test::proc_field(pid, "status", "VmRSS:")); }
 
 long cpu_ticks(int pid) {  // user + system, in clock ticks
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");

@@ -82,7 +82,8 @@ int run_sim(SimFlags& f) {
   server.stop(2 * kNanosPerSecond);
   auto stats = server.stats();
   std::fprintf(stderr, "llmux sim: %s\n", stats.to_json().c_str());
-  if (auto warning = stats.lateness_warning(); !warning.empty()) std::fprintf(stderr, "llmux sim: warning: %s\n", warning.c_str());
+  if (auto warning = stats.lateness_warning(); !warning.empty())
+    std::fprintf(stderr, "llmux sim: warning: %s\n", warning.c_str());
   return 0;
 }
 

@@ -5,10 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cctype>
-#include <fstream>
-#include <sstream>
-#include <string>
 
 #include "e2e/e2e_support.hpp"
 
@@ -241,30 +237,16 @@ TEST(SimCli, BadSpinIsAUsageErrorNamingTheFlag) {
   }
 }
 
-// A number from a "Key: value" line of a /proc file (-1: none).
-long long proc_field(const std::string& path, const std::string& key) {
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind(key, 0) == 0) {
-      std::istringstream rest(line.substr(key.size()));
-      std::string word;
-      while (rest >> word)
-        if (!word.empty() && std::isdigit(static_cast<unsigned char>(word[0]))) return std::stoll(word);
-      return -1;
-    }
-  return -1;
-}
-
 // The kernel grows a process's descriptor table by doubling, and in a process with
 // several threads each growth waits for an RCU grace period (15-25 ms here): the sim
 // would stall every stream at its 256th, 512th, ... connection. It grows the table to
 // its open-files limit (at most 65,536) at start instead.
 TEST(SimCli, TheDescriptorTableIsGrownBeforeTheFirstConnection) {
   SimProcess sim({"--ttft", "0", "--itl", "0"});
-  std::string proc = "/proc/" + std::to_string(sim.process().pid());
-  long long limit = proc_field(proc + "/limits", "Max open files");
+  int pid = sim.process().pid();
+  long long limit = proc_field(pid, "limits", "Max open files");
   if (limit <= 1024) GTEST_SKIP() << "open-files limit " << limit << ": nothing to grow";
-  EXPECT_GE(proc_field(proc + "/status", "FDSize:"), std::min(limit, 65536LL));
+  EXPECT_GE(proc_field(pid, "status", "FDSize:"), std::min(limit, 65536LL));
 }
 
 TEST(SimFromPlan, UnknownDeviceSuggestsNames) {

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -161,6 +162,18 @@ std::string read_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+long long proc_field(int pid, const std::string& file, const std::string& key) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/" + file);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(key, 0) != 0) continue;
+    std::istringstream rest(line.substr(key.size()));
+    for (std::string word; rest >> word;)
+      if (std::isdigit(static_cast<unsigned char>(word[0]))) return std::stoll(word);
+    return -1;
+  }
+  return -1;
 }
 
 void write_file(const std::string& path, const std::string& content) {

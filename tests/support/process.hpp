@@ -60,6 +60,9 @@ class TempDir {
 };
 
 std::string read_file(const std::string& path);
+// The first number on the line of /proc/<pid>/<file> that starts with `key` ("VmRSS:" in
+// status, "Max open files" in limits); -1 when there is none.
+long long proc_field(int pid, const std::string& file, const std::string& key);
 void write_file(const std::string& path, const std::string& content);
 
 // Path of the built llmux binary and of the source tree.
