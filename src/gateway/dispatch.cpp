@@ -95,7 +95,11 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
     for (int attempt = 0; attempt <= route.retries; ++attempt) {
       if (mono_now() >= deadline || w.client_gone()) break;
       bool admitted = d->state->limiter.try_acquire();
-      if (!admitted) admitted = co_await d->state->limiter.acquire(deadline);
+      if (!admitted) {
+        Nanos queued = mono_now();
+        admitted = co_await d->state->limiter.acquire(deadline);
+        ctx.upstream_ns += mono_now() - queued;
+      }
       if (!admitted) {
         last = Error{ErrorCode::unavailable, "deployment " + d->config->name + " is at its concurrency limit", {}, 0};
         break;
@@ -159,7 +163,9 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
       Nanos wait = backoff(route, attempt, relay.retry_after_s());
       if (mono_now() + wait >= deadline) break;
       metrics.retry(d->config->name);
+      Nanos slept = mono_now();
       co_await sleep_for(wait);
+      ctx.upstream_ns += mono_now() - slept;
     }
   }
   // Nothing worked (or nothing could be tried).
