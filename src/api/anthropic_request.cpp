@@ -411,6 +411,7 @@ Result<ChatRequest> decode_request_body(std::string_view body) {
   if (has_system)
     if (auto r = decode_system(system, req); !r) return tl::unexpected(r.error());
   if (req.model.empty()) return fail(ErrorCode::parse, "model is required");
+  if (!req.sampling.max_tokens) return fail(ErrorCode::parse, "max_tokens is required");  // as Anthropic's API has it
   if (req.messages.empty() || (has_system && req.messages.size() == 1))
     return fail(ErrorCode::parse, "messages is required and must not be empty");
   return req;

@@ -81,8 +81,29 @@ Result<ChatResponse> decode_response_body(std::string_view body) {
   return r;
 }
 
+namespace {
+// Anthropic's error types follow the status; other types (OpenAI's, llmux's own)
+// are not theirs, and a client may switch on this one.
+std::string_view anthropic_error_type(const ApiError& e) {
+  switch (e.http_status) {
+    case 400: case 405: case 408: case 422: case 431: return "invalid_request_error";
+    case 401: return "authentication_error";
+    case 403: return "permission_error";
+    case 404: return "not_found_error";
+    case 413: return "request_too_large";
+    case 429: return "rate_limit_error";
+    case 503: case 529: return "overloaded_error";
+    default: break;
+  }
+  for (std::string_view t : {"invalid_request_error", "authentication_error", "permission_error", "not_found_error",
+                             "request_too_large", "rate_limit_error", "api_error", "overloaded_error"})
+    if (e.type == t) return t;
+  return "api_error";
+}
+}  // namespace
+
 std::string encode_error_body(const ApiError& e) {
-  std::string type = e.type.empty() || e.type == "server_error" ? "api_error" : e.type;
+  std::string_view type = anthropic_error_type(e);
   std::string out;
   JsonWriter w(out);
   w.begin_object().field("type", "error").key("error").begin_object();

@@ -36,7 +36,9 @@ struct RequestContext {
   Nanos first_token = 0;
   int attempts = 0;
   bool stream = false;
-  Nanos upstream_ns = 0;  // time spent waiting on upstreams, summed over attempts
+  // Time spent waiting on upstreams, summed over attempts: their answers, a slot
+  // under a deployment's concurrency limit, and the backoff before a retry.
+  Nanos upstream_ns = 0;
   // Privacy: the verdict, and for redaction the request as cloud deployments see it.
   std::optional<PrivacyVerdict> privacy;
   std::optional<api::ChatRequest> redacted;
@@ -55,6 +57,10 @@ struct Gateway::Impl {
   std::unique_ptr<net::HttpServer> http;
   std::unique_ptr<api::ServerCodec> openai_ingress;     // /v1/chat/completions, /v1/completions
   std::unique_ptr<api::ServerCodec> anthropic_ingress;  // /v1/messages
+  // The ingress whose error shape a path's clients expect: Anthropic's for /v1/messages.
+  const api::ServerCodec& codec_for(std::string_view path) const {
+    return path == "/v1/messages" || path == "/messages" ? *anthropic_ingress : *openai_ingress;
+  }
   std::FILE* access_log = nullptr;  // written by the watcher thread, never by I/O threads
   bool own_access_log = false;
   std::mutex log_mu;

@@ -70,6 +70,20 @@ asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::Respon
     co_return co_await w.send(200, "text/plain; version=0.0.4", metrics.render(gauges));
   }
   if (path.starts_with("/admin/")) co_return co_await admin(req, w);
+  std::string_view allowed = is_chat_path(path) || path == "/v1/messages" || path == "/messages" ||
+                                     path == "/v1/embeddings" || path == "/embeddings"
+                                 ? "POST"
+                             : path == "/v1/models" || path == "/models" || path == "/health" || path == "/ready" ||
+                                     path == "/metrics"
+                                 ? "GET"
+                                 : "";
+  if (!allowed.empty()) {  // a known path, asked with the wrong method
+    net::Headers allow;
+    allow.add("Allow", std::string(allowed));
+    co_return co_await send_error(w, 405, "invalid_request_error",
+                                  req.method + " is not allowed on " + std::string(path) + "; use " + std::string(allowed),
+                                  &allow, &codec_for(path));
+  }
   co_await send_error(w, 404, "invalid_request_error",
                       "no route for " + req.method + " " + std::string(path) +
                           "; llmux serves /v1/chat/completions, /v1/completions, /v1/messages, /v1/embeddings, /v1/models");
@@ -100,7 +114,7 @@ asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::Response
   };
   if (!ok) {
     reject(401, "auth");
-    co_await send_error(w, 401, "authentication_error", "invalid or missing API key (Authorization: Bearer ...)", nullptr, &ingress);
+    co_await send_error(w, 401, "authentication_error", "invalid or missing API key (send Authorization: Bearer KEY or x-api-key: KEY)", nullptr, &ingress);
     co_return account(ctx);
   }
   auto decoded = ingress.decode_request(req.path(), req.body);

@@ -352,9 +352,12 @@ struct Session final : ResponseWriter {
   std::uint64_t watch_gen_ = 0;  // a watch started under another number is stale
   int watches_pending_ = 0;      // watches whose handler has not run yet
 
-  asio::awaitable<void> reject(int status, std::string_view message) {
+  // `target`: the request's, when its head was read.
+  asio::awaitable<void> reject(int status, std::string_view message, std::string_view target) {
     keep_alive = false;
-    co_await send(status, "application/json", error_json(message, "invalid_request_error"), nullptr);
+    std::string body = srv.opts.error_body ? srv.opts.error_body(target, status, message)
+                                           : error_json(message, "invalid_request_error");
+    co_await send(status, "application/json", body, nullptr);
   }
 
   void start_read_clock(Nanos timeout) {
@@ -367,7 +370,7 @@ struct Session final : ResponseWriter {
     if (read_expired && ec == asio::error::operation_aborted) ec = beast::error::timeout;
   }
 
-  asio::awaitable<void> reject_for(const error_code& ec);
+  asio::awaitable<void> reject_for(const error_code& ec, std::string_view target);
   asio::awaitable<void> serve_one(RequestParser& parser);
   asio::awaitable<void> loop();
 };
@@ -414,12 +417,12 @@ int rejection_status(const error_code& ec) {
 }
 }  // namespace
 
-asio::awaitable<void> Session::reject_for(const error_code& ec) {
+asio::awaitable<void> Session::reject_for(const error_code& ec, std::string_view target) {
   switch (rejection_status(ec)) {
-    case 431: co_return co_await reject(431, "request header too large");
+    case 431: co_return co_await reject(431, "request header too large", target);
     case 413:
-      co_return co_await reject(413, "request body larger than " + std::to_string(srv.opts.max_body_bytes) + " bytes");
-    case 400: co_return co_await reject(400, "malformed HTTP request: " + ec.message());
+      co_return co_await reject(413, "request body larger than " + std::to_string(srv.opts.max_body_bytes) + " bytes", target);
+    case 400: co_return co_await reject(400, "malformed HTTP request: " + ec.message(), target);
     default: co_return;
   }
 }
@@ -437,7 +440,7 @@ asio::awaitable<void> Session::loop() {
     stop_read_clock(ec);
     idle = false;
     first = false;
-    if (ec) co_return co_await reject_for(ec);  // or closed, timed out or reset while idle
+    if (ec) co_return co_await reject_for(ec, parser.req.target);  // or closed, timed out or reset while idle
     if (parser.expects_continue) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       bool sent = co_await write_buffers(asio::buffer(kContinue.data(), kContinue.size()));
@@ -447,8 +450,8 @@ asio::awaitable<void> Session::loop() {
       start_read_clock(srv.opts.request_timeout);
       co_await http::async_read(reader, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
       stop_read_clock(ec);
-      if (ec == beast::error::timeout) co_return co_await reject(408, "request body not received in time");
-      if (ec) co_return co_await reject_for(ec);
+      if (ec == beast::error::timeout) co_return co_await reject(408, "request body not received in time", parser.req.target);
+      if (ec) co_return co_await reject_for(ec, parser.req.target);
     }
     co_await serve_one(parser);
     if (!keep() || gone_) co_return;

@@ -319,6 +319,9 @@ TEST(AnthropicRequest, BadRequestsNameTheField) {
   auto r = anthropic::decode_request_body(R"({"model":"m","max_tokens":"x","messages":[{"role":"user","content":"x"}]})");
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("max_tokens"), std::string::npos);
+  auto unbounded = anthropic::decode_request_body(R"({"model":"m","messages":[{"role":"user","content":"x"}]})");
+  ASSERT_FALSE(unbounded) << "Anthropic's API requires max_tokens";
+  EXPECT_EQ(unbounded.error().message, "max_tokens is required");
 }
 
 // ---- responses and errors ----
@@ -350,6 +353,21 @@ TEST(AnthropicErrors, ReferenceErrorBodies) {
   EXPECT_EQ(anthropic::decode_error_body(502, "Bad Gateway").message, "Bad Gateway");
   EXPECT_EQ(anthropic::encode_error_body(ApiError{500, "server_error", "", "boom"}),
             R"({"type":"error","error":{"type":"api_error","message":"boom"}})");
+}
+
+TEST(AnthropicErrors, TheTypeIsAnthropicsForTheStatus) {
+  auto type = [](int status, std::string t) {
+    auto body = anthropic::encode_error_body(ApiError{status, std::move(t), "", "m"});
+    return anthropic::decode_error_body(status, body).type;
+  };
+  EXPECT_EQ(type(503, "service_unavailable"), "overloaded_error");
+  EXPECT_EQ(type(404, "invalid_request_error"), "not_found_error");
+  EXPECT_EQ(type(413, "invalid_request_error"), "request_too_large");
+  EXPECT_EQ(type(429, "rate_limit_exceeded"), "rate_limit_error");
+  EXPECT_EQ(type(401, "authentication_error"), "authentication_error");
+  EXPECT_EQ(type(405, "invalid_request_error"), "invalid_request_error");
+  EXPECT_EQ(type(502, "api_error"), "api_error");
+  EXPECT_EQ(type(502, "upstream_weird"), "api_error") << "a type Anthropic does not have";
 }
 
 }  // namespace

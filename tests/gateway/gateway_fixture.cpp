@@ -6,9 +6,10 @@
 
 namespace llmux::test {
 
-GatewayProcess::GatewayProcess(const TempDir& dir, const std::string& config, std::vector<std::string> extra_env)
+GatewayProcess::GatewayProcess(const TempDir& dir, const std::string& config, std::vector<std::string> extra_env,
+                               const std::string& server)
     : config_path_(dir.file("llmux.toml")), ledger_(dir.file("ledger.db")) {
-  write_file(config_path_, "[server]\nport = 0\n[ledger]\npath = \"" + ledger_ + "\"\ncommit_interval = \"50ms\"\n" +
+  write_file(config_path_, "[server]\nport = 0\n" + server + "\n[ledger]\npath = \"" + ledger_ + "\"\ncommit_interval = \"50ms\"\n" +
                                "[log]\naccess = \"off\"\n" + config);
   proc_ = std::make_unique<Process>(std::vector<std::string>{binary(), "serve", "-f", config_path_}, extra_env);
   for (;;) {

@@ -11,7 +11,9 @@ namespace llmux::test {
 
 class GatewayProcess {
  public:
-  GatewayProcess(const TempDir& dir, const std::string& config, std::vector<std::string> extra_env = {});
+  // `server`: more lines for the [server] table.
+  GatewayProcess(const TempDir& dir, const std::string& config, std::vector<std::string> extra_env = {},
+                 const std::string& server = "");
   ~GatewayProcess();
   const std::string& url() const { return url_; }
   const std::string& config_path() const { return config_path_; }
