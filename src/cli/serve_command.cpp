@@ -8,6 +8,7 @@
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
 #include "cli/signals.hpp"
+#include "core/json_writer.hpp"
 #include "core/text.hpp"
 #include "gateway/config.hpp"
 #include "gateway/default_config.hpp"
@@ -69,6 +70,21 @@ int run_check(const std::string& path) {
   for (const auto& d : cfg->deployments)
     std::printf("  %s: %s (%s%s)\n", d.name.c_str(), d.url.c_str(), std::string(gateway::to_string(d.locality)).c_str(),
                 d.locality_inferred ? ", inferred from the URL" : "");
+  // Secrets are read at start, from this machine's environment: the file may be fine
+  // and still not start here. A warning, since the check may run where they are not.
+  for (const auto& d : cfg->deployments) {
+    std::string missing;
+    if (!d.api_key_file.empty()) {
+      if (std::FILE* f = std::fopen(d.api_key_file.c_str(), "r")) std::fclose(f);
+      else missing = "api_key_file " + d.api_key_file + " cannot be read";
+    } else if (!d.api_key_env.empty()) {
+      const char* v = std::getenv(d.api_key_env.c_str());
+      if (!v || !*v) missing = "environment variable " + d.api_key_env + " is not set";
+    }
+    if (!missing.empty())
+      std::fprintf(stderr, "%s:%d: warning: deployment '%s': %s here; llmux serve will not start without it\n",
+                   cfg->source.c_str(), d.line, d.name.c_str(), missing.c_str());
+  }
   return 0;
 }
 
@@ -77,18 +93,27 @@ struct KeyFlags {
   std::vector<std::string> routes;
 };
 
+// A TOML basic string: JSON's escapes are TOML's.
+std::string toml_string(std::string_view s) {
+  std::string out;
+  append_json_string(out, s);
+  return out;
+}
+
 int run_keys_create(const KeyFlags& f) {
+  if (trim(f.id).empty())
+    return print_error(Error{ErrorCode::usage, "--id must name the key (the ledger and usage show it)", "--id", 0});
   auto k = gateway::generate_key();
   std::printf("%s\n", k.secret.c_str());
-  std::fprintf(stderr,
-               "\nThis key is shown once. Add it to llmux.toml (only its hash is stored):\n\n"
-               "[[keys]]\nid = \"%s\"\n%shash = \"sha256:%s\"\n",
-               f.id.c_str(), f.team.empty() ? "" : ("team = \"" + f.team + "\"\n").c_str(), k.sha256_hex.c_str());
+  std::string entry = "[[keys]]\nid = " + toml_string(f.id) + "\n";
+  if (!f.team.empty()) entry += "team = " + toml_string(f.team) + "\n";
+  entry += "hash = \"sha256:" + k.sha256_hex + "\"\n";
   if (!f.routes.empty()) {
     std::string list;
-    for (const auto& r : f.routes) list += (list.empty() ? "\"" : ", \"") + r + "\"";
-    std::fprintf(stderr, "routes = [%s]\n", list.c_str());
+    for (const auto& r : f.routes) list += (list.empty() ? "" : ", ") + toml_string(r);
+    entry += "routes = [" + list + "]\n";
   }
+  std::fprintf(stderr, "\nThis key is shown once. Add it to llmux.toml (only its hash is stored):\n\n%s", entry.c_str());
   return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "gateway/config_reader.hpp"
 
+#include <charconv>
+
 #include "core/text.hpp"
 
 namespace llmux::gateway {
@@ -18,6 +20,7 @@ int ConfigReader::table_line() const { return static_cast<int>(table_.source().b
 std::string ConfigReader::where(std::string_view key) const { return file_ + ":" + std::to_string(line(key)); }
 
 void ConfigReader::problem(std::string_view key, std::string message) {
+  if (!reported_.emplace(key).second) return;
   std::string prefix = section_.empty() ? std::string(key) : section_ + "." + std::string(key);
   problems_.push_back(Error{ErrorCode::config, prefix + ": " + message, where(key), 0});
 }
@@ -54,6 +57,14 @@ std::optional<std::int64_t> ConfigReader::integer(std::string_view key, std::int
   return *v;
 }
 
+namespace {
+std::string shortest(double v) {  // 0.5, 1000000: no exponent, no trailing zeros
+  char buf[64];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  return std::string(buf, p);
+}
+}  // namespace
+
 std::optional<double> ConfigReader::number(std::string_view key, double min, double max) {
   const toml::node* n = get(key);
   if (!n) return std::nullopt;
@@ -63,7 +74,7 @@ std::optional<double> ConfigReader::number(std::string_view key, double min, dou
     return std::nullopt;
   }
   if (*v < min || *v > max) {
-    problem(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    problem(key, "must be between " + shortest(min) + " and " + shortest(max));
     return std::nullopt;
   }
   return *v;
@@ -160,7 +171,9 @@ void ConfigReader::finish() {
     std::string key(k.str());
     if (known_.count(key)) continue;
     std::string prefix = section_.empty() ? "" : section_ + ": ";
-    problems_.push_back(Error{ErrorCode::config, prefix + "unknown key '" + key + "'",
+    std::vector<std::string> known(known_.begin(), known_.end());
+    std::string hint = did_you_mean(key, known);
+    problems_.push_back(Error{ErrorCode::config, prefix + "unknown key '" + key + "'" + (hint.empty() ? "" : "; " + hint),
                               file_ + ":" + std::to_string(v.source().begin.line), 0});
   }
 }

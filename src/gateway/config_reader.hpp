@@ -29,7 +29,8 @@ class ConfigReader {
   const toml::table* table(std::string_view key);
   const toml::array* array(std::string_view key);
 
-  // Problem at this key (or at the table when the key is absent).
+  // Problem at this key (or at the table when the key is absent). Only the first
+  // problem of a key is kept: a wrong type is the news, not what follows from it.
   void problem(std::string_view key, std::string message);
   int line(std::string_view key) const;
   int table_line() const;
@@ -45,6 +46,7 @@ class ConfigReader {
   std::string file_;
   std::vector<Error>& problems_;
   std::set<std::string, std::less<>> known_;
+  std::set<std::string, std::less<>> reported_;  // keys with a problem already
 };
 
 }  // namespace llmux::gateway

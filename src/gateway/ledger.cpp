@@ -339,7 +339,7 @@ Result<std::vector<UsageGroup>> query_usage(const std::string& path, std::int64_
   std::string col;
   if (group_by == "key") col = "COALESCE(NULLIF(key_id,''),'(none)')";
   else if (group_by == "team") col = "COALESCE(NULLIF(team,''),'(none)')";
-  else if (group_by == "route") col = "route";
+  else if (group_by == "route") col = "COALESCE(NULLIF(route,''),'(none)')";
   else if (group_by == "deployment") col = "COALESCE(NULLIF(deployment,''),'(none)')";
   else if (group_by == "locality") col = "COALESCE(NULLIF(locality,''),'(none)')";
   else if (group_by == "day") col = "strftime('%Y-%m-%d', ts_ms / 1000, 'unixepoch')";
@@ -350,7 +350,11 @@ Result<std::vector<UsageGroup>> query_usage(const std::string& path, std::int64_
   std::string sql = "SELECT " + col +
                     ", COUNT(*), SUM(error_kind <> ''), SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), "
                     "SUM(CASE WHEN locality='local' THEN cost_usd ELSE 0 END), "
-                    "SUM(CASE WHEN locality='cloud' THEN cost_usd ELSE 0 END), AVG(NULLIF(ttft_ms,0)), AVG(e2e_ms) "
+                    "SUM(CASE WHEN locality='cloud' THEN cost_usd ELSE 0 END), "
+                    // Latency averages over the requests that succeeded (a refusal's few
+                    // microseconds or a timeout's minute would say nothing of the service).
+                    "AVG(CASE WHEN error_kind = '' AND ttft_ms > 0 THEN ttft_ms END), "
+                    "AVG(CASE WHEN error_kind = '' THEN e2e_ms END) "
                     "FROM requests WHERE ts_ms >= ? GROUP BY 1 ORDER BY 1";
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(*db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {

@@ -119,6 +119,23 @@ hash = "plaintext-secret"
   EXPECT_GE(c.error().size(), 9u);
 }
 
+TEST(GatewayConfig, OneProblemPerKeyInPlainNumbersWithASuggestion) {
+  auto c = parse_config(R"([[deployments]]
+name = "a"
+url = 12
+model = "m"
+price_input = -1
+max_concurent = 4
+)", "x.toml");
+  ASSERT_FALSE(c);
+  std::string all;
+  for (const auto& p : c.error()) all += p.context + " " + p.message + "\n";
+  EXPECT_EQ(c.error().size(), 3u) << "url's wrong type is one problem, not also a missing url:\n" << all;
+  EXPECT_NE(all.find("x.toml:3 deployments[0].url: must be a string"), std::string::npos) << all;
+  EXPECT_NE(all.find("price_input: must be between 0 and 1000000\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("unknown key 'max_concurent'; did you mean: max_concurrent?"), std::string::npos) << all;
+}
+
 TEST(GatewayConfig, BusyPollIsADurationOfAtMostTenMilliseconds) {
   auto c = parse_config("[server]\nbusy_poll = \"50us\"\n", "f.toml");
   ASSERT_TRUE(c) << c.error().front().describe();

@@ -107,6 +107,9 @@ TEST(Gateway, RetryAfterIsHonouredAndA429ReachesTheClientWhenNothingElseWorks) {
   EXPECT_EQ(r.headers["retry-after"], "1");
   EXPECT_GE(waited, std::chrono::milliseconds(950)) << "the retry waited for Retry-After";
   EXPECT_EQ(limited.stats()["requests"], 2);
+  // The second of waiting was the upstream's doing: it is not the gateway's own time.
+  double own = metric(gw.metrics(), R"(llmux_gateway_overhead_seconds{quantile="0.99"})");
+  EXPECT_LT(own, 0.5) << "the Retry-After wait counted as gateway overhead";
 }
 
 TEST(Gateway, AClientErrorIsNotRetriedElsewhere) {
@@ -195,6 +198,37 @@ TEST(Gateway, KeysAreRequiredWhenConfigured) {
   auto other = json::parse(chat_body(false));
   other["model"] = "other";
   EXPECT_EQ(http_request("POST", gw.url() + "/chat/completions", other.dump(), {"Authorization: Bearer " + secret}).status, 403);
+}
+
+TEST(Gateway, AnthropicClientsGetAnthropicErrorsAndAWrongMethodIsA405) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  Gateway gw(dir, deployment("local", sim.url()) + route("chat", {"local"}), {}, "max_body_bytes = \"4KiB\"");
+  auto anthropic_type = [](const HttpResult& r) {
+    auto j = json::parse(r.body, nullptr, false);
+    return j.is_object() && j.value("type", "") == "error" ? j["error"].value("type", "") : "not Anthropic's shape: " + r.body;
+  };
+  std::string big = R"({"model":"chat","max_tokens":5,"messages":[{"role":"user","content":")" + std::string(8000, 'x') + R"("}]})";
+  auto too_big = http_request("POST", gw.url() + "/messages", big);
+  EXPECT_EQ(too_big.status, 413);
+  EXPECT_EQ(anthropic_type(too_big), "request_too_large");
+  auto openai_big = http_request("POST", gw.url() + "/chat/completions", big);
+  EXPECT_EQ(openai_big.status, 413);
+  EXPECT_TRUE(json::parse(openai_big.body)["error"].is_object()) << "OpenAI clients keep OpenAI's shape: " << openai_big.body;
+
+  auto no_max = http_request("POST", gw.url() + "/messages", R"({"model":"chat","messages":[{"role":"user","content":"x"}]})");
+  EXPECT_EQ(no_max.status, 400);
+  EXPECT_EQ(anthropic_type(no_max), "invalid_request_error");
+  EXPECT_NE(no_max.body.find("max_tokens"), std::string::npos) << no_max.body;
+
+  auto get = http_request("GET", gw.url() + "/chat/completions");
+  EXPECT_EQ(get.status, 405) << get.body;
+  EXPECT_EQ(get.headers["allow"], "POST");
+  auto post_models = http_request("POST", gw.url() + "/models", "{}");
+  EXPECT_EQ(post_models.status, 405);
+  EXPECT_EQ(post_models.headers["allow"], "GET");
+  EXPECT_EQ(anthropic_type(http_request("GET", gw.url() + "/messages")), "invalid_request_error");
+  EXPECT_EQ(http_request("GET", gw.url() + "/nowhere").status, 404);
 }
 
 TEST(Gateway, LedgerAndUsageAreExact) {
@@ -317,6 +351,38 @@ TEST(GatewayCli, ConfigCheckListsProblemsAndExitsTwo) {
   EXPECT_NE(r.err.find("bad.toml:2: server: unknown key 'prot'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("unknown deployment 'y'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("2 problems found"), std::string::npos) << r.err;
+}
+
+TEST(GatewayCli, ConfigCheckWarnsOfASecretThisMachineLacks) {
+  TempDir dir;
+  write_file(dir.file("gw.toml"), deployment("cloud", "https://api.example.com/v1",
+                                             "api_key_env = \"LLMUX_TEST_UNSET_KEY_VARIABLE\"") +
+                                      deployment("filed", "https://api.example.com/v1",
+                                                 "api_key_file = \"" + dir.file("missing.key") + "\"") +
+                                      route("chat", {"cloud", "filed"}));
+  auto r = run({binary(), "config", "check", dir.file("gw.toml")});
+  EXPECT_EQ(r.status, 0) << "the file itself is valid: " << r.err;
+  EXPECT_NE(r.err.find("gw.toml:1: warning: deployment 'cloud': environment variable LLMUX_TEST_UNSET_KEY_VARIABLE is "
+                       "not set here; llmux serve will not start without it"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("gw.toml:6: warning: deployment 'filed': api_key_file"), std::string::npos) << r.err;
+}
+
+TEST(GatewayCli, KeysCreatePrintsAnEntryTheConfigAccepts) {
+  auto empty = run({binary(), "keys", "create", "--id", " "});
+  EXPECT_EQ(empty.status, 2) << empty.out;
+  EXPECT_TRUE(empty.out.empty()) << "no key is made for an entry that could not be used";
+  EXPECT_NE(empty.err.find("--id"), std::string::npos) << empty.err;
+  auto created = run({binary(), "keys", "create", "--id", "team \"a\" \\ b", "--team", "ops\"x", "--routes", "chat"});
+  ASSERT_EQ(created.status, 0) << created.err;
+  std::string entry = created.err.substr(created.err.find("[[keys]]"));
+  TempDir dir;
+  write_file(dir.file("gw.toml"), "[[deployments]]\nname = \"d\"\nurl = \"http://127.0.0.1:9/v1\"\nmodel = \"m\"\n" +
+                                      route("chat", {"d"}) + entry);
+  auto check = run({binary(), "config", "check", dir.file("gw.toml")});
+  EXPECT_EQ(check.status, 0) << entry << check.err;
+  EXPECT_NE(check.out.find("1 keys"), std::string::npos) << check.out;
 }
 
 }  // namespace

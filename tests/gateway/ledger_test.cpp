@@ -21,8 +21,8 @@ LedgerRow row(std::string key, std::string route, std::string dep, std::string l
   r.cost_usd = cost;
   r.prompt_tokens = prompt;
   r.completion_tokens = completion;
-  r.error_kind = std::move(error);
   r.status = error.empty() ? 200 : 502;
+  r.error_kind = std::move(error);
   r.ttft_ms = 10;
   r.e2e_ms = 100;
   return r;
@@ -55,6 +55,37 @@ TEST(Ledger, RowsSurviveCloseAndSummariesAreExact) {
   auto by_day = query_usage(path, 0, "day");
   ASSERT_TRUE(by_day);
   EXPECT_EQ(by_day->size(), 1u);
+}
+
+TEST(Ledger, LatencyAveragesAreOverRequestsThatSucceededAndNoRouteIsNamed) {
+  test::TempDir dir;
+  std::string path = dir.file("ledger.db");
+  {
+    auto l = Ledger::open(path, 50 * kNanosPerMilli);
+    ASSERT_TRUE(l);
+    (*l)->record(row("a", "chat", "local", "local", 0, 10, 5));  // streamed: TTFT 10, E2E 100
+    auto whole = row("a", "chat", "local", "local", 0, 10, 5);
+    whole.ttft_ms = 0;  // not streamed: no first token of its own
+    whole.e2e_ms = 40;
+    (*l)->record(whole);
+    auto timed_out = row("a", "chat", "local", "local", 0, 10, 0, "timeout");
+    timed_out.ttft_ms = 500;
+    timed_out.e2e_ms = 60000;
+    (*l)->record(timed_out);
+    auto refused = row("a", "", "", "", 0, 0, 0, "unknown_model");
+    refused.ttft_ms = 0;
+    refused.e2e_ms = 0.01;
+    (*l)->record(refused);
+  }
+  auto by_route = query_usage(path, 0, "route");
+  ASSERT_TRUE(by_route);
+  ASSERT_EQ(by_route->size(), 2u);
+  EXPECT_EQ((*by_route)[0].key, "(none)") << "as the other groupings name a missing value";
+  EXPECT_EQ((*by_route)[1].key, "chat");
+  EXPECT_EQ((*by_route)[1].requests, 3);
+  EXPECT_EQ((*by_route)[1].errors, 1);
+  EXPECT_DOUBLE_EQ((*by_route)[1].avg_ttft_ms, 10) << "the streamed success only";
+  EXPECT_DOUBLE_EQ((*by_route)[1].avg_e2e_ms, 70) << "both successes, not the timeout";
 }
 
 TEST(Ledger, EveryColumnOfEveryRowLandsWhateverTheBatchSize) {
