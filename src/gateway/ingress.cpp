@@ -160,16 +160,28 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
     co_return co_await send_error(w, 400, "invalid_request_error", "embeddings request needs a string \"model\"");
   const RouteConfig* route = snap->config.route(doc["model"].get<std::string>());
   if (!route) co_return co_await send_error(w, 404, "invalid_request_error", "model is not routed by this gateway");
+  std::string why;  // each deployment tried, and what it said
   for (const auto& name : route->deployments) {  // pass-through to the first OpenAI-dialect deployment that answers
     const Deployment* d = snap->deployment(name);
     if (!d || d->config->dialect != api::Dialect::openai) continue;
     doc["model"] = d->config->model;
-    auto resp = co_await thread_client(co_await asio::this_coro::executor).post_json(d->endpoint, "embeddings", doc.dump());
-    if (!resp || resp->status >= 500) continue;
+    auto& client = thread_client(co_await asio::this_coro::executor);
+    auto resp = co_await client.post_json(d->endpoint, "embeddings", doc.dump());
+    if (!resp) {
+      why += "; " + name + ": " + resp.error().message;
+      continue;
+    }
+    // 5xx, or no embeddings endpoint at all (404, 405, 501): the next deployment may do better.
+    if (resp->status >= 500 || resp->status == 404 || resp->status == 405) {
+      why += "; " + name + ": HTTP " + std::to_string(resp->status);
+      continue;
+    }
     auto ct = resp->headers.get("content-type").value_or("application/json");
     co_return co_await w.send(resp->status, ct, resp->body);
   }
-  co_await send_error(w, 502, "api_error", "no deployment of route '" + route->alias + "' answered the embeddings request");
+  if (why.empty()) why = "; it has no OpenAI-dialect deployment";
+  co_await send_error(w, 502, "api_error",
+                      "no deployment of route '" + route->alias + "' answered the embeddings request" + why);
 }
 
 asio::awaitable<void> Gateway::Impl::admin(net::ServerRequest& req, net::ResponseWriter& w) {

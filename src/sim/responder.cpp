@@ -2,6 +2,9 @@
 
 #include <simdjson.h>
 
+#include <cmath>
+#include <vector>
+
 #include "core/json_writer.hpp"
 #include "sim/routes.hpp"
 #include "sim/tokenizer.hpp"
@@ -93,6 +96,9 @@ asio::awaitable<void> SimServer::Impl::handle(net::ServerRequest& req, net::Resp
     co_return co_await w.send(200, "application/json", R"({"status":"ok"})");
   if (auto body = side_endpoint(opts, req.method, path)) co_return co_await w.send(200, "application/json", *body);
   if (req.method == "POST" && (path == "/tokenize" || path == "/v1/tokenize")) co_return co_await tokenize(req, w);
+  if (req.method == "POST" && path == "/v1/embeddings" &&
+      (opts.dialect == api::Dialect::openai || opts.dialect == api::Dialect::ollama))
+    co_return co_await embeddings(req, w);
   if (req.method == "GET" && path == "/sim/received") {
     std::string out;
     JsonWriter j(out);
@@ -144,6 +150,78 @@ asio::awaitable<void> SimServer::Impl::tokenize(net::ServerRequest& req, net::Re
   j.key("tokens").begin_array();
   for (auto id : ids) j.value(id);
   j.end_array().end_object();
+  co_await w.send(200, "application/json", out);
+}
+
+namespace {
+// A unit vector that depends only on the text: the same input embeds the same way.
+void write_embedding(JsonWriter& j, std::string_view text, std::int64_t dimensions) {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  std::vector<double> v(static_cast<std::size_t>(dimensions));
+  double norm = 0;
+  for (auto& x : v) {  // splitmix64 steps from the text's hash
+    std::uint64_t z = (h += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    x = static_cast<double>(z ^ (z >> 31)) / 18446744073709551616.0 * 2 - 1;
+    norm += x * x;
+  }
+  norm = norm > 0 ? std::sqrt(norm) : 1;
+  j.begin_array();
+  for (double x : v) j.value(x / norm);
+  j.end_array();
+}
+}  // namespace
+
+// OpenAI's embeddings endpoint: `input` a string or an array of strings, optional
+// `dimensions` (default 16), floats only.
+asio::awaitable<void> SimServer::Impl::embeddings(net::ServerRequest& req, net::ResponseWriter& w) {
+  constexpr std::size_t kMaxInputs = 2048;  // OpenAI's limit per request
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(req.body).get(doc) != simdjson::SUCCESS || !doc.is_object())
+    co_return co_await send_error(w, 400, "invalid_request_error", "embeddings body is not a JSON object");
+  std::string_view model;
+  if (doc["model"].get(model) != simdjson::SUCCESS)
+    co_return co_await send_error(w, 400, "invalid_request_error", "embeddings request needs a string \"model\"");
+  std::vector<std::string_view> inputs;
+  std::string_view one;
+  simdjson::dom::array many;
+  if (doc["input"].get(one) == simdjson::SUCCESS) {
+    inputs.push_back(one);
+  } else if (doc["input"].get(many) == simdjson::SUCCESS) {
+    for (auto item : many) {
+      std::string_view s;
+      if (item.get(s) != simdjson::SUCCESS)
+        co_return co_await send_error(w, 400, "invalid_request_error", "input: the sim embeds strings only");
+      inputs.push_back(s);
+    }
+  }
+  if (inputs.empty() || inputs.size() > kMaxInputs)
+    co_return co_await send_error(w, 400, "invalid_request_error",
+                                  "input must be a string or an array of 1 to 2048 strings");
+  std::int64_t dimensions = 16;
+  if (doc["dimensions"].error() != simdjson::NO_SUCH_FIELD &&
+      (doc["dimensions"].get(dimensions) != simdjson::SUCCESS || dimensions < 1 || dimensions > 4096))
+    co_return co_await send_error(w, 400, "invalid_request_error", "dimensions must be an integer from 1 to 4096");
+  std::string_view format;
+  if (doc["encoding_format"].get(format) == simdjson::SUCCESS && format != "float")
+    co_return co_await send_error(w, 400, "invalid_request_error", "encoding_format: the sim writes float only");
+  requests.fetch_add(1, std::memory_order_relaxed);
+  std::int64_t tokens = 0;
+  std::string out;
+  JsonWriter j(out);
+  j.begin_object().field("object", "list").key("data").begin_array();
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    tokens += static_cast<std::int64_t>(count_tokens(inputs[i]));
+    j.begin_object().field("object", "embedding").field("index", static_cast<std::int64_t>(i)).key("embedding");
+    write_embedding(j, inputs[i], dimensions);
+    j.end_object();
+  }
+  j.end_array().field("model", model);
+  j.key("usage").begin_object().field("prompt_tokens", tokens).field("total_tokens", tokens).end_object();
+  j.end_object();
   co_await w.send(200, "application/json", out);
 }
 

@@ -121,10 +121,11 @@ std::string served_paths(api::Dialect d) {
     case api::Dialect::gemini:
       return "POST /v1beta/models/{model}:generateContent and :streamGenerateContent?alt=sse, GET /v1beta/models";
     case api::Dialect::ollama:
-      return "POST /api/chat, /api/generate, /v1/chat/completions, GET /api/tags, /api/ps, /api/version, /v1/models";
+      return "POST /api/chat, /api/generate, /v1/chat/completions, /v1/embeddings, GET /api/tags, /api/ps, /api/version, "
+             "/v1/models";
     case api::Dialect::openai: break;
   }
-  return "POST /v1/chat/completions, /v1/completions, GET /v1/models";
+  return "POST /v1/chat/completions, /v1/completions, /v1/embeddings, GET /v1/models";
 }
 
 std::string_view base_path(api::Dialect d) {

@@ -231,6 +231,39 @@ TEST(Gateway, AnthropicClientsGetAnthropicErrorsAndAWrongMethodIsA405) {
   EXPECT_EQ(http_request("GET", gw.url() + "/nowhere").status, 404);
 }
 
+TEST(Gateway, EmbeddingsPassThroughToTheFirstDeploymentThatHasThem) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  SimProcess messages_only({"--dialect", "anthropic"});  // answers 404 to /v1/embeddings
+  TempDir dir;
+  Gateway gw(dir, deployment("none", messages_only.url()) + deployment("emb", sim.url()) +
+                      route("embed", {"none", "emb"}) + route("nowhere", {"none"}));
+  auto r = http_request("POST", gw.url() + "/embeddings",
+                        R"({"model":"embed","input":["hello world","hello world","other text"],"dimensions":8})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto j = json::parse(r.body);
+  EXPECT_EQ(j["model"], "m-emb") << "the deployment's model went upstream";
+  ASSERT_EQ(j["data"].size(), 3u);
+  double norm = 0;
+  for (double x : j["data"][0]["embedding"]) norm += x * x;
+  EXPECT_EQ(j["data"][0]["embedding"].size(), 8u);
+  EXPECT_NEAR(norm, 1.0, 1e-9);
+  EXPECT_EQ(j["data"][0]["embedding"], j["data"][1]["embedding"]) << "the same text embeds the same way";
+  EXPECT_NE(j["data"][0]["embedding"], j["data"][2]["embedding"]);
+  EXPECT_EQ(j["data"][2]["index"], 2);
+  auto count = [&](const std::string& text) {
+    return json::parse(http_request("POST", sim.url().substr(0, sim.url().size() - 3) + "/tokenize",
+                                    json{{"prompt", text}}.dump()).body)["count"].get<int>();
+  };
+  EXPECT_EQ(j["usage"]["prompt_tokens"], 2 * count("hello world") + count("other text")) << "the sim's own counts";
+
+  auto none = http_request("POST", gw.url() + "/embeddings", R"({"model":"nowhere","input":"x"})");
+  EXPECT_EQ(none.status, 502);
+  EXPECT_NE(none.body.find("none: HTTP 404"), std::string::npos) << "what the deployment said, not its own page: "
+                                                                  << none.body;
+  auto bad = http_request("POST", sim.url() + "/embeddings", R"({"model":"x","input":[1,2]})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+}
+
 TEST(Gateway, LedgerAndUsageAreExact) {
   SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
   TempDir dir;
