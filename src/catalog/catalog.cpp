@@ -28,9 +28,7 @@ Result<const Spec*> find_by_id(const std::vector<Spec>& items, const std::string
     if (matches(s, id)) return &s;
   std::vector<std::string> names;
   for (const auto& s : items) names.push_back(s.id);
-  std::string hint = did_you_mean(id, names);
-  std::string msg = std::string("unknown ") + what + " '" + id + "'";
-  if (!hint.empty()) msg += "; " + hint;
+  std::string msg = std::string("unknown ") + what + " '" + id + "'" + did_you_mean(id, names);
   return fail(ErrorCode::not_found, msg, std::string("see `") + list_cmd + "`");
 }
 

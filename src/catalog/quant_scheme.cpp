@@ -69,8 +69,7 @@ Result<QuantScheme> find_quant(std::string_view name) {
   std::vector<std::string> names;
   for (const auto& q : gguf_quants()) names.push_back(q.name);
   for (const auto& q : safetensors_quants()) names.push_back(q.name);
-  std::string hint = did_you_mean(name, names);
-  return fail(ErrorCode::usage, "unknown quantization '" + std::string(name) + "'" + (hint.empty() ? "" : "; " + hint),
+  return fail(ErrorCode::usage, "unknown quantization '" + std::string(name) + "'" + did_you_mean(name, names),
               "GGUF: Q8_0, Q6_K, Q5_K_M, Q4_K_M, IQ4_XS, Q3_K_M, Q2_K, F16 ...; vLLM: BF16, FP8, INT8, AWQ, GPTQ");
 }
 

@@ -148,8 +148,7 @@ Result<const providers::Preset*> apply_provider(BenchFlags& f) {
   if (f.provider.empty()) return nullptr;
   const providers::Preset* p = providers::find_preset(f.provider);
   if (!p) {
-    std::string hint = did_you_mean(f.provider, providers::preset_names());
-    return fail(ErrorCode::usage, "unknown provider '" + f.provider + "'" + (hint.empty() ? "" : "; " + hint),
+    return fail(ErrorCode::usage, "unknown provider '" + f.provider + "'" + did_you_mean(f.provider, providers::preset_names()),
                 "--provider (one of: " + provider_list() + ")");
   }
   if (f.url.empty()) f.url = p->base_url;

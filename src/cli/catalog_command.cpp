@@ -128,8 +128,7 @@ int run_show(const CatalogFlags& f) {
   if (auto p = c->price(f.id)) return show_price(**p), 0;
   std::vector<std::string> all = c->model_ids();
   for (const auto& v : {c->device_ids(), c->price_ids()}) all.insert(all.end(), v.begin(), v.end());
-  std::string hint = did_you_mean(f.id, all);
-  return print_error(Error{ErrorCode::not_found, "no model, device or cloud model '" + f.id + "'" + (hint.empty() ? "" : "; " + hint),
+  return print_error(Error{ErrorCode::not_found, "no model, device or cloud model '" + f.id + "'" + did_you_mean(f.id, all),
                            "see `llmux catalog list`", 0});
 }
 

@@ -166,7 +166,7 @@ std::vector<std::string> nearest_names(std::string_view wanted, const std::vecto
 std::string did_you_mean(std::string_view wanted, const std::vector<std::string>& candidates) {
   auto near = nearest_names(wanted, candidates);
   if (near.empty()) return {};
-  std::string s = "did you mean: ";
+  std::string s = "; did you mean: ";
   for (std::size_t i = 0; i < near.size(); ++i) {
     if (i) s += ", ";
     s += near[i];

@@ -31,7 +31,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // Up to `max` candidates closest to `wanted` (substring matches first).
 std::vector<std::string> nearest_names(std::string_view wanted, const std::vector<std::string>& candidates,
                                        std::size_t max = 3);
-// "unknown model 'x'; did you mean: a, b?" style suffix, empty when nothing is close.
+// The "; did you mean: a, b?" that ends "unknown model 'x'", empty when nothing is close.
 std::string did_you_mean(std::string_view wanted, const std::vector<std::string>& candidates);
 
 // Human formatting.

@@ -112,8 +112,7 @@ DeploymentConfig read_deployment(ConfigReader r) {
   if (!d.provider.empty()) {
     preset = providers::find_preset(d.provider);
     if (!preset) {
-      std::string hint = did_you_mean(d.provider, providers::preset_names());
-      r.problem("provider", "unknown provider '" + d.provider + "'" + (hint.empty() ? "" : "; " + hint));
+      r.problem("provider", "unknown provider '" + d.provider + "'" + did_you_mean(d.provider, providers::preset_names()));
     }
   }
   if (preset) {
@@ -260,11 +259,10 @@ void cross_check(const GatewayConfig& c, Problems& problems) {
     if (!r.alias.empty() && !aliases.insert(r.alias).second)
       problems.push_back(Error{ErrorCode::config, "route alias '" + r.alias + "' is used twice", at(r.line), 0});
     for (const auto& d : r.deployments)
-      if (!names.count(d)) {
-        std::string hint = did_you_mean(d, all);
-        problems.push_back(Error{ErrorCode::config, "route '" + r.alias + "' names unknown deployment '" + d + "'" +
-                                                        (hint.empty() ? "" : "; " + hint), at(r.line), 0});
-      }
+      if (!names.count(d))
+        problems.push_back(Error{ErrorCode::config,
+                                 "route '" + r.alias + "' names unknown deployment '" + d + "'" + did_you_mean(d, all),
+                                 at(r.line), 0});
   }
   std::set<std::string> teams;
   for (const auto& k : c.keys) teams.insert(k.team);

@@ -172,8 +172,7 @@ void ConfigReader::finish() {
     if (known_.count(key)) continue;
     std::string prefix = section_.empty() ? "" : section_ + ": ";
     std::vector<std::string> known(known_.begin(), known_.end());
-    std::string hint = did_you_mean(key, known);
-    problems_.push_back(Error{ErrorCode::config, prefix + "unknown key '" + key + "'" + (hint.empty() ? "" : "; " + hint),
+    problems_.push_back(Error{ErrorCode::config, prefix + "unknown key '" + key + "'" + did_you_mean(key, known),
                               file_ + ":" + std::to_string(v.source().begin.line), 0});
   }
 }

@@ -129,11 +129,9 @@ asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::Response
   if (!route) {
     std::vector<std::string> aliases;
     for (const auto& r : ctx.snap->config.routes) aliases.push_back(r.alias);
-    std::string hint = did_you_mean(decoded->model, aliases);
     reject(404, "unknown_model");
-    std::string message = "model '" + decoded->model + "' is not routed by this gateway";
-    if (!hint.empty()) message += "; " + hint;
-    message += " (GET /v1/models lists the routes)";
+    std::string message = "model '" + decoded->model + "' is not routed by this gateway" +
+                          did_you_mean(decoded->model, aliases) + " (GET /v1/models lists the routes)";
     co_await send_error(w, 404, "invalid_request_error", message, nullptr, &ingress);
     co_return account(ctx);
   }

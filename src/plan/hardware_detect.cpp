@@ -75,9 +75,8 @@ Result<Detection> from_gpus(const catalog::Catalog& c, Detection d) {
   d.device = match_device(c, first.name);
   d.count = static_cast<int>(d.gpus.size());
   if (!d.device) {
-    std::string hint = did_you_mean(to_lower(first.name), c.device_ids());
     return fail(ErrorCode::not_found, d.source + " reports '" + first.name + "', which is not in the device catalog" +
-                                          (hint.empty() ? "" : "; " + hint),
+                                          did_you_mean(to_lower(first.name), c.device_ids()),
                 "name the closest catalog GPU with --gpu ID (and --memory-gib " + std::to_string(static_cast<int>(first.total_mib / 1024)) + ")");
   }
   d.memory_gib = first.total_mib / 1024.0;
