@@ -22,7 +22,7 @@ std::string levels_text(const std::vector<double>& levels) {
 
 // The equivalent stand-alone command, for the report's "reproduce" list.
 std::string bench_command(const CompareTarget& t, const StandardBench& s) {
-  std::string cmd = "llmux bench --url " + (t.simulated ? std::string("<the simulated server>") : t.url) + " --model " + t.model +
+  std::string cmd = "llmux bench --url " + (t.simulated && t.runtime.empty() ? std::string("<the simulated server>") : t.url) + " --model " + t.model +
                     " --dialect " + t.dialect + (t.key_env.empty() ? "" : " --api-key-env " + t.key_env) + " -c " +
                     levels_text(s.concurrency) + plan::fmt(" --duration %.0fs", to_seconds(s.level_duration)) +
                     " --input-tokens " + std::to_string(s.input_tokens) + " --output-tokens " + std::to_string(s.output_tokens);

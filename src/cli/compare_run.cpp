@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "catalog/try.hpp"
 #include "cli/command.hpp"
@@ -103,7 +104,7 @@ Result<Settings> parse_settings(const CompareFlags& f) {
   LLMUX_TRY_VOID(parse_privacy(f.privacy, s));
   LLMUX_TRY_VOID(parse_load(f, s));
   if (!f.format.empty()) LLMUX_TRY_ASSIGN(s.format, report::parse_format(f.format));
-  else s.format = report::format_for_path(f.output);
+  else LLMUX_TRY_ASSIGN(s.format, report::format_for_path(f.output));
   return s;
 }
 
@@ -144,8 +145,9 @@ Result<ComparePlanSpec> plan_spec(const CompareFlags& f, const Settings& s, cons
   return spec;
 }
 
-// No runtime found: a simulated one whose timing is the plan's speed model.
-Result<void> start_simulated(const catalog::Catalog& cat, const Settings& s, Run& run, CompareTarget& t) {
+// --local sim, or no runtime found: a simulated one whose timing is the plan's speed model.
+Result<void> start_simulated(const catalog::Catalog& cat, const CompareFlags& f, const Settings& s, Run& run,
+                             CompareTarget& t) {
   const auto& p = run.plan;
   PlanSimTuning tuning;
   tuning.engine = std::string(plan::to_string(p.engine));
@@ -159,8 +161,11 @@ Result<void> start_simulated(const catalog::Catalog& cat, const Settings& s, Run
   t.url = run.sim->base_url(), t.model = p.model.id, t.simulated = true, t.accepts_ignore_eos = true, t.local = true;
   t.name = "local (simulated): " + what;
   run.sim_profile = o.description;
-  run.sim_note = "SIMULATED: no local runtime was found, so the local figures come from llmux sim timed by the plan's speed model for " +
-                 what + "; they are not measurements of real hardware";
+  bool asked = false;
+  for (auto item : split(f.local, ',')) asked |= trim(item) == "sim";
+  run.sim_note = std::string("SIMULATED: ") + (asked ? "--local sim" : "no local runtime was found") +
+                 ", so the local figures come from llmux sim timed by the plan's speed model for " + what +
+                 "; they are not measurements of real hardware";
   return {};
 }
 
@@ -174,7 +179,7 @@ Result<void> resolve_targets(const CompareFlags& f, const catalog::Catalog& cat,
     sim.name = "local (simulated)", sim.local = sim.simulated = true;
     local.push_back(sim);
   }
-  if (local.size() > 1 && local.front().simulated) local.resize(1);
+  if (local.size() > 1 && local.front().simulated && local.front().url.empty()) local.resize(1);
   for (auto& t : local) run.targets.push_back(std::move(t));
   for (auto& t : cloud) run.targets.push_back(std::move(t));
   if (run.targets.empty()) return fail(ErrorCode::usage, "nothing to compare", "give --local or --cloud targets");
@@ -218,6 +223,39 @@ void bench_step(const Settings& s, const CompareFlags& f, Run& run) {
   }
 }
 
+// The plan's capacity is at the largest load level benched. The report must not
+// promise a capacity at a load that broke the SLOs the bench just checked, so the
+// plan is made again at the largest level the first local target met them at.
+void slo_level_step(const catalog::Catalog& cat, Run& run) {
+  for (std::size_t i = 0; i < run.targets.size(); ++i) {
+    if (!run.targets[i].local || !run.outcomes[i].ran) continue;
+    auto doc = nlohmann::json::parse(run.outcomes[i].json, nullptr, false);
+    if (!doc.is_object() || !doc.contains("runs") || !doc["runs"].is_array()) return;
+    int best = 0, lowest = 0;
+    std::string missed;
+    for (const auto& level : doc["runs"]) {
+      if (level["load"].value("mode", "") != "concurrency") continue;
+      int c = static_cast<int>(level["load"].value("value", 0.0));
+      lowest = lowest ? std::min(lowest, c) : c;
+      if (level["summary"].value("slos_met", false)) best = std::max(best, c);
+      else missed += (missed.empty() ? "" : ", ") + std::to_string(c);
+    }
+    if (missed.empty() || lowest == 0) return;  // every level met them (or none was a concurrency level)
+    int at = best ? best : lowest;
+    if (at == run.plan_spec.concurrency) return;
+    run.plan_spec.concurrency = at;
+    auto again = run_compare_plan(cat, run.plan_spec);
+    if (!again) return run.notes.push_back("the plan stays at the largest load level: " + again.error().describe());
+    run.plan = std::move(*again);
+    run.notes.push_back(best ? "capacity is planned at " + std::to_string(at) + " concurrent requests, the most at which " +
+                                   run.targets[i].name + " met the SLOs (it missed them at " + missed + ")"
+                             : run.targets[i].name + " met the SLOs at no load level (" + missed +
+                                   "): capacity is planned at the lowest, " + std::to_string(at) +
+                                   " concurrent requests, and misses them");
+    return;
+  }
+}
+
 // A real runtime was measured: rescale the plan's speed model with it.
 void calibrate_step(const catalog::Catalog& cat, Run& run) {
   for (std::size_t i = 0; i < run.targets.size(); ++i) {
@@ -241,6 +279,7 @@ report::CompareManifest make_manifest(const CompareFlags& f, const Settings& s, 
   m.local_only_classes = s.classes;
   m.slos = {s.bench.slo_text};
   m.simulated = run.sim != nullptr;
+  for (const auto& t : run.targets) m.simulated = m.simulated || (t.local && t.simulated);  // a sim found running too
   m.simulated_note = run.sim_note;
   m.hardware = run.sim ? "none measured: the simulated runtime stands for " + std::to_string(run.plan.gpus) + " x " + run.plan.device->name + " (catalog entry)"
                        : !run.plan.detected.empty() ? run.plan.detected : std::to_string(run.plan.gpus) + " x " + run.plan.device->name + " (--gpu)";
@@ -309,9 +348,10 @@ Result<void> compare(CompareFlags& f) {
   // Plan before benching: the simulated runtime takes its timing from it.
   LLMUX_TRY_VOID(make_plan_step(f, s, cat, run));
   for (auto& t : run.targets)
-    if (t.simulated && t.url.empty()) LLMUX_TRY_VOID(start_simulated(cat, s, run, t));
+    if (t.simulated && t.url.empty()) LLMUX_TRY_VOID(start_simulated(cat, f, s, run, t));
   bench_step(s, f, run);
   if (run.sim) run.sim->stop(kNanosPerSecond);
+  slo_level_step(cat, run);
   calibrate_step(cat, run);
   // The report, drawn from the same JSON that --save-results keeps.
   auto manifest = make_manifest(f, s, run);

@@ -34,9 +34,14 @@ Result<CompareTarget> cloud_preset_target(std::string_view item, const catalog::
   CompareTarget t;
   t.name = provider + ":" + model;
   t.provider = provider, t.url = p->base_url, t.dialect = std::string(api::to_string(p->dialect)), t.key_env = p->key_env;
+  // A model the catalog does not price would be neither measured without a key nor
+  // costed with one, and would drop out of the answer without a word: most often a typo.
   auto price = cat.price(model);
-  if (price) t.price_id = (*price)->id;
-  t.model = api_model(price ? *price : nullptr, model);
+  if (!price)
+    return fail(ErrorCode::usage, "--cloud " + t.name + ": " + price.error().message,
+                "see `llmux catalog list prices`; to measure a model it lacks, --cloud-url NAME=URL,model=M,price=ID");
+  t.price_id = (*price)->id;
+  t.model = api_model(*price, model);
   const char* key = std::getenv(p->key_env.c_str());
   if (!key || !*key) t.not_measured = p->key_env + " is not set, so it was priced from the catalog";
   return t;
@@ -96,7 +101,13 @@ std::vector<CompareTarget> detected_targets() {
   for (const auto& rt : providers::detect_local({})) {
     std::string model = !rt.loaded.empty() ? rt.loaded.front() : !rt.models.empty() ? rt.models.front() : "";
     const providers::Preset* p = providers::find_preset(rt.runtime);
-    out.push_back(local_url_target(rt.base_url, model, rt.runtime, p ? p->accepts_ignore_eos : true));
+    // A sim of Anthropic's or Gemini's API has no OpenAI endpoint: bench it in its own.
+    bool own_api = rt.base_url.empty();
+    CompareTarget t = local_url_target(own_api ? rt.native_url : rt.base_url, model, rt.runtime,
+                                       p ? p->accepts_ignore_eos : true);
+    if (own_api) t.dialect = rt.dialect;
+    t.simulated = rt.simulated;  // found running: benched as it is, but no model runs behind it
+    out.push_back(std::move(t));
   }
   return out;
 }
@@ -130,6 +141,7 @@ Result<std::vector<CompareTarget>> resolve_local(const std::string& local, const
       for (auto& t : detected_targets()) out.push_back(std::move(t));
     } else if (item == "sim") {
       CompareTarget t;
+      t.name = "local (simulated)";
       t.local = t.simulated = true;
       out.push_back(t);
     } else if (item.rfind("http://", 0) == 0 || item.rfind("https://", 0) == 0) {

@@ -42,12 +42,17 @@ std::string to_json(const std::vector<providers::DetectedRuntime>& found, const 
     r["runtime"] = rt.runtime;
     r["port"] = rt.port;
     r["version"] = rt.version;
-    r["openai_url"] = rt.base_url;
+    r["openai_url"] = rt.base_url.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(rt.base_url);
     r["native_url"] = rt.native_url.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(rt.native_url);
-    r["provider"] = rt.runtime == "ollama" ? "ollama-native" : rt.runtime;
+    // The preset that reaches it (`llmux bench --provider`).
+    r["provider"] = rt.runtime == "ollama"               ? "ollama-native"
+                    : rt.simulated && rt.base_url.empty() ? "llmux-sim-" + rt.dialect
+                                                          : rt.runtime;
     r["models"] = rt.models;
     r["loaded"] = rt.loaded;
     r["loaded_known"] = rt.loaded_known;
+    r["dialect"] = rt.dialect;
+    r["simulated"] = rt.simulated;
     runtimes.push_back(r);
   }
   o["runtimes"] = runtimes;
@@ -75,11 +80,14 @@ std::string to_table(const std::vector<providers::DetectedRuntime>& found, const
   if (found.empty()) out += "  none found\n";
   char line[512];
   for (const auto& rt : found) {
-    std::string url = rt.native_url.empty() ? rt.base_url : rt.native_url + "  (OpenAI: " + rt.base_url + ")";
+    std::string url = rt.native_url.empty() ? rt.base_url
+                      : rt.base_url.empty()   ? rt.native_url + "  (" + rt.dialect + " API)"
+                                              : rt.native_url + "  (OpenAI: " + rt.base_url + ")";
     std::snprintf(line, sizeof line, "  %-17s port %-5u  %-14s %s\n", rt.runtime.c_str(), rt.port,
                   rt.version.empty() ? "-" : rt.version.c_str(), url.c_str());
     out += line;
     out += "      models: " + model_list(rt) + "\n";
+    if (rt.simulated) out += "      (llmux sim: a simulated server, no model runs behind it)\n";
   }
   if (std::any_of(found.begin(), found.end(), [](const auto& rt) { return rt.loaded_known && !rt.loaded.empty(); }))
     out += "  (* = loaded in memory)\n";

@@ -35,17 +35,15 @@ std::string command_line(const std::vector<std::string>& argv) {
 }
 
 int run_report(const ReportFlags& f) {
-  report::Format format = f.output.empty() ? report::Format::markdown : report::format_for_path(f.output);
-  if (!f.format.empty()) {
-    auto parsed = report::parse_format(f.format);
-    if (!parsed) return print_error(parsed.error());
-    format = *parsed;
-  }
+  auto format = !f.format.empty()  ? report::parse_format(f.format)
+                : f.output.empty() ? Result<report::Format>(report::Format::markdown)
+                                   : report::format_for_path(f.output);
+  if (!format) return print_error(format.error());
   auto inputs = report::load_inputs(f.files);
   if (!inputs) return print_error(inputs.error());
   auto r = report::build_report(*inputs, {iso_now(), command_line(f.argv)});
   if (!r) return print_error(r.error());
-  std::string text = report::render(*r, format);
+  std::string text = report::render(*r, *format);
   if (f.output.empty() || f.output == "-") {
     std::fputs(text.c_str(), stdout);
     return 0;

@@ -45,6 +45,7 @@ asio::awaitable<bool> try_ollama(ChatClient& c, const std::string& root, Detecte
   json v = co_await get_json(c, root, "api/version");
   if (!v.is_object() || !v.contains("version")) co_return false;
   rt.runtime = "ollama";
+  rt.dialect = "ollama";  // at native_url; base_url is its OpenAI-compatible API
   rt.version = text_of(v, "version");
   rt.native_url = root + "/api";
   json tags = co_await get_json(c, root, "api/tags");
@@ -100,12 +101,39 @@ asio::awaitable<void> identify(ChatClient& c, const std::string& root, DetectedR
   rt.runtime = rt.port == 1234 ? "lmstudio" : "openai-compatible";
 }
 
+// An llmux sim of Anthropic's or Gemini's API: no OpenAI endpoint to offer, its own base instead.
+asio::awaitable<void> other_api_sim(ChatClient& c, const std::string& root, DetectedRuntime& rt) {
+  rt.runtime = "llmux-sim";
+  rt.base_url.clear();
+  if (rt.dialect == "gemini") {
+    rt.native_url = root + "/v1beta";
+    json models = co_await get_json(c, root, "v1beta/models");
+    for (auto name : names(models, "models", "name"))
+      rt.models.push_back(name.rfind("models/", 0) == 0 ? name.substr(7) : name);
+  } else {
+    rt.native_url = root + "/v1";
+    json models = co_await get_json(c, root, "v1/models");
+    rt.models = names(models, "data", "id");
+  }
+  rt.loaded = rt.models;
+  rt.loaded_known = true;
+}
+
 asio::awaitable<void> probe(ChatClient& c, std::uint16_t port, const std::string& host, std::vector<DetectedRuntime>& out) {
   std::string root = "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
                      std::to_string(port);
   DetectedRuntime rt;
   rt.port = port;
   rt.base_url = root + "/v1";
+  // An llmux sim says so, and which API it serves, whatever that API is.
+  json stats = co_await get_json(c, root, "sim/stats");
+  rt.simulated = stats.is_object() && stats.contains("timing_error_us");
+  if (rt.simulated) rt.dialect = text_of(stats, "dialect").empty() ? "openai" : text_of(stats, "dialect");
+  if (rt.dialect == "anthropic" || rt.dialect == "gemini") {
+    co_await other_api_sim(c, root, rt);
+    out.push_back(std::move(rt));
+    co_return;
+  }
   bool ollama = co_await try_ollama(c, root, rt);
   json models = co_await get_json(c, root, "v1/models");
   bool openai = models.is_object() && models.contains("data") && models["data"].is_array();

@@ -19,6 +19,8 @@ struct DetectedRuntime {
   std::vector<std::string> loaded;  // models in memory, where the runtime says
   std::string native_url = {};      // the runtime's own API where it has one (Ollama: ".../api")
   bool loaded_known = false;        // the runtime said which models are loaded (else all are assumed)
+  bool simulated = false;           // an llmux sim: no model runs behind it
+  std::string dialect = "openai";   // the API at native_url, or at base_url when that is empty (sims of other APIs)
 };
 
 struct CloudKey {

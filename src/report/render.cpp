@@ -1,5 +1,7 @@
 #include "report/render.hpp"
 
+#include <filesystem>
+
 #include "core/text.hpp"
 
 namespace llmux::report {
@@ -12,11 +14,18 @@ Result<Format> parse_format(std::string_view name) {
   return fail(ErrorCode::usage, "unknown report format '" + std::string(name) + "'", "use --format html, markdown or json");
 }
 
-Format format_for_path(std::string_view path) {
+Result<Format> format_for_path(std::string_view path) {
   std::string p = to_lower(path);
   auto ends = [&](std::string_view ext) { return p.size() >= ext.size() && p.compare(p.size() - ext.size(), ext.size(), ext) == 0; };
   if (ends(".md") || ends(".markdown")) return Format::markdown;
   if (ends(".json")) return Format::json;
+  if (ends(".html") || ends(".htm")) return Format::html;
+  std::string name = std::filesystem::path(p).filename().string();
+  if (auto dot = name.rfind('.'); dot != std::string::npos && dot > 0)  // report.pdf would be HTML by another name
+    return fail(ErrorCode::usage,
+                "cannot tell the report format from '" + std::string(path) +
+                    "': name it .html, .md or .json, or pass --format html|markdown|json",
+                "--output");
   return Format::html;
 }
 

@@ -13,8 +13,9 @@ namespace llmux::report {
 enum class Format { html, markdown, json };
 
 Result<Format> parse_format(std::string_view name);       // html, markdown (md), json
-// By file extension: .md/.markdown -> markdown, .json -> json, anything else -> html.
-Format format_for_path(std::string_view path);
+// By file extension: .md/.markdown -> markdown, .json -> json, .html/.htm or none -> html;
+// any other extension is a usage error (a report.pdf would be HTML by another name).
+Result<Format> format_for_path(std::string_view path);
 
 std::string render_html(const Report& r);
 std::string render_markdown(const Report& r);

@@ -32,6 +32,7 @@ SimServer::Impl::Impl(SimOptions o) : opts(std::move(o)) {
 
 SimStats SimServer::Impl::snapshot() const {
   SimStats s;
+  s.dialect = std::string(api::to_string(opts.dialect));
   s.requests = requests.load();
   s.completed = completed.load();
   s.faults_injected = faults.load();

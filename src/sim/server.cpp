@@ -35,7 +35,8 @@ std::string SimStats::to_json() const {
       .field("client_gone", static_cast<std::int64_t>(client_gone))
       .field("active_streams", active_streams)
       .field("peak_streams", peak_streams)
-      .field("tokens", static_cast<std::int64_t>(tokens));
+      .field("tokens", static_cast<std::int64_t>(tokens))
+      .field("dialect", dialect);
   w.key("timing_error_us").begin_object()
       .field("count", static_cast<std::int64_t>(lateness_count))
       .field("mean", lateness_mean / 1e3)

@@ -23,6 +23,7 @@ struct SimStats {
   std::int64_t active_streams = 0;
   std::int64_t peak_streams = 0;
   std::uint64_t tokens = 0;
+  std::string dialect;                // the API it serves: lets `llmux detect` know what it found
   // Lateness of token writes against their schedule, in ns.
   std::uint64_t lateness_count = 0;
   std::int64_t lateness_p50 = 0, lateness_p99 = 0, lateness_p999 = 0, lateness_max = 0;

@@ -117,6 +117,26 @@ TEST(Compare, FreshMachineUsesThePlanDrivenSimAndSaysSoOnEveryPage) {
   EXPECT_NE(r.out.find("SIMULATED"), std::string::npos);
 }
 
+TEST(Compare, CapacityIsPlannedAtTheMostLoadThatMetTheSlos) {
+  TempDir dir;
+  // The plan-driven sim of an 8B model on one GPU: at 16 concurrent requests its
+  // first tokens wait behind the others' prefill, well past 400 ms.
+  auto r = run({binary(), "compare", "-q", "--local", "sim", "--cloud", "none", "--workload",
+                "in=1000,out=32,requests-per-day=5000", "--concurrency", "1,16", "--level-duration", "1500ms", "--slo",
+                "ttft:p50<400ms", "-o", dir.file("report.md"), "--save-results", dir.file("results")},
+               std::chrono::seconds(120));
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
+  json bench = load_json(dir.file("results/" + bench_file_of(load_json(dir.file("results/compare.json")),
+                                                                  load_json(dir.file("results/compare.json"))["targets"][0]["name"])));
+  ASSERT_EQ(bench["runs"].size(), 2u);
+  ASSERT_TRUE(bench["runs"][0]["summary"]["slos_met"].get<bool>()) << bench["runs"][0]["summary"]["ttft_ms"].dump();
+  ASSERT_FALSE(bench["runs"][1]["summary"]["slos_met"].get<bool>()) << bench["runs"][1]["summary"]["ttft_ms"].dump();
+  json plan = load_json(dir.file("results/plan.json"));
+  EXPECT_EQ(plan["settings"]["concurrency"], 1) << "not the 16 at which the SLO was missed";
+  EXPECT_NE(read_file(dir.file("report.md")).find("capacity is planned at 1 concurrent requests"), std::string::npos);
+  EXPECT_NE(read_file(dir.file("report.md")).find("SIMULATED: --local sim,"), std::string::npos);
+}
+
 TEST(Compare, BadInputIsNamed) {
   TempDir dir;
   auto missing = run({binary(), "report", dir.file("nope.json")});
@@ -128,6 +148,16 @@ TEST(Compare, BadInputIsNamed) {
   auto privacy = run({binary(), "compare", "--privacy", "secret-ish"});
   EXPECT_EQ(privacy.status, 2);
   EXPECT_NE(privacy.err.find("--privacy must be any, local-only or local-only:CLASS"), std::string::npos) << privacy.err;
+  auto typo = run({binary(), "compare", "-q", "--local", "none", "--cloud", "openai:gpt-4o-mni,anthropic:claude-3-5-haiku",
+                   "-o", dir.file("typo.html")});
+  EXPECT_EQ(typo.status, 2) << "a cloud model the catalog lacks would drop out of the answer unpriced";
+  EXPECT_NE(typo.err.find("--cloud openai:gpt-4o-mni: unknown cloud model 'gpt-4o-mni'; did you mean: gpt-4o-mini"),
+            std::string::npos)
+      << typo.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("typo.html")));
+  auto pdf = run({binary(), "compare", "-q", "--local", "none", "--cloud", "openai:gpt-4o-mini", "-o", dir.file("r.pdf")});
+  EXPECT_EQ(pdf.status, 2);
+  EXPECT_NE(pdf.err.find("cannot tell the report format from"), std::string::npos) << pdf.err;
 }
 
 }  // namespace

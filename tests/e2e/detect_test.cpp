@@ -52,6 +52,41 @@ TEST(Detect, NamesRuntimesOnExtraPortsAndListsKeyNamesOnly) {
     EXPECT_NE(std::find(doc["probed_ports"].begin(), doc["probed_ports"].end(), port), doc["probed_ports"].end()) << port;
 }
 
+TEST(Detect, SimsSayTheyAreSimulatedAndWhichApiTheyServe) {
+  SimProcess openai_sim({"--model-name", "m1"});
+  SimProcess anthropic_sim({"--dialect", "anthropic", "--model-name", "claude-sim"});
+  SimProcess gemini_sim({"--dialect", "gemini", "--model-name", "gemini-sim"});
+  SimProcess ollama_sim({"--dialect", "ollama", "--model-name", "llama3.2:latest"});
+  auto r = run({binary(), "detect", "--format", "json", "--port", std::to_string(openai_sim.port()), "--port",
+                std::to_string(anthropic_sim.port()), "--port", std::to_string(gemini_sim.port()), "--port",
+                std::to_string(ollama_sim.port())},
+               std::chrono::seconds(60));
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto doc = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(doc.is_object()) << r.out;
+  const json* anthropic = runtime_on(doc, anthropic_sim.port());
+  ASSERT_NE(anthropic, nullptr) << r.out;
+  EXPECT_EQ((*anthropic)["dialect"], "anthropic");
+  EXPECT_TRUE((*anthropic)["openai_url"].is_null()) << "its /v1/chat/completions is a 404: " << anthropic->dump();
+  EXPECT_EQ((*anthropic)["native_url"], anthropic_sim.root() + "/v1");
+  EXPECT_EQ((*anthropic)["provider"], "llmux-sim-anthropic");
+  EXPECT_EQ((*anthropic)["models"], json::array({"claude-sim"}));
+  const json* gemini = runtime_on(doc, gemini_sim.port());
+  ASSERT_NE(gemini, nullptr) << r.out;
+  EXPECT_EQ((*gemini)["dialect"], "gemini");
+  EXPECT_TRUE((*gemini)["openai_url"].is_null());
+  EXPECT_EQ((*gemini)["native_url"], gemini_sim.root() + "/v1beta");
+  EXPECT_EQ((*gemini)["models"], json::array({"gemini-sim"}));
+  for (const auto* sim : {runtime_on(doc, openai_sim.port()), anthropic, gemini, runtime_on(doc, ollama_sim.port())}) {
+    ASSERT_NE(sim, nullptr) << r.out;
+    EXPECT_EQ((*sim)["simulated"], true) << sim->dump();
+  }
+  EXPECT_EQ((*runtime_on(doc, ollama_sim.port()))["dialect"], "ollama");
+  auto table = run({binary(), "detect", "--port", std::to_string(anthropic_sim.port())}, std::chrono::seconds(60));
+  EXPECT_NE(table.out.find(anthropic_sim.root() + "/v1  (anthropic API)"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("llmux sim: a simulated server"), std::string::npos) << table.out;
+}
+
 TEST(Detect, TableNamesTheRuntimeAndMarksLoadedModels) {
   SimProcess ollama_sim({"--dialect", "ollama", "--model-name", "phi4:14b"});
   const std::string secret = "sk-table-secret-9999";

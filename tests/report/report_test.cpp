@@ -169,6 +169,11 @@ TEST(Report, FormatsFollowTheFileExtension) {
   EXPECT_EQ(report::format_for_path("r.md"), report::Format::markdown);
   EXPECT_EQ(report::format_for_path("R.JSON"), report::Format::json);
   EXPECT_EQ(report::format_for_path("report.html"), report::Format::html);
+  EXPECT_EQ(report::format_for_path("out/report"), report::Format::html);
+  EXPECT_EQ(report::format_for_path("./v1.2/report"), report::Format::html) << "a dot in a directory is no extension";
+  auto pdf = report::format_for_path("r.pdf");
+  ASSERT_FALSE(pdf) << "HTML written to r.pdf would not open as a PDF";
+  EXPECT_NE(pdf.error().message.find("--format"), std::string::npos);
   EXPECT_FALSE(report::parse_format("pdf"));
 }
 
