@@ -28,6 +28,8 @@ std::string simulated_note(const Inputs& in, const std::vector<Target>& targets)
          " come from llmux sim, a simulated server, not from a real runtime; measure a real one before deciding";
 }
 
+constexpr std::int64_t kTailSample = 100;  // requests a level needs before its p99 says much
+
 std::vector<std::string> collect_notes(const Inputs& in) {
   std::vector<std::string> out;
   std::set<std::string> seen;
@@ -38,9 +40,18 @@ std::vector<std::string> collect_notes(const Inputs& in) {
     for (const auto& n : in.manifest->notes) add(n);
   if (in.plan)
     for (const auto& n : in.plan->notes) add("plan: " + n);
-  for (const auto& b : in.benches)
+  for (const auto& b : in.benches) {
     for (const auto& n : b.notes)
       if (n.rfind("SIMULATED", 0) != 0) add(b.model + " bench: " + n);
+    // A p99 over a handful of requests is the slowest of them, not a tail.
+    std::string few;
+    for (const auto& l : b.levels)
+      if (l.completed > 0 && l.completed < kTailSample)
+        few += (few.empty() ? "" : ", ") + l.label + " " + std::to_string(l.completed);
+    if (!few.empty())
+      add(b.model + " bench: percentiles rest on few completed requests (" + few + "); a p99 over fewer than " +
+          std::to_string(kTailSample) + " is about the slowest one, not a tail: run longer levels for tail figures");
+  }
   return out;
 }
 

@@ -58,7 +58,8 @@ void describe_location(Target& t) {
     t.data_location = "stays on this machine (simulated endpoint" + (host.empty() ? "" : " " + host) + ")";
   } else {
     bool loopback = host.rfind("127.", 0) == 0 || host.rfind("localhost", 0) == 0 || host.rfind("[::1]", 0) == 0;
-    t.data_location = loopback ? "stays on this machine (" + host + ")" : "stays on your network (" + host + ")";
+    std::string at = host.empty() ? "" : " (" + host + ")";  // a plan alone has no URL
+    t.data_location = loopback ? "stays on this machine" + at : "stays on your network" + at;
   }
   t.may_carry_private = t.kind == TargetKind::local;
 }

@@ -107,6 +107,17 @@ TEST(Detect, NothingListeningIsNotAnError) {
   for (const auto& rt : doc["runtimes"]) EXPECT_NE(rt["port"], 9);
 }
 
+TEST(Cli, HelpIsACommandToo) {
+  auto top = run({binary(), "help"});
+  EXPECT_EQ(top.status, 0) << top.err;
+  EXPECT_NE(top.out.find("Subcommands:"), std::string::npos) << top.out;
+  auto plan = run({binary(), "help", "plan"});
+  EXPECT_EQ(plan.status, 0) << plan.err;
+  EXPECT_NE(plan.out.find("--model"), std::string::npos) << "the command's own flags: " << plan.out;
+  auto none = run({binary()});
+  EXPECT_EQ(none.status, 2) << "no command is still a usage error";
+}
+
 TEST(Detect, BadPortIsAUsageError) {
   auto r = run({binary(), "detect", "--port", "70000"}, std::chrono::seconds(30));
   EXPECT_EQ(r.status, 2);
