@@ -108,10 +108,11 @@ struct Shared {
   Nanos start = 0;
 };
 
+// Warm-up requests always go; measured ones until the count or the deadline, whichever comes first.
 bool may_start(const Shared& s, std::int64_t index) {
   if (s.live.stop.load(std::memory_order_relaxed)) return false;
-  if (s.total > 0) return index < s.total;
-  return index < s.opts.warmup || mono_now() < s.deadline;
+  if (s.total > 0 && index >= s.total) return false;
+  return index < s.opts.warmup || !s.deadline || mono_now() < s.deadline;
 }
 
 asio::awaitable<void> one_request(Shared& s, Worker& w, std::int64_t index, Nanos scheduled) {
@@ -213,12 +214,16 @@ Result<LevelRun> run_level(const providers::Endpoint& ep, const Workload& worklo
   }
   std::vector<Nanos> schedule;
   if (level.mode == LoadLevel::Mode::rate) {
-    std::int64_t count = s.total > 0 ? s.total
-                                     : options.warmup + static_cast<std::int64_t>(std::ceil(level.value * to_seconds(options.duration))) + 1;
+    // Arrivals up to the request count, or to the deadline when that comes first.
+    std::int64_t count = s.total;
+    if (options.duration > 0) {
+      auto in_time = options.warmup + static_cast<std::int64_t>(std::ceil(level.value * to_seconds(options.duration))) + 1;
+      count = count > 0 ? std::min(count, in_time) : in_time;
+    }
     schedule = arrival_schedule(options, level.value, count);
   }
   s.start = mono_now() + 5 * kNanosPerMilli;  // a moment for the threads to start
-  s.deadline = options.requests > 0 ? 0 : s.start + options.duration;
+  s.deadline = options.duration > 0 ? s.start + options.duration : 0;
   for (int t = 0; t < threads; ++t) {
     Worker& w = *workers[static_cast<std::size_t>(t)];
     if (level.mode == LoadLevel::Mode::concurrency) {

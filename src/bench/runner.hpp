@@ -2,7 +2,7 @@
 // Runs one load level against an endpoint: closed loop (N users, each sending
 // its next request when the last one ends) or open loop (a constant or Poisson
 // arrival schedule, optional cap on requests in flight), stopping after a
-// request count or a duration, with warm-up requests excluded.
+// request count or a duration, whichever comes first, with warm-up requests excluded.
 #include <atomic>
 #include <string>
 #include <vector>
@@ -22,8 +22,8 @@ struct LoadLevel {
 };
 
 struct RunOptions {
-  std::int64_t requests = 100;    // measured requests per level; 0 = run for `duration`
-  Nanos duration = 0;
+  std::int64_t requests = 100;    // measured requests per level; 0 = no count limit (run for `duration`)
+  Nanos duration = 0;             // 0 = no time limit; with both, the level ends at the first reached
   std::int64_t warmup = 0;        // requests before measuring, excluded from results
   bool poisson = true;            // open loop: Poisson arrivals, else evenly spaced
   std::int64_t max_inflight = 0;  // open loop: cap on requests in flight (0 = none)

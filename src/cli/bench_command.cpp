@@ -284,7 +284,7 @@ void register_bench(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--concurrency,-c", f->concurrency, "closed loop: users, or a list to sweep (1,4,16)");
   cmd->add_option("--rate,-r", f->rate, "open loop: requests per second, or a list to sweep");
   cmd->add_option("--requests,-n", f->requests, "measured requests per level (default 100; 24 on the built-in endpoint)");
-  cmd->add_option("--duration", f->duration, "run each level this long instead (e.g. 60s)");
+  cmd->add_option("--duration", f->duration, "stop each level after this long (e.g. 60s); with -n, at whichever comes first");
   cmd->add_option("--warmup", f->warmup, "requests sent first and left out of the results")->capture_default_str();
   cmd->add_option("--arrivals", f->arrivals, "open loop arrivals: poisson or constant")
       ->check(CLI::IsMember({"poisson", "constant"}))->capture_default_str();

@@ -94,6 +94,23 @@ TEST(BenchSim, OpenLoopConstantRateIsHeld) {
   EXPECT_EQ(b.result["runs"][0]["load"]["mode"], "rate");
 }
 
+TEST(BenchSim, DurationStopsTheLevelEvenWithALargeRequestCount) {
+  // -n 100000 alone would take hours here: the level must end at --duration, whichever comes first.
+  SimProcess sim({"--ttft", "20ms", "--itl", "5ms"});
+  TempDir dir;
+  for (std::vector<std::string> load : {std::vector<std::string>{"-c", "2"}, {"--rate", "20"}}) {
+    std::vector<std::string> args = {"--url", sim.url(), "--duration", "1s", "-n", "100000", "--output-tokens", "4"};
+    args.insert(args.end(), load.begin(), load.end());
+    auto b = run_bench(args, dir);
+    ASSERT_EQ(b.status, 0) << load[0] << ": " << b.err;
+    const json& s = level(b);
+    EXPECT_GT(s["requests_completed"].get<int>(), 0) << load[0];
+    EXPECT_LT(s["requests_completed"].get<int>(), 1000) << load[0];
+    EXPECT_EQ(b.result["options"]["requests_per_level"], 100000);
+    EXPECT_EQ(b.result["options"]["duration_s"].get<double>(), 1.0);
+  }
+}
+
 struct FaultCase {
   std::vector<std::string> sim_args;
   std::vector<std::string> bench_args;
