@@ -38,7 +38,9 @@ struct RunOptions {
 // Live figures for the progress display, updated by the I/O threads.
 struct LiveCounters {
   std::atomic<std::int64_t> started{0}, completed{0}, failed{0}, in_flight{0}, output_tokens{0};
-  std::atomic<bool> stop{false};  // set to end the level early (Ctrl-C)
+  std::atomic<std::int64_t> cancelled{0};  // in flight when the run was stopped: left out of the results
+  // Set to end the run early (Ctrl-C): no new requests, those in flight aborted within ~25 ms.
+  std::atomic<bool> stop{false};
   void reset();
 };
 

@@ -1,6 +1,7 @@
 // llmux bench: load-test an endpoint (or the built-in simulated one).
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -137,6 +138,16 @@ Result<void> write_text(const std::string& path, const std::string& text, const 
   return {};
 }
 
+// Says that the results are partial: which signal, after how many requests.
+std::string interrupted_note(int sig, const bench::BenchResult& r, std::int64_t cancelled) {
+  std::int64_t done = 0;
+  for (const auto& l : r.levels) done += l.completed + l.failed;
+  return std::string("interrupted by ") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal") +
+         " after " + std::to_string(done) + " requests" +
+         (cancelled ? " (" + std::to_string(cancelled) + " in flight were cancelled and left out)" : "") +
+         ": these results are partial";
+}
+
 std::string provider_list() {
   std::string out;
   for (const auto& n : providers::preset_names()) out += (out.empty() ? "" : ", ") + n;
@@ -219,14 +230,13 @@ int run_bench_command(BenchFlags& f) {
   cfg->command = join_args(f.argv);
 
   bench::LiveCounters live;
-  auto& interrupts = install_interrupt_handler();
+  StopOnInterrupt stop_on_interrupt(live.stop);  // Ctrl-C: stop now, keep what was measured
   bool tty = interactive_stderr() && !f.quiet;
   std::string level_label;
   Nanos level_start = 0;
   auto total = cfg->run.requests > 0 ? cfg->run.requests + cfg->run.warmup : 0;
   ProgressLine progress(
       [&] {
-        if (interrupts.load() > 0) live.stop = true;
         double el = to_seconds(mono_now() - level_start);
         char buf[256];
         std::snprintf(buf, sizeof buf, "  %s  %lld%s done  %lld failed  %lld in flight  %.1f req/s  %.0f tok/s  %.1fs",
@@ -257,12 +267,15 @@ int run_bench_command(BenchFlags& f) {
   progress.finish();
   if (sim_server) sim_server->stop(kNanosPerSecond);
   if (!result) return print_error(result.error());
+  int sig = interrupt_signal();
+  if (sig) result->notes.push_back(interrupted_note(sig, *result, live.cancelled.load()));
   if (!f.output.empty())
     if (auto r = write_text(f.output, bench::to_json(*result, f.per_request), "--output"); !r) return print_error(r.error());
   if (!f.csv.empty())
     if (auto r = write_text(f.csv, bench::to_csv(*result), "--csv"); !r) return print_error(r.error());
   std::fputs(("\n" + bench::render_table(*result)).c_str(), stdout);
   if (!f.output.empty()) std::printf("results: %s\n", f.output.c_str());
+  if (sig) return 128 + sig;  // the shell's convention for a command ended by a signal
   bool any_ok = false;
   for (const auto& l : result->levels) any_ok |= l.completed > 0;
   return any_ok ? 0 : 1;

@@ -4,7 +4,10 @@
 // see a token before the server sends it).
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <algorithm>
+#include <thread>
 
 #include "e2e/e2e_support.hpp"
 
@@ -154,6 +157,36 @@ TEST(BenchSim, UnreachableServerFailsFastWithAClearMessage) {
   EXPECT_NE(b.err.find("cannot reach http://127.0.0.1:1/v1"), std::string::npos) << b.err;
   EXPECT_NE(b.err.find("refused"), std::string::npos) << b.err;
 }
+
+class BenchSignal : public ::testing::TestWithParam<int> {};
+
+TEST_P(BenchSignal, StopsPromptlyWritesPartialResultsAndExitsWithTheShellsCode) {
+  // Each request streams for ~100 s, and stderr is a pipe (progress every 5 s): the run must
+  // still stop at once, cancelling what is in flight, and keep what it measured.
+  const int sig = GetParam();
+  const std::string name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+  SimProcess sim({"--ttft", "5ms", "--itl", "50ms"});
+  TempDir dir;
+  std::string out = dir.file("partial.json");
+  Process bench({binary(), "bench", "-o", out, "--url", sim.url(), "--model", "m", "-c", "2", "-n", "1000",
+                 "--output-tokens", "2000"});
+  for (int i = 0; i < 3000 && sim.stats().value("active_streams", 0) < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(sim.stats().value("active_streams", 0), 2) << bench.err();
+  bench.signal(sig);
+  int status = bench.wait(std::chrono::seconds(20));
+  ASSERT_NE(status, -1) << "still running 20 s after " << name << " (requests last ~100 s)";
+  EXPECT_EQ(status, 128 + sig) << bench.err();
+  json result = json::parse(read_file(out), nullptr, false);
+  ASSERT_TRUE(result.is_object()) << "partial results written: " << bench.err();
+  EXPECT_NE(result["notes"].dump().find("interrupted by " + name + " after 0 requests (2 in flight were cancelled"),
+            std::string::npos) << result["notes"].dump();
+  EXPECT_EQ(result["runs"][0]["summary"]["requests_failed"], 0) << "cancelled requests are not the server's failures";
+  EXPECT_NE(bench.out().find("note: interrupted by " + name), std::string::npos) << bench.out();
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, BenchSignal, ::testing::Values(SIGINT, SIGTERM),
+                         [](const auto& info) { return info.param == SIGINT ? "SIGINT" : "SIGTERM"; });
 
 TEST(BenchSim, OutputLengthNotForcedIsReported) {
   SimProcess sim({"--ttft", "5ms", "--itl", "1ms", "--natural-tokens", "4"});
