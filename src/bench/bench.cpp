@@ -137,7 +137,7 @@ std::optional<double> measure_tokens_per_word(const providers::Endpoint& ep, con
 }
 
 Result<BenchResult> run_bench(BenchConfig cfg, LiveCounters& live, const BenchHooks& hooks) {
-  auto workload = Workload::create(cfg.workload);
+  auto workload = cfg.prepared ? Result<Workload>(std::move(*cfg.prepared)) : Workload::create(cfg.workload);
   if (!workload) return tl::unexpected(workload.error());
   BenchResult result;
   result.started_at = iso_now();

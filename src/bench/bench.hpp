@@ -3,6 +3,7 @@
 // tokenizer, run each load level (or search for the highest one that meets the
 // SLOs), and summarise. The CLI wires flags to BenchConfig and shows progress.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct BenchConfig {
   bool calibrate = true;
   std::string command;
   std::string simulated_profile;  // non-empty when the endpoint is the built-in sim
+  std::optional<Workload> prepared;  // built (prompt files loaded) by the caller; else from `workload`
 };
 
 struct BenchHooks {

@@ -65,6 +65,17 @@ Result<LoadedPrompt> prompt_from_object(const json& o, const std::string& where)
   return p;
 }
 
+// The whole text as JSON; an error names the line where it stops being JSON.
+Result<json> parse_json_at(std::string_view text, const std::string& name) {
+  try {
+    return json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {  // nlohmann reports the position only this way
+    auto at = std::min<std::size_t>(e.byte ? e.byte - 1 : 0, text.size());
+    auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+    return fail(ErrorCode::parse, "ShareGPT file is not valid JSON", name + ":" + std::to_string(line));
+  }
+}
+
 // A turn's speaker ("from") when the turn is an object with string "from" and "value".
 std::string turn_from(const json& turn) {
   if (!turn.is_object() || !turn.contains("value") || !turn["value"].is_string()) return {};
@@ -120,11 +131,12 @@ Result<std::vector<LoadedPrompt>> parse_prompts_jsonl(std::string_view text, con
 }
 
 Result<std::vector<LoadedPrompt>> parse_sharegpt(std::string_view text, const std::string& name) {
-  json doc = json::parse(text.begin(), text.end(), nullptr, false);
-  if (doc.is_discarded()) return fail(ErrorCode::parse, "ShareGPT file is not valid JSON", name);
-  if (!doc.is_array()) return fail(ErrorCode::parse, "ShareGPT file must be a JSON array of conversations", name);
+  if (trim(text).empty()) return fail(ErrorCode::parse, "ShareGPT file is empty", name);
+  auto doc = parse_json_at(text, name);
+  if (!doc) return tl::unexpected(doc.error());
+  if (!doc->is_array()) return fail(ErrorCode::parse, "ShareGPT file must be a JSON array of conversations", name);
   std::vector<LoadedPrompt> out;
-  for (const json& item : doc) {
+  for (const json& item : *doc) {
     const json& conv = item.is_object() ? item.value("conversations", json()) : json();
     if (auto p = sharegpt_prompt(conv)) out.push_back(std::move(*p));
   }

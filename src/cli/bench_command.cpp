@@ -1,8 +1,13 @@
 // llmux bench: load-test an endpoint (or the built-in simulated one).
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
@@ -130,6 +135,35 @@ std::string join_args(const std::vector<std::string>& argv) {
   return s;
 }
 
+// Checks that `path` can be written before the run, so that a typo does not cost the results.
+Result<void> check_writable(const std::string& path, const char* flag) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p(path);
+  auto cannot = [&](const std::string& why) { return fail(ErrorCode::usage, "cannot write " + path + ": " + why, flag); };
+  if (fs::is_directory(p, ec)) return cannot("it is a directory; give a file name");
+  if (fs::exists(p, ec)) return access(path.c_str(), W_OK) == 0 ? Result<void>{} : cannot(std::strerror(errno));
+  fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  if (!fs::is_directory(dir, ec)) return cannot("directory " + dir.string() + " does not exist");
+  if (access(dir.c_str(), W_OK) != 0) return cannot("directory " + dir.string() + ": " + std::strerror(errno));
+  return {};
+}
+
+// Everything checkable without the server: output paths writable, prompt files loaded.
+Result<void> check_inputs_and_outputs(const BenchFlags& f, bench::BenchConfig& cfg) {
+  if (!f.output.empty())
+    if (auto r = check_writable(f.output, "--output"); !r) return r;
+  if (!f.csv.empty())
+    if (auto r = check_writable(f.csv, "--csv"); !r) return r;
+  auto workload = bench::Workload::create(cfg.workload);
+  if (!workload) {
+    const char* flag = !f.prompts.empty() ? "--prompts: " : !f.sharegpt.empty() ? "--sharegpt: " : "";
+    return fail(ErrorCode::usage, flag + workload.error().message, workload.error().context);
+  }
+  cfg.prepared = std::move(*workload);
+  return {};
+}
+
 Result<void> write_text(const std::string& path, const std::string& text, const char* flag) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return fail(ErrorCode::io, "cannot write " + path, flag);
@@ -179,6 +213,7 @@ int run_bench_command(BenchFlags& f) {
   bool simulated = f.url.empty();
   auto cfg = make_config(f, simulated);
   if (!cfg) return print_error(cfg.error());
+  if (auto r = check_inputs_and_outputs(f, *cfg); !r) return print_error(r.error());
   auto dialect = api::parse_dialect(f.dialect.empty() ? "openai" : f.dialect);
   if (!dialect)
     return print_error(Error{ErrorCode::usage, "unknown dialect '" + f.dialect + "'; use openai, anthropic, gemini or ollama",

@@ -256,6 +256,36 @@ TEST(BenchCli, UsageErrorsExitTwoWithAClearMessage) {
   }
 }
 
+TEST(BenchCli, BadOutputPathsAndPromptFilesAreUsageErrorsFoundBeforeTheRun) {
+  // The server is unreachable: a check that came after contacting it would exit 1 ("cannot reach").
+  TempDir dir;
+  write_file(dir.file("bad.jsonl"), "{\"prompt\":\"ok\"}\n{not json}\n");
+  write_file(dir.file("bad.json"), "[\n  {\"conversations\": []},\n  {oops}\n]\n");
+  write_file(dir.file("empty.json"), "");
+  write_file(dir.file("empty.jsonl"), "\n");
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  for (const auto& c : std::vector<Case>{
+           {{"-o", "/nonexistent/dir/x.json"}, "cannot write /nonexistent/dir/x.json: directory /nonexistent/dir does not exist"},
+           {{"--csv", "/nonexistent/x.csv"}, "--csv"},
+           {{"-o", dir.path()}, "is a directory"},
+           {{"--prompts", dir.file("missing.jsonl")}, "--prompts: cannot read prompt file"},
+           {{"--prompts", dir.file("bad.jsonl")}, "bad.jsonl:2"},
+           {{"--prompts", dir.file("empty.jsonl")}, "no prompts"},
+           {{"--prompts", dir.path()}, "--prompts: cannot read prompt file"},
+           {{"--sharegpt", dir.file("bad.json")}, "bad.json:3"},
+           {{"--sharegpt", dir.file("empty.json")}, "ShareGPT file is empty"}}) {
+    std::vector<std::string> argv = {binary(), "bench", "--url", "http://127.0.0.1:1/v1", "--model", "m"};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    auto r = run(argv, std::chrono::seconds(30));
+    EXPECT_EQ(r.status, 2) << c.args.back() << ": " << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("cannot reach"), std::string::npos) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace llmux::test
 
