@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
 
 #include "bench/bench.hpp"
@@ -25,11 +26,13 @@ namespace llmux::cli {
 
 namespace {
 
+constexpr std::int64_t kUnset = std::numeric_limits<std::int64_t>::min();
+
 struct BenchFlags {
   std::string url, model, api_key_env, dialect, provider;
   std::vector<std::string> headers;
   std::string concurrency, rate;
-  std::int64_t requests = -1;
+  std::int64_t requests = kUnset;  // the default depends on the target
   std::string duration;
   std::int64_t warmup = 0;
   std::string arrivals = "poisson";
@@ -69,8 +72,33 @@ Result<std::vector<bench::LoadLevel>> parse_levels(const BenchFlags& f, bool sim
   return out;
 }
 
+// Counts a user can get wrong by sign: each is named with the smallest value it takes.
+Result<void> check_counts(const BenchFlags& f) {
+  struct Count {
+    const char* flag;
+    double value;
+    double min;
+    const char* meaning;
+  };
+  for (const auto& c : {Count{"--requests", static_cast<double>(f.requests == kUnset ? 1 : f.requests), 1, ""},
+                        Count{"--warmup", static_cast<double>(f.warmup), 0, ""},
+                        Count{"--max-inflight", static_cast<double>(f.max_inflight), 0, " (0 = no cap)"},
+                        Count{"--shared-prefix", static_cast<double>(f.shared_prefix), 0, " (0 = none)"},
+                        Count{"--prefix-groups", static_cast<double>(f.prefix_groups), 1, ""},
+                        Count{"--search-max", f.search_max, 0, " (0 = 1024 users or 1000 requests/s)"}}) {
+    if (c.value < c.min) {
+      char got[32];
+      std::snprintf(got, sizeof got, "%g", c.value);
+      return fail(ErrorCode::usage, std::string(c.flag) + " must be at least " + std::to_string(static_cast<int>(c.min)) +
+                                        c.meaning + ", not " + got, c.flag);
+    }
+  }
+  return {};
+}
+
 Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
   bench::BenchConfig c;
+  if (auto r = check_counts(f); !r) return tl::unexpected(r.error());
   auto levels = parse_levels(f, simulated);
   if (!levels) return tl::unexpected(levels.error());
   c.levels = *levels;
@@ -89,14 +117,13 @@ Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
   c.workload.seed = f.seed;
   c.workload.completions_endpoint = f.completions;
   if (!f.prompts.empty() && !f.sharegpt.empty()) return fail(ErrorCode::usage, "give either --prompts or --sharegpt");
-  c.run.requests = f.requests >= 0 ? f.requests : (simulated ? 24 : 100);
+  c.run.requests = f.requests != kUnset ? f.requests : (simulated ? 24 : 100);
   if (!f.duration.empty()) {
     auto d = parse_duration_ns(f.duration, "s");
     if (!d || *d <= 0) return fail(ErrorCode::usage, "--duration must be a positive duration like 60s");
     c.run.duration = *d;
-    if (f.requests < 0) c.run.requests = 0;
+    if (f.requests == kUnset) c.run.requests = 0;  // --duration alone: no request limit
   }
-  if (c.run.requests <= 0 && c.run.duration <= 0) return fail(ErrorCode::usage, "--requests must be at least 1");
   c.run.warmup = f.warmup;
   c.run.poisson = f.arrivals == "poisson";
   c.run.max_inflight = f.max_inflight;

@@ -247,7 +247,15 @@ TEST(BenchCli, UsageErrorsExitTwoWithAClearMessage) {
                                          {{"--url", "http://127.0.0.1:9/v1", "--input-tokens", "x:1"}, "--input-tokens"},
                                          {{"--url", "http://127.0.0.1:9/v1", "--api-key-env", "LLMUX_SURELY_UNSET"}, "LLMUX_SURELY_UNSET"},
                                          {{"--url", "http://127.0.0.1:9/v1", "--header", "no colon"}, "Name: value"},
-                                         {{"--bogus-flag"}, "bogus"}}) {
+                                         {{"--bogus-flag"}, "bogus"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "-n", "-1"}, "--requests must be at least 1"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "-n", "0"}, "--requests must be at least 1"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--duration", "5s", "-n", "0"}, "--requests"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--warmup", "-1"}, "--warmup must be at least 0"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "-r", "2", "--max-inflight", "-3"}, "--max-inflight"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--shared-prefix", "-5"}, "--shared-prefix"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--prefix-groups", "0"}, "--prefix-groups"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--search-max", "-1"}, "--search-max"}}) {
     std::vector<std::string> argv = {binary(), "bench"};
     argv.insert(argv.end(), c.args.begin(), c.args.end());
     auto r = run(argv, std::chrono::seconds(30));
