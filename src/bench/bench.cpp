@@ -91,7 +91,23 @@ SearchResult search_levels(const BenchConfig& cfg, const Workload& w, LiveCounte
 
 }  // namespace
 
-Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, const net::ClientOptions& client) {
+bool unreachable(const Error& e) {
+  return e.code == ErrorCode::connect || e.code == ErrorCode::tls || e.code == ErrorCode::timeout;
+}
+
+Error unreachable_error(const providers::Endpoint& ep, const Error& e) {
+  return Error{e.code, "cannot reach " + ep.base_url + ": " + e.message,
+               e.code == ErrorCode::timeout ? "no answer to GET /models within " +
+                                                  std::to_string(kModelLookupTimeout / kNanosPerSecond) +
+                                                  " s; check --url and that the server is up, or pass --model"
+                                            : "check --url and that the server is running",
+               0};
+}
+
+Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client) {
+  // A server that accepts but never answers must not hold the run for the full --read-timeout.
+  client.read_timeout = std::min(client.read_timeout, kModelLookupTimeout);
+  client.total_timeout = std::min(client.total_timeout, kModelLookupTimeout);
   // Each API lists its models in its own place and shape: OpenAI and Anthropic
   // {"data":[{"id"}]}, Gemini {"models":[{"name":"models/x"}]}, Ollama /api/tags {"models":[{"name"}]}.
   bool ollama = ep.dialect == api::Dialect::ollama;
@@ -151,12 +167,8 @@ Result<BenchResult> run_bench(BenchConfig cfg, LiveCounters& live, const BenchHo
   result.run = cfg.run;
   result.slos = cfg.slos;
   // Fail fast when the server cannot be reached at all, instead of timing out request by request.
-  if (auto probe = list_models(cfg.endpoint, cfg.run.client); !probe) {
-    auto code = probe.error().code;
-    if (code == ErrorCode::connect || code == ErrorCode::tls || code == ErrorCode::timeout)
-      return fail(code, "cannot reach " + cfg.endpoint.base_url + ": " + probe.error().message,
-                  "check --url and that the server is running");
-  }
+  if (auto probe = list_models(cfg.endpoint, cfg.run.client); !probe && unreachable(probe.error()))
+    return tl::unexpected(unreachable_error(cfg.endpoint, probe.error()));
   if (cfg.calibrate && cfg.workload.prompts_jsonl.empty() && cfg.workload.sharegpt_json.empty()) {
     if (auto tpw = measure_tokens_per_word(cfg.endpoint, *workload, cfg.run.client)) {
       workload->calibrate(*tpw);

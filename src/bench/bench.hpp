@@ -37,8 +37,14 @@ struct BenchHooks {
 
 Result<BenchResult> run_bench(BenchConfig config, LiveCounters& live, const BenchHooks& hooks);
 
-// Model ids the endpoint lists (/models), for defaulting --model and for errors.
-Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, const net::ClientOptions& client);
+// Model ids the endpoint lists (/models), for defaulting --model and for errors. Waits at
+// most kModelLookupTimeout (or the client's own limits when shorter) for the answer.
+constexpr Nanos kModelLookupTimeout = 10 * kNanosPerSecond;
+Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client);
+// Whether a failed side request means the server cannot be reached (connect, TLS, no answer),
+// and the error bench reports then (exit status 1).
+bool unreachable(const Error& e);
+Error unreachable_error(const providers::Endpoint& ep, const Error& e);
 // Tokens per synthetic word, measured with the server's /tokenize; nullopt when it has none.
 std::optional<double> measure_tokens_per_word(const providers::Endpoint& ep, const Workload& w,
                                               const net::ClientOptions& client);

@@ -283,6 +283,7 @@ int run_bench_command(BenchFlags& f) {
   cfg->run.ignore_eos = ep->accepts_ignore_eos;
   if (ep->model.empty()) {
     auto models = bench::list_models(*ep, cfg->run.client);
+    if (!models && bench::unreachable(models.error())) return print_error(bench::unreachable_error(*ep, models.error()));
     if (!models) return print_error(Error{ErrorCode::usage, "no --model given and " + models.error().message, ep->base_url, 0});
     if (models->empty()) return print_error(Error{ErrorCode::usage, "no --model given and the server lists no models", ep->base_url, 0});
     ep->model = models->front();

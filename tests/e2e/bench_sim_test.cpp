@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "e2e/canned_server.hpp"
 #include "e2e/e2e_support.hpp"
 
 namespace llmux::test {
@@ -187,6 +188,27 @@ TEST_P(BenchSignal, StopsPromptlyWritesPartialResultsAndExitsWithTheShellsCode) 
 
 INSTANTIATE_TEST_SUITE_P(Signals, BenchSignal, ::testing::Values(SIGINT, SIGTERM),
                          [](const auto& info) { return info.param == SIGINT ? "SIGINT" : "SIGTERM"; });
+
+TEST(BenchSim, UnreachableServerExitsOneWithOrWithoutModel) {
+  // Without --model the model lookup meets the dead port first: still "cannot reach", still 1 (2 is for usage).
+  TempDir dir;
+  auto b = run_bench({"--url", "http://127.0.0.1:1/v1", "-n", "1"}, dir);
+  EXPECT_EQ(b.status, 1) << b.err;
+  EXPECT_NE(b.err.find("cannot reach http://127.0.0.1:1/v1"), std::string::npos) << b.err;
+}
+
+TEST(BenchSim, ASilentServerFailsTheModelLookupWithinItsOwnTimeout) {
+  // The server accepts and never answers: the lookup gives up after 10 s, not the 120 s --read-timeout.
+  auto server = CannedServer::silent();
+  for (std::vector<std::string> model : {std::vector<std::string>{}, {"--model", "m"}}) {
+    std::vector<std::string> argv = {binary(), "bench", "-q", "--url", server.url(), "-n", "1"};
+    argv.insert(argv.end(), model.begin(), model.end());
+    auto r = run(argv, std::chrono::seconds(60));
+    EXPECT_EQ(r.status, 1) << r.err;
+    EXPECT_NE(r.err.find("cannot reach " + server.url()), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("pass --model"), std::string::npos) << r.err;
+  }
+}
 
 TEST(BenchSim, OutputLengthNotForcedIsReported) {
   SimProcess sim({"--ttft", "5ms", "--itl", "1ms", "--natural-tokens", "4"});
