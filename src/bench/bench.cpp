@@ -118,6 +118,11 @@ Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net:
   if (resp->status != 200)
     return fail(ErrorCode::http_status, "GET /" + path + " answered HTTP " + std::to_string(resp->status), ep.base_url);
   auto doc = nlohmann::json::parse(resp->body, nullptr, false);
+  if (doc.is_discarded()) {
+    auto type = resp->headers.get("content-type").value_or("no Content-Type");
+    return fail(ErrorCode::malformed, "GET /" + path + " answered " + std::string(type) + ", not JSON: --url may not be the API's base URL (e.g. http://host:8080/v1)",
+                ep.base_url);
+  }
   std::vector<std::string> ids;
   auto collect = [&](const char* list, const char* key) {
     if (!doc.is_object() || !doc.contains(list) || !doc[list].is_array()) return;

@@ -233,8 +233,22 @@ Result<const providers::Preset*> apply_provider(BenchFlags& f) {
   return p;
 }
 
+// --url is the API's base (.../v1): bench adds the endpoint's path itself.
+Result<void> check_base_url(const std::string& url) {
+  std::string_view u = url;
+  while (u.ends_with('/')) u.remove_suffix(1);
+  for (std::string_view endpoint : {"/chat/completions", "/completions"})
+    if (u.ends_with(endpoint))
+      return fail(ErrorCode::usage,
+                  "--url is an endpoint, not the API's base URL: use " + std::string(u.substr(0, u.size() - endpoint.size())) +
+                      " (bench adds " + std::string(endpoint) + " itself)",
+                  "--url " + url);
+  return {};
+}
+
 int run_bench_command(BenchFlags& f) {
   raise_fd_limit();
+  if (auto r = check_base_url(f.url); !r) return print_error(r.error());
   auto preset = apply_provider(f);
   if (!preset) return print_error(preset.error());
   bool simulated = f.url.empty();
@@ -284,8 +298,11 @@ int run_bench_command(BenchFlags& f) {
   if (ep->model.empty()) {
     auto models = bench::list_models(*ep, cfg->run.client);
     if (!models && bench::unreachable(models.error())) return print_error(bench::unreachable_error(*ep, models.error()));
-    if (!models) return print_error(Error{ErrorCode::usage, "no --model given and " + models.error().message, ep->base_url, 0});
-    if (models->empty()) return print_error(Error{ErrorCode::usage, "no --model given and the server lists no models", ep->base_url, 0});
+    if (!models)
+      return print_error(Error{ErrorCode::usage, "no --model given and " + models.error().message + "; or pass --model",
+                               ep->base_url, 0});
+    if (models->empty())
+      return print_error(Error{ErrorCode::usage, "no --model given and the server lists no models; pass --model", ep->base_url, 0});
     ep->model = models->front();
     std::fprintf(stderr, "llmux bench: using model %s (the first the server lists)\n", ep->model.c_str());
   }

@@ -210,6 +210,52 @@ TEST(BenchSim, ASilentServerFailsTheModelLookupWithinItsOwnTimeout) {
   }
 }
 
+struct OddAnswer {
+  std::string name, content_type, body, says;
+};
+
+class BenchOddAnswers : public ::testing::TestWithParam<OddAnswer> {};
+
+TEST_P(BenchOddAnswers, A200ThatIsNotAStreamIsSaidForWhatItIs) {
+  // Not "stream ended without data: [DONE]": what came back is named.
+  const auto& c = GetParam();
+  CannedServer server([&](const std::string&) { return CannedServer::response(200, c.content_type, c.body); });
+  TempDir dir;
+  auto b = run_bench({"--url", server.url(), "--model", "m", "-c", "1", "-n", "2"}, dir);
+  EXPECT_EQ(b.status, 1) << b.err;
+  ASSERT_TRUE(b.result.is_object()) << b.err;
+  const json& s = level(b);
+  EXPECT_EQ(s["errors"]["malformed"], 2) << s["errors"].dump();
+  EXPECT_NE(s["error_samples"].dump().find(c.says), std::string::npos) << s["error_samples"].dump();
+  EXPECT_EQ(b.out.find("[DONE]"), std::string::npos) << b.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Answers, BenchOddAnswers,
+    ::testing::Values(OddAnswer{"html", "text/html; charset=utf-8", "<html><body>Welcome</body></html>",
+                                "expected text/event-stream, got text/html"},
+                      OddAnswer{"json", "application/json",
+                                R"({"id":"x","object":"chat.completion","choices":[{"index":0,"message":)"
+                                R"({"role":"assistant","content":"hi"},"finish_reason":"stop"}]})",
+                                "whole JSON body"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(BenchCli, ModelLookupAnsweredWithAWebPageSaysItWasNotJson) {
+  CannedServer server([](const std::string&) { return CannedServer::response(200, "text/html", "<html></html>"); });
+  auto r = run({binary(), "bench", "--url", server.url(), "-n", "1"}, std::chrono::seconds(30));
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("GET /models answered text/html, not JSON"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("pass --model"), std::string::npos) << r.err;
+}
+
+TEST(BenchCli, AnEndpointUrlIsAUsageErrorNamingTheBaseUrl) {
+  for (std::string path : {"/v1/chat/completions", "/v1/completions/"}) {
+    auto r = run({binary(), "bench", "--url", "http://127.0.0.1:9" + path, "--model", "m"}, std::chrono::seconds(30));
+    EXPECT_EQ(r.status, 2) << path << ": " << r.err;
+    EXPECT_NE(r.err.find("use http://127.0.0.1:9/v1 "), std::string::npos) << r.err;
+  }
+}
+
 TEST(BenchSim, OutputLengthNotForcedIsReported) {
   SimProcess sim({"--ttft", "5ms", "--itl", "1ms", "--natural-tokens", "4"});
   TempDir dir;
