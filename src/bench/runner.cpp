@@ -165,6 +165,10 @@ asio::awaitable<void> one_request(Shared& s, Worker& w, std::int64_t index, Nano
 }
 
 asio::awaitable<void> closed_loop_user(Shared& s, Worker& w) {
+  // Every user starts at the level's start (the origin of the per-request times), not before it.
+  asio::steady_timer start(w.ctx, asio::steady_timer::time_point(std::chrono::nanoseconds(s.start)));
+  error_code ec;
+  co_await start.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   for (;;) {
     std::int64_t index = s.next_index.fetch_add(1);
     if (!may_start(s, index)) break;

@@ -293,6 +293,27 @@ TEST(BenchSim, CsvAndPerRequestRecords) {
   EXPECT_EQ(csv.rfind("mode,load,completed", 0), 0u);
 }
 
+TEST(BenchSim, PerRequestRecordsHaveNoNegativeTimesIntegerCountsAndNullsForFailures) {
+  TempDir dir;
+  SimProcess sim({"--ttft", "5ms", "--itl", "1ms"});
+  auto ok = run_bench({"--url", sim.url(), "-c", "2", "-n", "6", "--output-tokens", "4", "--per-request"}, dir);
+  ASSERT_EQ(ok.status, 0) << ok.err;
+  for (const auto& r : ok.result["runs"][0]["requests"]) {
+    EXPECT_GE(r["scheduled_ms"].get<double>(), 0.0) << r.dump();
+    EXPECT_GE(r["sent_ms"].get<double>(), 0.0) << r.dump();
+    EXPECT_TRUE(r["completion_tokens"].is_number_integer()) << r.dump();
+    EXPECT_EQ(r["completion_tokens"], 4);
+  }
+  SimProcess cut({"--ttft", "5ms", "--itl", "1ms", "--cut-rate", "1", "--cut-after", "2"});
+  auto failed = run_bench({"--url", cut.url(), "-c", "1", "-n", "2", "--output-tokens", "8", "--per-request"}, dir);
+  ASSERT_EQ(failed.status, 1) << failed.err;
+  for (const auto& r : failed.result["runs"][0]["requests"]) {
+    EXPECT_FALSE(r["ok"].get<bool>());
+    for (const char* k : {"ttft_ms", "tpot_ms", "e2e_ms"}) EXPECT_TRUE(r[k].is_null()) << k << ": " << r.dump();
+    EXPECT_TRUE(r["completion_tokens"].is_number_integer()) << r.dump();
+  }
+}
+
 TEST(BenchSim, NoTargetBenchesTheBuiltInSimulatedEndpoint) {
   TempDir dir;
   auto b = run_bench({"-c", "2", "-n", "4", "--output-tokens", "8"}, dir);
