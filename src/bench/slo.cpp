@@ -12,7 +12,7 @@ Result<std::vector<Slo>> parse_slos(std::string_view text) {
   std::vector<Slo> out;
   auto bad = [&](std::string_view item, const std::string& why) {
     return fail(ErrorCode::usage, "SLO '" + std::string(item) + "': " + why,
-                "--slo expects metric:pNN<value, e.g. ttft:p90<500ms,itl:p99<50ms (metrics: ttft ttfc tpot itl e2e)");
+                "--slo expects metric:pNN<value, e.g. --slo 'ttft:p90<500ms,itl:p99<50ms' (metrics: ttft ttfc tpot itl e2e)");
   };
   for (auto raw : split(text, ',')) {
     auto item = trim(raw);
@@ -35,7 +35,7 @@ Result<std::vector<Slo>> parse_slos(std::string_view text) {
     s.threshold_ms = static_cast<double>(*ns) / 1e6;
     out.push_back(std::move(s));
   }
-  if (out.empty()) return fail(ErrorCode::usage, "--slo is empty", "e.g. --slo ttft:p90<500ms");
+  if (out.empty()) return fail(ErrorCode::usage, "--slo is empty", "e.g. --slo 'ttft:p90<500ms'");
   return out;
 }
 

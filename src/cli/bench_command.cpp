@@ -145,7 +145,7 @@ Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
     if (!slos) return tl::unexpected(slos.error());
     c.slos = *slos;
   }
-  if (f.search && c.slos.empty()) return fail(ErrorCode::usage, "--search needs --slo targets to meet", "e.g. --slo ttft:p90<500ms");
+  if (f.search && c.slos.empty()) return fail(ErrorCode::usage, "--search needs --slo targets to meet", "e.g. --slo 'ttft:p90<500ms'");
   c.search = f.search;
   c.search_max = f.search_max;
   if (f.threads < 1 || f.threads > 64) return fail(ErrorCode::usage, "--threads must be 1-64");
@@ -389,7 +389,7 @@ void register_bench(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--shared-prefix", f->shared_prefix, "tokens of prompt prefix shared between requests")->capture_default_str();
   cmd->add_option("--prefix-groups", f->prefix_groups, "number of distinct shared prefixes")->capture_default_str();
   cmd->add_option("--system-prompt", f->system_prompt, "system message added to synthetic prompts");
-  cmd->add_option("--slo", f->slo, "targets, e.g. ttft:p90<500ms,itl:p99<50ms (metrics ttft ttfc tpot itl e2e)");
+  cmd->add_option("--slo", f->slo, "targets, quoted, e.g. 'ttft:p90<500ms,itl:p99<50ms' (metrics ttft ttfc tpot itl e2e)");
   cmd->add_flag("--search", f->search, "find the highest load that meets every --slo");
   cmd->add_option("--search-max", f->search_max, "upper bound for --search");
   cmd->add_option("--threads", f->threads, "client I/O threads")->capture_default_str();
