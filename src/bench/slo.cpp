@@ -1,6 +1,7 @@
 #include "bench/slo.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "bench/stats.hpp"
@@ -30,7 +31,10 @@ Result<std::vector<Slo>> parse_slos(std::string_view text) {
     auto p = parse_double(pct.substr(1));
     if (!p || *p <= 0 || *p > 100) return bad(item, "percentile must be in (0, 100]");
     s.percentile = *p == 999 ? 99.9 : *p;
-    auto ns = parse_duration_ns(trim(item.substr(lt + 1)), "ms");
+    auto value = trim(item.substr(lt + 1));
+    if (value.empty() || !std::isalpha(static_cast<unsigned char>(value.back())))
+      return bad(item, "the threshold needs a unit: " + std::string(value) + "ms or " + std::string(value) + "s?");
+    auto ns = parse_duration_ns(value, "ms");
     if (!ns) return bad(item, ns.error().message);
     s.threshold_ms = static_cast<double>(*ns) / 1e6;
     out.push_back(std::move(s));

@@ -96,6 +96,32 @@ Result<void> check_counts(const BenchFlags& f) {
   return {};
 }
 
+// Flags that would be accepted and then ignored: each needs another it works with.
+Result<void> check_combinations(const BenchFlags& f, const bench::LengthDist& input) {
+  bool files = !f.prompts.empty() || !f.sharegpt.empty();
+  if (f.prefix_groups != 1 && f.shared_prefix == 0)
+    return fail(ErrorCode::usage, "--prefix-groups needs --shared-prefix (the prefix each group shares)", "--prefix-groups");
+  if (files && f.shared_prefix > 0)
+    return fail(ErrorCode::usage, "--shared-prefix shapes synthetic prompts; prompt files keep their own text",
+                "--shared-prefix with " + std::string(f.prompts.empty() ? "--sharegpt" : "--prompts"));
+  if (files && !f.system_prompt.empty())
+    return fail(ErrorCode::usage, "--system-prompt is added to synthetic prompts; put it in the prompt file instead",
+                "--system-prompt");
+  // The shortest prompt the input lengths give (the mean for normal and lognormal).
+  if (!files && f.shared_prefix > 0 && static_cast<double>(f.shared_prefix) >= input.a) {
+    char in[32];
+    std::snprintf(in, sizeof in, "%g", input.a);
+    return fail(ErrorCode::usage,
+                "--shared-prefix " + std::to_string(f.shared_prefix) + " is not shorter than the prompts (--input-tokens " +
+                    f.input_tokens + "): give a prefix under " + in + " tokens, so that prompts differ after it",
+                "--shared-prefix");
+  }
+  if (f.max_inflight > 0 && f.rate.empty())
+    return fail(ErrorCode::usage, "--max-inflight caps the open loop (--rate); with --concurrency the users are the cap",
+                "--max-inflight");
+  return {};
+}
+
 Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
   bench::BenchConfig c;
   if (auto r = check_counts(f); !r) return tl::unexpected(r.error());
@@ -108,6 +134,7 @@ Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
   if (!out) return tl::unexpected(out.error());
   c.workload.input = *in;
   c.workload.output = *out;
+  if (auto r = check_combinations(f, *in); !r) return tl::unexpected(r.error());
   c.workload.prompts_jsonl = f.prompts;
   c.workload.sharegpt_json = f.sharegpt;
   c.workload.output_from_file = !f.sharegpt.empty() || !f.prompts.empty();

@@ -344,7 +344,13 @@ TEST(BenchCli, UsageErrorsExitTwoWithAClearMessage) {
                                          {{"--url", "http://127.0.0.1:9/v1", "-r", "2", "--max-inflight", "-3"}, "--max-inflight"},
                                          {{"--url", "http://127.0.0.1:9/v1", "--shared-prefix", "-5"}, "--shared-prefix"},
                                          {{"--url", "http://127.0.0.1:9/v1", "--prefix-groups", "0"}, "--prefix-groups"},
-                                         {{"--url", "http://127.0.0.1:9/v1", "--search-max", "-1"}, "--search-max"}}) {
+                                         {{"--url", "http://127.0.0.1:9/v1", "--search-max", "-1"}, "--search-max"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--shared-prefix", "200", "--input-tokens", "150"},
+                                          "--shared-prefix 200 is not shorter than the prompts"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--prefix-groups", "4"}, "--prefix-groups needs --shared-prefix"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "-c", "2", "--max-inflight", "4"},
+                                          "--max-inflight caps the open loop"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--slo", "ttft:p90<500"}, "needs a unit"}}) {
     std::vector<std::string> argv = {binary(), "bench"};
     argv.insert(argv.end(), c.args.begin(), c.args.end());
     auto r = run(argv, std::chrono::seconds(30));
