@@ -432,6 +432,17 @@ TEST(SimCli, TheDescriptorTableIsGrownBeforeTheFirstConnection) {
   EXPECT_GE(proc_field(pid, "status", "FDSize:"), std::min(limit, 65536LL));
 }
 
+TEST(SimCli, AnyBadPortGetsOneRangeMessage) {
+  // CLI11 alone said "At Most 1 required but received 2" for 99999 and "Could not convert" for 70000.
+  for (std::string command : {"sim", "serve"})
+    for (std::string port : {"99999", "70000", "-1", "http"}) {
+      auto r = run({binary(), command, "--port", port}, std::chrono::seconds(30));
+      EXPECT_EQ(r.status, 2) << command << " " << port << ": " << r.err;
+      EXPECT_NE(r.err.find("--port: must be a port number from 0 to 65535"), std::string::npos)
+          << command << " " << port << ": " << r.err;
+    }
+}
+
 TEST(SimFromPlan, UnknownDeviceSuggestsNames) {
   auto r = run({binary(), "sim", "--model", "llama-3.1-8b", "--gpu", "rtx-9090"});
   EXPECT_EQ(r.status, 2);
