@@ -91,7 +91,23 @@ SearchResult search_levels(const BenchConfig& cfg, const Workload& w, LiveCounte
 
 }  // namespace
 
-Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, const net::ClientOptions& client) {
+bool unreachable(const Error& e) {
+  return e.code == ErrorCode::connect || e.code == ErrorCode::tls || e.code == ErrorCode::timeout;
+}
+
+Error unreachable_error(const providers::Endpoint& ep, const Error& e) {
+  return Error{e.code, "cannot reach " + ep.base_url + ": " + e.message,
+               e.code == ErrorCode::timeout ? "no answer to GET /models within " +
+                                                  std::to_string(kModelLookupTimeout / kNanosPerSecond) +
+                                                  " s; check --url and that the server is up, or pass --model"
+                                            : "check --url and that the server is running",
+               0};
+}
+
+Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client) {
+  // A server that accepts but never answers must not hold the run for the full --read-timeout.
+  client.read_timeout = std::min(client.read_timeout, kModelLookupTimeout);
+  client.total_timeout = std::min(client.total_timeout, kModelLookupTimeout);
   // Each API lists its models in its own place and shape: OpenAI and Anthropic
   // {"data":[{"id"}]}, Gemini {"models":[{"name":"models/x"}]}, Ollama /api/tags {"models":[{"name"}]}.
   bool ollama = ep.dialect == api::Dialect::ollama;
@@ -102,6 +118,11 @@ Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, cons
   if (resp->status != 200)
     return fail(ErrorCode::http_status, "GET /" + path + " answered HTTP " + std::to_string(resp->status), ep.base_url);
   auto doc = nlohmann::json::parse(resp->body, nullptr, false);
+  if (doc.is_discarded()) {
+    auto type = resp->headers.get("content-type").value_or("no Content-Type");
+    return fail(ErrorCode::malformed, "GET /" + path + " answered " + std::string(type) + ", not JSON: --url may not be the API's base URL (e.g. http://host:8080/v1)",
+                ep.base_url);
+  }
   std::vector<std::string> ids;
   auto collect = [&](const char* list, const char* key) {
     if (!doc.is_object() || !doc.contains(list) || !doc[list].is_array()) return;
@@ -137,7 +158,7 @@ std::optional<double> measure_tokens_per_word(const providers::Endpoint& ep, con
 }
 
 Result<BenchResult> run_bench(BenchConfig cfg, LiveCounters& live, const BenchHooks& hooks) {
-  auto workload = Workload::create(cfg.workload);
+  auto workload = cfg.prepared ? Result<Workload>(std::move(*cfg.prepared)) : Workload::create(cfg.workload);
   if (!workload) return tl::unexpected(workload.error());
   BenchResult result;
   result.started_at = iso_now();
@@ -151,12 +172,8 @@ Result<BenchResult> run_bench(BenchConfig cfg, LiveCounters& live, const BenchHo
   result.run = cfg.run;
   result.slos = cfg.slos;
   // Fail fast when the server cannot be reached at all, instead of timing out request by request.
-  if (auto probe = list_models(cfg.endpoint, cfg.run.client); !probe) {
-    auto code = probe.error().code;
-    if (code == ErrorCode::connect || code == ErrorCode::tls || code == ErrorCode::timeout)
-      return fail(code, "cannot reach " + cfg.endpoint.base_url + ": " + probe.error().message,
-                  "check --url and that the server is running");
-  }
+  if (auto probe = list_models(cfg.endpoint, cfg.run.client); !probe && unreachable(probe.error()))
+    return tl::unexpected(unreachable_error(cfg.endpoint, probe.error()));
   if (cfg.calibrate && cfg.workload.prompts_jsonl.empty() && cfg.workload.sharegpt_json.empty()) {
     if (auto tpw = measure_tokens_per_word(cfg.endpoint, *workload, cfg.run.client)) {
       workload->calibrate(*tpw);

@@ -3,6 +3,7 @@
 // tokenizer, run each load level (or search for the highest one that meets the
 // SLOs), and summarise. The CLI wires flags to BenchConfig and shows progress.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct BenchConfig {
   bool calibrate = true;
   std::string command;
   std::string simulated_profile;  // non-empty when the endpoint is the built-in sim
+  std::optional<Workload> prepared;  // built (prompt files loaded) by the caller; else from `workload`
 };
 
 struct BenchHooks {
@@ -35,8 +37,14 @@ struct BenchHooks {
 
 Result<BenchResult> run_bench(BenchConfig config, LiveCounters& live, const BenchHooks& hooks);
 
-// Model ids the endpoint lists (/models), for defaulting --model and for errors.
-Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, const net::ClientOptions& client);
+// Model ids the endpoint lists (/models), for defaulting --model and for errors. Waits at
+// most kModelLookupTimeout (or the client's own limits when shorter) for the answer.
+constexpr Nanos kModelLookupTimeout = 10 * kNanosPerSecond;
+Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client);
+// Whether a failed side request means the server cannot be reached (connect, TLS, no answer),
+// and the error bench reports then (exit status 1).
+bool unreachable(const Error& e);
+Error unreachable_error(const providers::Endpoint& ep, const Error& e);
 // Tokens per synthetic word, measured with the server's /tokenize; nullopt when it has none.
 std::optional<double> measure_tokens_per_word(const providers::Endpoint& ep, const Workload& w,
                                               const net::ClientOptions& client);

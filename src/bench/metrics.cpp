@@ -36,7 +36,10 @@ RequestMetrics compute_metrics(const RequestRecord& r) {
   RequestMetrics m;
   m.ok = r.ok();
   m.send_lag_ms = to_ms(r.sent - r.scheduled);
-  if (!m.ok) return m;
+  if (!m.ok) {  // no latency figures for a failed request (null in the per-request JSON)
+    m.ttft_ms = m.ttft_sched_ms = m.ttfc_ms = m.e2e_ms = m.tpot_ms = kNaN;
+    return m;
+  }
   m.e2e_ms = to_ms(r.done - r.sent);
   m.ttft_ms = r.first_token ? to_ms(r.first_token - r.sent) : kNaN;
   m.ttft_sched_ms = r.first_token ? to_ms(r.first_token - r.scheduled) : kNaN;

@@ -10,6 +10,7 @@ namespace llmux::bench {
 
 struct RequestMetrics {
   bool ok = false;
+  // The latencies are NaN for a failed request, and where noted.
   double ttft_ms = 0;            // first_token - sent
   double ttft_sched_ms = 0;      // first_token - scheduled (open loop: includes client queueing)
   double ttfc_ms = 0;            // first_content - sent; NaN when no content arrived

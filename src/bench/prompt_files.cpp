@@ -1,8 +1,10 @@
 #include "bench/prompt_files.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "core/text.hpp"
@@ -63,6 +65,51 @@ Result<LoadedPrompt> prompt_from_object(const json& o, const std::string& where)
   return p;
 }
 
+// The whole text as JSON; an error names the line where it stops being JSON.
+Result<json> parse_json_at(std::string_view text, const std::string& name) {
+  try {
+    return json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& e) {  // nlohmann reports the position only this way
+    auto at = std::min<std::size_t>(e.byte ? e.byte - 1 : 0, text.size());
+    auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+    return fail(ErrorCode::parse, "ShareGPT file is not valid JSON", name + ":" + std::to_string(line));
+  }
+}
+
+// A turn's speaker ("from") when the turn is an object with string "from" and "value".
+std::string turn_from(const json& turn) {
+  if (!turn.is_object() || !turn.contains("value") || !turn["value"].is_string()) return {};
+  auto it = turn.find("from");
+  return it != turn.end() && it->is_string() ? to_lower(it->get<std::string>()) : std::string();
+}
+
+// The first human turn as the prompt (after a leading system turn, sent as a system
+// message) and the answer that follows it for the output length; nullopt when the
+// conversation has no human turn answered by the model (skipped, as vLLM does).
+std::optional<LoadedPrompt> sharegpt_prompt(const json& conv) {
+  if (!conv.is_array()) return std::nullopt;
+  auto is = [](const std::string& from, std::initializer_list<std::string_view> names) {
+    return std::find(names.begin(), names.end(), from) != names.end();
+  };
+  LoadedPrompt p;
+  for (std::size_t i = 0; i + 1 < conv.size(); ++i) {
+    std::string from = turn_from(conv[i]);
+    if (i == 0 && from == "system") {
+      p.messages.push_back(api::Message::of_text(api::Role::system, conv[i]["value"].get<std::string>()));
+      continue;
+    }
+    if (!is(from, {"human", "user"})) continue;
+    if (!is(turn_from(conv[i + 1]), {"gpt", "assistant", "chatgpt", "bard", "bing", "model"})) return std::nullopt;
+    p.prompt = conv[i]["value"].get<std::string>();
+    p.messages.push_back(api::Message::of_text(api::Role::user, p.prompt));
+    std::size_t chars = p.prompt.size() + (p.messages.size() > 1 ? p.messages.front().text().size() : 0);
+    p.approx_input_tokens = approx_tokens(chars);
+    p.output_tokens = std::max<std::int64_t>(1, approx_tokens(conv[i + 1]["value"].get<std::string>().size()));
+    return p;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<std::vector<LoadedPrompt>> parse_prompts_jsonl(std::string_view text, const std::string& name) {
@@ -84,24 +131,14 @@ Result<std::vector<LoadedPrompt>> parse_prompts_jsonl(std::string_view text, con
 }
 
 Result<std::vector<LoadedPrompt>> parse_sharegpt(std::string_view text, const std::string& name) {
-  json doc = json::parse(text.begin(), text.end(), nullptr, false);
-  if (doc.is_discarded()) return fail(ErrorCode::parse, "ShareGPT file is not valid JSON", name);
-  if (!doc.is_array()) return fail(ErrorCode::parse, "ShareGPT file must be a JSON array of conversations", name);
+  if (trim(text).empty()) return fail(ErrorCode::parse, "ShareGPT file is empty", name);
+  auto doc = parse_json_at(text, name);
+  if (!doc) return tl::unexpected(doc.error());
+  if (!doc->is_array()) return fail(ErrorCode::parse, "ShareGPT file must be a JSON array of conversations", name);
   std::vector<LoadedPrompt> out;
-  for (std::size_t i = 0; i < doc.size(); ++i) {
-    const json& conv = doc[i].is_object() ? doc[i].value("conversations", json()) : json();
-    if (!conv.is_array() || conv.size() < 2) continue;  // as vLLM: skip conversations without an answer
-    const json& q = conv[0];
-    const json& a = conv[1];
-    if (!q.is_object() || !a.is_object() || !q.contains("value") || !a.contains("value") || !q["value"].is_string() ||
-        !a["value"].is_string())
-      continue;
-    LoadedPrompt p;
-    p.prompt = q["value"].get<std::string>();
-    p.messages.push_back(api::Message::of_text(api::Role::user, p.prompt));
-    p.approx_input_tokens = approx_tokens(p.prompt.size());
-    p.output_tokens = std::max<std::int64_t>(1, approx_tokens(a["value"].get<std::string>().size()));
-    out.push_back(std::move(p));
+  for (const json& item : *doc) {
+    const json& conv = item.is_object() ? item.value("conversations", json()) : json();
+    if (auto p = sharegpt_prompt(conv)) out.push_back(std::move(*p));
   }
   if (out.empty()) return fail(ErrorCode::parse, "ShareGPT file has no conversation with a question and an answer", name);
   return out;

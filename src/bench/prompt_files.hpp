@@ -3,7 +3,8 @@
 // {"messages": [{"role": ..., "content": ...}, ...]} or {"prompt": "..."},
 // optionally with "output_tokens" (or "max_tokens"). ShareGPT: a JSON array of
 // {"conversations": [{"from": "human", "value": ...}, {"from": "gpt", ...}]}; the
-// first human turn is the prompt, the answer's length sets the output length.
+// first human turn is the prompt (a leading system turn goes with it as a system
+// message), and the length of the answer that follows it sets the output length.
 #include <string>
 #include <vector>
 

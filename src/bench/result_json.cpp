@@ -99,7 +99,7 @@ ordered_json request_json(const RequestRecord& r, Nanos origin) {
   o["input_tokens_planned"] = r.input_tokens_planned;
   o["output_tokens_planned"] = r.output_tokens_planned;
   o["prompt_tokens"] = r.usage.present() ? json(r.usage.prompt_tokens) : json(nullptr);
-  o["completion_tokens"] = m.output_tokens;
+  o["completion_tokens"] = std::llround(m.output_tokens);  // a count: an integer in the JSON
   o["reasoning_tokens"] = r.usage.reasoning_tokens;
   o["tokens_source"] = m.tokens_from_server ? "server" : "estimated";
   o["finish_reason"] = std::string(api::to_string(r.finish));

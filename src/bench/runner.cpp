@@ -5,6 +5,7 @@
 #include <memory>
 #include <random>
 #include <thread>
+#include <unordered_set>
 
 #include "net/asio.hpp"
 #include "providers/chat_client.hpp"
@@ -19,7 +20,7 @@ std::string LoadLevel::label() const {
 }
 
 void LiveCounters::reset() {
-  started = completed = failed = in_flight = output_tokens = 0;
+  started = completed = failed = in_flight = output_tokens = cancelled = 0;
 }
 
 api::ChatRequest build_request(const RequestSpec& spec, const providers::Endpoint& ep, const RunOptions& options) {
@@ -83,15 +84,27 @@ struct Worker {
   std::vector<RequestRecord> records;
   std::int64_t in_flight = 0;
   std::unique_ptr<asio::steady_timer> slot;  // woken when a request finishes (in-flight cap)
+  asio::steady_timer* arrival = nullptr;      // open loop: the wait for the next send
+  std::unordered_set<net::CancelSignal*> active;  // requests in flight, to abort on stop
   int tasks = 0;                              // users / dispatchers / requests still running
 };
 
+// On stop (Ctrl-C): aborts the requests in flight and wakes the open loop's waits.
+// Repeated each tick: a request still connecting has nothing to abort yet.
+void abort_on_stop(Worker& w) {
+  for (auto* c : w.active) c->cancel();
+  if (w.arrival) w.arrival->cancel();
+  if (w.slot) w.slot->cancel();
+}
+
 // Keeps a timer due soonest while the worker runs, so the per-operation timeouts
 // never reprogram the loop's timerfd (see net/io_pool.cpp); ends with the work.
-asio::awaitable<void> heartbeat(Worker& w) {
+// Also watches the stop flag, so a stop takes effect within a tick.
+asio::awaitable<void> heartbeat(Worker& w, const std::atomic<bool>& stop) {
   asio::steady_timer t(w.ctx);
   error_code ec;
   while (w.tasks > 0) {
+    if (stop.load(std::memory_order_relaxed)) abort_on_stop(w);
     t.expires_after(std::chrono::milliseconds(25));
     co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
@@ -108,10 +121,11 @@ struct Shared {
   Nanos start = 0;
 };
 
+// Warm-up requests always go; measured ones until the count or the deadline, whichever comes first.
 bool may_start(const Shared& s, std::int64_t index) {
   if (s.live.stop.load(std::memory_order_relaxed)) return false;
-  if (s.total > 0) return index < s.total;
-  return index < s.opts.warmup || mono_now() < s.deadline;
+  if (s.total > 0 && index >= s.total) return false;
+  return index < s.opts.warmup || !s.deadline || mono_now() < s.deadline;
 }
 
 asio::awaitable<void> one_request(Shared& s, Worker& w, std::int64_t index, Nanos scheduled) {
@@ -126,7 +140,10 @@ asio::awaitable<void> one_request(Shared& s, Worker& w, std::int64_t index, Nano
   s.live.started.fetch_add(1, std::memory_order_relaxed);
   s.live.in_flight.fetch_add(1, std::memory_order_relaxed);
   r.scheduled = scheduled ? scheduled : mono_now();
-  auto res = co_await w.client->send(s.ep, req, rec);
+  net::CancelSignal cancel;
+  w.active.insert(&cancel);
+  auto res = co_await w.client->send(s.ep, req, rec, &cancel);
+  w.active.erase(&cancel);
   r.done = mono_now();
   if (!r.sent) r.sent = r.done;  // never got to send (connect failed): zero-length timings
   if (!res) {
@@ -138,12 +155,20 @@ asio::awaitable<void> one_request(Shared& s, Worker& w, std::int64_t index, Nano
     r.error_message = rec.stream_error();
   }
   s.live.in_flight.fetch_sub(1, std::memory_order_relaxed);
+  if (!res && cancel.cancelled()) {  // stopped by the user: neither a result nor a failure of the server
+    s.live.cancelled.fetch_add(1, std::memory_order_relaxed);
+    co_return;
+  }
   (r.ok() ? s.live.completed : s.live.failed).fetch_add(1, std::memory_order_relaxed);
   if (r.ok()) s.live.output_tokens.fetch_add(r.usage.present() ? r.usage.completion_tokens : static_cast<std::int64_t>(r.events.size()), std::memory_order_relaxed);
   w.records.push_back(std::move(r));
 }
 
 asio::awaitable<void> closed_loop_user(Shared& s, Worker& w) {
+  // Every user starts at the level's start (the origin of the per-request times), not before it.
+  asio::steady_timer start(w.ctx, asio::steady_timer::time_point(std::chrono::nanoseconds(s.start)));
+  error_code ec;
+  co_await start.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   for (;;) {
     std::int64_t index = s.next_index.fetch_add(1);
     if (!may_start(s, index)) break;
@@ -177,6 +202,7 @@ asio::awaitable<void> tracked_request(Shared& s, Worker& w, std::int64_t index, 
 asio::awaitable<void> open_loop_thread(Shared& s, Worker& w, const std::vector<Nanos>& schedule, int thread,
                                        int threads, std::int64_t cap) {
   asio::steady_timer timer(w.ctx);
+  w.arrival = &timer;
   w.slot = std::make_unique<asio::steady_timer>(w.ctx);
   error_code ec;
   for (std::size_t k = static_cast<std::size_t>(thread); k < schedule.size(); k += static_cast<std::size_t>(threads)) {
@@ -185,13 +211,15 @@ asio::awaitable<void> open_loop_thread(Shared& s, Worker& w, const std::vector<N
     if (s.live.stop.load()) break;
     timer.expires_at(asio::steady_timer::time_point(std::chrono::nanoseconds(when)));
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    while (cap > 0 && w.in_flight >= cap) {  // the send waits for a slot: lag is recorded
+    while (cap > 0 && w.in_flight >= cap && !s.live.stop.load()) {  // the send waits for a slot: lag is recorded
       w.slot->expires_at(asio::steady_timer::time_point::max());
       co_await w.slot->async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
+    if (s.live.stop.load()) break;
     ++w.tasks;
     asio::co_spawn(w.ctx, tracked_request(s, w, static_cast<std::int64_t>(k), when), asio::detached);
   }
+  w.arrival = nullptr;
   --w.tasks;
 }
 
@@ -213,12 +241,16 @@ Result<LevelRun> run_level(const providers::Endpoint& ep, const Workload& worklo
   }
   std::vector<Nanos> schedule;
   if (level.mode == LoadLevel::Mode::rate) {
-    std::int64_t count = s.total > 0 ? s.total
-                                     : options.warmup + static_cast<std::int64_t>(std::ceil(level.value * to_seconds(options.duration))) + 1;
+    // Arrivals up to the request count, or to the deadline when that comes first.
+    std::int64_t count = s.total;
+    if (options.duration > 0) {
+      auto in_time = options.warmup + static_cast<std::int64_t>(std::ceil(level.value * to_seconds(options.duration))) + 1;
+      count = count > 0 ? std::min(count, in_time) : in_time;
+    }
     schedule = arrival_schedule(options, level.value, count);
   }
   s.start = mono_now() + 5 * kNanosPerMilli;  // a moment for the threads to start
-  s.deadline = options.requests > 0 ? 0 : s.start + options.duration;
+  s.deadline = options.duration > 0 ? s.start + options.duration : 0;
   for (int t = 0; t < threads; ++t) {
     Worker& w = *workers[static_cast<std::size_t>(t)];
     if (level.mode == LoadLevel::Mode::concurrency) {
@@ -232,7 +264,7 @@ Result<LevelRun> run_level(const providers::Endpoint& ep, const Workload& worklo
       ++w.tasks;
       asio::co_spawn(w.ctx, open_loop_thread(s, w, schedule, t, threads, cap), asio::detached);
     }
-    if (w.tasks > 0) asio::co_spawn(w.ctx, heartbeat(w), asio::detached);
+    if (w.tasks > 0) asio::co_spawn(w.ctx, heartbeat(w, live.stop), asio::detached);
   }
   std::vector<std::thread> pool;
   for (auto& w : workers) pool.emplace_back([&w] { w->ctx.run(); });

@@ -2,7 +2,7 @@
 // Runs one load level against an endpoint: closed loop (N users, each sending
 // its next request when the last one ends) or open loop (a constant or Poisson
 // arrival schedule, optional cap on requests in flight), stopping after a
-// request count or a duration, with warm-up requests excluded.
+// request count or a duration, whichever comes first, with warm-up requests excluded.
 #include <atomic>
 #include <string>
 #include <vector>
@@ -22,8 +22,8 @@ struct LoadLevel {
 };
 
 struct RunOptions {
-  std::int64_t requests = 100;    // measured requests per level; 0 = run for `duration`
-  Nanos duration = 0;
+  std::int64_t requests = 100;    // measured requests per level; 0 = no count limit (run for `duration`)
+  Nanos duration = 0;             // 0 = no time limit; with both, the level ends at the first reached
   std::int64_t warmup = 0;        // requests before measuring, excluded from results
   bool poisson = true;            // open loop: Poisson arrivals, else evenly spaced
   std::int64_t max_inflight = 0;  // open loop: cap on requests in flight (0 = none)
@@ -38,7 +38,9 @@ struct RunOptions {
 // Live figures for the progress display, updated by the I/O threads.
 struct LiveCounters {
   std::atomic<std::int64_t> started{0}, completed{0}, failed{0}, in_flight{0}, output_tokens{0};
-  std::atomic<bool> stop{false};  // set to end the level early (Ctrl-C)
+  std::atomic<std::int64_t> cancelled{0};  // in flight when the run was stopped: left out of the results
+  // Set to end the run early (Ctrl-C): no new requests, those in flight aborted within ~25 ms.
+  std::atomic<bool> stop{false};
   void reset();
 };
 

@@ -1,6 +1,7 @@
 #include "bench/slo.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "bench/stats.hpp"
@@ -12,7 +13,7 @@ Result<std::vector<Slo>> parse_slos(std::string_view text) {
   std::vector<Slo> out;
   auto bad = [&](std::string_view item, const std::string& why) {
     return fail(ErrorCode::usage, "SLO '" + std::string(item) + "': " + why,
-                "--slo expects metric:pNN<value, e.g. ttft:p90<500ms,itl:p99<50ms (metrics: ttft ttfc tpot itl e2e)");
+                "--slo expects metric:pNN<value, e.g. --slo 'ttft:p90<500ms,itl:p99<50ms' (metrics: ttft ttfc tpot itl e2e)");
   };
   for (auto raw : split(text, ',')) {
     auto item = trim(raw);
@@ -30,12 +31,15 @@ Result<std::vector<Slo>> parse_slos(std::string_view text) {
     auto p = parse_double(pct.substr(1));
     if (!p || *p <= 0 || *p > 100) return bad(item, "percentile must be in (0, 100]");
     s.percentile = *p == 999 ? 99.9 : *p;
-    auto ns = parse_duration_ns(trim(item.substr(lt + 1)), "ms");
+    auto value = trim(item.substr(lt + 1));
+    if (value.empty() || !std::isalpha(static_cast<unsigned char>(value.back())))
+      return bad(item, "the threshold needs a unit: " + std::string(value) + "ms or " + std::string(value) + "s?");
+    auto ns = parse_duration_ns(value, "ms");
     if (!ns) return bad(item, ns.error().message);
     s.threshold_ms = static_cast<double>(*ns) / 1e6;
     out.push_back(std::move(s));
   }
-  if (out.empty()) return fail(ErrorCode::usage, "--slo is empty", "e.g. --slo ttft:p90<500ms");
+  if (out.empty()) return fail(ErrorCode::usage, "--slo is empty", "e.g. --slo 'ttft:p90<500ms'");
   return out;
 }
 

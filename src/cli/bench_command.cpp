@@ -1,8 +1,15 @@
 // llmux bench: load-test an endpoint (or the built-in simulated one).
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <limits>
 #include <memory>
 
 #include "bench/bench.hpp"
@@ -19,11 +26,13 @@ namespace llmux::cli {
 
 namespace {
 
+constexpr std::int64_t kUnset = std::numeric_limits<std::int64_t>::min();
+
 struct BenchFlags {
   std::string url, model, api_key_env, dialect, provider;
   std::vector<std::string> headers;
   std::string concurrency, rate;
-  std::int64_t requests = -1;
+  std::int64_t requests = kUnset;  // the default depends on the target
   std::string duration;
   std::int64_t warmup = 0;
   std::string arrivals = "poisson";
@@ -63,8 +72,59 @@ Result<std::vector<bench::LoadLevel>> parse_levels(const BenchFlags& f, bool sim
   return out;
 }
 
+// Counts a user can get wrong by sign: each is named with the smallest value it takes.
+Result<void> check_counts(const BenchFlags& f) {
+  struct Count {
+    const char* flag;
+    double value;
+    double min;
+    const char* meaning;
+  };
+  for (const auto& c : {Count{"--requests", static_cast<double>(f.requests == kUnset ? 1 : f.requests), 1, ""},
+                        Count{"--warmup", static_cast<double>(f.warmup), 0, ""},
+                        Count{"--max-inflight", static_cast<double>(f.max_inflight), 0, " (0 = no cap)"},
+                        Count{"--shared-prefix", static_cast<double>(f.shared_prefix), 0, " (0 = none)"},
+                        Count{"--prefix-groups", static_cast<double>(f.prefix_groups), 1, ""},
+                        Count{"--search-max", f.search_max, 0, " (0 = 1024 users or 1000 requests/s)"}}) {
+    if (c.value < c.min) {
+      char got[32];
+      std::snprintf(got, sizeof got, "%g", c.value);
+      return fail(ErrorCode::usage, std::string(c.flag) + " must be at least " + std::to_string(static_cast<int>(c.min)) +
+                                        c.meaning + ", not " + got, c.flag);
+    }
+  }
+  return {};
+}
+
+// Flags that would be accepted and then ignored: each needs another it works with.
+Result<void> check_combinations(const BenchFlags& f, const bench::LengthDist& input) {
+  bool files = !f.prompts.empty() || !f.sharegpt.empty();
+  if (f.prefix_groups != 1 && f.shared_prefix == 0)
+    return fail(ErrorCode::usage, "--prefix-groups needs --shared-prefix (the prefix each group shares)", "--prefix-groups");
+  if (files && f.shared_prefix > 0)
+    return fail(ErrorCode::usage, "--shared-prefix shapes synthetic prompts; prompt files keep their own text",
+                "--shared-prefix with " + std::string(f.prompts.empty() ? "--sharegpt" : "--prompts"));
+  if (files && !f.system_prompt.empty())
+    return fail(ErrorCode::usage, "--system-prompt is added to synthetic prompts; put it in the prompt file instead",
+                "--system-prompt");
+  // The shortest prompt the input lengths give (the mean for normal and lognormal).
+  if (!files && f.shared_prefix > 0 && static_cast<double>(f.shared_prefix) >= input.a) {
+    char in[32];
+    std::snprintf(in, sizeof in, "%g", input.a);
+    return fail(ErrorCode::usage,
+                "--shared-prefix " + std::to_string(f.shared_prefix) + " is not shorter than the prompts (--input-tokens " +
+                    f.input_tokens + "): give a prefix under " + in + " tokens, so that prompts differ after it",
+                "--shared-prefix");
+  }
+  if (f.max_inflight > 0 && f.rate.empty())
+    return fail(ErrorCode::usage, "--max-inflight caps the open loop (--rate); with --concurrency the users are the cap",
+                "--max-inflight");
+  return {};
+}
+
 Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
   bench::BenchConfig c;
+  if (auto r = check_counts(f); !r) return tl::unexpected(r.error());
   auto levels = parse_levels(f, simulated);
   if (!levels) return tl::unexpected(levels.error());
   c.levels = *levels;
@@ -74,6 +134,7 @@ Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
   if (!out) return tl::unexpected(out.error());
   c.workload.input = *in;
   c.workload.output = *out;
+  if (auto r = check_combinations(f, *in); !r) return tl::unexpected(r.error());
   c.workload.prompts_jsonl = f.prompts;
   c.workload.sharegpt_json = f.sharegpt;
   c.workload.output_from_file = !f.sharegpt.empty() || !f.prompts.empty();
@@ -83,14 +144,13 @@ Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
   c.workload.seed = f.seed;
   c.workload.completions_endpoint = f.completions;
   if (!f.prompts.empty() && !f.sharegpt.empty()) return fail(ErrorCode::usage, "give either --prompts or --sharegpt");
-  c.run.requests = f.requests >= 0 ? f.requests : (simulated ? 24 : 100);
+  c.run.requests = f.requests != kUnset ? f.requests : (simulated ? 24 : 100);
   if (!f.duration.empty()) {
     auto d = parse_duration_ns(f.duration, "s");
     if (!d || *d <= 0) return fail(ErrorCode::usage, "--duration must be a positive duration like 60s");
     c.run.duration = *d;
-    if (f.requests < 0) c.run.requests = 0;
+    if (f.requests == kUnset) c.run.requests = 0;  // --duration alone: no request limit
   }
-  if (c.run.requests <= 0 && c.run.duration <= 0) return fail(ErrorCode::usage, "--requests must be at least 1");
   c.run.warmup = f.warmup;
   c.run.poisson = f.arrivals == "poisson";
   c.run.max_inflight = f.max_inflight;
@@ -112,7 +172,7 @@ Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
     if (!slos) return tl::unexpected(slos.error());
     c.slos = *slos;
   }
-  if (f.search && c.slos.empty()) return fail(ErrorCode::usage, "--search needs --slo targets to meet", "e.g. --slo ttft:p90<500ms");
+  if (f.search && c.slos.empty()) return fail(ErrorCode::usage, "--search needs --slo targets to meet", "e.g. --slo 'ttft:p90<500ms'");
   c.search = f.search;
   c.search_max = f.search_max;
   if (f.threads < 1 || f.threads > 64) return fail(ErrorCode::usage, "--threads must be 1-64");
@@ -129,12 +189,51 @@ std::string join_args(const std::vector<std::string>& argv) {
   return s;
 }
 
+// Checks that `path` can be written before the run, so that a typo does not cost the results.
+Result<void> check_writable(const std::string& path, const char* flag) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p(path);
+  auto cannot = [&](const std::string& why) { return fail(ErrorCode::usage, "cannot write " + path + ": " + why, flag); };
+  if (fs::is_directory(p, ec)) return cannot("it is a directory; give a file name");
+  if (fs::exists(p, ec)) return access(path.c_str(), W_OK) == 0 ? Result<void>{} : cannot(std::strerror(errno));
+  fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+  if (!fs::is_directory(dir, ec)) return cannot("directory " + dir.string() + " does not exist");
+  if (access(dir.c_str(), W_OK) != 0) return cannot("directory " + dir.string() + ": " + std::strerror(errno));
+  return {};
+}
+
+// Everything checkable without the server: output paths writable, prompt files loaded.
+Result<void> check_inputs_and_outputs(const BenchFlags& f, bench::BenchConfig& cfg) {
+  if (!f.output.empty())
+    if (auto r = check_writable(f.output, "--output"); !r) return r;
+  if (!f.csv.empty())
+    if (auto r = check_writable(f.csv, "--csv"); !r) return r;
+  auto workload = bench::Workload::create(cfg.workload);
+  if (!workload) {
+    const char* flag = !f.prompts.empty() ? "--prompts: " : !f.sharegpt.empty() ? "--sharegpt: " : "";
+    return fail(ErrorCode::usage, flag + workload.error().message, workload.error().context);
+  }
+  cfg.prepared = std::move(*workload);
+  return {};
+}
+
 Result<void> write_text(const std::string& path, const std::string& text, const char* flag) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) return fail(ErrorCode::io, "cannot write " + path, flag);
   out << text;
   if (!out) return fail(ErrorCode::io, "failed writing " + path, flag);
   return {};
+}
+
+// Says that the results are partial: which signal, after how many requests.
+std::string interrupted_note(int sig, const bench::BenchResult& r, std::int64_t cancelled) {
+  std::int64_t done = 0;
+  for (const auto& l : r.levels) done += l.completed + l.failed;
+  return std::string("interrupted by ") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal") +
+         " after " + std::to_string(done) + " requests" +
+         (cancelled ? " (" + std::to_string(cancelled) + " in flight were cancelled and left out)" : "") +
+         ": these results are partial";
 }
 
 std::string provider_list() {
@@ -160,13 +259,28 @@ Result<const providers::Preset*> apply_provider(BenchFlags& f) {
   return p;
 }
 
+// --url is the API's base (.../v1): bench adds the endpoint's path itself.
+Result<void> check_base_url(const std::string& url) {
+  std::string_view u = url;
+  while (u.ends_with('/')) u.remove_suffix(1);
+  for (std::string_view endpoint : {"/chat/completions", "/completions"})
+    if (u.ends_with(endpoint))
+      return fail(ErrorCode::usage,
+                  "--url is an endpoint, not the API's base URL: use " + std::string(u.substr(0, u.size() - endpoint.size())) +
+                      " (bench adds " + std::string(endpoint) + " itself)",
+                  "--url " + url);
+  return {};
+}
+
 int run_bench_command(BenchFlags& f) {
   raise_fd_limit();
+  if (auto r = check_base_url(f.url); !r) return print_error(r.error());
   auto preset = apply_provider(f);
   if (!preset) return print_error(preset.error());
   bool simulated = f.url.empty();
   auto cfg = make_config(f, simulated);
   if (!cfg) return print_error(cfg.error());
+  if (auto r = check_inputs_and_outputs(f, *cfg); !r) return print_error(r.error());
   auto dialect = api::parse_dialect(f.dialect.empty() ? "openai" : f.dialect);
   if (!dialect)
     return print_error(Error{ErrorCode::usage, "unknown dialect '" + f.dialect + "'; use openai, anthropic, gemini or ollama",
@@ -209,8 +323,12 @@ int run_bench_command(BenchFlags& f) {
   cfg->run.ignore_eos = ep->accepts_ignore_eos;
   if (ep->model.empty()) {
     auto models = bench::list_models(*ep, cfg->run.client);
-    if (!models) return print_error(Error{ErrorCode::usage, "no --model given and " + models.error().message, ep->base_url, 0});
-    if (models->empty()) return print_error(Error{ErrorCode::usage, "no --model given and the server lists no models", ep->base_url, 0});
+    if (!models && bench::unreachable(models.error())) return print_error(bench::unreachable_error(*ep, models.error()));
+    if (!models)
+      return print_error(Error{ErrorCode::usage, "no --model given and " + models.error().message + "; or pass --model",
+                               ep->base_url, 0});
+    if (models->empty())
+      return print_error(Error{ErrorCode::usage, "no --model given and the server lists no models; pass --model", ep->base_url, 0});
     ep->model = models->front();
     std::fprintf(stderr, "llmux bench: using model %s (the first the server lists)\n", ep->model.c_str());
   }
@@ -218,14 +336,13 @@ int run_bench_command(BenchFlags& f) {
   cfg->command = join_args(f.argv);
 
   bench::LiveCounters live;
-  auto& interrupts = install_interrupt_handler();
+  StopOnInterrupt stop_on_interrupt(live.stop);  // Ctrl-C: stop now, keep what was measured
   bool tty = interactive_stderr() && !f.quiet;
   std::string level_label;
   Nanos level_start = 0;
   auto total = cfg->run.requests > 0 ? cfg->run.requests + cfg->run.warmup : 0;
   ProgressLine progress(
       [&] {
-        if (interrupts.load() > 0) live.stop = true;
         double el = to_seconds(mono_now() - level_start);
         char buf[256];
         std::snprintf(buf, sizeof buf, "  %s  %lld%s done  %lld failed  %lld in flight  %.1f req/s  %.0f tok/s  %.1fs",
@@ -256,12 +373,15 @@ int run_bench_command(BenchFlags& f) {
   progress.finish();
   if (sim_server) sim_server->stop(kNanosPerSecond);
   if (!result) return print_error(result.error());
+  int sig = interrupt_signal();
+  if (sig) result->notes.push_back(interrupted_note(sig, *result, live.cancelled.load()));
   if (!f.output.empty())
     if (auto r = write_text(f.output, bench::to_json(*result, f.per_request), "--output"); !r) return print_error(r.error());
   if (!f.csv.empty())
     if (auto r = write_text(f.csv, bench::to_csv(*result), "--csv"); !r) return print_error(r.error());
   std::fputs(("\n" + bench::render_table(*result)).c_str(), stdout);
   if (!f.output.empty()) std::printf("results: %s\n", f.output.c_str());
+  if (sig) return 128 + sig;  // the shell's convention for a command ended by a signal
   bool any_ok = false;
   for (const auto& l : result->levels) any_ok |= l.completed > 0;
   return any_ok ? 0 : 1;
@@ -283,7 +403,7 @@ void register_bench(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--concurrency,-c", f->concurrency, "closed loop: users, or a list to sweep (1,4,16)");
   cmd->add_option("--rate,-r", f->rate, "open loop: requests per second, or a list to sweep");
   cmd->add_option("--requests,-n", f->requests, "measured requests per level (default 100; 24 on the built-in endpoint)");
-  cmd->add_option("--duration", f->duration, "run each level this long instead (e.g. 60s)");
+  cmd->add_option("--duration", f->duration, "stop each level after this long (e.g. 60s); with -n, at whichever comes first");
   cmd->add_option("--warmup", f->warmup, "requests sent first and left out of the results")->capture_default_str();
   cmd->add_option("--arrivals", f->arrivals, "open loop arrivals: poisson or constant")
       ->check(CLI::IsMember({"poisson", "constant"}))->capture_default_str();
@@ -295,7 +415,7 @@ void register_bench(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--shared-prefix", f->shared_prefix, "tokens of prompt prefix shared between requests")->capture_default_str();
   cmd->add_option("--prefix-groups", f->prefix_groups, "number of distinct shared prefixes")->capture_default_str();
   cmd->add_option("--system-prompt", f->system_prompt, "system message added to synthetic prompts");
-  cmd->add_option("--slo", f->slo, "targets, e.g. ttft:p90<500ms,itl:p99<50ms (metrics ttft ttfc tpot itl e2e)");
+  cmd->add_option("--slo", f->slo, "targets, quoted, e.g. 'ttft:p90<500ms,itl:p99<50ms' (metrics ttft ttfc tpot itl e2e)");
   cmd->add_flag("--search", f->search, "find the highest load that meets every --slo");
   cmd->add_option("--search-max", f->search_max, "upper bound for --search");
   cmd->add_option("--threads", f->threads, "client I/O threads")->capture_default_str();

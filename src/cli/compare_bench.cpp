@@ -66,13 +66,12 @@ BenchOutcome bench_target(const CompareTarget& t, const StandardBench& s, const 
   }
   cfg->simulated_profile = simulated_profile;
   bench::LiveCounters live;
-  auto& interrupts = install_interrupt_handler();
+  StopOnInterrupt stop_on_interrupt(live.stop);
   std::string label;
   Nanos started = 0;
   double limit = to_seconds(s.level_duration);
   ProgressLine progress(
       [&] {
-        if (interrupts.load() > 0) live.stop = true;
         double el = to_seconds(mono_now() - started);
         return "  [" + position + "] " + t.name + " " + label + ": " + std::to_string(live.completed.load()) + " done, " +
                std::to_string(live.failed.load()) + " failed, " + std::to_string(live.in_flight.load()) + " in flight, " +

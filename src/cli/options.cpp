@@ -1,8 +1,16 @@
 #include "cli/options.hpp"
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 
 namespace llmux::cli {
+
+std::string check_port(std::string& text) {
+  int port = -1;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+  if (ec == std::errc{} && end == text.data() + text.size() && port >= 0 && port <= 65535) return {};
+  return "must be a port number from 0 to 65535 (0 picks a free one), not '" + text + "'";
+}
 
 void add_timing_flags(CLI::App& cmd, SimTimingFlags& f) {
   cmd.add_option("--profile", f.profile, "timing profile: fixed or batch (continuous batching)")

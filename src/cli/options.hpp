@@ -26,6 +26,10 @@ struct SimTimingFlags {
 };
 
 void add_timing_flags(CLI::App& cmd, SimTimingFlags& f);
+
+// A CLI11 check for --port values: empty when `text` is a port number (0-65535), else the
+// one message for every way it is not (out of range, negative, not a number).
+std::string check_port(std::string& text);
 // Parses the durations and fills the profile part of `o` (and its description).
 Result<void> apply_timing(const SimTimingFlags& f, sim::SimOptions& o);
 

@@ -7,6 +7,7 @@
 
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/signals.hpp"
 #include "core/json_writer.hpp"
 #include "core/text.hpp"
@@ -208,7 +209,8 @@ void register_serve(CLI::App& app, CommandContext& ctx) {
   auto* serve = app.add_subcommand("serve", "run the OpenAI-compatible gateway over local runtimes and cloud APIs");
   serve->add_option("--config,-f", sf->config, "llmux.toml (none: detect local runtimes and cloud keys)");
   serve->add_option("--host", sf->host, "listen address (default 127.0.0.1, or [server] host)");
-  serve->add_option("--port", sf->port, "listen port (default 4000, or [server] port; 0 picks one)");
+  serve->add_option("--port", sf->port, "listen port (default 4000, or [server] port; 0 picks one)")
+      ->check(CLI::Validator(check_port, "PORT"));
   serve->add_option("--ledger", sf->ledger, "SQLite ledger path (default: [ledger] path or the user's data directory)");
   serve->footer("Reloads its config on SIGHUP and when the file changes; an invalid config is rejected and the old one stays.");
   serve->callback([sf, &ctx] { ctx.exit_code = run_serve(*sf); });

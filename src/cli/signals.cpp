@@ -7,11 +7,27 @@ namespace llmux::cli {
 
 namespace {
 std::atomic<int> g_interrupts{0};
+std::atomic<int> g_signal{0};
+std::atomic<std::atomic<bool>*> g_stop{nullptr};
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<std::atomic<bool>*>::is_always_lock_free,
+              "set from a signal handler");
 
-void on_interrupt(int) {
-  if (g_interrupts.fetch_add(1) >= 1) _exit(130);
+void on_interrupt(int sig) {
+  if (g_interrupts.fetch_add(1) >= 1) _exit(128 + sig);
+  g_signal.store(sig);
+  if (auto* stop = g_stop.load()) stop->store(true);
 }
 }  // namespace
+
+int interrupt_signal() { return g_signal.load(); }
+
+StopOnInterrupt::StopOnInterrupt(std::atomic<bool>& stop) {
+  install_interrupt_handler();
+  g_stop.store(&stop);
+  if (interrupted()) stop.store(true);
+}
+
+StopOnInterrupt::~StopOnInterrupt() { g_stop.store(nullptr); }
 
 std::atomic<int>& install_interrupt_handler() {
   struct sigaction sa {};

@@ -93,7 +93,9 @@ void register_sim(CLI::App& app, CommandContext& ctx) {
   auto f = std::make_shared<SimFlags>();
   auto* cmd = app.add_subcommand("sim", "run a simulated inference server (OpenAI, Anthropic, Gemini or Ollama API)");
   cmd->add_option("--host", f->opts.host, "address to listen on")->capture_default_str();
-  cmd->add_option("--port", f->opts.port, "port (0 picks a free one; the chosen port is printed)")->capture_default_str();
+  cmd->add_option("--port", f->opts.port, "port (0 picks a free one; the chosen port is printed)")
+      ->check(CLI::Validator(check_port, "PORT"))
+      ->capture_default_str();
   cmd->add_option("--threads", f->opts.threads, "I/O threads (fixed profile)")->capture_default_str();
   cmd->add_option("--dialect", f->dialect, "API to serve: openai, anthropic (/v1/messages), gemini (/v1beta/models/M:generateContent), ollama (/api/chat)")
       ->check(CLI::IsMember({"openai", "anthropic", "gemini", "ollama"}))->capture_default_str();

@@ -187,11 +187,15 @@ std::string format_bytes(double bytes) {
 }
 
 std::string format_duration_ms(double ms) {
+  // Three significant digits at every size, so that a column of them reads alike; the
+  // size is judged after rounding (0.9996 is "1.00 ms", not "1.000 ms").
+  auto decimals = [](double v) { return v >= 100.0 ? 0 : v >= 10.0 ? 1 : v >= 1.0 ? 2 : 3; };
+  int d = decimals(ms);
+  double scale = std::pow(10.0, d);
+  double rounded = std::round(ms * scale) / scale;
   char buf[32];
-  if (ms >= 1000.0) std::snprintf(buf, sizeof buf, "%.2f s", ms / 1000.0);
-  else if (ms >= 100.0) std::snprintf(buf, sizeof buf, "%.0f ms", ms);
-  else if (ms >= 1.0) std::snprintf(buf, sizeof buf, "%.1f ms", ms);
-  else std::snprintf(buf, sizeof buf, "%.3f ms", ms);
+  if (rounded >= 1000.0) std::snprintf(buf, sizeof buf, "%.2f s", ms / 1000.0);
+  else std::snprintf(buf, sizeof buf, "%.*f ms", decimals(rounded), ms);
   return buf;
 }
 

@@ -36,6 +36,6 @@ std::string did_you_mean(std::string_view wanted, const std::vector<std::string>
 
 // Human formatting.
 std::string format_bytes(double bytes);        // "4.58 GiB"
-std::string format_duration_ms(double ms);     // "12.3 ms", "1.20 s"
+std::string format_duration_ms(double ms);     // "0.998 ms", "1.00 ms", "12.3 ms", "1.20 s"
 
 }  // namespace llmux

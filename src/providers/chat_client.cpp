@@ -3,6 +3,7 @@
 #include <array>
 
 #include "api/codec.hpp"
+#include "core/text.hpp"
 
 namespace llmux::providers {
 
@@ -23,10 +24,12 @@ class DecodingSink final : public net::ResponseSink {
 
   void on_head(const net::ResponseHead& head, Nanos t) override {
     status_ = head.status;
+    if (decoder_ && status_ >= 200 && status_ < 300) check_stream_type(head.headers);
     obs_.on_head(head.status, head.headers, t);
   }
 
   bool on_body(std::string_view bytes, Nanos t) override {
+    if (failure_) return false;
     if (status_ < 200 || status_ >= 300 || !decoder_) {
       if (body_.size() + bytes.size() > max_body()) {
         failure_ = Error{ErrorCode::limit, "response body over the size limit", {}, 0};
@@ -68,6 +71,24 @@ class DecodingSink final : public net::ResponseSink {
   }
 
  private:
+  // A 2xx answer to a streamed request that is plainly not a stream (a web page, or a
+  // whole JSON answer from a server that ignores "stream"), said as such rather than
+  // as a stream that ended early. No Content-Type, or another one, is given a try.
+  void check_stream_type(const net::Headers& headers) {
+    auto type = to_lower(headers.get("content-type").value_or(""));
+    bool sse = codec_.dialect() != api::Dialect::ollama;  // Ollama's native API streams NDJSON
+    if (type.starts_with("text/html"))
+      failure_ = Error{ErrorCode::malformed,
+                       std::string("expected ") + (sse ? "text/event-stream" : "a stream") + ", got " + type +
+                           ": a web page, not the API (check --url: the API's base, e.g. .../v1)",
+                       {}, 0};
+    else if (sse && type.starts_with("application/json"))
+      failure_ = Error{ErrorCode::malformed,
+                       "the server answered with a whole JSON body (application/json), not a stream: it ignored "
+                       "\"stream\": true (try --no-stream)",
+                       {}, 0};
+  }
+
   std::size_t max_body() const { return status_ >= 200 && status_ < 300 ? (256u << 20) : kMaxErrorBody; }
 
   // A non-streamed answer becomes the same events a stream would have carried.

@@ -57,6 +57,13 @@ TEST(Slo, RejectsMalformedTargetsNamingThem) {
   EXPECT_NE(parse_slos("speed:p90<1ms").error().message.find("speed"), std::string::npos);
 }
 
+TEST(Slo, AThresholdWithoutAUnitIsRejected) {
+  // "500" was taken as 500 ms; a user meaning seconds got a target a thousand times tighter.
+  auto r = parse_slos("ttft:p90<500");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("needs a unit: 500ms or 500s?"), std::string::npos) << r.error().message;
+}
+
 RequestRecord request(std::int64_t index, double ttft, double e2e, bool ok = true) {
   RequestRecord r;
   r.index = index;

@@ -105,5 +105,23 @@ TEST(PromptFiles, ShareGptTakesFirstQuestionAndAnswerLength) {
   EXPECT_FALSE(parse_sharegpt("[", "s.json"));
 }
 
+TEST(PromptFiles, ShareGptSkipsALeadingSystemTurnToTheFirstQuestion) {
+  // The system turn must not be sent as the user's question, nor the question's length taken as the answer's.
+  auto r = parse_sharegpt(
+      R"([{"conversations":[{"from":"system","value":"sys"},{"from":"human","value":"Write a poem"},
+                            {"from":"gpt","value":"Roses are red, violets are blue, GPUs are fast."}]}])",
+      "s.json");
+  ASSERT_TRUE(r) << r.error().describe();
+  ASSERT_EQ(r->size(), 1u);
+  const auto& p = (*r)[0];
+  ASSERT_EQ(p.messages.size(), 2u);
+  EXPECT_EQ(p.messages[0].role, api::Role::system);
+  EXPECT_EQ(p.messages[0].text(), "sys");
+  EXPECT_EQ(p.messages[1].role, api::Role::user);
+  EXPECT_EQ(p.messages[1].text(), "Write a poem");
+  EXPECT_EQ(p.prompt, "Write a poem");
+  EXPECT_EQ(p.output_tokens, 12);  // the gpt answer: 47 characters / 4, rounded up
+}
+
 }  // namespace
 }  // namespace llmux::bench

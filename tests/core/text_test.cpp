@@ -78,5 +78,18 @@ TEST(JsonWriter, KeysAndStringsOfEveryKindComeOutAsValidJson) {
   EXPECT_EQ(appended, "prefix \"a\\\"b\"\"clean\"");
 }
 
+TEST(FormatDuration, ThreeSignificantDigitsAtEverySize) {
+  // A table column must not mix "1.000 ms" and "1.0 ms".
+  EXPECT_EQ(format_duration_ms(0.25), "0.250 ms");
+  EXPECT_EQ(format_duration_ms(0.9996), "1.00 ms");
+  EXPECT_EQ(format_duration_ms(1.0), "1.00 ms");
+  EXPECT_EQ(format_duration_ms(9.996), "10.0 ms");
+  EXPECT_EQ(format_duration_ms(12.34), "12.3 ms");
+  EXPECT_EQ(format_duration_ms(99.96), "100 ms");
+  EXPECT_EQ(format_duration_ms(456.4), "456 ms");
+  EXPECT_EQ(format_duration_ms(999.6), "1.00 s");
+  EXPECT_EQ(format_duration_ms(1234), "1.23 s");
+}
+
 }  // namespace
 }  // namespace llmux

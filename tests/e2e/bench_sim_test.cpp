@@ -4,8 +4,12 @@
 // see a token before the server sends it).
 #include <gtest/gtest.h>
 
-#include <algorithm>
+#include <signal.h>
 
+#include <algorithm>
+#include <thread>
+
+#include "e2e/canned_server.hpp"
 #include "e2e/e2e_support.hpp"
 
 namespace llmux::test {
@@ -94,6 +98,23 @@ TEST(BenchSim, OpenLoopConstantRateIsHeld) {
   EXPECT_EQ(b.result["runs"][0]["load"]["mode"], "rate");
 }
 
+TEST(BenchSim, DurationStopsTheLevelEvenWithALargeRequestCount) {
+  // -n 100000 alone would take hours here: the level must end at --duration, whichever comes first.
+  SimProcess sim({"--ttft", "20ms", "--itl", "5ms"});
+  TempDir dir;
+  for (std::vector<std::string> load : {std::vector<std::string>{"-c", "2"}, {"--rate", "20"}}) {
+    std::vector<std::string> args = {"--url", sim.url(), "--duration", "1s", "-n", "100000", "--output-tokens", "4"};
+    args.insert(args.end(), load.begin(), load.end());
+    auto b = run_bench(args, dir);
+    ASSERT_EQ(b.status, 0) << load[0] << ": " << b.err;
+    const json& s = level(b);
+    EXPECT_GT(s["requests_completed"].get<int>(), 0) << load[0];
+    EXPECT_LT(s["requests_completed"].get<int>(), 1000) << load[0];
+    EXPECT_EQ(b.result["options"]["requests_per_level"], 100000);
+    EXPECT_EQ(b.result["options"]["duration_s"].get<double>(), 1.0);
+  }
+}
+
 struct FaultCase {
   std::vector<std::string> sim_args;
   std::vector<std::string> bench_args;
@@ -138,6 +159,103 @@ TEST(BenchSim, UnreachableServerFailsFastWithAClearMessage) {
   EXPECT_NE(b.err.find("refused"), std::string::npos) << b.err;
 }
 
+class BenchSignal : public ::testing::TestWithParam<int> {};
+
+TEST_P(BenchSignal, StopsPromptlyWritesPartialResultsAndExitsWithTheShellsCode) {
+  // Each request streams for ~100 s, and stderr is a pipe (progress every 5 s): the run must
+  // still stop at once, cancelling what is in flight, and keep what it measured.
+  const int sig = GetParam();
+  const std::string name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+  SimProcess sim({"--ttft", "5ms", "--itl", "50ms"});
+  TempDir dir;
+  std::string out = dir.file("partial.json");
+  Process bench({binary(), "bench", "-o", out, "--url", sim.url(), "--model", "m", "-c", "2", "-n", "1000",
+                 "--output-tokens", "2000"});
+  for (int i = 0; i < 3000 && sim.stats().value("active_streams", 0) < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(sim.stats().value("active_streams", 0), 2) << bench.err();
+  bench.signal(sig);
+  int status = bench.wait(std::chrono::seconds(20));
+  ASSERT_NE(status, -1) << "still running 20 s after " << name << " (requests last ~100 s)";
+  EXPECT_EQ(status, 128 + sig) << bench.err();
+  json result = json::parse(read_file(out), nullptr, false);
+  ASSERT_TRUE(result.is_object()) << "partial results written: " << bench.err();
+  EXPECT_NE(result["notes"].dump().find("interrupted by " + name + " after 0 requests (2 in flight were cancelled"),
+            std::string::npos) << result["notes"].dump();
+  EXPECT_EQ(result["runs"][0]["summary"]["requests_failed"], 0) << "cancelled requests are not the server's failures";
+  EXPECT_NE(bench.out().find("note: interrupted by " + name), std::string::npos) << bench.out();
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, BenchSignal, ::testing::Values(SIGINT, SIGTERM),
+                         [](const auto& info) { return info.param == SIGINT ? "SIGINT" : "SIGTERM"; });
+
+TEST(BenchSim, UnreachableServerExitsOneWithOrWithoutModel) {
+  // Without --model the model lookup meets the dead port first: still "cannot reach", still 1 (2 is for usage).
+  TempDir dir;
+  auto b = run_bench({"--url", "http://127.0.0.1:1/v1", "-n", "1"}, dir);
+  EXPECT_EQ(b.status, 1) << b.err;
+  EXPECT_NE(b.err.find("cannot reach http://127.0.0.1:1/v1"), std::string::npos) << b.err;
+}
+
+TEST(BenchSim, ASilentServerFailsTheModelLookupWithinItsOwnTimeout) {
+  // The server accepts and never answers: the lookup gives up after 10 s, not the 120 s --read-timeout.
+  auto server = CannedServer::silent();
+  for (std::vector<std::string> model : {std::vector<std::string>{}, {"--model", "m"}}) {
+    std::vector<std::string> argv = {binary(), "bench", "-q", "--url", server.url(), "-n", "1"};
+    argv.insert(argv.end(), model.begin(), model.end());
+    auto r = run(argv, std::chrono::seconds(60));
+    EXPECT_EQ(r.status, 1) << r.err;
+    EXPECT_NE(r.err.find("cannot reach " + server.url()), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("pass --model"), std::string::npos) << r.err;
+  }
+}
+
+struct OddAnswer {
+  std::string name, content_type, body, says;
+};
+
+class BenchOddAnswers : public ::testing::TestWithParam<OddAnswer> {};
+
+TEST_P(BenchOddAnswers, A200ThatIsNotAStreamIsSaidForWhatItIs) {
+  // Not "stream ended without data: [DONE]": what came back is named.
+  const auto& c = GetParam();
+  CannedServer server([&](const std::string&) { return CannedServer::response(200, c.content_type, c.body); });
+  TempDir dir;
+  auto b = run_bench({"--url", server.url(), "--model", "m", "-c", "1", "-n", "2"}, dir);
+  EXPECT_EQ(b.status, 1) << b.err;
+  ASSERT_TRUE(b.result.is_object()) << b.err;
+  const json& s = level(b);
+  EXPECT_EQ(s["errors"]["malformed"], 2) << s["errors"].dump();
+  EXPECT_NE(s["error_samples"].dump().find(c.says), std::string::npos) << s["error_samples"].dump();
+  EXPECT_EQ(b.out.find("[DONE]"), std::string::npos) << b.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Answers, BenchOddAnswers,
+    ::testing::Values(OddAnswer{"html", "text/html; charset=utf-8", "<html><body>Welcome</body></html>",
+                                "expected text/event-stream, got text/html"},
+                      OddAnswer{"json", "application/json",
+                                R"({"id":"x","object":"chat.completion","choices":[{"index":0,"message":)"
+                                R"({"role":"assistant","content":"hi"},"finish_reason":"stop"}]})",
+                                "whole JSON body"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(BenchCli, ModelLookupAnsweredWithAWebPageSaysItWasNotJson) {
+  CannedServer server([](const std::string&) { return CannedServer::response(200, "text/html", "<html></html>"); });
+  auto r = run({binary(), "bench", "--url", server.url(), "-n", "1"}, std::chrono::seconds(30));
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("GET /models answered text/html, not JSON"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("pass --model"), std::string::npos) << r.err;
+}
+
+TEST(BenchCli, AnEndpointUrlIsAUsageErrorNamingTheBaseUrl) {
+  for (std::string path : {"/v1/chat/completions", "/v1/completions/"}) {
+    auto r = run({binary(), "bench", "--url", "http://127.0.0.1:9" + path, "--model", "m"}, std::chrono::seconds(30));
+    EXPECT_EQ(r.status, 2) << path << ": " << r.err;
+    EXPECT_NE(r.err.find("use http://127.0.0.1:9/v1 "), std::string::npos) << r.err;
+  }
+}
+
 TEST(BenchSim, OutputLengthNotForcedIsReported) {
   SimProcess sim({"--ttft", "5ms", "--itl", "1ms", "--natural-tokens", "4"});
   TempDir dir;
@@ -175,6 +293,27 @@ TEST(BenchSim, CsvAndPerRequestRecords) {
   EXPECT_EQ(csv.rfind("mode,load,completed", 0), 0u);
 }
 
+TEST(BenchSim, PerRequestRecordsHaveNoNegativeTimesIntegerCountsAndNullsForFailures) {
+  TempDir dir;
+  SimProcess sim({"--ttft", "5ms", "--itl", "1ms"});
+  auto ok = run_bench({"--url", sim.url(), "-c", "2", "-n", "6", "--output-tokens", "4", "--per-request"}, dir);
+  ASSERT_EQ(ok.status, 0) << ok.err;
+  for (const auto& r : ok.result["runs"][0]["requests"]) {
+    EXPECT_GE(r["scheduled_ms"].get<double>(), 0.0) << r.dump();
+    EXPECT_GE(r["sent_ms"].get<double>(), 0.0) << r.dump();
+    EXPECT_TRUE(r["completion_tokens"].is_number_integer()) << r.dump();
+    EXPECT_EQ(r["completion_tokens"], 4);
+  }
+  SimProcess cut({"--ttft", "5ms", "--itl", "1ms", "--cut-rate", "1", "--cut-after", "2"});
+  auto failed = run_bench({"--url", cut.url(), "-c", "1", "-n", "2", "--output-tokens", "8", "--per-request"}, dir);
+  ASSERT_EQ(failed.status, 1) << failed.err;
+  for (const auto& r : failed.result["runs"][0]["requests"]) {
+    EXPECT_FALSE(r["ok"].get<bool>());
+    for (const char* k : {"ttft_ms", "tpot_ms", "e2e_ms"}) EXPECT_TRUE(r[k].is_null()) << k << ": " << r.dump();
+    EXPECT_TRUE(r["completion_tokens"].is_number_integer()) << r.dump();
+  }
+}
+
 TEST(BenchSim, NoTargetBenchesTheBuiltInSimulatedEndpoint) {
   TempDir dir;
   auto b = run_bench({"-c", "2", "-n", "4", "--output-tokens", "8"}, dir);
@@ -197,12 +336,56 @@ TEST(BenchCli, UsageErrorsExitTwoWithAClearMessage) {
                                          {{"--url", "http://127.0.0.1:9/v1", "--input-tokens", "x:1"}, "--input-tokens"},
                                          {{"--url", "http://127.0.0.1:9/v1", "--api-key-env", "LLMUX_SURELY_UNSET"}, "LLMUX_SURELY_UNSET"},
                                          {{"--url", "http://127.0.0.1:9/v1", "--header", "no colon"}, "Name: value"},
-                                         {{"--bogus-flag"}, "bogus"}}) {
+                                         {{"--bogus-flag"}, "bogus"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "-n", "-1"}, "--requests must be at least 1"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "-n", "0"}, "--requests must be at least 1"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--duration", "5s", "-n", "0"}, "--requests"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--warmup", "-1"}, "--warmup must be at least 0"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "-r", "2", "--max-inflight", "-3"}, "--max-inflight"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--shared-prefix", "-5"}, "--shared-prefix"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--prefix-groups", "0"}, "--prefix-groups"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--search-max", "-1"}, "--search-max"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--shared-prefix", "200", "--input-tokens", "150"},
+                                          "--shared-prefix 200 is not shorter than the prompts"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--prefix-groups", "4"}, "--prefix-groups needs --shared-prefix"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "-c", "2", "--max-inflight", "4"},
+                                          "--max-inflight caps the open loop"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--slo", "ttft:p90<500"}, "needs a unit"}}) {
     std::vector<std::string> argv = {binary(), "bench"};
     argv.insert(argv.end(), c.args.begin(), c.args.end());
     auto r = run(argv, std::chrono::seconds(30));
     EXPECT_EQ(r.status, 2) << c.args.back() << ": " << r.err;
     EXPECT_NE((r.err + r.out).find(c.says), std::string::npos) << r.err;
+  }
+}
+
+TEST(BenchCli, BadOutputPathsAndPromptFilesAreUsageErrorsFoundBeforeTheRun) {
+  // The server is unreachable: a check that came after contacting it would exit 1 ("cannot reach").
+  TempDir dir;
+  write_file(dir.file("bad.jsonl"), "{\"prompt\":\"ok\"}\n{not json}\n");
+  write_file(dir.file("bad.json"), "[\n  {\"conversations\": []},\n  {oops}\n]\n");
+  write_file(dir.file("empty.json"), "");
+  write_file(dir.file("empty.jsonl"), "\n");
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  for (const auto& c : std::vector<Case>{
+           {{"-o", "/nonexistent/dir/x.json"}, "cannot write /nonexistent/dir/x.json: directory /nonexistent/dir does not exist"},
+           {{"--csv", "/nonexistent/x.csv"}, "--csv"},
+           {{"-o", dir.path()}, "is a directory"},
+           {{"--prompts", dir.file("missing.jsonl")}, "--prompts: cannot read prompt file"},
+           {{"--prompts", dir.file("bad.jsonl")}, "bad.jsonl:2"},
+           {{"--prompts", dir.file("empty.jsonl")}, "no prompts"},
+           {{"--prompts", dir.path()}, "--prompts: cannot read prompt file"},
+           {{"--sharegpt", dir.file("bad.json")}, "bad.json:3"},
+           {{"--sharegpt", dir.file("empty.json")}, "ShareGPT file is empty"}}) {
+    std::vector<std::string> argv = {binary(), "bench", "--url", "http://127.0.0.1:1/v1", "--model", "m"};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    auto r = run(argv, std::chrono::seconds(30));
+    EXPECT_EQ(r.status, 2) << c.args.back() << ": " << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("cannot reach"), std::string::npos) << r.err;
   }
 }
 
@@ -247,6 +430,17 @@ TEST(SimCli, TheDescriptorTableIsGrownBeforeTheFirstConnection) {
   long long limit = proc_field(pid, "limits", "Max open files");
   if (limit <= 1024) GTEST_SKIP() << "open-files limit " << limit << ": nothing to grow";
   EXPECT_GE(proc_field(pid, "status", "FDSize:"), std::min(limit, 65536LL));
+}
+
+TEST(SimCli, AnyBadPortGetsOneRangeMessage) {
+  // CLI11 alone said "At Most 1 required but received 2" for 99999 and "Could not convert" for 70000.
+  for (std::string command : {"sim", "serve"})
+    for (std::string port : {"99999", "70000", "-1", "http"}) {
+      auto r = run({binary(), command, "--port", port}, std::chrono::seconds(30));
+      EXPECT_EQ(r.status, 2) << command << " " << port << ": " << r.err;
+      EXPECT_NE(r.err.find("--port: must be a port number from 0 to 65535"), std::string::npos)
+          << command << " " << port << ": " << r.err;
+    }
 }
 
 TEST(SimFromPlan, UnknownDeviceSuggestsNames) {
