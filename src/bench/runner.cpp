@@ -20,7 +20,7 @@ std::string LoadLevel::label() const {
 }
 
 void LiveCounters::reset() {
-  started = completed = failed = in_flight = output_tokens = cancelled = 0;
+  started = completed = failed = in_flight = output_tokens = cancelled = rejections = 0;
 }
 
 api::ChatRequest build_request(const RequestSpec& spec, const providers::Endpoint& ep, const RunOptions& options) {
@@ -160,6 +160,12 @@ asio::awaitable<void> one_request(Shared& s, Worker& w, std::int64_t index, Nano
     co_return;
   }
   (r.ok() ? s.live.completed : s.live.failed).fetch_add(1, std::memory_order_relaxed);
+  bool client_error = r.error == ErrorKind::http_4xx && r.http_status != 408;
+  if (client_error && s.live.completed.load(std::memory_order_relaxed) == 0 &&
+      s.live.rejections.fetch_add(1, std::memory_order_relaxed) + 1 >= LiveCounters::kRejectionsToStop) {
+    s.live.rejected.store(true);
+    s.live.stop.store(true);
+  }
   if (r.ok()) s.live.output_tokens.fetch_add(r.usage.present() ? r.usage.completion_tokens : static_cast<std::int64_t>(r.events.size()), std::memory_order_relaxed);
   w.records.push_back(std::move(r));
 }

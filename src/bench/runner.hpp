@@ -41,6 +41,12 @@ struct LiveCounters {
   std::atomic<std::int64_t> cancelled{0};  // in flight when the run was stopped: left out of the results
   // Set to end the run early (Ctrl-C): no new requests, those in flight aborted within ~25 ms.
   std::atomic<bool> stop{false};
+  // Client errors (4xx but 408 and 429) before the level's first success. At
+  // kRejectionsToStop the run stops with `rejected` set: a server that turns away
+  // every request (a wrong URL, model or dialect) is not load-tested for minutes.
+  std::atomic<std::int64_t> rejections{0};
+  std::atomic<bool> rejected{false};
+  static constexpr std::int64_t kRejectionsToStop = 20;
   void reset();
 };
 

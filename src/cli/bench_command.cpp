@@ -375,6 +375,18 @@ int run_bench_command(BenchFlags& f) {
   if (!result) return print_error(result.error());
   int sig = interrupt_signal();
   if (sig) result->notes.push_back(interrupted_note(sig, *result, live.cancelled.load()));
+  if (live.rejected) {
+    std::string level, sample;
+    if (!result->levels.empty()) {
+      level = " of " + result->levels.back().level.label();
+      const auto& samples = result->levels.back().error_samples;
+      if (!samples.empty()) sample = " (" + samples.front() + ")";
+    }
+    result->notes.push_back("stopped: the server rejected the first " + std::to_string(bench::LiveCounters::kRejectionsToStop) +
+                            " requests" + level + " with client errors" + sample +
+                            " and answered none: check --url, --model and --dialect");
+    std::fprintf(stderr, "llmux bench: %s\n", result->notes.back().c_str());
+  }
   if (!f.output.empty())
     if (auto r = write_text(f.output, bench::to_json(*result, f.per_request), "--output"); !r) return print_error(r.error());
   if (!f.csv.empty())
@@ -382,6 +394,7 @@ int run_bench_command(BenchFlags& f) {
   std::fputs(("\n" + bench::render_table(*result)).c_str(), stdout);
   if (!f.output.empty()) std::printf("results: %s\n", f.output.c_str());
   if (sig) return 128 + sig;  // the shell's convention for a command ended by a signal
+  if (live.rejected) return 1;
   bool any_ok = false;
   for (const auto& l : result->levels) any_ok |= l.completed > 0;
   return any_ok ? 0 : 1;

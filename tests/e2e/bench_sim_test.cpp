@@ -151,6 +151,24 @@ INSTANTIATE_TEST_SUITE_P(
                                 {"--read-timeout", "300ms"}, "timeout"}),
     [](const auto& info) { return info.param.kind; });
 
+TEST(BenchSim, AServerThatRejectsEveryRequestStopsTheRunSoon) {
+  SimProcess anthropic({"--dialect", "anthropic"});  // no /v1/chat/completions: 404 to each
+  TempDir dir;
+  auto b = run_bench({"--url", anthropic.url(), "--model", "m", "-n", "5000", "--concurrency", "4,8"}, dir);
+  EXPECT_EQ(b.status, 1) << b.err;
+  ASSERT_TRUE(b.result.is_object()) << b.err;
+  ASSERT_EQ(b.result["runs"].size(), 1u) << "the next level is not tried either";
+  std::int64_t failed = level(b)["requests_failed"].get<std::int64_t>();
+  EXPECT_GE(failed, 20);
+  EXPECT_LT(failed, 100) << "not 5,000 rejected requests";
+  EXPECT_EQ(level(b)["errors"]["http_4xx"], failed);
+  std::string notes = b.result["notes"].dump();
+  EXPECT_NE(notes.find("stopped: the server rejected the first 20 requests of c=4 with client errors (http_4xx: "),
+            std::string::npos)
+      << notes;
+  EXPECT_NE(b.err.find("check --url, --model and --dialect"), std::string::npos) << b.err;
+}
+
 TEST(BenchSim, UnreachableServerFailsFastWithAClearMessage) {
   TempDir dir;
   auto b = run_bench({"--url", "http://127.0.0.1:1/v1", "--model", "m", "-n", "1000"}, dir);
