@@ -1,7 +1,6 @@
 #include "bench/bench.hpp"
 
 #include <cmath>
-#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "net/asio.hpp"
@@ -33,13 +32,6 @@ std::string root_of(const std::string& base) {
       break;
     }
   return root;
-}
-
-std::string iso_now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
 }
 
 LevelSummary run_one(const BenchConfig& cfg, const Workload& w, const LoadLevel& level, LiveCounters& live,

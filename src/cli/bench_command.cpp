@@ -179,16 +179,6 @@ Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
   return c;
 }
 
-std::string join_args(const std::vector<std::string>& argv) {
-  std::string s;
-  for (const auto& a : argv) {
-    if (!s.empty()) s += ' ';
-    bool quote = a.find_first_of(" \t\"'$") != std::string::npos;
-    s += quote ? "'" + a + "'" : a;
-  }
-  return s;
-}
-
 // Checks that `path` can be written before the run, so that a typo does not cost the results.
 Result<void> check_writable(const std::string& path, const char* flag) {
   namespace fs = std::filesystem;
@@ -333,7 +323,7 @@ int run_bench_command(BenchFlags& f) {
     std::fprintf(stderr, "llmux bench: using model %s (the first the server lists)\n", ep->model.c_str());
   }
   cfg->endpoint = *ep;
-  cfg->command = join_args(f.argv);
+  cfg->command = shell_command(f.argv);
 
   bench::LiveCounters live;
   StopOnInterrupt stop_on_interrupt(live.stop);  // Ctrl-C: stop now, keep what was measured

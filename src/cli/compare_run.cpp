@@ -2,7 +2,6 @@
 #include "cli/compare_run.hpp"
 
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -47,19 +46,6 @@ struct Run {
   plan::PlanResult plan;
   std::vector<std::string> notes;
 };
-
-std::string quote_args(const std::vector<std::string>& argv) {
-  std::string s;
-  for (const auto& a : argv) s += (s.empty() ? "" : " ") + (a.find_first_of(" \t\"'$<>|;&*") != std::string::npos ? "'" + a + "'" : a);
-  return s;
-}
-
-std::string iso_now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
 
 Result<void> parse_privacy(const std::string& text, Settings& s) {
   std::string p = to_lower(trim(text));
@@ -274,7 +260,7 @@ std::string bench_file(const CompareTarget& t) { return "bench-" + slug(t.name) 
 
 report::CompareManifest make_manifest(const CompareFlags& f, const Settings& s, const Run& run) {
   report::CompareManifest m;
-  m.started_at = iso_now(), m.tool_version = "0.1.0", m.command = quote_args(f.argv);
+  m.started_at = iso_now(), m.tool_version = "0.1.0", m.command = shell_command(f.argv);
   m.privacy = s.privacy == plan::Privacy::local_only ? "local-only" : "any";
   m.local_only_classes = s.classes;
   m.slos = {s.bench.slo_text};

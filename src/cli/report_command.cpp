@@ -3,12 +3,13 @@
 // any number of bench runs side by side.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <memory>
 
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
+#include "core/clock.hpp"
+#include "core/text.hpp"
 #include "report/render.hpp"
 
 namespace llmux::cli {
@@ -21,19 +22,6 @@ struct ReportFlags {
   std::vector<std::string> argv;
 };
 
-std::string iso_now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
-std::string command_line(const std::vector<std::string>& argv) {
-  std::string s;
-  for (const auto& a : argv) s += (s.empty() ? "" : " ") + (a.find_first_of(" \t\"'$") != std::string::npos ? "'" + a + "'" : a);
-  return s;
-}
-
 int run_report(const ReportFlags& f) {
   auto format = !f.format.empty()  ? report::parse_format(f.format)
                 : f.output.empty() ? Result<report::Format>(report::Format::markdown)
@@ -41,7 +29,7 @@ int run_report(const ReportFlags& f) {
   if (!format) return print_error(format.error());
   auto inputs = report::load_inputs(f.files);
   if (!inputs) return print_error(inputs.error());
-  auto r = report::build_report(*inputs, {iso_now(), command_line(f.argv)});
+  auto r = report::build_report(*inputs, {iso_now(), shell_command(f.argv)});
   if (!r) return print_error(r.error());
   std::string text = report::render(*r, *format);
   if (f.output.empty() || f.output == "-") {

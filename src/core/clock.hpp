@@ -5,6 +5,7 @@
 // events it writes; bench's timing-error benchmark compares against them).
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace llmux {
 
@@ -22,6 +23,8 @@ inline Nanos from_ms(double ms) { return static_cast<Nanos>(ms * 1e6); }
 Nanos mono_now();
 // Wall-clock now, in nanoseconds since the Unix epoch (for records, not for intervals).
 Nanos wall_now();
+// Wall-clock now as ISO 8601 UTC to the second ("2026-11-29T05:34:44Z"), for result files.
+std::string iso_now();
 
 class Clock {
  public:

@@ -38,4 +38,8 @@ std::string did_you_mean(std::string_view wanted, const std::vector<std::string>
 std::string format_bytes(double bytes);        // "4.58 GiB"
 std::string format_duration_ms(double ms);     // "0.998 ms", "1.00 ms", "12.3 ms", "1.20 s"
 
+// A command line a POSIX shell reads back as these arguments: each one that needs it
+// single-quoted ("--slo 'ttft:p90<500ms'"), for the commands result files record.
+std::string shell_command(const std::vector<std::string>& argv);
+
 }  // namespace llmux

@@ -93,3 +93,17 @@ TEST(FormatDuration, ThreeSignificantDigitsAtEverySize) {
 
 }  // namespace
 }  // namespace llmux
+
+namespace llmux {
+namespace {
+
+TEST(Text, ShellCommandQuotesWhatTheShellWouldSplitOrExpand) {
+  EXPECT_EQ(shell_command({"llmux", "bench", "--url", "http://127.0.0.1:8080/v1", "-c", "1,4"}),
+            "llmux bench --url http://127.0.0.1:8080/v1 -c 1,4");
+  EXPECT_EQ(shell_command({"--slo", "ttft:p90<500ms", "--system-prompt", "be brief", "$HOME", ""}),
+            "--slo 'ttft:p90<500ms' --system-prompt 'be brief' '$HOME' ''");
+  EXPECT_EQ(shell_command({"it's"}), "'it'\\''s'") << "a single quote closes, is escaped, and reopens";
+}
+
+}  // namespace
+}  // namespace llmux
