@@ -118,9 +118,17 @@ Result<void> size_options(const PlanRequest& req, PlanResult& r) {
   return {};
 }
 
+// The option the bench measured: the one whose weights its model name gives,
+// else the primary.
+const QuantOption& benched_option(const PlanRequest& req, const PlanResult& r) {
+  for (const auto& o : r.options)
+    if (!req.bench->quant.empty() && equals_icase(o.config.quant.name, req.bench->quant)) return o;
+  return r.chosen();
+}
+
 void apply_calibration(const PlanRequest& req, PlanResult& r) {
   if (!req.bench) return;
-  auto cal = calibrate_from_bench(*req.bench, r.chosen().config.speed, req.bench_path);
+  auto cal = calibrate_from_bench(*req.bench, benched_option(req, r).config.speed, req.bench_path);
   if (!cal) {
     r.notes.push_back("calibration skipped: " + cal.error().describe());
     return;

@@ -95,6 +95,33 @@ TEST(PlanCli, CalibrateTakesABenchResult) {
   EXPECT_NE(r.out.find("calibrated with your bench results"), std::string::npos);
 }
 
+TEST(PlanCli, CalibrateRefusesABenchOfAnotherModelOrQuantization) {
+  std::string fixture = test::source_dir() + "/tests/plan/fixtures/bench_result.json";  // served "llama-3.1-8b-q4_k_m"
+  auto other = run(args({"plan", "--model", "llama-3.1-70b", "--quant", "Q4_K_M", "--gpu", "rtx-4090", "--gpus", "2",
+                         "--calibrate", fixture}),
+                   std::chrono::seconds(60), env());
+  EXPECT_EQ(other.status, 2) << other.out;
+  EXPECT_NE(other.err.find("the bench ran 'llama-3.1-8b-q4_k_m' (llama-3.1-8b), not llama-3.1-70b"), std::string::npos) << other.err;
+  EXPECT_NE(other.err.find("--calibrate-any"), std::string::npos) << other.err;
+  auto quant = run(args({"plan", "--model", "llama-3.1-8b", "--quant", "Q8_0", "--gpu", "rtx-4090", "--calibrate", fixture}),
+                   std::chrono::seconds(60), env());
+  EXPECT_EQ(quant.status, 2) << quant.out;
+  EXPECT_NE(quant.err.find("the bench ran Q4_K_M weights"), std::string::npos) << quant.err;
+  auto forced = run(args({"plan", "--model", "llama-3.1-70b", "--quant", "Q4_K_M", "--gpu", "rtx-4090", "--gpus", "2",
+                          "--calibrate", fixture, "--calibrate-any"}),
+                    std::chrono::seconds(60), env());
+  ASSERT_EQ(forced.status, 0) << forced.err;
+  EXPECT_NE(forced.out.find("calibrated with your bench results"), std::string::npos);
+  // An Ollama-style name of the same model passes the check.
+  test::TempDir dir;
+  std::string text = test::read_file(fixture);
+  text.replace(text.find("llama-3.1-8b-q4_k_m"), 19, "llama3.1:8b");
+  test::write_file(dir.file("ollama.json"), text);
+  auto same = run(args({"plan", "--model", "llama-3.1-8b", "--quant", "Q8_0", "--gpu", "rtx-4090", "--calibrate", dir.file("ollama.json")}),
+                  std::chrono::seconds(60), env());
+  EXPECT_EQ(same.status, 0) << same.err;
+}
+
 TEST(CatalogCli, ListShowAndImportPrices) {
   auto list = run(args({"catalog", "list", "devices"}), std::chrono::seconds(60), env());
   ASSERT_EQ(list.status, 0);
