@@ -179,6 +179,10 @@ void local_reasons(const PlanResult& plan, std::vector<std::string>& r) {
 
 void cost_reasons(const PlanResult& plan, const CloudCost* cloud, bool local_wins, std::vector<std::string>& r) {
   const auto& o = plan.chosen();
+  if (!o.config.memory.fits) {  // nothing local to price: only the cloud bill
+    if (cloud) r.push_back(cloud->id + " " + money(cloud->monthly) + "/month (" + money(cloud->per_million) + " per 1M tokens)");
+    return;
+  }
   std::string local = "local " + money(o.cost.monthly_total) + "/month (" + money(o.cost.per_million) + " per 1M tokens)";
   if (!cloud) {
     r.push_back(local);

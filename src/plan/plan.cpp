@@ -150,12 +150,18 @@ void apply_calibration(const PlanRequest& req, PlanResult& r) {
   for (const auto& n : cal->notes) r.notes.push_back(n);
 }
 
+// Cloud prices for the same workload, and where the local bill meets each one
+// (only when the local setup runs at all).
 void compare_cloud(const PlanRequest& req, PlanResult& r) {
   const auto& local = r.chosen().cost;
+  bool runs = r.chosen().config.memory.fits;
   for (const auto* p : req.compare) {
     CloudCost c = cloud_cost(*p, r.workload);
     if (!c.context_ok) r.notes.push_back(p->id + fmt(" takes at most %.0f tokens per request", p->context));
-    r.break_even.push_back(break_even(local, c, r.workload));
+    BreakEven b = runs ? break_even(local, c, r.workload) : BreakEven{};
+    b.cloud_id = c.id;
+    b.applies = runs;
+    r.break_even.push_back(b);
     r.cloud.push_back(std::move(c));
   }
 }

@@ -39,7 +39,7 @@ Section quant_table(const PlanResult& p) {
     const auto& o = p.options[i];
     bool fits = o.config.memory.fits;
     s.rows.push_back({o.config.quant.name + (i == p.primary ? " *" : ""), gib_text(o.config.weights.file_bytes()), o.verdict,
-                      std::to_string(o.config.memory.gpu_layers) + "/" + std::to_string(o.config.memory.layers),
+                      fits ? std::to_string(o.config.memory.gpu_layers) + "/" + std::to_string(o.config.memory.layers) : "-",
                       fits ? tps_text(o.speed.user_tps) : "-", fits ? seconds_text(o.speed.ttft_s) : "-",
                       fits ? money(o.cost.per_million) + (o.cost.keeps_up ? "" : " (cap)") : "-"});
   }
@@ -81,7 +81,8 @@ void memory_lines(const PlanResult& p, Section& s) {
   s.lines.push_back("KV cache: " + fmt("%.0f KiB per token", m.kv_bytes_per_token / 1024) + ", " + thousands(m.kv_tokens) +
                     " tokens held" + (p.engine == Engine::vllm ? fmt(" (room for %.0f requests of your length)", m.max_sequences) : ""));
   for (const auto& n : m.notes) s.lines.push_back(n);
-  s.lines.push_back("start it with: " + engine_command(p));
+  if (m.fits) s.lines.push_back("start it with: " + engine_command(p));
+  else s.lines.push_back("no start command: this setup cannot run here (see Alternatives)");
 }
 
 Section speed_section(const PlanResult& p) {

@@ -177,5 +177,42 @@ TEST(Workload, ParsesAndRejects) {
   EXPECT_FALSE(parse_workload("in"));
 }
 
+// 70B at F16 (141 GB) fits neither a 4090 nor, with its 64 GB, the host.
+TEST(Plan, ASetupThatDoesNotFitIsNeitherPricedNorStarted) {
+  auto req = test::request("llama-3.1-70b", "F16", "rtx-4090");
+  req.compare = {*test::cat().price("gpt-4o-mini")};
+  auto r = make_plan(req);
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->chosen().verdict, "does not fit");
+  EXPECT_FALSE(r->chosen().cost.keeps_up);
+  ASSERT_EQ(r->break_even.size(), 1u);
+  EXPECT_FALSE(r->break_even[0].applies);
+  EXPECT_FALSE(r->recommendation.local);
+  bool says_so = false;
+  for (const auto& reason : r->recommendation.reasons) {
+    EXPECT_EQ(reason.find("local $"), std::string::npos) << reason;
+    says_so |= reason.find("does not fit") != std::string::npos;
+  }
+  EXPECT_TRUE(says_so);
+  std::string text = render_text(*r);
+  EXPECT_EQ(text.find("start it with"), std::string::npos) << text;
+  EXPECT_EQ(text.find("llama-server"), std::string::npos);
+  EXPECT_NE(text.find("local: not priced"), std::string::npos);
+  auto j = nlohmann::json::parse(render_json(*r));
+  EXPECT_TRUE(j["engine_command"].is_null());
+  EXPECT_FALSE(j["options"][0]["cost"]["keeps_up"].get<bool>());
+  EXPECT_FALSE(j["cloud"][0]["break_even"]["applies"].get<bool>());
+}
+
+TEST(Plan, QuantizationTableShowsNoGpuLayersForWhatDoesNotFit) {
+  auto r = make_plan(test::request("llama-3.1-70b", "", "rtx-4090"));
+  ASSERT_TRUE(r);
+  std::string text = render_text(*r);
+  auto line = text.substr(text.find("\n  F16"), 80);
+  line = line.substr(0, line.find('\n', 1));
+  EXPECT_NE(line.find("does not fit"), std::string::npos) << line;
+  EXPECT_EQ(line.find("80/80"), std::string::npos) << line;
+}
+
 }  // namespace
 }  // namespace llmux::plan
