@@ -83,26 +83,40 @@ std::string verdict(const MemoryPlan& m) {
   return "fits";
 }
 
-// The option the plan is about: the best quality (options run largest first)
-// that fits on the accelerator and keeps up with the workload; failing that,
-// the fastest of those with at least ~4.5 bits per weight (quality holds up);
-// then anything that fits with offload.
-std::size_t pick_primary(const PlanResult& r) {
-  if (r.options.size() == 1) return 0;
-  auto on_accel = [&](std::size_t i) { return r.options[i].config.memory.fits && !r.options[i].config.memory.offloaded; };
-  for (std::size_t i = 0; i < r.options.size(); ++i)
-    if (on_accel(i) && r.options[i].cost.keeps_up) return i;
-  std::size_t best = r.options.size();
+// The option the plan is about, and why (options run largest first): the
+// largest that fits on the accelerator and keeps up with the workload; failing
+// that, the fastest of those on the accelerator with at least ~4.5 bits per
+// weight (quality holds up), then the fastest on the accelerator; only when
+// nothing fits on the accelerator alone, the same steps over the options that
+// fit with CPU offload; when nothing fits at all, the smallest.
+struct Pick {
+  std::size_t index = 0;
+  std::string reason;
+};
+
+// `prefix` says why this set is searched; `where` how its options fit.
+std::optional<Pick> pick_among(const PlanResult& r, bool offloaded, const std::string& prefix, const std::string& where) {
+  std::optional<std::size_t> largest, fastest_good, fastest;
   for (std::size_t i = 0; i < r.options.size(); ++i) {
-    if (!on_accel(i) || r.options[i].config.weights.bits_per_weight() < 4.5) continue;
-    if (best == r.options.size() || r.options[i].speed.capacity_rps > r.options[best].speed.capacity_rps) best = i;
+    const auto& o = r.options[i];
+    if (!o.config.memory.fits || o.config.memory.offloaded != offloaded) continue;
+    if (o.cost.keeps_up && !largest) largest = i;
+    auto faster = [&](const std::optional<std::size_t>& b) { return !b || o.speed.capacity_rps > r.options[*b].speed.capacity_rps; };
+    if (o.config.weights.bits_per_weight() >= 4.5 && faster(fastest_good)) fastest_good = i;
+    if (faster(fastest)) fastest = i;
   }
-  if (best < r.options.size()) return best;
-  for (std::size_t i = 0; i < r.options.size(); ++i)
-    if (on_accel(i)) return i;
-  for (std::size_t i = 0; i < r.options.size(); ++i)
-    if (r.options[i].config.memory.fits) return i;
-  return r.options.size() - 1;
+  if (largest) return Pick{*largest, prefix + "the largest that fits " + where + " and keeps up with the workload"};
+  std::string none = prefix + "none that fits " + where + " keeps up with the workload, so the fastest of those";
+  if (fastest_good) return Pick{*fastest_good, none + " with at least 4.5 bits per weight (quality holds up)"};
+  if (fastest) return Pick{*fastest, none};
+  return std::nullopt;
+}
+
+Pick pick_primary(const PlanResult& r) {
+  if (r.options.size() == 1) return {0, "the quantization asked for"};
+  if (auto p = pick_among(r, false, "", "on the accelerator")) return *p;
+  if (auto p = pick_among(r, true, "nothing fits on the accelerator alone; ", "with CPU offload")) return *p;
+  return {r.options.size() - 1, "nothing fits, so the smallest, for reference"};
 }
 
 Result<void> size_options(const PlanRequest& req, PlanResult& r) {
@@ -220,7 +234,9 @@ Result<PlanResult> make_plan(const PlanRequest& req) {
   if (r.workload.tokens_per_request() > r.ctx)
     r.notes.push_back(fmt("requests of %.0f tokens do not fit a ", r.workload.tokens_per_request()) + std::to_string(r.ctx) + "-token context: raise --ctx");
   LLMUX_TRY_VOID(size_options(req, r));
-  r.primary = pick_primary(r);
+  Pick pick = pick_primary(r);
+  r.primary = pick.index;
+  r.primary_reason = pick.reason;
   apply_calibration(req, r);
   compare_cloud(req, r);
   r.alternatives = find_alternatives(req, r);

@@ -93,6 +93,7 @@ struct PlanResult {
   Privacy privacy = Privacy::any;
   std::vector<QuantOption> options;
   std::size_t primary = 0;       // the option the rest of the plan is about
+  std::string primary_reason;    // the rule that picked it, as the footnote of the table says
   bool quant_table = false;      // no --quant: options are the usual quantizations
   std::vector<Alternative> alternatives;
   std::vector<CloudCost> cloud;

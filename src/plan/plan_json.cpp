@@ -125,6 +125,7 @@ std::string render_json(const PlanResult& p) {
                    {"given", p.workload.given}, {"tokens_per_month", p.workload.tokens_per_month()}};
   j["options"] = options_json(p);
   j["primary"] = p.chosen().config.quant.name;
+  j["primary_reason"] = p.primary_reason;
   j["engine_command"] = p.chosen().config.memory.fits ? json(engine_command(p)) : json(nullptr);
   j["efficiency"] = efficiency_json(p.efficiency);
   j["calibration"] = calibration_json(p);

@@ -43,7 +43,8 @@ Section quant_table(const PlanResult& p) {
                       fits ? tps_text(o.speed.user_tps) : "-", fits ? seconds_text(o.speed.ttft_s) : "-",
                       fits ? money(o.cost.per_million) + (o.cost.keeps_up ? "" : " (cap)") : "-"});
   }
-  s.lines.push_back("* the option the rest of this plan describes: the largest that fits on the accelerator and keeps up with the workload (--quant picks another); (cap): cannot serve the whole workload, cost at capacity");
+  s.lines.push_back("* the option the rest of this plan describes: " + p.primary_reason +
+                    " (--quant picks another); (cap): cannot serve the whole workload, cost at capacity");
   return s;
 }
 

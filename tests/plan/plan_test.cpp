@@ -214,5 +214,27 @@ TEST(Plan, QuantizationTableShowsNoGpuLayersForWhatDoesNotFit) {
   EXPECT_EQ(line.find("80/80"), std::string::npos) << line;
 }
 
+// Nothing of 70B fits a 4090 alone: the pick must follow the rule its footnote
+// states, not fall back to the largest file (Q8_0 at 1 token/s).
+TEST(Plan, DefaultPickFollowsTheRuleItsFootnoteStates) {
+  auto r = make_plan(test::request("llama-3.1-70b", "", "rtx-4090"));
+  ASSERT_TRUE(r);
+  const auto& chosen = r->chosen();
+  EXPECT_TRUE(chosen.config.memory.fits);
+  EXPECT_NE(chosen.config.quant.name, "Q8_0");
+  EXPECT_NE(r->primary_reason.find("CPU offload"), std::string::npos) << r->primary_reason;
+  for (const auto& o : r->options) {
+    if (!o.config.memory.fits) continue;
+    EXPECT_FALSE(o.cost.keeps_up) << o.config.quant.name;  // else the largest that keeps up wins
+    if (o.config.weights.bits_per_weight() >= 4.5) {
+      EXPECT_LE(o.speed.capacity_rps, chosen.speed.capacity_rps) << o.config.quant.name;
+    }
+  }
+  EXPECT_NE(render_text(*r).find("* the option the rest of this plan describes: " + r->primary_reason), std::string::npos);
+  auto fits = make_plan(test::request("llama-3.1-8b", "", "rtx-4090"));
+  ASSERT_TRUE(fits);
+  EXPECT_EQ(fits->primary_reason, "the largest that fits on the accelerator and keeps up with the workload");
+}
+
 }  // namespace
 }  // namespace llmux::plan
