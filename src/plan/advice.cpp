@@ -89,6 +89,7 @@ void add_kv_and_slots(const PlanRequest& req, const PlanResult& plan, std::vecto
 void add_gpus(const PlanRequest& req, const PlanResult& plan, std::vector<Alternative>& out) {
   if (plan.device->kind != catalog::DeviceKind::gpu) return;
   for (int g = plan.gpus + 1; g <= 8; ++g) {
+    if (plan.engine == Engine::vllm && !tensor_parallel_ok(plan.model, g)) continue;
     Variant v = primary_variant(plan);
     v.gpus = g;
     auto c = configure_variant(req, plan, v);

@@ -40,9 +40,12 @@ Result<void> validate(const PlanRequest& req) {
     return fail(ErrorCode::usage, "context " + std::to_string(req.ctx) + " is over " + m.id + "'s maximum of " + std::to_string(m.max_context) + " tokens",
                 "use --ctx " + std::to_string(m.max_context) + " or less");
   LLMUX_TRY_VOID(engine_supports(req.engine, *req.device));
-  if (req.engine == Engine::vllm && m.attention_heads % req.gpus != 0)
-    return fail(ErrorCode::usage, "vLLM tensor parallelism needs --gpus to divide the " + std::to_string(m.attention_heads) + " attention heads",
-                "use --gpus 1, 2, 4 or 8");
+  if (req.engine == Engine::vllm && !tensor_parallel_ok(m, req.gpus))
+    return fail(ErrorCode::usage,
+                "vLLM tensor parallelism cannot split " + m.id + " over " + std::to_string(req.gpus) + " GPUs: --gpus must divide its " +
+                    std::to_string(m.attention_heads) + " attention heads, and divide or be a multiple of its " +
+                    std::to_string(m.kv_heads) + " KV heads",
+                "use --gpus " + tensor_parallel_sizes(m));
   if (req.quants.empty()) return fail(ErrorCode::usage, "no quantization to plan for");
   for (const auto& q : req.quants) LLMUX_TRY_VOID(check_quant(req, q));
   return {};

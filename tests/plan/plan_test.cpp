@@ -236,5 +236,16 @@ TEST(Plan, DefaultPickFollowsTheRuleItsFootnoteStates) {
   EXPECT_EQ(fits->primary_reason, "the largest that fits on the accelerator and keeps up with the workload");
 }
 
+TEST(Plan, TensorParallelSuggestsOnlyCountsThatSplitTheHeads) {
+  auto req = test::request("qwen2.5-7b", "BF16", "rtx-4090", 8, 4096, 1, Engine::vllm);  // 28 heads, 4 KV heads
+  auto r = make_plan(req);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().context.find("use --gpus 1, 2, 4 or 28"), std::string::npos) << r.error().context;
+  req.gpus = 7;  // divides 28 heads but not 4 KV heads
+  EXPECT_FALSE(make_plan(req));
+  req.gpus = 4;
+  EXPECT_TRUE(make_plan(req));
+}
+
 }  // namespace
 }  // namespace llmux::plan
