@@ -51,6 +51,21 @@ Result<void> validate(const PlanRequest& req) {
   return {};
 }
 
+// A request (prompt + output) must fit one sequence's context, or the engine
+// refuses or truncates it: no verdict about memory would mean anything.
+Result<void> check_requests_fit_context(const PlanRequest& req, int ctx) {
+  const auto& m = req.model.spec;
+  double need = req.workload.tokens_per_request();
+  if (need <= ctx) return {};
+  std::string requests = "the workload's requests of " + thousands(need) + " tokens (in + out)";
+  if (need > m.max_context)
+    return fail(ErrorCode::usage, requests + " are longer than " + m.id + "'s maximum context of " + thousands(m.max_context) +
+                                      " tokens: they do not fit the model",
+                "shorten them with --workload in=N,out=N, or plan a model with a longer context");
+  return fail(ErrorCode::usage, "--ctx " + std::to_string(ctx) + " is shorter than " + requests + ": they do not fit it",
+              "use --ctx " + fmt("%.0f", need) + " or more, up to " + std::to_string(m.max_context) + ", or leave --ctx out");
+}
+
 int default_ctx(const PlanRequest& req) {
   int need = static_cast<int>(req.workload.tokens_per_request());
   int ctx = 4096;
@@ -234,8 +249,7 @@ Result<PlanResult> make_plan(const PlanRequest& req) {
   r.efficiency = req.efficiency.lookup(std::string(calibration_engine(req.engine)), req.device->backend, req.device->id);
   r.quant_table = req.quants.size() > 1;
   for (const auto& n : req.model.notes) r.notes.push_back(n);
-  if (r.workload.tokens_per_request() > r.ctx)
-    r.notes.push_back(fmt("requests of %.0f tokens do not fit a ", r.workload.tokens_per_request()) + std::to_string(r.ctx) + "-token context: raise --ctx");
+  LLMUX_TRY_VOID(check_requests_fit_context(req, r.ctx));
   LLMUX_TRY_VOID(size_options(req, r));
   Pick pick = pick_primary(r);
   r.primary = pick.index;

@@ -247,5 +247,20 @@ TEST(Plan, TensorParallelSuggestsOnlyCountsThatSplitTheHeads) {
   EXPECT_TRUE(make_plan(req));
 }
 
+TEST(Plan, RequestsLongerThanTheContextAreAnError) {
+  auto req = test::request("llama-3.1-8b", "Q4_K_M", "rtx-4090", 1, 0);
+  req.workload = *parse_workload("in=200000,out=10");
+  auto over = make_plan(req);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::usage);
+  EXPECT_NE(over.error().message.find("maximum context of 131,072"), std::string::npos) << over.error().message;
+  req.workload = *parse_workload("in=1000,out=250");
+  req.ctx = 10;
+  auto tiny = make_plan(req);
+  ASSERT_FALSE(tiny);
+  EXPECT_NE(tiny.error().message.find("--ctx 10 is shorter than the workload's requests of 1,250 tokens"), std::string::npos)
+      << tiny.error().message;
+}
+
 }  // namespace
 }  // namespace llmux::plan
