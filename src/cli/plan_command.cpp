@@ -3,6 +3,7 @@
 // nvidia-smi / rocm-smi / /proc to say what is here.
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -148,6 +149,21 @@ Result<void> resolve_cost(const PlanFlags& f, plan::PlanRequest& req) {
   return {};
 }
 
+// Sizes in GiB and the layer count: a value no machine has is a typo, not a plan.
+Result<void> check_sizes(const PlanFlags& f) {
+  auto gib = [&](const char* flag, double v, double lo, bool lo_ok) -> Result<void> {
+    if (!f.given(flag) || (std::isfinite(v) && (lo_ok ? v >= lo : v > lo) && v <= 1e6)) return {};
+    return fail(ErrorCode::usage, std::string(flag) + " " + plan::fmt("%g", v) + " is not a memory size",
+                std::string("give GiB ") + (lo_ok ? "from 0" : "above 0") + " up to 1,000,000");
+  };
+  LLMUX_TRY_VOID(gib("--memory-gib", f.memory_gib, 0, false));
+  LLMUX_TRY_VOID(gib("--host-ram", f.host_ram, 0, false));
+  LLMUX_TRY_VOID(gib("--reserve-gib", f.reserve_gib, 0, true));
+  if (f.given("--gpu-layers") && f.gpu_layers < 0)
+    return fail(ErrorCode::usage, "--gpu-layers must be 0 or more", "leave it out to put as many layers on the GPU as fit");
+  return {};
+}
+
 Result<void> resolve_settings(const PlanFlags& f, plan::PlanRequest& req) {
   LLMUX_TRY_ASSIGN(req.engine, plan::parse_engine(f.engine));
   std::string kv = f.kv_cache.empty() ? (req.engine == plan::Engine::vllm ? "auto" : "f16") : f.kv_cache;
@@ -161,6 +177,7 @@ Result<void> resolve_settings(const PlanFlags& f, plan::PlanRequest& req) {
   if (privacy == "local-only" || privacy == "local") req.privacy = plan::Privacy::local_only;
   else if (privacy != "any") return fail(ErrorCode::usage, "--privacy must be any or local-only");
   if (f.given("--ctx") && f.ctx <= 0) return fail(ErrorCode::usage, "--ctx must be a positive number of tokens");
+  LLMUX_TRY_VOID(check_sizes(f));
   req.ctx = f.ctx;
   req.concurrency = f.concurrency;
   req.gpu_layers = f.gpu_layers;

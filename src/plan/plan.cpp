@@ -46,6 +46,10 @@ Result<void> validate(const PlanRequest& req) {
                     std::to_string(m.attention_heads) + " attention heads, and divide or be a multiple of its " +
                     std::to_string(m.kv_heads) + " KV heads",
                 "use --gpus " + tensor_parallel_sizes(m));
+  double capacity = req.memory_gib > 0 ? req.memory_gib : req.device->memory_gib;
+  if (req.device->kind == catalog::DeviceKind::gpu && req.reserve_gib >= capacity)
+    return fail(ErrorCode::usage, fmt("--reserve-gib %g", req.reserve_gib) + " leaves nothing of the " + req.device->name + fmt("'s %g GiB", capacity),
+                "reserve less than the GPU's memory; the default is 0.6 GiB");
   if (req.quants.empty()) return fail(ErrorCode::usage, "no quantization to plan for");
   for (const auto& q : req.quants) LLMUX_TRY_VOID(check_quant(req, q));
   return {};

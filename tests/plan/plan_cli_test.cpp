@@ -122,6 +122,26 @@ TEST(PlanCli, CalibrateRefusesABenchOfAnotherModelOrQuantization) {
   EXPECT_EQ(same.status, 0) << same.err;
 }
 
+TEST(PlanCli, BadSizesExit2NamingTheFlag) {
+  struct Case {
+    std::vector<std::string> flags;
+    const char* flag;
+  };
+  std::vector<Case> cases = {{{"--memory-gib", "-3"}, "--memory-gib"}, {{"--memory-gib", "0"}, "--memory-gib"},
+                             {{"--memory-gib", "nan"}, "--memory-gib"}, {{"--host-ram", "-1"}, "--host-ram"},
+                             {{"--gpu-layers", "-1"}, "--gpu-layers"},  {{"--reserve-gib", "-2"}, "--reserve-gib"},
+                             {{"--reserve-gib", "30"}, "--reserve-gib"}, {{"--workload", "in=1.5"}, "--workload"},
+                             {{"--workload", "in=100,in=200"}, "--workload"},
+                             {{"--workload", "requests-per-day=99999999999999"}, "--workload"}};
+  for (const auto& c : cases) {
+    auto a = args({"plan", "--model", "llama-3.1-8b", "--quant", "Q4_K_M", "--gpu", "rtx-4090"});
+    a.insert(a.end(), c.flags.begin(), c.flags.end());
+    auto r = run(a, std::chrono::seconds(60), env());
+    EXPECT_EQ(r.status, 2) << c.flags[0] << " " << c.flags[1] << "\n" << r.out;
+    EXPECT_NE(r.err.find(c.flag), std::string::npos) << r.err;
+  }
+}
+
 TEST(CatalogCli, ListShowAndImportPrices) {
   auto list = run(args({"catalog", "list", "devices"}), std::chrono::seconds(60), env());
   ASSERT_EQ(list.status, 0);

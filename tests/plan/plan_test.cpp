@@ -177,6 +177,20 @@ TEST(Workload, ParsesAndRejects) {
   EXPECT_FALSE(parse_workload("in"));
 }
 
+TEST(Workload, RejectsFractionsDuplicatesAndAbsurdVolumes) {
+  for (const char* bad : {"in=1.5", "out=2.5", "in=100,in=200", "rpd=5,requests-per-day=6", "requests-per-day=99999999999999",
+                          "requests-per-day=1e12", "in=nan", "requests-per-day=inf"}) {
+    auto w = parse_workload(bad);
+    ASSERT_FALSE(w) << bad;
+    EXPECT_EQ(w.error().code, ErrorCode::usage);
+    EXPECT_NE(w.error().message.find("--workload"), std::string::npos) << w.error().message;
+  }
+  EXPECT_NE(parse_workload("in=100,in=200").error().message.find("'in' is given twice"), std::string::npos);
+  auto ok = parse_workload("in=1e3,out=10,requests-per-day=1000000000");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->input_tokens, 1000);
+}
+
 // 70B at F16 (141 GB) fits neither a 4090 nor, with its 64 GB, the host.
 TEST(Plan, ASetupThatDoesNotFitIsNeitherPricedNorStarted) {
   auto req = test::request("llama-3.1-70b", "F16", "rtx-4090");
@@ -260,6 +274,14 @@ TEST(Plan, RequestsLongerThanTheContextAreAnError) {
   ASSERT_FALSE(tiny);
   EXPECT_NE(tiny.error().message.find("--ctx 10 is shorter than the workload's requests of 1,250 tokens"), std::string::npos)
       << tiny.error().message;
+}
+
+TEST(Plan, ReserveOverTheGpusMemoryIsAnError) {
+  auto req = test::request("llama-3.1-8b", "Q4_K_M", "rtx-4090");
+  req.reserve_gib = 30;
+  auto r = make_plan(req);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("--reserve-gib 30 leaves nothing"), std::string::npos) << r.error().message;
 }
 
 }  // namespace
