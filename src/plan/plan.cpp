@@ -253,6 +253,7 @@ Result<PlanResult> make_plan(const PlanRequest& req) {
   r.efficiency = req.efficiency.lookup(std::string(calibration_engine(req.engine)), req.device->backend, req.device->id);
   r.quant_table = req.quants.size() > 1;
   for (const auto& n : req.model.notes) r.notes.push_back(n);
+  r.warnings = req.model.warnings;
   LLMUX_TRY_VOID(check_requests_fit_context(req, r.ctx));
   LLMUX_TRY_VOID(size_options(req, r));
   Pick pick = pick_primary(r);

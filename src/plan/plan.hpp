@@ -103,6 +103,7 @@ struct PlanResult {
   Efficiency efficiency;         // of the primary option's accelerator
   std::vector<std::string> assumptions;  // defaults the plan used, each naming its flag
   std::vector<std::string> notes;
+  std::vector<std::string> warnings;     // what makes the figures unreliable, shown first
   std::string detected;
 
   const QuantOption& chosen() const { return options.at(primary); }

@@ -135,6 +135,7 @@ std::string render_json(const PlanResult& p) {
   j["recommendation"] = advice["recommendation"];
   j["assumptions"] = p.assumptions;
   j["notes"] = p.notes;
+  j["warnings"] = p.warnings;
   return j.dump(2) + "\n";
 }
 

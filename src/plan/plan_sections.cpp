@@ -27,6 +27,7 @@ Section header_section(const PlanResult& p) {
                     p.kv.name + ", flash attention " + (p.flash_attention ? "on" : "off"));
   s.lines.push_back("workload: " + describe(p.workload));
   if (!p.detected.empty()) s.lines.push_back("detected: " + p.detected);
+  for (const auto& w : p.warnings) s.lines.push_back("warning: " + w);
   if (!p.model_origin.empty() && p.model_origin != "catalog") s.lines.push_back("model read from " + p.model_origin);
   return s;
 }

@@ -142,6 +142,38 @@ TEST(PlanCli, BadSizesExit2NamingTheFlag) {
   }
 }
 
+// A GGUF header like tiny_llama's under another general.architecture.
+std::string tiny_model_of(const std::string& arch) {
+  test::GgufBuilder b;
+  b.str("general.architecture", arch).str("general.name", "tiny-" + arch).u32("general.file_type", 15);
+  b.u32(arch + ".block_count", 2).u32(arch + ".context_length", 2048).u32(arch + ".embedding_length", 256);
+  b.u32(arch + ".feed_forward_length", 512).u32(arch + ".attention.head_count", 4).u32(arch + ".attention.head_count_kv", 2);
+  b.u32(arch + ".vocab_size", 1000);
+  b.tensor("token_embd.weight", 12, {256, 1000});
+  for (int i = 0; i < 2; ++i) {
+    std::string p = "blk." + std::to_string(i) + ".";
+    b.tensor(p + "attn_q.weight", 12, {256, 256}).tensor(p + "ffn_up.weight", 12, {256, 512});
+  }
+  b.tensor("output.weight", 14, {256, 1000});
+  return b.build();
+}
+
+TEST(PlanCli, GgufOfAnArchitectureThePlannerDoesNotModelIsNamed) {
+  test::TempDir dir;
+  test::write_file(dir.file("mamba.gguf"), tiny_model_of("mamba"));
+  auto mamba = run(args({"plan", "--gguf", dir.file("mamba.gguf"), "--gpu", "rtx-3060"}), std::chrono::seconds(60), env());
+  EXPECT_EQ(mamba.status, 2) << mamba.out;
+  EXPECT_NE(mamba.err.find("general.architecture is 'mamba', a recurrent/state-space model"), std::string::npos) << mamba.err;
+  test::write_file(dir.file("falcon.gguf"), tiny_model_of("falcon"));
+  auto falcon = run(args({"plan", "--gguf", dir.file("falcon.gguf"), "--gpu", "rtx-3060"}), std::chrono::seconds(60), env());
+  ASSERT_EQ(falcon.status, 0) << falcon.err;
+  EXPECT_NE(falcon.out.find("warning: general.architecture 'falcon' is not one llmux plan models"), std::string::npos) << falcon.out;
+  test::write_file(dir.file("llama.gguf"), tiny_model_of("llama"));
+  auto llama = run(args({"plan", "--gguf", dir.file("llama.gguf"), "--gpu", "rtx-3060"}), std::chrono::seconds(60), env());
+  ASSERT_EQ(llama.status, 0) << llama.err;
+  EXPECT_EQ(llama.out.find("warning:"), std::string::npos) << llama.out;
+}
+
 TEST(CatalogCli, ListShowAndImportPrices) {
   auto list = run(args({"catalog", "list", "devices"}), std::chrono::seconds(60), env());
   ASSERT_EQ(list.status, 0);
