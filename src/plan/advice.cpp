@@ -161,7 +161,10 @@ std::string local_label(const PlanResult& plan) {
 
 void local_reasons(const PlanResult& plan, std::vector<std::string>& r) {
   const auto& o = plan.chosen();
-  if (o.config.memory.offloaded)
+  if (o.config.memory.offloaded && o.config.memory.layers_given)
+    r.push_back("runs with " + std::to_string(o.config.memory.layers - o.config.memory.gpu_layers) +
+                " layers on the CPU, as --gpu-layers asks, which slows decoding");
+  else if (o.config.memory.offloaded)
     r.push_back("fits only with " + std::to_string(o.config.memory.layers - o.config.memory.gpu_layers) +
                 " layers offloaded to the CPU, which slows decoding");
   else

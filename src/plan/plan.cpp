@@ -70,6 +70,17 @@ Result<void> check_requests_fit_context(const PlanRequest& req, int ctx) {
               "use --ctx " + fmt("%.0f", need) + " or more, up to " + std::to_string(m.max_context) + ", or leave --ctx out");
 }
 
+// --gpu-layers past the model's layers means all of them (as -ngl 999 does).
+void note_gpu_layers(const PlanRequest& req, PlanResult& r) {
+  if (req.gpu_layers < 0) return;
+  if (req.engine == Engine::vllm || req.device->kind != catalog::DeviceKind::gpu)
+    r.notes.push_back("--gpu-layers applies to llama.cpp and Ollama on a GPU; ignored here (every layer is on the " +
+                      std::string(req.engine == Engine::vllm ? "GPUs" : "one device") + ")");
+  else if (req.gpu_layers > r.model.layers + 1)
+    r.notes.push_back("--gpu-layers " + std::to_string(req.gpu_layers) + " is more than " + r.model.id + "'s " +
+                      std::to_string(r.model.layers) + " layers: planning all of them (and the output layer) on the GPU");
+}
+
 int default_ctx(const PlanRequest& req) {
   int need = static_cast<int>(req.workload.tokens_per_request());
   int ctx = 4096;
@@ -255,6 +266,7 @@ Result<PlanResult> make_plan(const PlanRequest& req) {
   for (const auto& n : req.model.notes) r.notes.push_back(n);
   r.warnings = req.model.warnings;
   LLMUX_TRY_VOID(check_requests_fit_context(req, r.ctx));
+  note_gpu_layers(req, r);
   LLMUX_TRY_VOID(size_options(req, r));
   Pick pick = pick_primary(r);
   r.primary = pick.index;

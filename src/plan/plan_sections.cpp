@@ -76,6 +76,10 @@ void memory_lines(const PlanResult& p, Section& s) {
   if (m.fits && p.engine == Engine::vllm)
     s.lines.push_back("verdict: fits; vLLM fills the " + gib_text(m.headroom) + " the weights leave (of its 90% share) with KV cache");
   else if (m.fits && !m.offloaded) s.lines.push_back("verdict: fits, " + gib_text(m.headroom) + " to spare on the fullest device");
+  else if (m.fits && m.layers_given)
+    s.lines.push_back("verdict: runs with " + std::to_string(m.gpu_layers) + " of " + std::to_string(m.layers) +
+                      " layers on the GPU" + (p.gpus > 1 ? "s" : "") + " (partial offload, as --gpu-layers asks); the rest run on the CPU" +
+                      (m.gpu_shortfall > 0 ? "" : "; all of them would fit on the GPU, leave --gpu-layers out for full speed"));
   else if (m.fits)
     s.lines.push_back("verdict: does not fit on the GPU" + std::string(p.gpus > 1 ? "s" : "") + " (short by " + gib_text(m.gpu_shortfall) +
                       "); fits with CPU offload: " + std::to_string(m.gpu_layers) + " of " + std::to_string(m.layers) + " layers on GPU");

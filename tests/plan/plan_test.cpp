@@ -276,6 +276,23 @@ TEST(Plan, RequestsLongerThanTheContextAreAnError) {
       << tiny.error().message;
 }
 
+TEST(Plan, ChosenPartialOffloadIsTheVerdictNotAShortfall) {
+  auto req = test::request("llama-3.1-8b", "Q4_K_M", "rtx-4090");
+  req.gpu_layers = 10;
+  auto r = make_plan(req);
+  ASSERT_TRUE(r);
+  std::string text = render_text(*r);
+  EXPECT_NE(text.find("verdict: runs with 10 of 32 layers on the GPU (partial offload, as --gpu-layers asks)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("short by"), std::string::npos) << text;
+  req.gpu_layers = 500;
+  auto all = make_plan(req);
+  ASSERT_TRUE(all);
+  EXPECT_FALSE(all->chosen().config.memory.offloaded);
+  bool noted = false;
+  for (const auto& n : all->notes) noted |= n.find("--gpu-layers 500 is more than llama-3.1-8b's 32 layers") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
 TEST(Plan, ReserveOverTheGpusMemoryIsAnError) {
   auto req = test::request("llama-3.1-8b", "Q4_K_M", "rtx-4090");
   req.reserve_gib = 30;
