@@ -1,6 +1,7 @@
 // End to end: the built binary's `plan` and `catalog` commands.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "catalog/gguf_builder.hpp"
@@ -172,6 +173,19 @@ TEST(PlanCli, GgufOfAnArchitectureThePlannerDoesNotModelIsNamed) {
   auto llama = run(args({"plan", "--gguf", dir.file("llama.gguf"), "--gpu", "rtx-3060"}), std::chrono::seconds(60), env());
   ASSERT_EQ(llama.status, 0) << llama.err;
   EXPECT_EQ(llama.out.find("warning:"), std::string::npos) << llama.out;
+}
+
+TEST(PlanCli, HfConfigDirectoryDotIsNamedAfterTheDirectory) {
+  test::TempDir dir;
+  std::string model = dir.file("Llama-3.1-8B-Instruct");
+  std::filesystem::create_directory(model);
+  test::write_file(model + "/config.json", R"({"model_type": "llama", "hidden_size": 4096, "intermediate_size": 14336,
+    "num_attention_heads": 32, "num_hidden_layers": 32, "num_key_value_heads": 8, "vocab_size": 128256,
+    "max_position_embeddings": 131072})");
+  auto r = run(args({"plan", "--hf-config", model + "/.", "--quant", "Q4_K_M", "--gpu", "rtx-4090"}), std::chrono::seconds(60), env());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("llama-server -m Llama-3.1-8B-Instruct-Q4_K_M.gguf"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("-m .-"), std::string::npos) << r.out;
 }
 
 TEST(CatalogCli, ListShowAndImportPrices) {
