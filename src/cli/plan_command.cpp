@@ -92,6 +92,7 @@ Result<void> resolve_device(const PlanFlags& f, const catalog::Catalog& c, plan:
     if (!f.given("--memory-gib")) req.memory_gib = d.memory_gib;
     if (!f.given("--reserve-gib")) req.reserve_gib = d.reserve_gib;
     req.detected = d.summary;
+    req.cpu_compute_share = d.compute_share;
     return {};
   }
   LLMUX_TRY_ASSIGN(req.device, c.device(f.gpu));

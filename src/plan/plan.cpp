@@ -81,6 +81,19 @@ void note_gpu_layers(const PlanRequest& req, PlanResult& r) {
                       std::to_string(r.model.layers) + " layers: planning all of them (and the output layer) on the GPU");
 }
 
+// A CPU machine with fewer threads than its catalog entry: the plan runs on a
+// copy whose compute is that share (bandwidth stays the entry's).
+void scale_cpu(const PlanRequest& req, PlanResult& r) {
+  if (req.cpu_compute_share >= 1 || req.cpu_compute_share <= 0 || req.device->kind != catalog::DeviceKind::cpu) return;
+  auto d = std::make_shared<catalog::DeviceSpec>(*req.device);
+  for (double* f : {&d->fp16_tflops, &d->bf16_tflops, &d->fp8_tflops, &d->int8_tops}) *f *= req.cpu_compute_share;
+  d->name += fmt(", compute scaled to %.0f%% (the threads found)", 100 * req.cpu_compute_share);
+  bool host_is_device = r.host == req.device || r.host->id == req.device->id;
+  r.scaled_device = d;
+  r.device = d.get();
+  if (host_is_device) r.host = d.get();
+}
+
 int default_ctx(const PlanRequest& req) {
   int need = static_cast<int>(req.workload.tokens_per_request());
   int ctx = 4096;
@@ -252,6 +265,7 @@ Result<PlanResult> make_plan(const PlanRequest& req) {
   r.model_origin = req.model.origin;
   r.engine = req.engine, r.device = req.device, r.gpus = req.gpus;
   r.host = req.host ? req.host : req.device;
+  scale_cpu(req, r);
   r.workload = req.workload, r.privacy = req.privacy, r.concurrency = req.concurrency, r.detected = req.detected;
   r.ctx = req.ctx > 0 ? req.ctx : default_ctx(req);
   r.kv = req.kv;
