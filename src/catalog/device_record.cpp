@@ -34,6 +34,9 @@ Result<void> read_throughput(FieldReader& f, DeviceSpec& d) {
   LLMUX_TRY_ASSIGN(d.price_usd, f.number("price_usd"));
   LLMUX_TRY_ASSIGN(d.interconnect_gbs, f.number_or("interconnect_gbs", 0));
   LLMUX_TRY_ASSIGN(d.usable_fraction, f.number_or("usable_fraction", 0));
+  double threads = 0;
+  LLMUX_TRY_ASSIGN(threads, f.number_or("threads", 0));
+  d.threads = static_cast<int>(threads);
   return {};
 }
 

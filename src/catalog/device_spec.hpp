@@ -29,6 +29,7 @@ struct DeviceSpec {
   double price_usd = 0;       // launch/list or typical street price
   double interconnect_gbs = 0;  // GPU-to-GPU bandwidth per direction (NVLink/PCIe), GB/s
   double usable_fraction = 0;   // unified memory the GPU may use (Apple working-set limit); 0 = default
+  int threads = 0;              // CPU entries: hardware threads the compute figures are for; 0 = not given
   std::string released;   // YYYY-MM
   std::string source;
   std::string date;

@@ -132,6 +132,35 @@ void fill_params(ModelSpec& m, const std::vector<WeightTensor>& tensors) {
   m.attention_bias = has_bias;
 }
 
+// GGUF architectures whose tensors, attention and KV cache the planner models.
+bool modelled_arch(const std::string& arch) {
+  static const char* const kArchs[] = {"llama",  "qwen2",  "qwen2moe", "qwen3",     "qwen3moe", "gemma2",
+                                       "gemma3", "phi3",   "phimoe",   "deepseek2", "gpt-oss"};
+  for (const char* a : kArchs)
+    if (arch == a) return true;
+  return false;
+}
+
+// Recurrent and state-space architectures keep a fixed state, not a per-token
+// KV cache: nothing the planner computes applies to them.
+bool recurrent_arch(const std::string& arch) {
+  for (const char* a : {"mamba", "rwkv", "arwkv", "jamba", "falcon-h1", "granitehybrid", "plamo2", "lfm2", "nemotron_h"})
+    if (arch.rfind(a, 0) == 0) return true;
+  return false;
+}
+
+Result<void> check_arch(const std::string& arch, const std::string& path, std::vector<std::string>& warnings) {
+  if (modelled_arch(arch)) return {};
+  if (recurrent_arch(arch))
+    return fail(ErrorCode::usage,
+                "general.architecture is '" + arch + "', a recurrent/state-space model: it keeps a fixed state instead of a " +
+                    "per-token KV cache, which llmux plan does not model, so its memory and speed figures would be wrong",
+                path);
+  warnings.push_back("general.architecture '" + arch + "' is not one llmux plan models (llama, qwen2/3, gemma2/3, phi3, " +
+                     "deepseek2, gpt-oss and their MoE variants): it is sized as a Llama-style transformer, so memory and speed may be off");
+  return {};
+}
+
 }  // namespace
 
 Result<void> check_model_limits(const ModelSpec& m, const std::string& where) {
@@ -148,6 +177,10 @@ Result<void> check_model_limits(const ModelSpec& m, const std::string& where) {
 
 Result<LoadedModel> model_from_gguf(const GgufFile& f, const std::string& path) {
   LoadedModel out;
+  // Before the metadata: a recurrent model lacks the attention keys the spec needs.
+  if (const GgufValue* arch = f.find("general.architecture"); arch && arch->type == GgufType::string) {
+    LLMUX_TRY_VOID(check_arch(arch->text, path, out.warnings));
+  }
   LLMUX_TRY_ASSIGN(out.spec, spec_from_metadata(f, path));
   LLMUX_TRY_VOID(check_model_limits(out.spec, path));
   out.tensors = weight_tensors(f);

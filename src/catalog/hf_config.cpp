@@ -142,6 +142,20 @@ std::vector<std::string> safetensors_beside(const fs::path& dir) {
   return files;
 }
 
+// The config's own name (a Hub repo id, or the last part of a local path), else
+// the name of the directory holding config.json (absolute, so "." names it).
+std::string model_name(const json& root, const std::string& path) {
+  auto it = root.find("_name_or_path");
+  std::string given = it != root.end() && it->is_string() ? it->get<std::string>() : "";
+  bool local = given.empty() || given.front() == '/' || given.front() == '.' || given.front() == '~';
+  if (!local) return given;
+  std::error_code ec;
+  fs::path dir = given.empty() ? fs::absolute(path, ec).lexically_normal().parent_path() : fs::path(given).lexically_normal();
+  if (!dir.has_filename()) dir = dir.parent_path();
+  std::string name = dir.filename().string();
+  return name.empty() || name == "." || name == ".." ? "model" : name;
+}
+
 }  // namespace
 
 std::vector<WeightTensor> weights_from_safetensors(const std::vector<SafetensorsHeader>& headers) {
@@ -170,8 +184,7 @@ Result<LoadedModel> model_from_hf_config(const std::string& text, const std::str
   out.spec.params_total = architecture_params(out.spec);
   out.spec.params_active = out.spec.params_total;
   set_active_params(out.spec);
-  out.spec.id = out.spec.name = root.value("_name_or_path", fs::path(path).parent_path().filename().string());
-  if (out.spec.id.empty()) out.spec.id = out.spec.name = path;
+  out.spec.id = out.spec.name = model_name(root, path);
   out.spec.source = path;
   out.origin = "config.json " + path;
   if (auto q = root.find("quantization_config"); q != root.end() && q->is_object())

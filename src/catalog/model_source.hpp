@@ -18,6 +18,7 @@ struct LoadedModel {
   std::string quant;                  // the file's own quantization, when read from a file
   std::string origin;                 // "catalog", "gguf FILE", "config.json FILE"
   std::vector<std::string> notes;     // what was assumed while reading
+  std::vector<std::string> warnings;  // what makes the plan's figures unreliable (shown at its top)
 };
 
 // Rejects architecture values no real model has (they would make the planner

@@ -2,6 +2,8 @@
 // to do. Reads the catalogs (no network, no GPU needed); --gpu auto looks at
 // nvidia-smi / rocm-smi / /proc to say what is here.
 #include <CLI/CLI.hpp>
+#include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -13,6 +15,7 @@
 #include "catalog/try.hpp"
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
+#include "cli/runtime_model.hpp"
 #include "core/text.hpp"
 #include "plan/efficiency_fit.hpp"
 #include "plan/format.hpp"
@@ -30,7 +33,7 @@ struct PlanFlags {
   int gpus = 1, ctx = 0, concurrency = 1, gpu_layers = -1;
   double memory_gib = 0, reserve_gib = -1, host_ram = 0;
   double hardware_price = 0, amortize_months = 0, power_watts = 0, kwh_price = 0, pue = 0, utilization = 0, ops = 0;
-  bool accuracy = false;
+  bool accuracy = false, calibrate_any = false;
   CLI::App* cmd = nullptr;
   bool given(const char* flag) const { return cmd->get_option(flag)->count() > 0; }
 };
@@ -89,6 +92,7 @@ Result<void> resolve_device(const PlanFlags& f, const catalog::Catalog& c, plan:
     if (!f.given("--memory-gib")) req.memory_gib = d.memory_gib;
     if (!f.given("--reserve-gib")) req.reserve_gib = d.reserve_gib;
     req.detected = d.summary;
+    req.cpu_compute_share = d.compute_share;
     return {};
   }
   LLMUX_TRY_ASSIGN(req.device, c.device(f.gpu));
@@ -146,6 +150,21 @@ Result<void> resolve_cost(const PlanFlags& f, plan::PlanRequest& req) {
   return {};
 }
 
+// Sizes in GiB and the layer count: a value no machine has is a typo, not a plan.
+Result<void> check_sizes(const PlanFlags& f) {
+  auto gib = [&](const char* flag, double v, double lo, bool lo_ok) -> Result<void> {
+    if (!f.given(flag) || (std::isfinite(v) && (lo_ok ? v >= lo : v > lo) && v <= 1e6)) return {};
+    return fail(ErrorCode::usage, std::string(flag) + " " + plan::fmt("%g", v) + " is not a memory size",
+                std::string("give GiB ") + (lo_ok ? "from 0" : "above 0") + " up to 1,000,000");
+  };
+  LLMUX_TRY_VOID(gib("--memory-gib", f.memory_gib, 0, false));
+  LLMUX_TRY_VOID(gib("--host-ram", f.host_ram, 0, false));
+  LLMUX_TRY_VOID(gib("--reserve-gib", f.reserve_gib, 0, true));
+  if (f.given("--gpu-layers") && f.gpu_layers < 0)
+    return fail(ErrorCode::usage, "--gpu-layers must be 0 or more", "leave it out to put as many layers on the GPU as fit");
+  return {};
+}
+
 Result<void> resolve_settings(const PlanFlags& f, plan::PlanRequest& req) {
   LLMUX_TRY_ASSIGN(req.engine, plan::parse_engine(f.engine));
   std::string kv = f.kv_cache.empty() ? (req.engine == plan::Engine::vllm ? "auto" : "f16") : f.kv_cache;
@@ -159,6 +178,7 @@ Result<void> resolve_settings(const PlanFlags& f, plan::PlanRequest& req) {
   if (privacy == "local-only" || privacy == "local") req.privacy = plan::Privacy::local_only;
   else if (privacy != "any") return fail(ErrorCode::usage, "--privacy must be any or local-only");
   if (f.given("--ctx") && f.ctx <= 0) return fail(ErrorCode::usage, "--ctx must be a positive number of tokens");
+  LLMUX_TRY_VOID(check_sizes(f));
   req.ctx = f.ctx;
   req.concurrency = f.concurrency;
   req.gpu_layers = f.gpu_layers;
@@ -178,6 +198,51 @@ Result<void> load_calibration(const PlanFlags& f, plan::PlanRequest& req) {
   return {};
 }
 
+std::string squashed(const std::string& s) {
+  std::string out;
+  for (char ch : s)
+    if (std::isalnum(static_cast<unsigned char>(ch))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+// Whether the name an endpoint served is the planned model: by catalog entry
+// when both names are known to the catalog, else by one name holding the other.
+bool same_model(const catalog::Catalog& c, const std::string& served, const plan::PlanRequest& req) {
+  auto bench = guess_model(c, served);
+  auto planned = req.model.origin == "catalog" ? std::optional<ModelGuess>(ModelGuess{req.model.spec.id, ""})
+                                               : guess_model(c, req.model.spec.id);
+  if (bench && planned) return bench->model_id == planned->model_id;
+  if (bench || planned) return false;
+  std::string a = squashed(served), b = squashed(req.model.spec.id);
+  return !a.empty() && !b.empty() && (a.find(b) != std::string::npos || b.find(a) != std::string::npos);
+}
+
+// --calibrate rescales the speed model to what the bench measured, so the bench
+// must have run the planned model (and weights, when its model name says).
+// The result records no GPU, so that cannot be checked. --calibrate-any skips it.
+Result<void> check_calibration_matches(const PlanFlags& f, const catalog::Catalog& c, plan::PlanRequest& req) {
+  if (!req.bench) return {};
+  const std::string& served = req.bench->endpoint_model;
+  auto guess = guess_model(c, served);
+  if (guess) req.bench->quant = guess->quant;
+  if (f.calibrate_any) return {};
+  std::string what = "--calibrate " + f.calibrate + ": ";
+  std::string force = "add --calibrate-any to apply it anyway";
+  if (served.empty())
+    return fail(ErrorCode::usage, what + "the bench result does not name its model, so it cannot be checked against " + req.model.spec.id,
+                force);
+  if (!same_model(c, served, req))
+    return fail(ErrorCode::usage,
+                what + "the bench ran '" + served + "'" + (guess ? " (" + guess->model_id + ")" : "") + ", not " +
+                    req.model.spec.id + "; its speeds do not apply to this plan",
+                "bench " + req.model.spec.id + " on this hardware and calibrate with that, or " + force);
+  if (!req.bench->quant.empty() && req.quants.size() == 1 && !equals_icase(req.quants.front().name, req.bench->quant))
+    return fail(ErrorCode::usage,
+                what + "the bench ran " + req.bench->quant + " weights ('" + served + "'), not " + req.quants.front().name,
+                "plan --quant " + req.bench->quant + ", or " + force);
+  return {};
+}
+
 Result<plan::PlanRequest> build_request(const PlanFlags& f, const catalog::Catalog& c) {
   plan::PlanRequest req;
   LLMUX_TRY_VOID(resolve_settings(f, req));
@@ -189,6 +254,7 @@ Result<plan::PlanRequest> build_request(const PlanFlags& f, const catalog::Catal
   LLMUX_TRY_VOID(resolve_compare(f, c, req));
   LLMUX_TRY_VOID(resolve_cost(f, req));
   LLMUX_TRY_VOID(load_calibration(f, req));
+  LLMUX_TRY_VOID(check_calibration_matches(f, c, req));
   plan::FitResult fit;
   LLMUX_TRY_ASSIGN(fit, plan::fit_efficiencies(c));
   req.efficiency = std::move(fit.table);
@@ -264,6 +330,8 @@ void register_plan(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--privacy", f->privacy, "any, or local-only (data must not leave the premises)")->capture_default_str();
   add_cost_flags(cmd, *f);
   cmd->add_option("--calibrate", f->calibrate, "rescale the speed model with an `llmux bench` RESULT.json from this hardware");
+  cmd->add_flag("--calibrate-any", f->calibrate_any,
+                "apply --calibrate even when the bench ran another model or quantization than the one planned");
   cmd->add_option("--format", f->format, "text, json or markdown")->capture_default_str();
   cmd->add_flag("--accuracy", f->accuracy, "print the speed model's accuracy against its reference measurements");
   cmd->callback([f, &ctx] { ctx.exit_code = run_plan(*f); });

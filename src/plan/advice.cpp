@@ -89,6 +89,7 @@ void add_kv_and_slots(const PlanRequest& req, const PlanResult& plan, std::vecto
 void add_gpus(const PlanRequest& req, const PlanResult& plan, std::vector<Alternative>& out) {
   if (plan.device->kind != catalog::DeviceKind::gpu) return;
   for (int g = plan.gpus + 1; g <= 8; ++g) {
+    if (plan.engine == Engine::vllm && !tensor_parallel_ok(plan.model, g)) continue;
     Variant v = primary_variant(plan);
     v.gpus = g;
     auto c = configure_variant(req, plan, v);
@@ -160,7 +161,10 @@ std::string local_label(const PlanResult& plan) {
 
 void local_reasons(const PlanResult& plan, std::vector<std::string>& r) {
   const auto& o = plan.chosen();
-  if (o.config.memory.offloaded)
+  if (o.config.memory.offloaded && o.config.memory.layers_given)
+    r.push_back("runs with " + std::to_string(o.config.memory.layers - o.config.memory.gpu_layers) +
+                " layers on the CPU, as --gpu-layers asks, which slows decoding");
+  else if (o.config.memory.offloaded)
     r.push_back("fits only with " + std::to_string(o.config.memory.layers - o.config.memory.gpu_layers) +
                 " layers offloaded to the CPU, which slows decoding");
   else
@@ -179,6 +183,10 @@ void local_reasons(const PlanResult& plan, std::vector<std::string>& r) {
 
 void cost_reasons(const PlanResult& plan, const CloudCost* cloud, bool local_wins, std::vector<std::string>& r) {
   const auto& o = plan.chosen();
+  if (!o.config.memory.fits) {  // nothing local to price: only the cloud bill
+    if (cloud) r.push_back(cloud->id + " " + money(cloud->monthly) + "/month (" + money(cloud->per_million) + " per 1M tokens)");
+    return;
+  }
   std::string local = "local " + money(o.cost.monthly_total) + "/month (" + money(o.cost.per_million) + " per 1M tokens)";
   if (!cloud) {
     r.push_back(local);

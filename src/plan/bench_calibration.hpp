@@ -27,6 +27,7 @@ struct BenchResult {
   std::string endpoint_model;
   std::string endpoint_url;
   bool simulated = false;
+  std::string quant;  // weights the endpoint served, when its model name says (set by the caller); else empty
   std::vector<BenchRun> runs;
 };
 

@@ -56,7 +56,7 @@ LocalCost local_cost(const catalog::DeviceSpec& device, int gpus, const Workload
   c.capacity_requests_per_day = capacity_rps * 86400.0;
   double demand = w.requests_per_second();
   double u = capacity_rps > 0 ? demand / capacity_rps : 1.0;
-  c.keeps_up = u <= 1.0;
+  c.keeps_up = capacity_rps > 0 && u <= 1.0;  // a setup that does not run serves nothing
   c.utilization = pick(o.utilization, "--utilization", std::min(1.0, u), "the workload's share of capacity");
   c.utilization_given = o.utilization.has_value();
   double util = std::clamp(c.utilization.value, 0.0, 1.0);

@@ -68,6 +68,7 @@ struct BreakEven {
   double requests_per_day = 0;
   double tokens_per_month = 0;
   bool within_capacity = false;       // reachable on this hardware
+  bool applies = true;                // false when the local setup does not fit: nothing to break even with
 };
 
 // `capacity_rps`: requests per second the local setup serves at full load.

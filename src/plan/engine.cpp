@@ -1,5 +1,7 @@
 #include "plan/engine.hpp"
 
+#include <vector>
+
 #include "core/text.hpp"
 
 namespace llmux::plan {
@@ -28,6 +30,25 @@ Result<void> engine_supports(Engine e, const catalog::DeviceSpec& d) {
     return fail(ErrorCode::usage, "vLLM runs on NVIDIA (CUDA) or AMD (ROCm) GPUs, not on " + d.name,
                 "use --engine llama.cpp or --engine ollama for this device");
   return {};
+}
+
+// vLLM shards the attention heads over the GPUs; KV heads are sharded too, or
+// replicated when there are fewer KV heads than GPUs (then the GPUs must be a
+// multiple of them).
+bool tensor_parallel_ok(const catalog::ModelSpec& m, int gpus) {
+  if (m.attention_heads % gpus != 0) return false;
+  int kv = m.is_mla() || m.kv_heads <= 0 ? m.attention_heads : m.kv_heads;
+  return gpus <= kv ? kv % gpus == 0 : gpus % kv == 0;
+}
+
+// The GPU counts (up to 64) that split `m`: "1, 2 or 4".
+std::string tensor_parallel_sizes(const catalog::ModelSpec& m) {
+  std::vector<std::string> ok;
+  for (int g = 1; g <= 64; ++g)
+    if (tensor_parallel_ok(m, g)) ok.push_back(std::to_string(g));
+  std::string out;
+  for (std::size_t i = 0; i < ok.size(); ++i) out += (i == 0 ? "" : i + 1 == ok.size() ? " or " : ", ") + ok[i];
+  return out;
 }
 
 double runtime_overhead_bytes(Engine e, const catalog::DeviceSpec& d) {

@@ -89,6 +89,19 @@ Result<Detection> from_gpus(const catalog::Catalog& c, Detection d) {
   return d;
 }
 
+// A CPU with fewer threads than its catalog entry (a small VM, a smaller part
+// of the family) computes proportionally less; memory bandwidth is not scaled
+// (a few threads may not reach it either), and the summary says so.
+std::string scale_to_threads(Detection& d) {
+  int entry = d.device->threads, found = d.cpu.threads;
+  char bw[48];
+  std::snprintf(bw, sizeof bw, "%.1f GB/s", d.device->bandwidth_gbs);
+  if (entry <= 0 || found <= 0 || found >= entry) return std::string("; its compute and memory bandwidth (") + bw + ") are assumed";
+  d.compute_share = static_cast<double>(found) / entry;
+  return "; compute scaled to " + std::to_string(found) + " of its " + std::to_string(entry) + " threads, memory bandwidth (" + bw +
+         ") assumed";
+}
+
 Result<Detection> from_cpu(const catalog::Catalog& c, Detection d) {
   d.source = "/proc";
   d.device = match_device(c, d.cpu.model);
@@ -97,13 +110,13 @@ Result<Detection> from_cpu(const catalog::Catalog& c, Detection d) {
     auto fallback = c.device("desktop-ddr5");
     if (!fallback) return fail(ErrorCode::not_found, "no GPU found and the catalog has no CPU entry to fall back on");
     d.device = *fallback;
-    mapped += " (closest CPU entry; its memory bandwidth is assumed)";
+    mapped += " (closest CPU entry)";
   }
   d.memory_gib = d.cpu.ram_gib;
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.0f GiB RAM", d.cpu.ram_gib);
   d.summary = "no GPU found (no nvidia-smi or rocm-smi); CPU: " + (d.cpu.model.empty() ? std::string("unknown") : d.cpu.model) +
-              ", " + std::to_string(d.cpu.threads) + " threads, " + buf + " -> " + mapped;
+              ", " + std::to_string(d.cpu.threads) + " threads, " + buf + " -> " + mapped + scale_to_threads(d);
   return d;
 }
 

@@ -42,6 +42,7 @@ struct Detection {
   int count = 1;
   double memory_gib = 0;                   // per device as found
   double reserve_gib = -1;                 // memory already in use on the fullest GPU
+  double compute_share = 1;                // CPU: threads found / threads the catalog entry's compute is for
   std::string summary;                     // one line: what was found and what it maps to
 };
 

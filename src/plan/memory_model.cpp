@@ -144,7 +144,12 @@ MemoryPlan place_llama_best(const MemoryInputs& in) {
   int L = in.model->layers;
   Split full = place_llama(in, L + 1);
   double shortfall = std::max(0.0, full.worst_gap());
-  if (in.gpu_layers >= 0) return plan_from_split(in, place_llama(in, std::min(in.gpu_layers, L + 1)), in.gpu_layers, shortfall);
+  if (in.gpu_layers >= 0) {
+    int ngl = std::min(in.gpu_layers, L + 1);
+    MemoryPlan p = plan_from_split(in, place_llama(in, ngl), ngl, shortfall);
+    p.layers_given = true;
+    return p;
+  }
   for (int ngl = L + 1; ngl >= 0; --ngl) {
     Split s = ngl == L + 1 ? full : place_llama(in, ngl);
     if (s.fits()) return plan_from_split(in, s, ngl, shortfall);

@@ -58,6 +58,7 @@ struct MemoryPlan {
   std::vector<DeviceUsage> devices;  // accelerators first, then host RAM when it holds model data
   bool fits = false;
   bool offloaded = false;  // some layers run on the CPU
+  bool layers_given = false;  // --gpu-layers chose the split, not the fit
   int gpu_layers = 0;      // layers on the accelerators
   int layers = 0;
   double kv_tokens = 0;    // tokens the KV cache holds, all sequences together

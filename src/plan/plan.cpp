@@ -40,12 +40,58 @@ Result<void> validate(const PlanRequest& req) {
     return fail(ErrorCode::usage, "context " + std::to_string(req.ctx) + " is over " + m.id + "'s maximum of " + std::to_string(m.max_context) + " tokens",
                 "use --ctx " + std::to_string(m.max_context) + " or less");
   LLMUX_TRY_VOID(engine_supports(req.engine, *req.device));
-  if (req.engine == Engine::vllm && m.attention_heads % req.gpus != 0)
-    return fail(ErrorCode::usage, "vLLM tensor parallelism needs --gpus to divide the " + std::to_string(m.attention_heads) + " attention heads",
-                "use --gpus 1, 2, 4 or 8");
+  if (req.engine == Engine::vllm && !tensor_parallel_ok(m, req.gpus))
+    return fail(ErrorCode::usage,
+                "vLLM tensor parallelism cannot split " + m.id + " over " + std::to_string(req.gpus) + " GPUs: --gpus must divide its " +
+                    std::to_string(m.attention_heads) + " attention heads, and divide or be a multiple of its " +
+                    std::to_string(m.kv_heads) + " KV heads",
+                "use --gpus " + tensor_parallel_sizes(m));
+  double capacity = req.memory_gib > 0 ? req.memory_gib : req.device->memory_gib;
+  if (req.device->kind == catalog::DeviceKind::gpu && req.reserve_gib >= capacity)
+    return fail(ErrorCode::usage, fmt("--reserve-gib %g", req.reserve_gib) + " leaves nothing of the " + req.device->name + fmt("'s %g GiB", capacity),
+                "reserve less than the GPU's memory; the default is 0.6 GiB");
   if (req.quants.empty()) return fail(ErrorCode::usage, "no quantization to plan for");
   for (const auto& q : req.quants) LLMUX_TRY_VOID(check_quant(req, q));
   return {};
+}
+
+// A request (prompt + output) must fit one sequence's context, or the engine
+// refuses or truncates it: no verdict about memory would mean anything.
+Result<void> check_requests_fit_context(const PlanRequest& req, int ctx) {
+  const auto& m = req.model.spec;
+  double need = req.workload.tokens_per_request();
+  if (need <= ctx) return {};
+  std::string requests = "the workload's requests of " + thousands(need) + " tokens (in + out)";
+  if (need > m.max_context)
+    return fail(ErrorCode::usage, requests + " are longer than " + m.id + "'s maximum context of " + thousands(m.max_context) +
+                                      " tokens: they do not fit the model",
+                "shorten them with --workload in=N,out=N, or plan a model with a longer context");
+  return fail(ErrorCode::usage, "--ctx " + std::to_string(ctx) + " is shorter than " + requests + ": they do not fit it",
+              "use --ctx " + fmt("%.0f", need) + " or more, up to " + std::to_string(m.max_context) + ", or leave --ctx out");
+}
+
+// --gpu-layers past the model's layers means all of them (as -ngl 999 does).
+void note_gpu_layers(const PlanRequest& req, PlanResult& r) {
+  if (req.gpu_layers < 0) return;
+  if (req.engine == Engine::vllm || req.device->kind != catalog::DeviceKind::gpu)
+    r.notes.push_back("--gpu-layers applies to llama.cpp and Ollama on a GPU; ignored here (every layer is on the " +
+                      std::string(req.engine == Engine::vllm ? "GPUs" : "one device") + ")");
+  else if (req.gpu_layers > r.model.layers + 1)
+    r.notes.push_back("--gpu-layers " + std::to_string(req.gpu_layers) + " is more than " + r.model.id + "'s " +
+                      std::to_string(r.model.layers) + " layers: planning all of them (and the output layer) on the GPU");
+}
+
+// A CPU machine with fewer threads than its catalog entry: the plan runs on a
+// copy whose compute is that share (bandwidth stays the entry's).
+void scale_cpu(const PlanRequest& req, PlanResult& r) {
+  if (req.cpu_compute_share >= 1 || req.cpu_compute_share <= 0 || req.device->kind != catalog::DeviceKind::cpu) return;
+  auto d = std::make_shared<catalog::DeviceSpec>(*req.device);
+  for (double* f : {&d->fp16_tflops, &d->bf16_tflops, &d->fp8_tflops, &d->int8_tops}) *f *= req.cpu_compute_share;
+  d->name += fmt(", compute scaled to %.0f%% (the threads found)", 100 * req.cpu_compute_share);
+  bool host_is_device = r.host == req.device || r.host->id == req.device->id;
+  r.scaled_device = d;
+  r.device = d.get();
+  if (host_is_device) r.host = d.get();
 }
 
 int default_ctx(const PlanRequest& req) {
@@ -83,26 +129,40 @@ std::string verdict(const MemoryPlan& m) {
   return "fits";
 }
 
-// The option the plan is about: the best quality (options run largest first)
-// that fits on the accelerator and keeps up with the workload; failing that,
-// the fastest of those with at least ~4.5 bits per weight (quality holds up);
-// then anything that fits with offload.
-std::size_t pick_primary(const PlanResult& r) {
-  if (r.options.size() == 1) return 0;
-  auto on_accel = [&](std::size_t i) { return r.options[i].config.memory.fits && !r.options[i].config.memory.offloaded; };
-  for (std::size_t i = 0; i < r.options.size(); ++i)
-    if (on_accel(i) && r.options[i].cost.keeps_up) return i;
-  std::size_t best = r.options.size();
+// The option the plan is about, and why (options run largest first): the
+// largest that fits on the accelerator and keeps up with the workload; failing
+// that, the fastest of those on the accelerator with at least ~4.5 bits per
+// weight (quality holds up), then the fastest on the accelerator; only when
+// nothing fits on the accelerator alone, the same steps over the options that
+// fit with CPU offload; when nothing fits at all, the smallest.
+struct Pick {
+  std::size_t index = 0;
+  std::string reason;
+};
+
+// `prefix` says why this set is searched; `where` how its options fit.
+std::optional<Pick> pick_among(const PlanResult& r, bool offloaded, const std::string& prefix, const std::string& where) {
+  std::optional<std::size_t> largest, fastest_good, fastest;
   for (std::size_t i = 0; i < r.options.size(); ++i) {
-    if (!on_accel(i) || r.options[i].config.weights.bits_per_weight() < 4.5) continue;
-    if (best == r.options.size() || r.options[i].speed.capacity_rps > r.options[best].speed.capacity_rps) best = i;
+    const auto& o = r.options[i];
+    if (!o.config.memory.fits || o.config.memory.offloaded != offloaded) continue;
+    if (o.cost.keeps_up && !largest) largest = i;
+    auto faster = [&](const std::optional<std::size_t>& b) { return !b || o.speed.capacity_rps > r.options[*b].speed.capacity_rps; };
+    if (o.config.weights.bits_per_weight() >= 4.5 && faster(fastest_good)) fastest_good = i;
+    if (faster(fastest)) fastest = i;
   }
-  if (best < r.options.size()) return best;
-  for (std::size_t i = 0; i < r.options.size(); ++i)
-    if (on_accel(i)) return i;
-  for (std::size_t i = 0; i < r.options.size(); ++i)
-    if (r.options[i].config.memory.fits) return i;
-  return r.options.size() - 1;
+  if (largest) return Pick{*largest, prefix + "the largest that fits " + where + " and keeps up with the workload"};
+  std::string none = prefix + "none that fits " + where + " keeps up with the workload, so the fastest of those";
+  if (fastest_good) return Pick{*fastest_good, none + " with at least 4.5 bits per weight (quality holds up)"};
+  if (fastest) return Pick{*fastest, none};
+  return std::nullopt;
+}
+
+Pick pick_primary(const PlanResult& r) {
+  if (r.options.size() == 1) return {0, "the quantization asked for"};
+  if (auto p = pick_among(r, false, "", "on the accelerator")) return *p;
+  if (auto p = pick_among(r, true, "nothing fits on the accelerator alone; ", "with CPU offload")) return *p;
+  return {r.options.size() - 1, "nothing fits, so the smallest, for reference"};
 }
 
 Result<void> size_options(const PlanRequest& req, PlanResult& r) {
@@ -118,9 +178,17 @@ Result<void> size_options(const PlanRequest& req, PlanResult& r) {
   return {};
 }
 
+// The option the bench measured: the one whose weights its model name gives,
+// else the primary.
+const QuantOption& benched_option(const PlanRequest& req, const PlanResult& r) {
+  for (const auto& o : r.options)
+    if (!req.bench->quant.empty() && equals_icase(o.config.quant.name, req.bench->quant)) return o;
+  return r.chosen();
+}
+
 void apply_calibration(const PlanRequest& req, PlanResult& r) {
   if (!req.bench) return;
-  auto cal = calibrate_from_bench(*req.bench, r.chosen().config.speed, req.bench_path);
+  auto cal = calibrate_from_bench(*req.bench, benched_option(req, r).config.speed, req.bench_path);
   if (!cal) {
     r.notes.push_back("calibration skipped: " + cal.error().describe());
     return;
@@ -142,12 +210,18 @@ void apply_calibration(const PlanRequest& req, PlanResult& r) {
   for (const auto& n : cal->notes) r.notes.push_back(n);
 }
 
+// Cloud prices for the same workload, and where the local bill meets each one
+// (only when the local setup runs at all).
 void compare_cloud(const PlanRequest& req, PlanResult& r) {
   const auto& local = r.chosen().cost;
+  bool runs = r.chosen().config.memory.fits;
   for (const auto* p : req.compare) {
     CloudCost c = cloud_cost(*p, r.workload);
     if (!c.context_ok) r.notes.push_back(p->id + fmt(" takes at most %.0f tokens per request", p->context));
-    r.break_even.push_back(break_even(local, c, r.workload));
+    BreakEven b = runs ? break_even(local, c, r.workload) : BreakEven{};
+    b.cloud_id = c.id;
+    b.applies = runs;
+    r.break_even.push_back(b);
     r.cloud.push_back(std::move(c));
   }
 }
@@ -191,6 +265,7 @@ Result<PlanResult> make_plan(const PlanRequest& req) {
   r.model_origin = req.model.origin;
   r.engine = req.engine, r.device = req.device, r.gpus = req.gpus;
   r.host = req.host ? req.host : req.device;
+  scale_cpu(req, r);
   r.workload = req.workload, r.privacy = req.privacy, r.concurrency = req.concurrency, r.detected = req.detected;
   r.ctx = req.ctx > 0 ? req.ctx : default_ctx(req);
   r.kv = req.kv;
@@ -203,10 +278,13 @@ Result<PlanResult> make_plan(const PlanRequest& req) {
   r.efficiency = req.efficiency.lookup(std::string(calibration_engine(req.engine)), req.device->backend, req.device->id);
   r.quant_table = req.quants.size() > 1;
   for (const auto& n : req.model.notes) r.notes.push_back(n);
-  if (r.workload.tokens_per_request() > r.ctx)
-    r.notes.push_back(fmt("requests of %.0f tokens do not fit a ", r.workload.tokens_per_request()) + std::to_string(r.ctx) + "-token context: raise --ctx");
+  r.warnings = req.model.warnings;
+  LLMUX_TRY_VOID(check_requests_fit_context(req, r.ctx));
+  note_gpu_layers(req, r);
   LLMUX_TRY_VOID(size_options(req, r));
-  r.primary = pick_primary(r);
+  Pick pick = pick_primary(r);
+  r.primary = pick.index;
+  r.primary_reason = pick.reason;
   apply_calibration(req, r);
   compare_cloud(req, r);
   r.alternatives = find_alternatives(req, r);

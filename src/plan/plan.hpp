@@ -3,6 +3,7 @@
 // does a million tokens cost here and in the cloud, and what should we do.
 // make_plan() is the driver; it is pure (no network, no GPU): the catalog and
 // the request hold everything it reads.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,7 @@ struct PlanRequest {
   std::optional<BenchResult> bench;  // --calibrate
   std::string bench_path;
   std::string detected;             // what --gpu auto found
+  double cpu_compute_share = 1;     // --gpu auto on a CPU with fewer threads than its catalog entry
 };
 
 struct SpeedEstimate {
@@ -83,6 +85,7 @@ struct PlanResult {
   std::string model_origin;
   Engine engine = Engine::llama_cpp;
   const catalog::DeviceSpec* device = nullptr;
+  std::shared_ptr<const catalog::DeviceSpec> scaled_device;  // owns `device` when it is a scaled copy of the entry
   int gpus = 1;
   const catalog::DeviceSpec* host = nullptr;
   int ctx = 0;
@@ -93,6 +96,7 @@ struct PlanResult {
   Privacy privacy = Privacy::any;
   std::vector<QuantOption> options;
   std::size_t primary = 0;       // the option the rest of the plan is about
+  std::string primary_reason;    // the rule that picked it, as the footnote of the table says
   bool quant_table = false;      // no --quant: options are the usual quantizations
   std::vector<Alternative> alternatives;
   std::vector<CloudCost> cloud;
@@ -102,6 +106,7 @@ struct PlanResult {
   Efficiency efficiency;         // of the primary option's accelerator
   std::vector<std::string> assumptions;  // defaults the plan used, each naming its flag
   std::vector<std::string> notes;
+  std::vector<std::string> warnings;     // what makes the figures unreliable, shown first
   std::string detected;
 
   const QuantOption& chosen() const { return options.at(primary); }

@@ -84,7 +84,7 @@ json cloud_json(const PlanResult& p) {
                    {"per_request_usd", c.per_request}, {"monthly_usd", c.monthly}, {"per_million_tokens_usd", c.per_million},
                    {"context_ok", c.context_ok}, {"qualifies", p.privacy != Privacy::local_only && c.context_ok},
                    {"break_even", {{"exists", b.exists}, {"requests_per_day", b.requests_per_day},
-                                   {"tokens_per_month", b.tokens_per_month}, {"within_capacity", b.within_capacity}}}});
+                                   {"tokens_per_month", b.tokens_per_month}, {"within_capacity", b.within_capacity}, {"applies", b.applies}}}});
   }
   return out;
 }
@@ -125,7 +125,8 @@ std::string render_json(const PlanResult& p) {
                    {"given", p.workload.given}, {"tokens_per_month", p.workload.tokens_per_month()}};
   j["options"] = options_json(p);
   j["primary"] = p.chosen().config.quant.name;
-  j["engine_command"] = engine_command(p);
+  j["primary_reason"] = p.primary_reason;
+  j["engine_command"] = p.chosen().config.memory.fits ? json(engine_command(p)) : json(nullptr);
   j["efficiency"] = efficiency_json(p.efficiency);
   j["calibration"] = calibration_json(p);
   j["cloud"] = cloud_json(p);
@@ -134,6 +135,7 @@ std::string render_json(const PlanResult& p) {
   j["recommendation"] = advice["recommendation"];
   j["assumptions"] = p.assumptions;
   j["notes"] = p.notes;
+  j["warnings"] = p.warnings;
   return j.dump(2) + "\n";
 }
 

@@ -65,7 +65,8 @@ void md_table(const Section& s, std::string& out) {
 std::string llama_cpp_command(const PlanResult& p) {
   const auto& m = p.chosen().config.memory;
   bool from_file = p.model_origin.rfind("gguf ", 0) == 0;
-  std::string file = from_file ? p.model_origin.substr(5) : p.model.id + "-" + p.chosen().config.quant.name + ".gguf";
+  std::string base = p.model.id.substr(p.model.id.find_last_of('/') + 1);  // a Hub id "org/name" -> name
+  std::string file = from_file ? p.model_origin.substr(5) : base + "-" + p.chosen().config.quant.name + ".gguf";
   std::string cmd = "llama-server -m " + file + " -c " +
                     std::to_string(p.ctx * p.concurrency) + " -np " + std::to_string(p.concurrency) + " -ngl " +
                     std::to_string(m.offloaded ? m.gpu_layers : 999);

@@ -27,6 +27,7 @@ Section header_section(const PlanResult& p) {
                     p.kv.name + ", flash attention " + (p.flash_attention ? "on" : "off"));
   s.lines.push_back("workload: " + describe(p.workload));
   if (!p.detected.empty()) s.lines.push_back("detected: " + p.detected);
+  for (const auto& w : p.warnings) s.lines.push_back("warning: " + w);
   if (!p.model_origin.empty() && p.model_origin != "catalog") s.lines.push_back("model read from " + p.model_origin);
   return s;
 }
@@ -39,11 +40,12 @@ Section quant_table(const PlanResult& p) {
     const auto& o = p.options[i];
     bool fits = o.config.memory.fits;
     s.rows.push_back({o.config.quant.name + (i == p.primary ? " *" : ""), gib_text(o.config.weights.file_bytes()), o.verdict,
-                      std::to_string(o.config.memory.gpu_layers) + "/" + std::to_string(o.config.memory.layers),
+                      fits ? std::to_string(o.config.memory.gpu_layers) + "/" + std::to_string(o.config.memory.layers) : "-",
                       fits ? tps_text(o.speed.user_tps) : "-", fits ? seconds_text(o.speed.ttft_s) : "-",
                       fits ? money(o.cost.per_million) + (o.cost.keeps_up ? "" : " (cap)") : "-"});
   }
-  s.lines.push_back("* the option the rest of this plan describes: the largest that fits on the accelerator and keeps up with the workload (--quant picks another); (cap): cannot serve the whole workload, cost at capacity");
+  s.lines.push_back("* the option the rest of this plan describes: " + p.primary_reason +
+                    " (--quant picks another); (cap): cannot serve the whole workload, cost at capacity");
   return s;
 }
 
@@ -74,6 +76,10 @@ void memory_lines(const PlanResult& p, Section& s) {
   if (m.fits && p.engine == Engine::vllm)
     s.lines.push_back("verdict: fits; vLLM fills the " + gib_text(m.headroom) + " the weights leave (of its 90% share) with KV cache");
   else if (m.fits && !m.offloaded) s.lines.push_back("verdict: fits, " + gib_text(m.headroom) + " to spare on the fullest device");
+  else if (m.fits && m.layers_given)
+    s.lines.push_back("verdict: runs with " + std::to_string(m.gpu_layers) + " of " + std::to_string(m.layers) +
+                      " layers on the GPU" + (p.gpus > 1 ? "s" : "") + " (partial offload, as --gpu-layers asks); the rest run on the CPU" +
+                      (m.gpu_shortfall > 0 ? "" : "; all of them would fit on the GPU, leave --gpu-layers out for full speed"));
   else if (m.fits)
     s.lines.push_back("verdict: does not fit on the GPU" + std::string(p.gpus > 1 ? "s" : "") + " (short by " + gib_text(m.gpu_shortfall) +
                       "); fits with CPU offload: " + std::to_string(m.gpu_layers) + " of " + std::to_string(m.layers) + " layers on GPU");
@@ -81,7 +87,8 @@ void memory_lines(const PlanResult& p, Section& s) {
   s.lines.push_back("KV cache: " + fmt("%.0f KiB per token", m.kv_bytes_per_token / 1024) + ", " + thousands(m.kv_tokens) +
                     " tokens held" + (p.engine == Engine::vllm ? fmt(" (room for %.0f requests of your length)", m.max_sequences) : ""));
   for (const auto& n : m.notes) s.lines.push_back(n);
-  s.lines.push_back("start it with: " + engine_command(p));
+  if (m.fits) s.lines.push_back("start it with: " + engine_command(p));
+  else s.lines.push_back("no start command: this setup cannot run here (see Alternatives)");
 }
 
 Section speed_section(const PlanResult& p) {

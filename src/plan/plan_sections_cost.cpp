@@ -11,6 +11,7 @@ namespace {
 std::string break_even_text(const PlanResult& p, const std::string& id) {
   for (const auto& b : p.break_even) {
     if (b.cloud_id != id) continue;
+    if (!b.applies) return "-";
     if (!b.exists) return "never";
     return thousands(b.requests_per_day) + " req/day" + (b.within_capacity ? "" : " (over capacity)");
   }
@@ -25,7 +26,7 @@ Section cost_section(const PlanResult& p) {
   bool usable = p.chosen().config.memory.fits;
   double per_request = p.workload.requests_per_day > 0 && c.keeps_up
                            ? c.monthly_total / (p.workload.requests_per_day * 30.4375) : 0;
-  std::string mark = c.keeps_up ? "" : " (at capacity)";
+  std::string mark = !usable ? " (does not fit)" : c.keeps_up ? "" : " (at capacity)";
   double served_per_request = c.capacity_requests_per_day > 0 ? c.monthly_total / (c.capacity_requests_per_day * 30.4375) : 0;
   s.rows.push_back({"local (" + p.chosen().config.quant.name + ")" + mark, usable ? money(c.monthly_total) : "-",
                     usable ? money(c.per_million) : "-",
@@ -33,6 +34,12 @@ Section cost_section(const PlanResult& p) {
   for (const auto& cl : p.cloud) {
     std::string label = cl.id + (p.privacy == Privacy::local_only ? " (excluded: local-only)" : "");
     s.rows.push_back({label, money(cl.monthly), money(cl.per_million), money(cl.per_request), break_even_text(p, cl.id)});
+  }
+  if (!usable) {
+    s.lines.push_back("local: not priced: " + p.model.id + " " + p.chosen().config.quant.name +
+                      " does not fit this hardware, so it serves nothing (see Alternatives)");
+    for (const auto& cl : p.cloud) s.lines.push_back(cl.id + ": " + cl.name + ", prices of " + cl.date);
+    return s;
   }
   s.lines.push_back("local: hardware " + money(c.hardware_price.value) + " / " + fmt("%.0f months = ", c.amortize_months.value) +
                     money(c.monthly_hardware) + ", energy " + money(c.monthly_energy) + fmt(" (%.0f W", c.power_watts.value) +

@@ -62,6 +62,30 @@ TEST(HardwareDetect, FallsBackToTheCpu) {
   EXPECT_NE(d->summary.find("no GPU found"), std::string::npos);
 }
 
+// A 2-thread VM on an EPYC is not a whole 192-thread EPYC server: compute is
+// scaled to the threads found, and the summary says what is still assumed.
+TEST(HardwareDetect, ScalesCpuComputeToTheThreadsFound) {
+  CpuInfo cpu{"AMD EPYC 7B13", 2, 16};
+  auto d = detect_from(test::cat(), "", "", cpu);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->device->id, "desktop-ddr5");
+  EXPECT_DOUBLE_EQ(d->compute_share, 2.0 / 32);
+  EXPECT_NE(d->summary.find("compute scaled to 2 of its 32 threads, memory bandwidth (83.2 GB/s) assumed"), std::string::npos)
+      << d->summary;
+  auto req = test::request("llama-3.1-8b", "Q4_K_M", "desktop-ddr5");
+  auto whole = make_plan(req);
+  req.cpu_compute_share = d->compute_share;
+  auto vm = make_plan(req);
+  ASSERT_TRUE(whole && vm);
+  EXPECT_LT(vm->chosen().speed.prefill_tps, whole->chosen().speed.prefill_tps / 8);
+  EXPECT_NE(vm->device->name.find("compute scaled to 6%"), std::string::npos) << vm->device->name;
+  CpuInfo big{"AMD Ryzen 9 7950X 16-Core Processor", 32, 64};
+  auto full = detect_from(test::cat(), "", "", big);
+  ASSERT_TRUE(full);
+  EXPECT_DOUBLE_EQ(full->compute_share, 1.0);
+  EXPECT_NE(full->summary.find("its compute and memory bandwidth (83.2 GB/s) are assumed"), std::string::npos) << full->summary;
+}
+
 TEST(HardwareDetect, UnknownGpuSuggestsWhatToDo) {
   auto d = detect_from(test::cat(), "NVIDIA Quantum Q9000, 32768, 32000\n", "", {});
   ASSERT_FALSE(d);

@@ -1,6 +1,7 @@
 // End to end: the built binary's `plan` and `catalog` commands.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "catalog/gguf_builder.hpp"
@@ -93,6 +94,98 @@ TEST(PlanCli, CalibrateTakesABenchResult) {
                std::chrono::seconds(60), env());
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("calibrated with your bench results"), std::string::npos);
+}
+
+TEST(PlanCli, CalibrateRefusesABenchOfAnotherModelOrQuantization) {
+  std::string fixture = test::source_dir() + "/tests/plan/fixtures/bench_result.json";  // served "llama-3.1-8b-q4_k_m"
+  auto other = run(args({"plan", "--model", "llama-3.1-70b", "--quant", "Q4_K_M", "--gpu", "rtx-4090", "--gpus", "2",
+                         "--calibrate", fixture}),
+                   std::chrono::seconds(60), env());
+  EXPECT_EQ(other.status, 2) << other.out;
+  EXPECT_NE(other.err.find("the bench ran 'llama-3.1-8b-q4_k_m' (llama-3.1-8b), not llama-3.1-70b"), std::string::npos) << other.err;
+  EXPECT_NE(other.err.find("--calibrate-any"), std::string::npos) << other.err;
+  auto quant = run(args({"plan", "--model", "llama-3.1-8b", "--quant", "Q8_0", "--gpu", "rtx-4090", "--calibrate", fixture}),
+                   std::chrono::seconds(60), env());
+  EXPECT_EQ(quant.status, 2) << quant.out;
+  EXPECT_NE(quant.err.find("the bench ran Q4_K_M weights"), std::string::npos) << quant.err;
+  auto forced = run(args({"plan", "--model", "llama-3.1-70b", "--quant", "Q4_K_M", "--gpu", "rtx-4090", "--gpus", "2",
+                          "--calibrate", fixture, "--calibrate-any"}),
+                    std::chrono::seconds(60), env());
+  ASSERT_EQ(forced.status, 0) << forced.err;
+  EXPECT_NE(forced.out.find("calibrated with your bench results"), std::string::npos);
+  // An Ollama-style name of the same model passes the check.
+  test::TempDir dir;
+  std::string text = test::read_file(fixture);
+  text.replace(text.find("llama-3.1-8b-q4_k_m"), 19, "llama3.1:8b");
+  test::write_file(dir.file("ollama.json"), text);
+  auto same = run(args({"plan", "--model", "llama-3.1-8b", "--quant", "Q8_0", "--gpu", "rtx-4090", "--calibrate", dir.file("ollama.json")}),
+                  std::chrono::seconds(60), env());
+  EXPECT_EQ(same.status, 0) << same.err;
+}
+
+TEST(PlanCli, BadSizesExit2NamingTheFlag) {
+  struct Case {
+    std::vector<std::string> flags;
+    const char* flag;
+  };
+  std::vector<Case> cases = {{{"--memory-gib", "-3"}, "--memory-gib"}, {{"--memory-gib", "0"}, "--memory-gib"},
+                             {{"--memory-gib", "nan"}, "--memory-gib"}, {{"--host-ram", "-1"}, "--host-ram"},
+                             {{"--gpu-layers", "-1"}, "--gpu-layers"},  {{"--reserve-gib", "-2"}, "--reserve-gib"},
+                             {{"--reserve-gib", "30"}, "--reserve-gib"}, {{"--workload", "in=1.5"}, "--workload"},
+                             {{"--workload", "in=100,in=200"}, "--workload"},
+                             {{"--workload", "requests-per-day=99999999999999"}, "--workload"}};
+  for (const auto& c : cases) {
+    auto a = args({"plan", "--model", "llama-3.1-8b", "--quant", "Q4_K_M", "--gpu", "rtx-4090"});
+    a.insert(a.end(), c.flags.begin(), c.flags.end());
+    auto r = run(a, std::chrono::seconds(60), env());
+    EXPECT_EQ(r.status, 2) << c.flags[0] << " " << c.flags[1] << "\n" << r.out;
+    EXPECT_NE(r.err.find(c.flag), std::string::npos) << r.err;
+  }
+}
+
+// A GGUF header like tiny_llama's under another general.architecture.
+std::string tiny_model_of(const std::string& arch) {
+  test::GgufBuilder b;
+  b.str("general.architecture", arch).str("general.name", "tiny-" + arch).u32("general.file_type", 15);
+  b.u32(arch + ".block_count", 2).u32(arch + ".context_length", 2048).u32(arch + ".embedding_length", 256);
+  b.u32(arch + ".feed_forward_length", 512).u32(arch + ".attention.head_count", 4).u32(arch + ".attention.head_count_kv", 2);
+  b.u32(arch + ".vocab_size", 1000);
+  b.tensor("token_embd.weight", 12, {256, 1000});
+  for (int i = 0; i < 2; ++i) {
+    std::string p = "blk." + std::to_string(i) + ".";
+    b.tensor(p + "attn_q.weight", 12, {256, 256}).tensor(p + "ffn_up.weight", 12, {256, 512});
+  }
+  b.tensor("output.weight", 14, {256, 1000});
+  return b.build();
+}
+
+TEST(PlanCli, GgufOfAnArchitectureThePlannerDoesNotModelIsNamed) {
+  test::TempDir dir;
+  test::write_file(dir.file("mamba.gguf"), tiny_model_of("mamba"));
+  auto mamba = run(args({"plan", "--gguf", dir.file("mamba.gguf"), "--gpu", "rtx-3060"}), std::chrono::seconds(60), env());
+  EXPECT_EQ(mamba.status, 2) << mamba.out;
+  EXPECT_NE(mamba.err.find("general.architecture is 'mamba', a recurrent/state-space model"), std::string::npos) << mamba.err;
+  test::write_file(dir.file("falcon.gguf"), tiny_model_of("falcon"));
+  auto falcon = run(args({"plan", "--gguf", dir.file("falcon.gguf"), "--gpu", "rtx-3060"}), std::chrono::seconds(60), env());
+  ASSERT_EQ(falcon.status, 0) << falcon.err;
+  EXPECT_NE(falcon.out.find("warning: general.architecture 'falcon' is not one llmux plan models"), std::string::npos) << falcon.out;
+  test::write_file(dir.file("llama.gguf"), tiny_model_of("llama"));
+  auto llama = run(args({"plan", "--gguf", dir.file("llama.gguf"), "--gpu", "rtx-3060"}), std::chrono::seconds(60), env());
+  ASSERT_EQ(llama.status, 0) << llama.err;
+  EXPECT_EQ(llama.out.find("warning:"), std::string::npos) << llama.out;
+}
+
+TEST(PlanCli, HfConfigDirectoryDotIsNamedAfterTheDirectory) {
+  test::TempDir dir;
+  std::string model = dir.file("Llama-3.1-8B-Instruct");
+  std::filesystem::create_directory(model);
+  test::write_file(model + "/config.json", R"({"model_type": "llama", "hidden_size": 4096, "intermediate_size": 14336,
+    "num_attention_heads": 32, "num_hidden_layers": 32, "num_key_value_heads": 8, "vocab_size": 128256,
+    "max_position_embeddings": 131072})");
+  auto r = run(args({"plan", "--hf-config", model + "/.", "--quant", "Q4_K_M", "--gpu", "rtx-4090"}), std::chrono::seconds(60), env());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("llama-server -m Llama-3.1-8B-Instruct-Q4_K_M.gguf"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("-m .-"), std::string::npos) << r.out;
 }
 
 TEST(CatalogCli, ListShowAndImportPrices) {

@@ -177,5 +177,129 @@ TEST(Workload, ParsesAndRejects) {
   EXPECT_FALSE(parse_workload("in"));
 }
 
+TEST(Workload, RejectsFractionsDuplicatesAndAbsurdVolumes) {
+  for (const char* bad : {"in=1.5", "out=2.5", "in=100,in=200", "rpd=5,requests-per-day=6", "requests-per-day=99999999999999",
+                          "requests-per-day=1e12", "in=nan", "requests-per-day=inf"}) {
+    auto w = parse_workload(bad);
+    ASSERT_FALSE(w) << bad;
+    EXPECT_EQ(w.error().code, ErrorCode::usage);
+    EXPECT_NE(w.error().message.find("--workload"), std::string::npos) << w.error().message;
+  }
+  EXPECT_NE(parse_workload("in=100,in=200").error().message.find("'in' is given twice"), std::string::npos);
+  auto ok = parse_workload("in=1e3,out=10,requests-per-day=1000000000");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->input_tokens, 1000);
+}
+
+// 70B at F16 (141 GB) fits neither a 4090 nor, with its 64 GB, the host.
+TEST(Plan, ASetupThatDoesNotFitIsNeitherPricedNorStarted) {
+  auto req = test::request("llama-3.1-70b", "F16", "rtx-4090");
+  req.compare = {*test::cat().price("gpt-4o-mini")};
+  auto r = make_plan(req);
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->chosen().verdict, "does not fit");
+  EXPECT_FALSE(r->chosen().cost.keeps_up);
+  ASSERT_EQ(r->break_even.size(), 1u);
+  EXPECT_FALSE(r->break_even[0].applies);
+  EXPECT_FALSE(r->recommendation.local);
+  bool says_so = false;
+  for (const auto& reason : r->recommendation.reasons) {
+    EXPECT_EQ(reason.find("local $"), std::string::npos) << reason;
+    says_so |= reason.find("does not fit") != std::string::npos;
+  }
+  EXPECT_TRUE(says_so);
+  std::string text = render_text(*r);
+  EXPECT_EQ(text.find("start it with"), std::string::npos) << text;
+  EXPECT_EQ(text.find("llama-server"), std::string::npos);
+  EXPECT_NE(text.find("local: not priced"), std::string::npos);
+  auto j = nlohmann::json::parse(render_json(*r));
+  EXPECT_TRUE(j["engine_command"].is_null());
+  EXPECT_FALSE(j["options"][0]["cost"]["keeps_up"].get<bool>());
+  EXPECT_FALSE(j["cloud"][0]["break_even"]["applies"].get<bool>());
+}
+
+TEST(Plan, QuantizationTableShowsNoGpuLayersForWhatDoesNotFit) {
+  auto r = make_plan(test::request("llama-3.1-70b", "", "rtx-4090"));
+  ASSERT_TRUE(r);
+  std::string text = render_text(*r);
+  auto line = text.substr(text.find("\n  F16"), 80);
+  line = line.substr(0, line.find('\n', 1));
+  EXPECT_NE(line.find("does not fit"), std::string::npos) << line;
+  EXPECT_EQ(line.find("80/80"), std::string::npos) << line;
+}
+
+// Nothing of 70B fits a 4090 alone: the pick must follow the rule its footnote
+// states, not fall back to the largest file (Q8_0 at 1 token/s).
+TEST(Plan, DefaultPickFollowsTheRuleItsFootnoteStates) {
+  auto r = make_plan(test::request("llama-3.1-70b", "", "rtx-4090"));
+  ASSERT_TRUE(r);
+  const auto& chosen = r->chosen();
+  EXPECT_TRUE(chosen.config.memory.fits);
+  EXPECT_NE(chosen.config.quant.name, "Q8_0");
+  EXPECT_NE(r->primary_reason.find("CPU offload"), std::string::npos) << r->primary_reason;
+  for (const auto& o : r->options) {
+    if (!o.config.memory.fits) continue;
+    EXPECT_FALSE(o.cost.keeps_up) << o.config.quant.name;  // else the largest that keeps up wins
+    if (o.config.weights.bits_per_weight() >= 4.5) {
+      EXPECT_LE(o.speed.capacity_rps, chosen.speed.capacity_rps) << o.config.quant.name;
+    }
+  }
+  EXPECT_NE(render_text(*r).find("* the option the rest of this plan describes: " + r->primary_reason), std::string::npos);
+  auto fits = make_plan(test::request("llama-3.1-8b", "", "rtx-4090"));
+  ASSERT_TRUE(fits);
+  EXPECT_EQ(fits->primary_reason, "the largest that fits on the accelerator and keeps up with the workload");
+}
+
+TEST(Plan, TensorParallelSuggestsOnlyCountsThatSplitTheHeads) {
+  auto req = test::request("qwen2.5-7b", "BF16", "rtx-4090", 8, 4096, 1, Engine::vllm);  // 28 heads, 4 KV heads
+  auto r = make_plan(req);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().context.find("use --gpus 1, 2, 4 or 28"), std::string::npos) << r.error().context;
+  req.gpus = 7;  // divides 28 heads but not 4 KV heads
+  EXPECT_FALSE(make_plan(req));
+  req.gpus = 4;
+  EXPECT_TRUE(make_plan(req));
+}
+
+TEST(Plan, RequestsLongerThanTheContextAreAnError) {
+  auto req = test::request("llama-3.1-8b", "Q4_K_M", "rtx-4090", 1, 0);
+  req.workload = *parse_workload("in=200000,out=10");
+  auto over = make_plan(req);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code, ErrorCode::usage);
+  EXPECT_NE(over.error().message.find("maximum context of 131,072"), std::string::npos) << over.error().message;
+  req.workload = *parse_workload("in=1000,out=250");
+  req.ctx = 10;
+  auto tiny = make_plan(req);
+  ASSERT_FALSE(tiny);
+  EXPECT_NE(tiny.error().message.find("--ctx 10 is shorter than the workload's requests of 1,250 tokens"), std::string::npos)
+      << tiny.error().message;
+}
+
+TEST(Plan, ChosenPartialOffloadIsTheVerdictNotAShortfall) {
+  auto req = test::request("llama-3.1-8b", "Q4_K_M", "rtx-4090");
+  req.gpu_layers = 10;
+  auto r = make_plan(req);
+  ASSERT_TRUE(r);
+  std::string text = render_text(*r);
+  EXPECT_NE(text.find("verdict: runs with 10 of 32 layers on the GPU (partial offload, as --gpu-layers asks)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("short by"), std::string::npos) << text;
+  req.gpu_layers = 500;
+  auto all = make_plan(req);
+  ASSERT_TRUE(all);
+  EXPECT_FALSE(all->chosen().config.memory.offloaded);
+  bool noted = false;
+  for (const auto& n : all->notes) noted |= n.find("--gpu-layers 500 is more than llama-3.1-8b's 32 layers") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+TEST(Plan, ReserveOverTheGpusMemoryIsAnError) {
+  auto req = test::request("llama-3.1-8b", "Q4_K_M", "rtx-4090");
+  req.reserve_gib = 30;
+  auto r = make_plan(req);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("--reserve-gib 30 leaves nothing"), std::string::npos) << r.error().message;
+}
+
 }  // namespace
 }  // namespace llmux::plan
