@@ -52,6 +52,11 @@ void break_even_changes(const PlanInput& p, Answer& a) {
     if (!c.qualifies) continue;
     const auto& b = c.break_even;
     std::string id = c.cost.id;
+    if (!b.applies) {  // nothing local to break even with
+      a.changes.push_back("the local setup does not fit, so no volume makes it an alternative to " + id +
+                          ": a device with more memory or a smaller quantization would");
+      continue;
+    }
     if (!b.exists) {
       a.changes.push_back(id + " costs less per request than local electricity alone: no volume makes local cheaper than it");
       continue;

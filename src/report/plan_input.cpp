@@ -182,6 +182,7 @@ Result<PlanCloud> read_cloud(const json& c, const Where& w) {
   LLMUX_TRY_ASSIGN(out.break_even.requests_per_day, opt_number(*be, "requests_per_day", b, 0));
   LLMUX_TRY_ASSIGN(out.break_even.tokens_per_month, opt_number(*be, "tokens_per_month", b, 0));
   LLMUX_TRY_ASSIGN(out.break_even.within_capacity, opt_bool(*be, "within_capacity", b, false));
+  LLMUX_TRY_ASSIGN(out.break_even.applies, opt_bool(*be, "applies", b, true));
   return out;
 }
 

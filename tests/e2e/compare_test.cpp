@@ -137,6 +137,21 @@ TEST(Compare, CapacityIsPlannedAtTheMostLoadThatMetTheSlos) {
   EXPECT_NE(read_file(dir.file("report.md")).find("SIMULATED: --local sim,"), std::string::npos);
 }
 
+TEST(Report, ASetupThatDoesNotFitHasNoBreakEvenToOffer) {
+  TempDir dir;
+  auto plan = run({binary(), "plan", "--model", "llama-3.1-70b", "--quant", "F16", "--gpu", "rtx-4090", "--compare",
+                   "gpt-4o-mini", "--format", "json"});
+  ASSERT_EQ(plan.status, 0) << plan.err;
+  write_file(dir.file("plan.json"), plan.out);
+  auto md = run({binary(), "report", dir.file("plan.json")});
+  ASSERT_EQ(md.status, 0) << md.err;
+  EXPECT_NE(md.out.find("the local setup does not fit, so no volume makes it an alternative to gpt-4o-mini"),
+            std::string::npos)
+      << md.out;
+  EXPECT_EQ(md.out.find("cheaper than local electricity"), std::string::npos) << "the unfit setup has no electricity bill";
+  EXPECT_EQ(md.out.find("costs less per request than local"), std::string::npos) << md.out;
+}
+
 TEST(Compare, BadInputIsNamed) {
   TempDir dir;
   auto missing = run({binary(), "report", dir.file("nope.json")});
