@@ -206,6 +206,10 @@ asio::awaitable<void> SimServer::Impl::embeddings(net::ServerRequest& req, net::
   if (doc["dimensions"].error() != simdjson::NO_SUCH_FIELD &&
       (doc["dimensions"].get(dimensions) != simdjson::SUCCESS || dimensions < 1 || dimensions > 4096))
     co_return co_await send_error(w, 400, "invalid_request_error", "dimensions must be an integer from 1 to 4096");
+  constexpr std::int64_t kMaxValues = 1 << 20;  // ~20 MB of JSON: the answer has a limit too
+  if (static_cast<std::int64_t>(inputs.size()) * dimensions > kMaxValues)
+    co_return co_await send_error(w, 400, "invalid_request_error",
+                                  "inputs x dimensions must be at most 1048576 (the answer's size)");
   std::string_view format;
   if (doc["encoding_format"].get(format) == simdjson::SUCCESS && format != "float")
     co_return co_await send_error(w, 400, "invalid_request_error", "encoding_format: the sim writes float only");

@@ -262,6 +262,9 @@ TEST(Gateway, EmbeddingsPassThroughToTheFirstDeploymentThatHasThem) {
                                                                   << none.body;
   auto bad = http_request("POST", sim.url() + "/embeddings", R"({"model":"x","input":[1,2]})");
   EXPECT_EQ(bad.status, 400) << bad.body;
+  json huge = {{"model", "x"}, {"input", std::vector<std::string>(2048, "a")}, {"dimensions", 4096}};
+  auto too_big = http_request("POST", sim.url() + "/embeddings", huge.dump());
+  EXPECT_EQ(too_big.status, 400) << "8M values would be a 160 MB answer";
 }
 
 TEST(Gateway, LedgerAndUsageAreExact) {
