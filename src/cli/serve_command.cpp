@@ -70,7 +70,9 @@ int run_check(const std::string& path) {
               cfg->routes.size(), cfg->keys.size());
   for (const auto& d : cfg->deployments)
     std::printf("  %s: %s (%s%s)\n", d.name.c_str(), d.url.c_str(), std::string(gateway::to_string(d.locality)).c_str(),
-                d.locality_inferred ? ", inferred from the URL" : "");
+                !d.locality_inferred                  ? ""
+                : d.locality == gateway::Locality::local ? ", inferred: a loopback URL"
+                                                         : ", inferred: not a loopback URL; set locality = \"local\" if it is yours");
   // Secrets are read at start, from this machine's environment: the file may be fine
   // and still not start here. A warning, since the check may run where they are not.
   for (const auto& d : cfg->deployments) {

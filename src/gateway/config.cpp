@@ -90,10 +90,11 @@ void read_log(ConfigReader r, LogSection& s) {
   r.finish();
 }
 
-// Where the deployment runs, when the file does not say: a preset knows; a loopback
-// URL is local; anything else counts as cloud (the safe side for privacy rules).
-Locality infer_locality(const DeploymentConfig& d, const providers::Preset* preset) {
-  if (preset && preset->local) return Locality::local;
+// Where the deployment runs, when the file does not say: a loopback URL is local;
+// anything else counts as cloud (the safe side for privacy rules), a local runtime's
+// preset included: `provider = "ollama"` at https://ollama.example.com is another
+// machine, and local-only data would go there.
+Locality infer_locality(const DeploymentConfig& d) {
   auto url = net::parse_url(d.url);
   if (url && net::is_loopback_host(url->host)) return Locality::local;
   return Locality::cloud;
@@ -130,7 +131,7 @@ DeploymentConfig read_deployment(ConfigReader r) {
     else if (*v == "cloud") d.locality = Locality::cloud;
     else r.problem("locality", "must be \"local\" or \"cloud\"");
   } else {
-    d.locality = infer_locality(d, preset);
+    d.locality = infer_locality(d);
     d.locality_inferred = true;
   }
   d.price_input = r.number("price_input", 0, 1e6);

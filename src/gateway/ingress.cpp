@@ -148,38 +148,103 @@ asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::Response
   account(ctx);
 }
 
+// Embeddings are passed through as they are, but under the same rules as chat: the
+// key and its routes, the privacy policy (every string of the body is scanned), and
+// a ledger row with the upstream's token count.
 asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::ResponseWriter& w) {
-  auto snap = snapshot();
+  RequestContext ctx;
+  ctx.start = mono_now();
+  ctx.id = "llmux-" + std::to_string(request_counter.fetch_add(1));
+  ctx.snap = snapshot();
+  const Snapshot& snap = *ctx.snap;
   bool ok = false;
-  authenticate(*snap, req, ok);
-  if (!ok) co_return co_await send_error(w, 401, "authentication_error", "invalid or missing API key");
+  ctx.key = authenticate(snap, req, ok);
+  auto refuse = [&](int status, std::string kind) {
+    ctx.status = status;
+    ctx.error_kind = std::move(kind);
+  };
+  if (!ok) {
+    refuse(401, "auth");
+    co_await send_error(w, 401, "authentication_error", "invalid or missing API key");
+    co_return account(ctx);
+  }
   auto doc = nlohmann::json::parse(req.body, nullptr, false);
-  if (!doc.is_object() || !doc.contains("model") || !doc["model"].is_string())
-    co_return co_await send_error(w, 400, "invalid_request_error", "embeddings request needs a string \"model\"");
-  const RouteConfig* route = snap->config.route(doc["model"].get<std::string>());
-  if (!route) co_return co_await send_error(w, 404, "invalid_request_error", "model is not routed by this gateway");
+  if (!doc.is_object() || !doc.contains("model") || !doc["model"].is_string()) {
+    refuse(400, "bad_request");
+    co_await send_error(w, 400, "invalid_request_error", "embeddings request needs a string \"model\"");
+    co_return account(ctx);
+  }
+  ctx.route = doc["model"].get<std::string>();
+  const RouteConfig* route = snap.config.route(ctx.route);
+  if (!route) {
+    refuse(404, "unknown_model");
+    co_await send_error(w, 404, "invalid_request_error", "model '" + ctx.route + "' is not routed by this gateway");
+    co_return account(ctx);
+  }
+  if (ctx.key && !ctx.key->routes.empty() &&
+      std::find(ctx.key->routes.begin(), ctx.key->routes.end(), route->alias) == ctx.key->routes.end()) {
+    refuse(403, "forbidden_route");
+    co_await send_error(w, 403, "permission_error", "this key may not use model '" + route->alias + "'");
+    co_return account(ctx);
+  }
+  std::string redacted;  // the body cloud deployments see when the policy says redact
+  if (snap.config.scanner) {
+    auto verdict = classify_body(*snap.config.scanner, req.body);
+    if (!verdict) {
+      refuse(400, "bad_request");
+      co_await send_error(w, 400, "invalid_request_error", verdict.error().message);
+      co_return account(ctx);
+    }
+    ctx.privacy = std::move(*verdict);
+    if (ctx.privacy->block()) {
+      refuse(403, "privacy_blocked");
+      co_await send_error(w, 403, "privacy_violation",
+                          "request blocked by privacy policy: it contains " + ctx.privacy->classes());
+      co_return account(ctx);
+    }
+    if (ctx.privacy->redact()) redacted = redacted_body(req.body, ctx.privacy->decision);
+  }
   std::string why;  // each deployment tried, and what it said
   for (const auto& name : route->deployments) {  // pass-through to the first OpenAI-dialect deployment that answers
-    const Deployment* d = snap->deployment(name);
+    const Deployment* d = snap.deployment(name);
     if (!d || d->config->dialect != api::Dialect::openai) continue;
-    doc["model"] = d->config->model;
+    bool cloud = d->config->locality != Locality::local;
+    if (cloud && ctx.privacy && ctx.privacy->local_only()) {
+      why += "; " + name + ": cloud deployment, and the data must stay local";
+      continue;
+    }
+    auto body = cloud && !redacted.empty() ? nlohmann::json::parse(redacted) : doc;
+    body["model"] = d->config->model;
+    ctx.deployment = d;
+    ++ctx.attempts;
     auto& client = thread_client(co_await asio::this_coro::executor);
-    auto resp = co_await client.post_json(d->endpoint, "embeddings", doc.dump());
+    Nanos sent = mono_now();
+    auto resp = co_await client.post_json(d->endpoint, "embeddings", body.dump());
+    ctx.upstream_ns += mono_now() - sent;
     if (!resp) {
       why += "; " + name + ": " + resp.error().message;
       continue;
     }
-    // 5xx, or no embeddings endpoint at all (404, 405, 501): the next deployment may do better.
+    // 5xx, or no embeddings endpoint at all (404, 405): the next deployment may do better.
     if (resp->status >= 500 || resp->status == 404 || resp->status == 405) {
       why += "; " + name + ": HTTP " + std::to_string(resp->status);
       continue;
     }
+    ctx.status = resp->status;
+    if (resp->status >= 400) ctx.error_kind = "http_" + std::to_string(resp->status);
+    auto answer = nlohmann::json::parse(resp->body, nullptr, false);
+    if (answer.is_object() && answer.contains("usage") && answer["usage"].is_object())
+      ctx.usage.prompt_tokens = answer["usage"].value("prompt_tokens", std::int64_t{0});
     auto ct = resp->headers.get("content-type").value_or("application/json");
-    co_return co_await w.send(resp->status, ct, resp->body);
+    co_await w.send(resp->status, ct, resp->body);
+    co_return account(ctx);
   }
   if (why.empty()) why = "; it has no OpenAI-dialect deployment";
-  co_await send_error(w, 502, "api_error",
+  bool kept_local = ctx.privacy && ctx.privacy->local_only() && ctx.attempts == 0;
+  refuse(kept_local ? 503 : 502, kept_local ? "privacy_no_local" : "upstream");
+  co_await send_error(w, ctx.status, kept_local ? "service_unavailable" : "api_error",
                       "no deployment of route '" + route->alias + "' answered the embeddings request" + why);
+  account(ctx);
 }
 
 asio::awaitable<void> Gateway::Impl::admin(net::ServerRequest& req, net::ResponseWriter& w) {

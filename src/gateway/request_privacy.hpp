@@ -1,12 +1,15 @@
 #pragma once
-// Privacy for one chat request: every piece of text it carries (system prompt,
-// messages, tool-call arguments, tool results, legacy prompt) is scanned in one
-// pass per text; the verdict is the strictest action among the classes found.
-// A redacted copy replaces values with placeholders for cloud deployments.
+// Privacy for one request: every string it carries upstream is scanned (messages,
+// system prompt, tool calls and results, legacy prompt, and also names, tool
+// definitions, stop sequences, image URLs, raw content blocks and the fields llmux
+// passes through without knowing them, string by string with JSON decoded); the
+// verdict is the strictest action among the classes found. A redacted copy replaces
+// values with placeholders for cloud deployments.
 #include <string>
 #include <vector>
 
 #include "api/types.hpp"
+#include "core/error.hpp"
 #include "privacy/decision.hpp"
 
 namespace llmux::gateway {
@@ -23,5 +26,10 @@ struct PrivacyVerdict {
 PrivacyVerdict classify_request(const privacy::Scanner& scanner, const api::ChatRequest& request);
 // The request with each redact-class value replaced by its placeholder.
 api::ChatRequest redacted_copy(const api::ChatRequest& request, const privacy::Decision& decision);
+
+// The same for a JSON body passed through as it is (embeddings): every string in it,
+// member names included.
+Result<PrivacyVerdict> classify_body(const privacy::Scanner& scanner, std::string_view body);
+std::string redacted_body(std::string_view body, const privacy::Decision& decision);
 
 }  // namespace llmux::gateway

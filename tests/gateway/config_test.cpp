@@ -72,10 +72,21 @@ name = "box2"
 url = "http://10.0.0.6:8000/v1"
 model = "m"
 locality = "local"
+[[deployments]]
+name = "remote-ollama"
+provider = "ollama"
+url = "https://ollama.example.com/v1"
+model = "m"
+[[deployments]]
+name = "own-ollama"
+provider = "ollama"
+model = "m"
 )", "f.toml");
   ASSERT_TRUE(c);
   EXPECT_EQ(c->deployments[0].locality, Locality::cloud);  // fail closed for privacy rules
   EXPECT_EQ(c->deployments[1].locality, Locality::local);
+  EXPECT_EQ(c->deployments[2].locality, Locality::cloud) << "a local runtime's preset on another host is not local";
+  EXPECT_EQ(c->deployments[3].locality, Locality::local) << "the preset's own URL is loopback";
 }
 
 TEST(GatewayConfig, ReportsEveryProblemWithFileAndLine) {

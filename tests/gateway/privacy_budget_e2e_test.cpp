@@ -1,6 +1,7 @@
 // Privacy rules and budgets in the running gateway, against sims on loopback
 // standing for a local runtime and a cloud API.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -231,6 +232,116 @@ TEST(Redaction, LocalDeploymentsGetTheOriginalText) {
   auto received = json::parse(http_get(local.root() + "/sim/received"));
   ASSERT_EQ(received.size(), 1u);
   EXPECT_NE(received[0].get<std::string>().find("jane.doe@example.com"), std::string::npos);
+}
+
+// Every string that goes upstream is scanned, not only the messages' text: a card
+// number anywhere in the request keeps it off the cloud.
+TEST(Privacy, EveryFieldThatGoesUpstreamIsScanned) {
+  SimProcess cloud({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  GatewayProcess gw(dir, kPrivacy + deployment("cloud", cloud.url(), "locality = \"cloud\"") + route("chat", {"cloud"}));
+  const std::string card = "4539148803436467";
+  json base = json::parse(ask("hello"));
+  json tool = {{"type", "function"},
+               {"function", {{"name", "pay"}, {"description", "pays"}, {"parameters", {{"type", "object"}}}}}};
+  std::vector<std::pair<std::string, json>> cases;
+  auto with = [&](const std::string& name, auto edit) {
+    json b = base;
+    edit(b);
+    cases.emplace_back(name, b);
+  };
+  with("tool description", [&](json& b) { tool["function"]["description"] = "card " + card; b["tools"] = {tool}; });
+  with("tool schema default", [&](json& b) {
+    json t = tool;
+    t["function"]["parameters"] = {{"type", "object"}, {"properties", {{"card", {{"type", "string"}, {"default", card}}}}}};
+    b["tools"] = {t};
+  });
+  with("user", [&](json& b) { b["user"] = "customer " + card; });
+  with("metadata", [&](json& b) { b["metadata"] = {{"account", card}}; });
+  with("a member name", [&](json& b) { b["metadata"] = {{"card " + card, true}}; });
+  with("stop", [&](json& b) { b["stop"] = {card}; });
+  with("response_format", [&](json& b) {
+    b["response_format"] = {{"type", "json_schema"}, {"json_schema", {{"name", "x"}, {"description", card}}}};
+  });
+  with("message name", [&](json& b) { b["messages"][0]["name"] = card; });
+  with("image url", [&](json& b) {
+    b["messages"][0]["content"] = {{{"type", "text"}, {"text", "look"}},
+                                   {{"type", "image_url"}, {"image_url", {{"url", "https://x.example/i.png?card=" + card}}}}};
+  });
+  with("json escapes", [&](json& b) { b["metadata"] = json::parse(R"({"n":"\u0034539148803436467"})"); });
+  for (const auto& [name, body] : cases) {
+    auto r = gw.chat(body.dump());
+    EXPECT_EQ(r.status, 503) << name << ": " << r.body;
+    EXPECT_NE(r.body.find("credit_card"), std::string::npos) << name << ": " << r.body;
+  }
+  // Anthropic's shape: a document block and metadata.user_id.
+  json doc = {{"model", "chat"}, {"max_tokens", 4},
+              {"messages", {{{"role", "user"}, {"content", {{{"type", "document"}, {"source", {{"type", "text"}, {"media_type", "text/plain"}, {"data", "card " + card}}}}}}}}}};
+  EXPECT_EQ(http_request("POST", gw.url() + "/messages", doc.dump()).status, 503) << "document block";
+  json meta = {{"model", "chat"}, {"max_tokens", 4}, {"metadata", {{"user_id", card}}},
+               {"messages", {{{"role", "user"}, {"content", "hi"}}}}};
+  EXPECT_EQ(http_request("POST", gw.url() + "/messages", meta.dump()).status, 503) << "metadata.user_id";
+  json secret = base;
+  tool["function"]["description"] = "use key sk-proj-Abc123XyZ987qwertyUIOP456asdfGHJK789zxcvBNM0";
+  secret["tools"] = {tool};
+  EXPECT_EQ(gw.chat(secret.dump()).status, 403) << "a secret in a tool description is blocked as in a message";
+  EXPECT_EQ(cloud.stats()["requests"], 0) << "nothing reached the cloud";
+  EXPECT_EQ(gw.chat(ask("hello")).status, 200) << "and a clean request still goes";
+}
+
+TEST(Redaction, FieldsOutsideTheMessagesAreRedactedAndStayValidJson) {
+  SimProcess cloud({"--ttft", "1ms", "--itl", "1ms", "--record"});
+  TempDir dir;
+  GatewayProcess gw(dir, "[privacy]\ndetectors = [\"email\"]\n[privacy.actions]\nemail = \"redact\"\n" +
+                              deployment("cloud", cloud.url(), "locality = \"cloud\"") + route("chat", {"cloud"}));
+  json body = json::parse(ask("hi"));
+  body["user"] = "jane.doe@example.com";
+  body["tools"] = {{{"type", "function"},
+                    {"function", {{"name", "notify"}, {"description", "mails \"ops@example.org\" about it"},
+                                  {"parameters", {{"type", "object"}, {"description", "cc jane.doe@example.com"}}}}}}};
+  ASSERT_EQ(gw.chat(body.dump()).status, 200);
+  auto received = json::parse(http_get(cloud.root() + "/sim/received"));
+  ASSERT_EQ(received.size(), 1u);
+  std::string sent = received[0].get<std::string>();
+  EXPECT_EQ(sent.find("example.com"), std::string::npos) << sent;
+  EXPECT_EQ(sent.find("example.org"), std::string::npos) << sent;
+  auto upstream = json::parse(sent, nullptr, false);
+  ASSERT_FALSE(upstream.is_discarded()) << sent;
+  std::string jane = upstream["user"].get<std::string>();
+  EXPECT_TRUE(jane == "<EMAIL_1>" || jane == "<EMAIL_2>") << jane;
+  EXPECT_EQ(upstream["tools"][0]["function"]["parameters"]["description"], "cc " + jane)
+      << "the same address, the same placeholder";
+  std::string ops = jane == "<EMAIL_1>" ? "<EMAIL_2>" : "<EMAIL_1>";
+  EXPECT_EQ(upstream["tools"][0]["function"]["description"], "mails \"" + ops + "\" about it");
+}
+
+TEST(Privacy, EmbeddingsFollowThePolicyAndAreInTheLedger) {
+  SimProcess cloud({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  GatewayProcess gw(dir, kPrivacy + deployment("cloud", cloud.url(), "locality = \"cloud\"") + route("embed", {"cloud"}));
+  auto embed = [&](const std::string& input) {
+    return http_request("POST", gw.url() + "/embeddings", json{{"model", "embed"}, {"input", input}}.dump());
+  };
+  auto card = embed("card 4539 1488 0343 6467");
+  EXPECT_EQ(card.status, 503) << card.body;
+  EXPECT_NE(card.body.find("must stay local"), std::string::npos) << card.body;
+  auto secret = embed("key sk-proj-Abc123XyZ987qwertyUIOP456asdfGHJK789zxcvBNM0");
+  EXPECT_EQ(secret.status, 403) << secret.body;
+  EXPECT_EQ(cloud.stats()["requests"], 0) << "neither reached the cloud";
+  // Redacted: the cloud embeds the placeholder, not the address.
+  auto mail = embed("write to jane.doe@example.com");
+  ASSERT_EQ(mail.status, 200) << mail.body;
+  auto direct = http_request("POST", cloud.url() + "/embeddings", json{{"model", "m-cloud"}, {"input", "write to <EMAIL_1>"}}.dump());
+  EXPECT_EQ(json::parse(mail.body)["data"][0]["embedding"], json::parse(direct.body)["data"][0]["embedding"]);
+  gw.process().signal(SIGTERM);
+  gw.process().wait(std::chrono::seconds(20));
+  auto u = run({binary(), "usage", "--ledger", gw.ledger(), "--by", "route", "--format", "json"});
+  ASSERT_EQ(u.status, 0) << u.err;
+  auto rows = json::parse(u.out);
+  ASSERT_EQ(rows.size(), 1u) << u.out;
+  EXPECT_EQ(rows[0]["requests"], 3) << "refused ones included";
+  EXPECT_EQ(rows[0]["errors"], 2);
+  EXPECT_GT(rows[0]["prompt_tokens"].get<int>(), 0) << "the upstream's count";
 }
 
 }  // namespace
