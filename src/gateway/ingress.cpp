@@ -242,8 +242,8 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
   if (why.empty()) why = "; it has no OpenAI-dialect deployment";
   bool kept_local = ctx.privacy && ctx.privacy->local_only() && ctx.attempts == 0;
   refuse(kept_local ? 503 : 502, kept_local ? "privacy_no_local" : "upstream");
-  co_await send_error(w, ctx.status, kept_local ? "service_unavailable" : "api_error",
-                      "no deployment of route '" + route->alias + "' answered the embeddings request" + why);
+  std::string type = kept_local ? "service_unavailable" : "api_error";
+  co_await send_error(w, ctx.status, type, "no deployment of route '" + route->alias + "' answered the embeddings request" + why);
   account(ctx);
 }
 
