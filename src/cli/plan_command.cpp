@@ -34,6 +34,7 @@ struct PlanFlags {
   double memory_gib = 0, reserve_gib = -1, host_ram = 0;
   double hardware_price = 0, amortize_months = 0, power_watts = 0, kwh_price = 0, pue = 0, utilization = 0, ops = 0;
   bool accuracy = false, calibrate_any = false;
+  bool concurrency_given = false;  // --concurrency on the command line (else the plan may raise it)
   CLI::App* cmd = nullptr;
   bool given(const char* flag) const { return cmd->get_option(flag)->count() > 0; }
 };
@@ -181,6 +182,7 @@ Result<void> resolve_settings(const PlanFlags& f, plan::PlanRequest& req) {
   LLMUX_TRY_VOID(check_sizes(f));
   req.ctx = f.ctx;
   req.concurrency = f.concurrency;
+  req.concurrency_given = f.concurrency_given;
   req.gpu_layers = f.gpu_layers;
   req.memory_gib = f.memory_gib;
   req.reserve_gib = f.reserve_gib;
@@ -321,7 +323,8 @@ void register_plan(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--host", f->host, "CPU that runs offloaded layers (default desktop-ddr5, or epyc-9654 for data-centre GPUs)");
   cmd->add_option("--host-ram", f->host_ram, "host RAM in GiB for CPU offload (default: the host entry's)");
   cmd->add_option("--ctx", f->ctx, "context tokens per sequence (default: enough for the workload)");
-  cmd->add_option("--concurrency", f->concurrency, "users served at once")->capture_default_str();
+  auto* concurrency = cmd->add_option("--concurrency", f->concurrency,
+                                      "requests served at once (default 1, raised when that does not keep up with --workload)");
   cmd->add_option("--kv-cache", f->kv_cache, "KV cache type: f16, q8_0, q4_0 (llama.cpp) or auto, fp8 (vLLM)");
   cmd->add_option("--flash-attn", f->flash_attn, "auto, on or off")->capture_default_str();
   cmd->add_option("--gpu-layers", f->gpu_layers, "llama.cpp layers on the GPU (default: as many as fit)");
@@ -334,7 +337,10 @@ void register_plan(CLI::App& app, CommandContext& ctx) {
                 "apply --calibrate even when the bench ran another model or quantization than the one planned");
   cmd->add_option("--format", f->format, "text, json or markdown")->capture_default_str();
   cmd->add_flag("--accuracy", f->accuracy, "print the speed model's accuracy against its reference measurements");
-  cmd->callback([f, &ctx] { ctx.exit_code = run_plan(*f); });
+  cmd->callback([f, concurrency, &ctx] {
+    f->concurrency_given = concurrency->count() > 0;
+    ctx.exit_code = run_plan(*f);
+  });
 }
 
 }  // namespace llmux::cli

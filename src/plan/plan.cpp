@@ -178,6 +178,39 @@ Result<void> size_options(const PlanRequest& req, PlanResult& r) {
   return {};
 }
 
+// Serving one request at a time is llama-server's default, not a limit of the
+// hardware: a plan that said "local keeps up with only 39,037 of your 100,000
+// requests/day, take the cloud model at 15x the price" for an 8B model on a 24 GB
+// card was wrong advice. Without --concurrency, when the pick does not keep up with
+// a given workload, the plan is made again at 2, 4, ... 64 concurrent requests, and
+// the fewest that keep up (else the most that still fit) is the plan.
+Result<void> raise_concurrency(const PlanRequest& req, PlanResult& r) {
+  if (req.concurrency_given || !req.workload.given || r.chosen().cost.keeps_up || !r.chosen().config.memory.fits)
+    return {};
+  double alone = r.chosen().cost.capacity_requests_per_day;
+  PlanResult best = r;
+  for (int c = r.concurrency * 2; c <= 64; c *= 2) {
+    PlanResult trial = r;
+    trial.concurrency = c;
+    trial.options.clear();
+    LLMUX_TRY_VOID(size_options(req, trial));
+    Pick pick = pick_primary(trial);
+    trial.primary = pick.index;
+    trial.primary_reason = pick.reason;
+    if (!trial.chosen().config.memory.fits) break;  // no room for more sequences' KV cache
+    bool done = trial.chosen().cost.keeps_up;
+    best = std::move(trial);
+    if (done) break;
+  }
+  if (best.concurrency == r.concurrency) return {};
+  r = std::move(best);
+  r.assumptions.push_back("concurrency: " + std::to_string(r.concurrency) + " requests at once, " +
+                          (r.chosen().cost.keeps_up ? "the fewest (1, 2, 4, ...) at which this setup keeps up with the workload"
+                                                    : "the most that fit in memory") +
+                          "; one at a time serves " + thousands(alone) + " requests/day (--concurrency)");
+  return {};
+}
+
 // The option the bench measured: the one whose weights its model name gives,
 // else the primary.
 const QuantOption& benched_option(const PlanRequest& req, const PlanResult& r) {
@@ -285,6 +318,7 @@ Result<PlanResult> make_plan(const PlanRequest& req) {
   Pick pick = pick_primary(r);
   r.primary = pick.index;
   r.primary_reason = pick.reason;
+  LLMUX_TRY_VOID(raise_concurrency(req, r));
   apply_calibration(req, r);
   compare_cloud(req, r);
   r.alternatives = find_alternatives(req, r);

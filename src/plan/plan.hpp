@@ -36,6 +36,9 @@ struct PlanRequest {
   double host_ram_gib = 64;
   int ctx = 0;                  // tokens per sequence; 0 = sized to the workload
   int concurrency = 1;
+  // false: `concurrency` is a default, raised (powers of two, up to 64) when one at a
+  // time does not keep up with a given workload and more fit in memory.
+  bool concurrency_given = true;
   KvCacheType kv{"f16", 2, false};
   std::optional<bool> flash_attention;  // unset: the engine's default
   int gpu_layers = -1;

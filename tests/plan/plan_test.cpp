@@ -303,3 +303,34 @@ TEST(Plan, ReserveOverTheGpusMemoryIsAnError) {
 
 }  // namespace
 }  // namespace llmux::plan
+
+namespace llmux::plan {
+namespace {
+
+TEST(Plan, WithoutConcurrencyTheFewestRequestsAtOnceThatKeepUpArePlanned) {
+  auto req = test::request("llama-3.1-8b", "Q4_K_M", "rtx-4090");
+  req.workload = *parse_workload("in=1000,out=250,requests-per-day=100000");
+  req.compare = {*test::cat().price("claude-3-5-haiku")};
+  req.concurrency_given = true;
+  auto one = make_plan(req);
+  ASSERT_TRUE(one) << one.error().describe();
+  ASSERT_FALSE(one->chosen().cost.keeps_up) << "one at a time is short of 100,000 a day: the case in point";
+  EXPECT_EQ(one->concurrency, 1) << "--concurrency 1 given: kept";
+  req.concurrency_given = false;
+  auto raised = make_plan(req);
+  ASSERT_TRUE(raised) << raised.error().describe();
+  EXPECT_GT(raised->concurrency, 1);
+  EXPECT_TRUE(raised->chosen().cost.keeps_up);
+  EXPECT_TRUE(raised->recommendation.local) << "an 8B model on a 24 GB card serves it, not a cloud model at 15x the price";
+  req.concurrency = raised->concurrency / 2;
+  req.concurrency_given = true;
+  auto half = make_plan(req);
+  ASSERT_TRUE(half);
+  EXPECT_FALSE(half->chosen().cost.keeps_up) << "the fewest that keep up: half as many do not";
+  bool said = false;
+  for (const auto& a : raised->assumptions) said |= a.rfind("concurrency: " + std::to_string(raised->concurrency), 0) == 0;
+  EXPECT_TRUE(said) << "the raised default is named among the assumptions";
+}
+
+}  // namespace
+}  // namespace llmux::plan
