@@ -65,6 +65,8 @@ asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatR
   std::int64_t prompt = prompt_estimate(request);
   std::int64_t output = request.sampling.max_tokens.value_or(kDefaultMaxTokens);
   double left = budgets.remaining_usd(subjects, wall_now());
+  double cheapest = std::numeric_limits<double>::infinity();
+  for (const Deployment* d : choice.order) cheapest = std::min(cheapest, worst_cost(*d, prompt, output));
   std::erase_if(choice.order, [&](const Deployment* d) {
     bool too_dear = worst_cost(*d, prompt, output) > left;
     if (too_dear) choice.skipped.push_back(d->config->name + ": over the remaining budget");
@@ -72,12 +74,15 @@ asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatR
   });
   double reserve = 0;
   for (const Deployment* d : choice.order) reserve = std::max(reserve, worst_cost(*d, prompt, output));
-  auto r = choice.order.empty()
-               ? tl::expected<Reservation, Refusal>(tl::unexpected(Refusal{subjects.empty() ? "" : subjects[0], "usd",
-                                                                          "no deployment of route '" + route.alias +
-                                                                              "' fits the remaining budget",
-                                                                          seconds_to_next_day(wall_now())}))
-               : budgets.admit(subjects, prompt + output, reserve, mono_now(), wall_now());
+  tl::expected<Reservation, Refusal> r;
+  if (choice.order.empty()) {
+    // Name the money limit that no deployment fits, and wait for its reset (a monthly limit's
+    // is the first of next month, not the next midnight).
+    r = tl::unexpected(budgets.money_refusal(subjects, cheapest, wall_now()));
+    r.error().message = "no deployment of route '" + route.alias + "' fits the remaining budget: " + r.error().message;
+  } else {
+    r = budgets.admit(subjects, prompt + output, reserve, mono_now(), wall_now());
+  }
   if (!r) {
     ctx.status = 429;
     ctx.error_kind = "budget_" + r.error().limit;

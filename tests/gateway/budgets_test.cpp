@@ -81,5 +81,44 @@ TEST(Budgets, DayBoundariesAreUtc) {
   EXPECT_EQ(utc_day(noon), 19000);
 }
 
+// 2026-11-29 12:00 UTC: the next midnight is 12 h away, the first of next month 36 h.
+constexpr Nanos kNov29Noon = 1'795'953'600LL * kNanosPerSecond;
+
+TEST(Budgets, NoDeploymentFitsAMonthlyLimitWaitsForTheNextMonth) {
+  BudgetManager m;
+  BudgetConfig team;
+  team.team = "ta";
+  team.usd_per_month = 0.8;
+  m.configure({team});
+  auto subjects = m.subjects_for("kb", "ta");
+  ASSERT_TRUE(m.admit(subjects, 10, 0.75, mono_now(), kNov29Noon));  // $0.75 of $0.80 reserved
+  auto r = m.money_refusal(subjects, 0.10, kNov29Noon);
+  EXPECT_EQ(r.subject, "team:ta");
+  EXPECT_EQ(r.limit, "usd_per_month");
+  EXPECT_EQ(r.retry_after_s, 36 * 3600 + 1) << "Dec 1 00:00 UTC, not the next midnight";
+  EXPECT_NE(r.message.find("team:ta: monthly budget $0.8000"), std::string::npos) << r.message;
+}
+
+TEST(Budgets, NoDeploymentFitsWaitsForEveryLimitThatRefuses) {
+  BudgetManager m;
+  BudgetConfig key, team;
+  key.key = "kb";
+  key.usd_per_day = 0.5;
+  team.team = "ta";
+  team.usd_per_month = 0.8;
+  m.configure({key, team});
+  auto subjects = m.subjects_for("kb", "ta");
+  ASSERT_TRUE(m.admit(subjects, 10, 0.45, mono_now(), kNov29Noon));
+  auto day_only = m.money_refusal(subjects, 0.10, kNov29Noon);  // the day's $0.50 refuses; the month's $0.80 does not
+  EXPECT_EQ(day_only.subject, "key:kb");
+  EXPECT_EQ(day_only.limit, "usd_per_day");
+  EXPECT_EQ(day_only.retry_after_s, 12 * 3600 + 1);
+  auto both = m.money_refusal(subjects, 0.40, kNov29Noon);  // both refuse: only next month can help
+  EXPECT_EQ(both.limit, "usd_per_month");
+  EXPECT_EQ(both.retry_after_s, 36 * 3600 + 1);
+  EXPECT_NE(both.message.find("key:kb: daily budget"), std::string::npos) << both.message;
+  EXPECT_NE(both.message.find("team:ta: monthly budget"), std::string::npos) << both.message;
+}
+
 }  // namespace
 }  // namespace llmux::gateway

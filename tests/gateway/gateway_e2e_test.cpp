@@ -513,3 +513,50 @@ TEST(GatewayAdmin, OffByDefaultAuthenticatedWhenOnAndManagesKeys) {
 
 }  // namespace
 }  // namespace llmux::test
+
+namespace llmux::test {
+namespace {
+
+// A [[keys]] entry for a new key; its secret goes to `secret`.
+std::string budget_key(const std::string& id, const std::string& team, std::string& secret) {
+  auto created = run({binary(), "keys", "create", "--id", id, "--team", team});
+  secret = created.out.substr(0, created.out.find('\n'));
+  auto at = created.err.find("sha256:");
+  return "[[keys]]\nid = \"" + id + "\"\nteam = \"" + team + "\"\nhash = \"" + created.err.substr(at, 71) + "\"\n";
+}
+
+// Seconds from now to the first of next month, 00:00 UTC.
+long seconds_to_next_month_utc() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  tm.tm_mday = 1;
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  tm.tm_mon += 1;
+  return static_cast<long>(timegm(&tm) - now);
+}
+
+TEST(GatewayBudgets, AMonthlyLimitNamesItselfAndRetriesAfterTheMonth) {
+  SimProcess cloud({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  std::string secret;
+  // A request reserves ~21 tokens at $10000/1M ($0.21): a few fit in $0.80, then none does.
+  GatewayProcess gw(dir, deployment("cloud", cloud.url(), "locality = \"cloud\"\nprice_input = 10000.0\nprice_output = 10000.0") +
+                             route("cloudonly", {"cloud"}) + budget_key("kb", "ta", secret) +
+                             "[[budgets]]\nteam = \"ta\"\nusd_per_month = 0.8\n");
+  json body = {{"model", "cloudonly"}, {"messages", {{{"role", "user"}, {"content", "hello"}}}}, {"max_tokens", 5}};
+  HttpResult r;
+  for (int i = 0; i < 20; ++i) {
+    r = gw.chat(body.dump(), {"Authorization: Bearer " + secret});
+    if (r.status != 200) break;
+  }
+  ASSERT_EQ(r.status, 429) << r.body;
+  EXPECT_NE(r.body.find("team:ta: monthly budget $0.8000"), std::string::npos) << r.body;
+  long expected = seconds_to_next_month_utc();
+  long retry_after = std::stol(r.headers["retry-after"]);
+  EXPECT_GE(retry_after, expected - 5) << "the end of the UTC month, not of the day";
+  EXPECT_LE(retry_after, expected + 5);
+}
+
+}  // namespace
+}  // namespace llmux::test
