@@ -165,6 +165,31 @@ Refusal BudgetManager::money_refusal(const std::vector<std::string>& subjects, d
   return out;
 }
 
+std::optional<Refusal> BudgetManager::never_fits(const std::vector<std::string>& subjects, std::int64_t tokens,
+                                                 double usd) const {
+  std::lock_guard lock(mu_);
+  constexpr double kCent = 1e-9;
+  for (const auto& name : subjects) {
+    auto it = subjects_.find(name);
+    if (it == subjects_.end()) continue;
+    const auto& l = it->second.limits;
+    if (l.tokens_per_minute && tokens > *l.tokens_per_minute)
+      return Refusal{name, "tokens_per_minute",
+                     name + ": tokens_per_minute = " + std::to_string(*l.tokens_per_minute) + ", and this request may need " +
+                         std::to_string(tokens) + " tokens",
+                     0, static_cast<double>(*l.tokens_per_minute)};
+    if (l.usd_per_day && usd > *l.usd_per_day + kCent)
+      return Refusal{name, "usd_per_day",
+                     name + ": usd_per_day = $" + money(*l.usd_per_day) + ", and this request may cost up to $" + money(usd),
+                     0, *l.usd_per_day};
+    if (l.usd_per_month && usd > *l.usd_per_month + kCent)
+      return Refusal{name, "usd_per_month",
+                     name + ": usd_per_month = $" + money(*l.usd_per_month) + ", and this request may cost up to $" + money(usd),
+                     0, *l.usd_per_month};
+  }
+  return std::nullopt;
+}
+
 tl::expected<Reservation, Refusal> BudgetManager::admit(const std::vector<std::string>& subjects, std::int64_t tokens,
                                                         double usd, Nanos now, Nanos wall) {
   std::lock_guard lock(mu_);

@@ -59,6 +59,9 @@ class BudgetManager {
   // of these subjects that leaves less, named, with Retry-After at the latest of their resets
   // (a new UTC day does not help a monthly limit).
   Refusal money_refusal(const std::vector<std::string>& subjects, double usd, Nanos wall) const;
+  // A limit that this request's worst case exceeds by itself, with nothing used: waiting cannot
+  // make it fit. `tokens` is the worst-case token count, `usd` the cheapest worst-case cost.
+  std::optional<Refusal> never_fits(const std::vector<std::string>& subjects, std::int64_t tokens, double usd) const;
   // Replaces the reservation by what the request really used.
   void settle(const Reservation& r, std::int64_t tokens, double usd);
 

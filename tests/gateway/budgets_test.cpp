@@ -120,5 +120,29 @@ TEST(Budgets, NoDeploymentFitsWaitsForEveryLimitThatRefuses) {
   EXPECT_NE(both.message.find("team:ta: monthly budget"), std::string::npos) << both.message;
 }
 
+TEST(Budgets, ARequestOverALimitItselfNeverFits) {
+  BudgetManager m;
+  BudgetConfig key, team;
+  key.key = "kb";
+  key.tokens_per_minute = 2000;
+  team.team = "ta";
+  team.usd_per_day = 0.05;
+  m.configure({key, team});
+  auto subjects = m.subjects_for("kb", "ta");
+  auto tokens = m.never_fits(subjects, 4112, 0);  // no max_tokens: 16 + 4096
+  ASSERT_TRUE(tokens);
+  EXPECT_EQ(tokens->subject, "key:kb");
+  EXPECT_EQ(tokens->limit, "tokens_per_minute");
+  EXPECT_EQ(tokens->allowed, 2000);
+  auto money = m.never_fits(subjects, 100, 0.06);
+  ASSERT_TRUE(money);
+  EXPECT_EQ(money->subject, "team:ta");
+  EXPECT_EQ(money->limit, "usd_per_day");
+  // What fits the limits themselves is not refused here, however much is used already.
+  ASSERT_TRUE(m.admit(subjects, 1900, 0.04, mono_now(), wall_now()));
+  EXPECT_FALSE(m.never_fits(subjects, 2000, 0.05));
+  EXPECT_FALSE(m.admit(subjects, 2000, 0.05, mono_now(), wall_now())) << "that one waits (429) instead";
+}
+
 }  // namespace
 }  // namespace llmux::gateway

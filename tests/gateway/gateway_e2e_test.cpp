@@ -558,5 +558,27 @@ TEST(GatewayBudgets, AMonthlyLimitNamesItselfAndRetriesAfterTheMonth) {
   EXPECT_LE(retry_after, expected + 5);
 }
 
+TEST(GatewayBudgets, ARequestThatCanNeverFitIsA400ThatSaysWhatToChange) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  std::string secret;
+  GatewayProcess gw(dir, deployment("local", sim.url()) + route("chat", {"local"}) + budget_key("kb", "ta", secret) +
+                             "[[budgets]]\nkey = \"kb\"\ntokens_per_minute = 2000\n");
+  json body = {{"model", "chat"}, {"messages", {{{"role", "user"}, {"content", "hello"}}}}};  // no max_tokens: 4096
+  auto r = gw.chat(body.dump(), {"Authorization: Bearer " + secret});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.headers.count("retry-after"), 0u) << "retrying cannot help";
+  EXPECT_NE(r.body.find("key:kb: tokens_per_minute = 2000"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("max_tokens is unset"), std::string::npos) << r.body;
+  auto at_most = r.body.find("set max_tokens to at most ");
+  ASSERT_NE(at_most, std::string::npos) << r.body;
+  int most = std::stoi(r.body.substr(at_most + 26));
+  EXPECT_GT(most, 1900);
+  EXPECT_LT(most, 2000);
+  body["max_tokens"] = most;  // the advice works
+  EXPECT_EQ(gw.chat(body.dump(), {"Authorization: Bearer " + secret}).status, 200);
+  EXPECT_EQ(sim.stats()["requests"], 1);
+}
+
 }  // namespace
 }  // namespace llmux::test
