@@ -1,5 +1,6 @@
 // llmux serve, llmux config check, llmux keys create, llmux usage.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -16,6 +17,7 @@
 #include "gateway/gateway.hpp"
 #include "gateway/keys.hpp"
 #include "gateway/ledger.hpp"
+#include "privacy/privacy_config.hpp"
 
 namespace llmux::cli {
 
@@ -63,9 +65,36 @@ int run_serve(const ServeFlags& f) {
   return 0;
 }
 
+// Every problem of the file's [privacy] table, in line order; none when the file does not parse.
+gateway::Problems privacy_problems(const std::string& path) {
+  try {
+    toml::table root = toml::parse_file(path);
+    const toml::table* t = root["privacy"].as_table();
+    if (!t) return {};
+    auto cfg = privacy::read_privacy_config(*t, path);
+    return cfg ? gateway::Problems{} : cfg.error();
+  } catch (const toml::parse_error&) {
+    return {};
+  }
+}
+
+// The config loader reports the first problem of [privacy]; a check lists them all, in its place.
+gateway::Problems with_every_privacy_problem(const std::string& path, gateway::Problems problems) {
+  auto all = privacy_problems(path);
+  auto same = [](const Error& a, const Error& b) { return a.message == b.message && a.context == b.context; };
+  auto first = std::find_if(problems.begin(), problems.end(), [&](const Error& p) {
+    return std::any_of(all.begin(), all.end(), [&](const Error& q) { return same(p, q); });
+  });
+  if (first == problems.end()) return problems;
+  auto at = first - problems.begin();
+  std::erase_if(problems, [&](const Error& p) { return std::any_of(all.begin(), all.end(), [&](const Error& q) { return same(p, q); }); });
+  problems.insert(problems.begin() + at, all.begin(), all.end());
+  return problems;
+}
+
 int run_check(const std::string& path) {
   auto cfg = gateway::load_config(path);
-  if (!cfg) return print_problems(cfg.error());
+  if (!cfg) return print_problems(with_every_privacy_problem(path, cfg.error()));
   std::printf("%s: ok: %zu deployments, %zu routes, %zu keys\n", path.c_str(), cfg->deployments.size(),
               cfg->routes.size(), cfg->keys.size());
   for (const auto& d : cfg->deployments)

@@ -558,6 +558,24 @@ TEST(GatewayBudgets, AMonthlyLimitNamesItselfAndRetriesAfterTheMonth) {
   EXPECT_LE(retry_after, expected + 5);
 }
 
+TEST(GatewayCli, ConfigCheckListsEveryPrivacyProblemInLineOrder) {
+  TempDir dir;
+  write_file(dir.file("p.toml"), "[server]\nprot = 1\n"                                         // 1-2
+                                 "[privacy]\ncolour = 1\ndetectors = [\"emial\"]\n"            // 3-5
+                                 "restore = \"yes\"\n[privacy.actions]\niban = \"mask\"\n");   // 6-8
+  auto r = run({binary(), "config", "check", dir.file("p.toml")});
+  EXPECT_EQ(r.status, 2);
+  std::vector<std::string> in_order = {"p.toml:2: server: unknown key 'prot'", "p.toml:4: unknown key 'colour'",
+                                       "p.toml:5: unknown detector 'emial'", "p.toml:6: 'restore' must be true or false",
+                                       "p.toml:8: unknown privacy action 'mask'", "5 problems found"};
+  std::size_t at = 0;
+  for (const auto& line : in_order) {
+    auto found = r.err.find(line, at);
+    ASSERT_NE(found, std::string::npos) << "'" << line << "' after offset " << at << " in:\n" << r.err;
+    at = found;
+  }
+}
+
 TEST(GatewayBudgets, ARequestThatCanNeverFitIsA400ThatSaysWhatToChange) {
   SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
   TempDir dir;
