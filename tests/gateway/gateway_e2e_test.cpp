@@ -598,5 +598,31 @@ TEST(GatewayBudgets, ARequestThatCanNeverFitIsA400ThatSaysWhatToChange) {
   EXPECT_EQ(sim.stats()["requests"], 1);
 }
 
+TEST(GatewayCli, ConfigCheckSummarisesPrivacyAndWarnsOfRoutesThatCanOnlyRefuseLocalOnlyData) {
+  TempDir dir;
+  std::string config = "[privacy]\ndetectors = [\"email\", \"credit_card\", \"secret\"]\n"
+                       "[privacy.actions]\ncredit_card = \"local-only\"\nsecret = \"block\"\nemail = \"redact\"\n"
+                       "[[privacy.patterns]]\nname = \"project_codename\"\nkeywords = [\"PROJECT-ABCD\"]\n"
+                       "action = \"local-only\"\n" +
+                       deployment("cloud", "https://api.example.com/v1", "locality = \"cloud\"") +
+                       deployment("local", "http://127.0.0.1:1/v1", "locality = \"local\"") +
+                       route("chat", {"cloud", "local"});
+  int cloudonly_line = static_cast<int>(std::count(config.begin(), config.end(), '\n')) + 1;
+  config += route("cloudonly", {"cloud"});
+  write_file(dir.file("gw.toml"), config);
+  auto r = run({binary(), "config", "check", dir.file("gw.toml")});
+  EXPECT_EQ(r.status, 0) << "a warning, not a problem: " << r.err;
+  EXPECT_NE(r.out.find("  privacy: 3 detectors (email, credit_card, secret), 1 patterns (project_codename); block: secret; "
+                       "local-only: credit_card, project_codename; redact: email (restored in answers); others: allow\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("gw.toml:" + std::to_string(cloudonly_line) +
+                       ": warning: route 'cloudonly' has no local deployment: a request on it that carries credit_card, "
+                       "project_codename (local-only) can only be refused (503)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("route 'chat'"), std::string::npos) << "chat has a local deployment: " << r.err;
+}
+
 }  // namespace
 }  // namespace llmux::test
