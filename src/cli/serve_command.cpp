@@ -1,5 +1,6 @@
 // llmux serve, llmux config check, llmux keys create, llmux usage.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -16,6 +17,7 @@
 #include "gateway/gateway.hpp"
 #include "gateway/keys.hpp"
 #include "gateway/ledger.hpp"
+#include "privacy/privacy_config.hpp"
 
 namespace llmux::cli {
 
@@ -63,9 +65,87 @@ int run_serve(const ServeFlags& f) {
   return 0;
 }
 
+// Every problem of the file's [privacy] table, in line order; none when the file does not parse.
+gateway::Problems privacy_problems(const std::string& path) {
+  try {
+    toml::table root = toml::parse_file(path);
+    const toml::table* t = root["privacy"].as_table();
+    if (!t) return {};
+    auto cfg = privacy::read_privacy_config(*t, path);
+    return cfg ? gateway::Problems{} : cfg.error();
+  } catch (const toml::parse_error&) {
+    return {};
+  }
+}
+
+// The config loader reports the first problem of [privacy]; a check lists them all, in its place.
+gateway::Problems with_every_privacy_problem(const std::string& path, gateway::Problems problems) {
+  auto all = privacy_problems(path);
+  auto same = [](const Error& a, const Error& b) { return a.message == b.message && a.context == b.context; };
+  auto first = std::find_if(problems.begin(), problems.end(), [&](const Error& p) {
+    return std::any_of(all.begin(), all.end(), [&](const Error& q) { return same(p, q); });
+  });
+  if (first == problems.end()) return problems;
+  auto at = first - problems.begin();
+  std::erase_if(problems, [&](const Error& p) { return std::any_of(all.begin(), all.end(), [&](const Error& q) { return same(p, q); }); });
+  problems.insert(problems.begin() + at, all.begin(), all.end());
+  return problems;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// The classes a request may carry (detectors, then the team's own patterns) with the action each gets.
+std::vector<std::pair<std::string, privacy::Action>> privacy_classes(const privacy::PrivacyConfig& p) {
+  std::vector<std::pair<std::string, privacy::Action>> out;
+  for (const auto& d : p.detectors) out.emplace_back(d, p.action_for(d));
+  for (const auto& u : p.patterns) out.emplace_back(u.name, p.action_for(u.name));
+  return out;
+}
+
+// One line: what is scanned for, and what happens to a request that carries each class.
+std::string privacy_summary(const privacy::PrivacyConfig& p) {
+  std::vector<std::string> patterns;
+  for (const auto& u : p.patterns) patterns.push_back(u.name);
+  std::string line = "  privacy: " + std::to_string(p.detectors.size()) + " detectors (" + joined(p.detectors) + ")";
+  if (!patterns.empty()) line += ", " + std::to_string(patterns.size()) + " patterns (" + joined(patterns) + ")";
+  for (auto action : {privacy::Action::block, privacy::Action::local_only, privacy::Action::redact}) {
+    std::vector<std::string> names;
+    for (const auto& [name, a] : privacy_classes(p))
+      if (a == action) names.push_back(name);
+    if (names.empty()) continue;
+    line += "; " + std::string(privacy::to_string(action)) + ": " + joined(names);
+    if (action == privacy::Action::redact) line += p.restore ? " (restored in answers)" : " (not restored)";
+  }
+  return line + "; others: " + std::string(privacy::to_string(p.default_action));
+}
+
+// A route with no local deployment can only refuse a request that carries a local-only class.
+void warn_routes_without_local(const gateway::GatewayConfig& cfg) {
+  if (!cfg.privacy) return;
+  std::vector<std::string> local_only;
+  for (const auto& [name, a] : privacy_classes(*cfg.privacy))
+    if (a == privacy::Action::local_only) local_only.push_back(name);
+  if (local_only.empty()) return;
+  for (const auto& r : cfg.routes) {
+    bool has_local = std::any_of(r.deployments.begin(), r.deployments.end(), [&](const std::string& name) {
+      const auto* d = cfg.deployment(name);
+      return d && d->locality == gateway::Locality::local;
+    });
+    if (!has_local)
+      std::fprintf(stderr,
+                   "%s:%d: warning: route '%s' has no local deployment: a request on it that carries %s (local-only) "
+                   "can only be refused (503); add a local deployment to the route, or change the action\n",
+                   cfg.source.c_str(), r.line, r.alias.c_str(), joined(local_only).c_str());
+  }
+}
+
 int run_check(const std::string& path) {
   auto cfg = gateway::load_config(path);
-  if (!cfg) return print_problems(cfg.error());
+  if (!cfg) return print_problems(with_every_privacy_problem(path, cfg.error()));
   std::printf("%s: ok: %zu deployments, %zu routes, %zu keys\n", path.c_str(), cfg->deployments.size(),
               cfg->routes.size(), cfg->keys.size());
   for (const auto& d : cfg->deployments)
@@ -73,6 +153,8 @@ int run_check(const std::string& path) {
                 !d.locality_inferred                  ? ""
                 : d.locality == gateway::Locality::local ? ", inferred: a loopback URL"
                                                          : ", inferred: not a loopback URL; set locality = \"local\" if it is yours");
+  if (cfg->privacy) std::printf("%s\n", privacy_summary(*cfg->privacy).c_str());
+  warn_routes_without_local(*cfg);
   // Secrets are read at start, from this machine's environment: the file may be fine
   // and still not start here. A warning, since the check may run where they are not.
   for (const auto& d : cfg->deployments) {

@@ -28,6 +28,24 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
+// What to change when a request's worst case exceeds a limit by itself: the largest max_tokens
+// that fits (on the deployment that allows most), or, when none does, the prompt or the limit.
+std::string fit_advice(const Refusal& over, std::int64_t prompt, const std::vector<const Deployment*>& order) {
+  std::int64_t most = -1;
+  if (over.limit == "tokens_per_minute") {
+    most = static_cast<std::int64_t>(over.allowed) - prompt;
+  } else {
+    for (const Deployment* d : order) {
+      double out_price = d->config->price_output.value_or(0);
+      double left = over.allowed * 1e6 - static_cast<double>(prompt) * d->config->price_input.value_or(0);
+      if (out_price > 0 && left > 0) most = std::max(most, static_cast<std::int64_t>(left / out_price));
+    }
+  }
+  std::string raise = "raise " + over.limit + " for " + over.subject;
+  if (most >= 1) return "set max_tokens to at most " + std::to_string(most) + ", or " + raise;
+  return "the prompt alone is over the limit: shorten it, or " + raise;
+}
+
 }  // namespace
 
 asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatRequest& request,
@@ -65,6 +83,20 @@ asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatR
   std::int64_t prompt = prompt_estimate(request);
   std::int64_t output = request.sampling.max_tokens.value_or(kDefaultMaxTokens);
   double left = budgets.remaining_usd(subjects, wall_now());
+  double cheapest = choice.order.empty() ? 0 : std::numeric_limits<double>::infinity();
+  for (const Deployment* d : choice.order) cheapest = std::min(cheapest, worst_cost(*d, prompt, output));
+  // Over a limit by itself, the request can never pass: a 400 that says what to change, not a
+  // 429 that clients retry forever.
+  if (auto too_big = budgets.never_fits(subjects, prompt + output, cheapest)) {
+    ctx.status = 400;
+    ctx.error_kind = "budget_too_large";
+    std::string message = "request larger than a budget allows: " + too_big->message + " (an estimated " +
+                          std::to_string(prompt) + " prompt tokens, " + std::to_string(output) + " for the answer" +
+                          (request.sampling.max_tokens ? "" : ": max_tokens is unset") + "); " +
+                          fit_advice(*too_big, prompt, choice.order);
+    co_await send_error(w, 400, "invalid_request_error", message, nullptr, ctx.ingress);
+    co_return false;
+  }
   std::erase_if(choice.order, [&](const Deployment* d) {
     bool too_dear = worst_cost(*d, prompt, output) > left;
     if (too_dear) choice.skipped.push_back(d->config->name + ": over the remaining budget");
@@ -72,12 +104,15 @@ asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatR
   });
   double reserve = 0;
   for (const Deployment* d : choice.order) reserve = std::max(reserve, worst_cost(*d, prompt, output));
-  auto r = choice.order.empty()
-               ? tl::expected<Reservation, Refusal>(tl::unexpected(Refusal{subjects.empty() ? "" : subjects[0], "usd",
-                                                                          "no deployment of route '" + route.alias +
-                                                                              "' fits the remaining budget",
-                                                                          seconds_to_next_day(wall_now())}))
-               : budgets.admit(subjects, prompt + output, reserve, mono_now(), wall_now());
+  tl::expected<Reservation, Refusal> r;
+  if (choice.order.empty()) {
+    // Name the money limit that no deployment fits, and wait for its reset (a monthly limit's
+    // is the first of next month, not the next midnight).
+    r = tl::unexpected(budgets.money_refusal(subjects, cheapest, wall_now()));
+    r.error().message = "no deployment of route '" + route.alias + "' fits the remaining budget: " + r.error().message;
+  } else {
+    r = budgets.admit(subjects, prompt + output, reserve, mono_now(), wall_now());
+  }
   if (!r) {
     ctx.status = 429;
     ctx.error_kind = "budget_" + r.error().limit;

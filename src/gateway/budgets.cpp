@@ -1,5 +1,6 @@
 #include "gateway/budgets.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -124,17 +125,68 @@ std::optional<Refusal> BudgetManager::check(Subject& s, const std::string& name,
                    name + ": " + std::to_string(*l.tokens_per_minute) + " tokens per minute: " +
                        std::to_string(s.tokens.total) + " used or reserved, this request may need " + std::to_string(tokens),
                    wait_for(s.tokens)};
+  return check_money(s, name, usd, wall);
+}
+
+std::optional<Refusal> BudgetManager::check_money(const Subject& s, const std::string& name, double usd, Nanos wall) {
+  const auto& l = s.limits;
   constexpr double kCent = 1e-9;  // float sums of reservations must not refuse the last exact fit
+  if (l.usd_per_month && s.spent_month + s.reserved_usd + usd > *l.usd_per_month + kCent)  // the longer wait first
+    return Refusal{name, "usd_per_month",
+                   name + ": monthly budget $" + money(*l.usd_per_month) + ": $" + money(s.spent_month + s.reserved_usd) +
+                       " spent or reserved, this request may cost up to $" + money(usd),
+                   seconds_to_next_month(wall), *l.usd_per_month};
   if (l.usd_per_day && s.spent_day + s.reserved_usd + usd > *l.usd_per_day + kCent)
     return Refusal{name, "usd_per_day",
                    name + ": daily budget $" + money(*l.usd_per_day) + ": $" + money(s.spent_day + s.reserved_usd) +
                        " spent or reserved, this request may cost up to $" + money(usd),
-                   seconds_to_next_day(wall)};
-  if (l.usd_per_month && s.spent_month + s.reserved_usd + usd > *l.usd_per_month + kCent)
-    return Refusal{name, "usd_per_month",
-                   name + ": monthly budget $" + money(*l.usd_per_month) + ": $" + money(s.spent_month + s.reserved_usd) +
-                       " spent or reserved, this request may cost up to $" + money(usd),
-                   seconds_to_next_month(wall)};
+                   seconds_to_next_day(wall), *l.usd_per_day};
+  return std::nullopt;
+}
+
+Refusal BudgetManager::money_refusal(const std::vector<std::string>& subjects, double usd, Nanos wall) const {
+  std::lock_guard lock(mu_);
+  std::vector<Refusal> refusals;
+  for (const auto& name : subjects) {
+    auto it = subjects_.find(name);
+    if (it == subjects_.end()) continue;
+    Subject s = it->second;  // a copy: rolling the day must not change state here
+    s.roll(wall);
+    if (auto r = check_money(s, name, usd, wall)) refusals.push_back(std::move(*r));
+  }
+  if (refusals.empty())  // a concurrent request settled for less in the meantime: trying again may fit
+    return Refusal{subjects.empty() ? "" : subjects[0], "usd", "the remaining budget changed; try again", 1};
+  // The request fits again only when every limit that refuses it has reset.
+  auto last = std::max_element(refusals.begin(), refusals.end(),
+                               [](const Refusal& a, const Refusal& b) { return a.retry_after_s < b.retry_after_s; });
+  Refusal out = *last;
+  for (const auto& r : refusals)
+    if (&r != &*last) out.message += "; " + r.message;
+  return out;
+}
+
+std::optional<Refusal> BudgetManager::never_fits(const std::vector<std::string>& subjects, std::int64_t tokens,
+                                                 double usd) const {
+  std::lock_guard lock(mu_);
+  constexpr double kCent = 1e-9;
+  for (const auto& name : subjects) {
+    auto it = subjects_.find(name);
+    if (it == subjects_.end()) continue;
+    const auto& l = it->second.limits;
+    if (l.tokens_per_minute && tokens > *l.tokens_per_minute)
+      return Refusal{name, "tokens_per_minute",
+                     name + ": tokens_per_minute = " + std::to_string(*l.tokens_per_minute) + ", and this request may need " +
+                         std::to_string(tokens) + " tokens",
+                     0, static_cast<double>(*l.tokens_per_minute)};
+    if (l.usd_per_day && usd > *l.usd_per_day + kCent)
+      return Refusal{name, "usd_per_day",
+                     name + ": usd_per_day = $" + money(*l.usd_per_day) + ", and this request may cost up to $" + money(usd),
+                     0, *l.usd_per_day};
+    if (l.usd_per_month && usd > *l.usd_per_month + kCent)
+      return Refusal{name, "usd_per_month",
+                     name + ": usd_per_month = $" + money(*l.usd_per_month) + ", and this request may cost up to $" + money(usd),
+                     0, *l.usd_per_month};
+  }
   return std::nullopt;
 }
 

@@ -31,6 +31,7 @@ struct Refusal {
   std::string limit;    // "usd_per_day"
   std::string message;  // what was exceeded, with the numbers
   int retry_after_s = 1;
+  double allowed = 0;  // the limit's value (tokens, or USD)
 };
 
 struct Reservation {
@@ -54,6 +55,13 @@ class BudgetManager {
   // `wall` is wall-clock (day and month boundaries, UTC).
   tl::expected<Reservation, Refusal> admit(const std::vector<std::string>& subjects, std::int64_t tokens, double usd,
                                            Nanos now, Nanos wall);
+  // Why no deployment fits what is left, when the cheapest may cost `usd`: every money limit
+  // of these subjects that leaves less, named, with Retry-After at the latest of their resets
+  // (a new UTC day does not help a monthly limit).
+  Refusal money_refusal(const std::vector<std::string>& subjects, double usd, Nanos wall) const;
+  // A limit that this request's worst case exceeds by itself, with nothing used: waiting cannot
+  // make it fit. `tokens` is the worst-case token count, `usd` the cheapest worst-case cost.
+  std::optional<Refusal> never_fits(const std::vector<std::string>& subjects, std::int64_t tokens, double usd) const;
   // Replaces the reservation by what the request really used.
   void settle(const Reservation& r, std::int64_t tokens, double usd);
 
@@ -80,6 +88,7 @@ class BudgetManager {
   };
   std::optional<Refusal> check(Subject& s, const std::string& name, std::int64_t tokens, double usd, Nanos now,
                                Nanos wall) const;
+  static std::optional<Refusal> check_money(const Subject& s, const std::string& name, double usd, Nanos wall);
 
   mutable std::mutex mu_;
   std::map<std::string, Subject> subjects_;

@@ -81,5 +81,68 @@ TEST(Budgets, DayBoundariesAreUtc) {
   EXPECT_EQ(utc_day(noon), 19000);
 }
 
+// 2026-11-29 12:00 UTC: the next midnight is 12 h away, the first of next month 36 h.
+constexpr Nanos kNov29Noon = 1'795'953'600LL * kNanosPerSecond;
+
+TEST(Budgets, NoDeploymentFitsAMonthlyLimitWaitsForTheNextMonth) {
+  BudgetManager m;
+  BudgetConfig team;
+  team.team = "ta";
+  team.usd_per_month = 0.8;
+  m.configure({team});
+  auto subjects = m.subjects_for("kb", "ta");
+  ASSERT_TRUE(m.admit(subjects, 10, 0.75, mono_now(), kNov29Noon));  // $0.75 of $0.80 reserved
+  auto r = m.money_refusal(subjects, 0.10, kNov29Noon);
+  EXPECT_EQ(r.subject, "team:ta");
+  EXPECT_EQ(r.limit, "usd_per_month");
+  EXPECT_EQ(r.retry_after_s, 36 * 3600 + 1) << "Dec 1 00:00 UTC, not the next midnight";
+  EXPECT_NE(r.message.find("team:ta: monthly budget $0.8000"), std::string::npos) << r.message;
+}
+
+TEST(Budgets, NoDeploymentFitsWaitsForEveryLimitThatRefuses) {
+  BudgetManager m;
+  BudgetConfig key, team;
+  key.key = "kb";
+  key.usd_per_day = 0.5;
+  team.team = "ta";
+  team.usd_per_month = 0.8;
+  m.configure({key, team});
+  auto subjects = m.subjects_for("kb", "ta");
+  ASSERT_TRUE(m.admit(subjects, 10, 0.45, mono_now(), kNov29Noon));
+  auto day_only = m.money_refusal(subjects, 0.10, kNov29Noon);  // the day's $0.50 refuses; the month's $0.80 does not
+  EXPECT_EQ(day_only.subject, "key:kb");
+  EXPECT_EQ(day_only.limit, "usd_per_day");
+  EXPECT_EQ(day_only.retry_after_s, 12 * 3600 + 1);
+  auto both = m.money_refusal(subjects, 0.40, kNov29Noon);  // both refuse: only next month can help
+  EXPECT_EQ(both.limit, "usd_per_month");
+  EXPECT_EQ(both.retry_after_s, 36 * 3600 + 1);
+  EXPECT_NE(both.message.find("key:kb: daily budget"), std::string::npos) << both.message;
+  EXPECT_NE(both.message.find("team:ta: monthly budget"), std::string::npos) << both.message;
+}
+
+TEST(Budgets, ARequestOverALimitItselfNeverFits) {
+  BudgetManager m;
+  BudgetConfig key, team;
+  key.key = "kb";
+  key.tokens_per_minute = 2000;
+  team.team = "ta";
+  team.usd_per_day = 0.05;
+  m.configure({key, team});
+  auto subjects = m.subjects_for("kb", "ta");
+  auto tokens = m.never_fits(subjects, 4112, 0);  // no max_tokens: 16 + 4096
+  ASSERT_TRUE(tokens);
+  EXPECT_EQ(tokens->subject, "key:kb");
+  EXPECT_EQ(tokens->limit, "tokens_per_minute");
+  EXPECT_EQ(tokens->allowed, 2000);
+  auto money = m.never_fits(subjects, 100, 0.06);
+  ASSERT_TRUE(money);
+  EXPECT_EQ(money->subject, "team:ta");
+  EXPECT_EQ(money->limit, "usd_per_day");
+  // What fits the limits themselves is not refused here, however much is used already.
+  ASSERT_TRUE(m.admit(subjects, 1900, 0.04, mono_now(), wall_now()));
+  EXPECT_FALSE(m.never_fits(subjects, 2000, 0.05));
+  EXPECT_FALSE(m.admit(subjects, 2000, 0.05, mono_now(), wall_now())) << "that one waits (429) instead";
+}
+
 }  // namespace
 }  // namespace llmux::gateway

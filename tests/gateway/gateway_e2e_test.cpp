@@ -513,3 +513,116 @@ TEST(GatewayAdmin, OffByDefaultAuthenticatedWhenOnAndManagesKeys) {
 
 }  // namespace
 }  // namespace llmux::test
+
+namespace llmux::test {
+namespace {
+
+// A [[keys]] entry for a new key; its secret goes to `secret`.
+std::string budget_key(const std::string& id, const std::string& team, std::string& secret) {
+  auto created = run({binary(), "keys", "create", "--id", id, "--team", team});
+  secret = created.out.substr(0, created.out.find('\n'));
+  auto at = created.err.find("sha256:");
+  return "[[keys]]\nid = \"" + id + "\"\nteam = \"" + team + "\"\nhash = \"" + created.err.substr(at, 71) + "\"\n";
+}
+
+// Seconds from now to the first of next month, 00:00 UTC.
+long seconds_to_next_month_utc() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  tm.tm_mday = 1;
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  tm.tm_mon += 1;
+  return static_cast<long>(timegm(&tm) - now);
+}
+
+TEST(GatewayBudgets, AMonthlyLimitNamesItselfAndRetriesAfterTheMonth) {
+  SimProcess cloud({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  std::string secret;
+  // A request reserves ~21 tokens at $10000/1M ($0.21): a few fit in $0.80, then none does.
+  GatewayProcess gw(dir, deployment("cloud", cloud.url(), "locality = \"cloud\"\nprice_input = 10000.0\nprice_output = 10000.0") +
+                             route("cloudonly", {"cloud"}) + budget_key("kb", "ta", secret) +
+                             "[[budgets]]\nteam = \"ta\"\nusd_per_month = 0.8\n");
+  json body = {{"model", "cloudonly"}, {"messages", {{{"role", "user"}, {"content", "hello"}}}}, {"max_tokens", 5}};
+  HttpResult r;
+  for (int i = 0; i < 20; ++i) {
+    r = gw.chat(body.dump(), {"Authorization: Bearer " + secret});
+    if (r.status != 200) break;
+  }
+  ASSERT_EQ(r.status, 429) << r.body;
+  EXPECT_NE(r.body.find("team:ta: monthly budget $0.8000"), std::string::npos) << r.body;
+  long expected = seconds_to_next_month_utc();
+  long retry_after = std::stol(r.headers["retry-after"]);
+  EXPECT_GE(retry_after, expected - 5) << "the end of the UTC month, not of the day";
+  EXPECT_LE(retry_after, expected + 5);
+}
+
+TEST(GatewayCli, ConfigCheckListsEveryPrivacyProblemInLineOrder) {
+  TempDir dir;
+  write_file(dir.file("p.toml"), "[server]\nprot = 1\n"                                         // 1-2
+                                 "[privacy]\ncolour = 1\ndetectors = [\"emial\"]\n"            // 3-5
+                                 "restore = \"yes\"\n[privacy.actions]\niban = \"mask\"\n");   // 6-8
+  auto r = run({binary(), "config", "check", dir.file("p.toml")});
+  EXPECT_EQ(r.status, 2);
+  std::vector<std::string> in_order = {"p.toml:2: server: unknown key 'prot'", "p.toml:4: unknown key 'colour'",
+                                       "p.toml:5: unknown detector 'emial'", "p.toml:6: 'restore' must be true or false",
+                                       "p.toml:8: unknown privacy action 'mask'", "5 problems found"};
+  std::size_t at = 0;
+  for (const auto& line : in_order) {
+    auto found = r.err.find(line, at);
+    ASSERT_NE(found, std::string::npos) << "'" << line << "' after offset " << at << " in:\n" << r.err;
+    at = found;
+  }
+}
+
+TEST(GatewayBudgets, ARequestThatCanNeverFitIsA400ThatSaysWhatToChange) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  std::string secret;
+  GatewayProcess gw(dir, deployment("local", sim.url()) + route("chat", {"local"}) + budget_key("kb", "ta", secret) +
+                             "[[budgets]]\nkey = \"kb\"\ntokens_per_minute = 2000\n");
+  json body = {{"model", "chat"}, {"messages", {{{"role", "user"}, {"content", "hello"}}}}};  // no max_tokens: 4096
+  auto r = gw.chat(body.dump(), {"Authorization: Bearer " + secret});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.headers.count("retry-after"), 0u) << "retrying cannot help";
+  EXPECT_NE(r.body.find("key:kb: tokens_per_minute = 2000"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("max_tokens is unset"), std::string::npos) << r.body;
+  auto at_most = r.body.find("set max_tokens to at most ");
+  ASSERT_NE(at_most, std::string::npos) << r.body;
+  int most = std::stoi(r.body.substr(at_most + 26));
+  EXPECT_GT(most, 1900);
+  EXPECT_LT(most, 2000);
+  body["max_tokens"] = most;  // the advice works
+  EXPECT_EQ(gw.chat(body.dump(), {"Authorization: Bearer " + secret}).status, 200);
+  EXPECT_EQ(sim.stats()["requests"], 1);
+}
+
+TEST(GatewayCli, ConfigCheckSummarisesPrivacyAndWarnsOfRoutesThatCanOnlyRefuseLocalOnlyData) {
+  TempDir dir;
+  std::string config = "[privacy]\ndetectors = [\"email\", \"credit_card\", \"secret\"]\n"
+                       "[privacy.actions]\ncredit_card = \"local-only\"\nsecret = \"block\"\nemail = \"redact\"\n"
+                       "[[privacy.patterns]]\nname = \"project_codename\"\nkeywords = [\"PROJECT-ABCD\"]\n"
+                       "action = \"local-only\"\n" +
+                       deployment("cloud", "https://api.example.com/v1", "locality = \"cloud\"") +
+                       deployment("local", "http://127.0.0.1:1/v1", "locality = \"local\"") +
+                       route("chat", {"cloud", "local"});
+  int cloudonly_line = static_cast<int>(std::count(config.begin(), config.end(), '\n')) + 1;
+  config += route("cloudonly", {"cloud"});
+  write_file(dir.file("gw.toml"), config);
+  auto r = run({binary(), "config", "check", dir.file("gw.toml")});
+  EXPECT_EQ(r.status, 0) << "a warning, not a problem: " << r.err;
+  EXPECT_NE(r.out.find("  privacy: 3 detectors (email, credit_card, secret), 1 patterns (project_codename); block: secret; "
+                       "local-only: credit_card, project_codename; redact: email (restored in answers); others: allow\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.err.find("gw.toml:" + std::to_string(cloudonly_line) +
+                       ": warning: route 'cloudonly' has no local deployment: a request on it that carries credit_card, "
+                       "project_codename (local-only) can only be refused (503)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("route 'chat'"), std::string::npos) << "chat has a local deployment: " << r.err;
+}
+
+}  // namespace
+}  // namespace llmux::test

@@ -83,10 +83,8 @@ TEST(PrivacyConfig, RejectsMistakesWithTheirLine) {
 }
 
 TEST(PrivacyConfig, BadRegexFailsConfigCheckWithItsLine) {
-  auto cfg = parse("[privacy]\n\n[[privacy.patterns]]\nname = \"codename\"\nregex = \"PROJECT-[A-Z\"\n");
-  ASSERT_TRUE(cfg) << cfg.error().describe();
-  auto s = Scanner::compile(*cfg);
-  ASSERT_FALSE(s);
+  auto s = parse("[privacy]\n\n[[privacy.patterns]]\nname = \"codename\"\nregex = \"PROJECT-[A-Z\"\n");
+  ASSERT_FALSE(s);  // found when the table is read, with any other problem, not by Scanner::compile alone
   EXPECT_EQ(s.error().context, "llmux.toml:3");
   EXPECT_NE(s.error().message.find("'codename'"), std::string::npos) << s.error().message;
 }
@@ -100,6 +98,51 @@ TEST(Action, ParsesAndOrdersByStrictness) {
   EXPECT_EQ(strictest(Action::block, Action::local_only), Action::block);
   EXPECT_EQ(strictest(Action::allow, Action::redact), Action::redact);
   EXPECT_TRUE(stricter(Action::block, Action::allow));
+}
+
+TEST(PrivacyConfig, ReportsEveryProblemAtOnceInLineOrder) {
+  const std::string text =
+      "[privacy]\n"                                      // 1
+      "detectors = [\"emial\", \"iban\", \"iban\"]\n"    // 2: unknown, and twice
+      "restore = \"yes\"\n"                              // 3
+      "colour = 1\n"                                     // 4: unknown key, hides nothing
+      "[privacy.actions]\n"                              // 5
+      "iban = \"mask\"\n"                                // 6
+      "email = \"block\"\n"                              // 7: detectors had a problem: not news
+      "phonee = \"block\"\n"                             // 8
+      "[[privacy.patterns]]\n"                           // 9
+      "name = \"Bad Name\"\n"                            // 10
+      "regex = \"a\"\n"                                  // 11
+      "keywords = [\"b\"]\n"                             // 12
+      "case = true\n"                                    // 13
+      "[[privacy.patterns]]\n"                           // 14
+      "regex = \"b\"\n"                                  // 15
+      "[[privacy.patterns]]\n"                           // 16
+      "name = \"codename\"\n"                            // 17
+      "regex = \"PROJECT-[A-Z\"\n";                      // 18: vectorscan refuses it
+  auto doc = toml::parse(std::string_view(text), std::string_view("llmux.toml"));
+  auto cfg = read_privacy_config(*doc["privacy"].as_table(), "llmux.toml");
+  ASSERT_FALSE(cfg);
+  std::vector<std::pair<std::string, std::string>> want = {
+      {"llmux.toml:2", "unknown detector 'emial'"}, {"llmux.toml:2", "detector 'iban' is listed twice"},
+      {"llmux.toml:3", "true or false"},             {"llmux.toml:4", "unknown key 'colour'"},
+      {"llmux.toml:6", "unknown privacy action 'mask'"}, {"llmux.toml:8", "unknown class 'phonee'"},
+      {"llmux.toml:9", "lowercase"},                 {"llmux.toml:9", "exactly one of"},
+      {"llmux.toml:13", "unknown key 'case'"},       {"llmux.toml:14", "needs a 'name'"},
+      {"llmux.toml:16", "privacy pattern 'codename': regex 'PROJECT-[A-Z' is not accepted"}};
+  ASSERT_EQ(cfg.error().size(), want.size()) << [&] {
+    std::string all;
+    for (const auto& e : cfg.error()) all += e.describe() + "\n";
+    return all;
+  }();
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(cfg.error()[i].context, want[i].first) << i << ": " << cfg.error()[i].describe();
+    EXPECT_NE(cfg.error()[i].message.find(want[i].second), std::string::npos) << i << ": " << cfg.error()[i].describe();
+  }
+  // One problem alone still comes back as the first, for a caller that reports one.
+  auto first = parse_privacy_config(*doc["privacy"].as_table(), "llmux.toml");
+  ASSERT_FALSE(first);
+  EXPECT_EQ(first.error().context, "llmux.toml:2");
 }
 
 }  // namespace
