@@ -65,33 +65,6 @@ int run_serve(const ServeFlags& f) {
   return 0;
 }
 
-// Every problem of the file's [privacy] table, in line order; none when the file does not parse.
-gateway::Problems privacy_problems(const std::string& path) {
-  try {
-    toml::table root = toml::parse_file(path);
-    const toml::table* t = root["privacy"].as_table();
-    if (!t) return {};
-    auto cfg = privacy::read_privacy_config(*t, path);
-    return cfg ? gateway::Problems{} : cfg.error();
-  } catch (const toml::parse_error&) {
-    return {};
-  }
-}
-
-// The config loader reports the first problem of [privacy]; a check lists them all, in its place.
-gateway::Problems with_every_privacy_problem(const std::string& path, gateway::Problems problems) {
-  auto all = privacy_problems(path);
-  auto same = [](const Error& a, const Error& b) { return a.message == b.message && a.context == b.context; };
-  auto first = std::find_if(problems.begin(), problems.end(), [&](const Error& p) {
-    return std::any_of(all.begin(), all.end(), [&](const Error& q) { return same(p, q); });
-  });
-  if (first == problems.end()) return problems;
-  auto at = first - problems.begin();
-  std::erase_if(problems, [&](const Error& p) { return std::any_of(all.begin(), all.end(), [&](const Error& q) { return same(p, q); }); });
-  problems.insert(problems.begin() + at, all.begin(), all.end());
-  return problems;
-}
-
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -108,6 +81,7 @@ std::vector<std::pair<std::string, privacy::Action>> privacy_classes(const priva
 
 // One line: what is scanned for, and what happens to a request that carries each class.
 std::string privacy_summary(const privacy::PrivacyConfig& p) {
+  if (!p.enabled) return "  privacy: off (enabled = false): requests are not scanned";
   std::vector<std::string> patterns;
   for (const auto& u : p.patterns) patterns.push_back(u.name);
   std::string line = "  privacy: " + std::to_string(p.detectors.size()) + " detectors (" + joined(p.detectors) + ")";
@@ -125,7 +99,7 @@ std::string privacy_summary(const privacy::PrivacyConfig& p) {
 
 // A route with no local deployment can only refuse a request that carries a local-only class.
 void warn_routes_without_local(const gateway::GatewayConfig& cfg) {
-  if (!cfg.privacy) return;
+  if (!cfg.privacy || !cfg.privacy->enabled) return;
   std::vector<std::string> local_only;
   for (const auto& [name, a] : privacy_classes(*cfg.privacy))
     if (a == privacy::Action::local_only) local_only.push_back(name);
@@ -145,7 +119,7 @@ void warn_routes_without_local(const gateway::GatewayConfig& cfg) {
 
 int run_check(const std::string& path) {
   auto cfg = gateway::load_config(path);
-  if (!cfg) return print_problems(with_every_privacy_problem(path, cfg.error()));
+  if (!cfg) return print_problems(cfg.error());
   std::printf("%s: ok: %zu deployments, %zu routes, %zu keys\n", path.c_str(), cfg->deployments.size(),
               cfg->routes.size(), cfg->keys.size());
   for (const auto& d : cfg->deployments)

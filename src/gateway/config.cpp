@@ -217,20 +217,22 @@ BudgetConfig read_budget(ConfigReader r) {
   return b;
 }
 
-// [privacy]: parsed by the privacy library, and compiled now so that a bad pattern
-// fails `config check` with its line rather than the first request.
+// [privacy]: parsed by the privacy library (every problem, in line order), and
+// compiled now so that a bad pattern fails `config check` with its line rather than
+// the first request. `enabled = false` turns the stage off: no scanner, no verdicts.
 void read_privacy(const toml::table& t, GatewayConfig& c, Problems& problems) {
-  auto cfg = privacy::parse_privacy_config(t, c.source);
+  auto cfg = privacy::read_privacy_config(t, c.source);
   if (!cfg) {
-    problems.push_back(cfg.error());
+    problems.insert(problems.end(), cfg.error().begin(), cfg.error().end());
     return;
   }
+  c.privacy = *cfg;
+  if (!cfg->enabled) return;
   auto scanner = privacy::Scanner::compile(*cfg);
   if (!scanner) {
     problems.push_back(scanner.error());
     return;
   }
-  c.privacy = std::move(*cfg);
   c.scanner = std::make_shared<const privacy::Scanner>(std::move(*scanner));
 }
 

@@ -174,3 +174,36 @@ TEST(GatewayConfig, MissingFileIsAClearError) {
 
 }  // namespace
 }  // namespace llmux::gateway
+
+namespace llmux::gateway {
+namespace {
+
+TEST(GatewayConfig, EveryPrivacyProblemIsReportedAndEnabledFalseTurnsTheStageOff) {
+  auto bad = parse_config(R"([privacy]
+detectors = ["email", "emial"]
+colour = "red"
+[privacy.actions]
+email = "shred"
+)", "p.toml");
+  ASSERT_FALSE(bad);
+  EXPECT_GE(bad.error().size(), 3u) << "serve and reload list them all, as config check does";
+  std::string all;
+  for (const auto& p : bad.error()) all += p.context + " " + p.message + "\n";
+  EXPECT_NE(all.find("emial"), std::string::npos) << all;
+  EXPECT_NE(all.find("colour"), std::string::npos) << all;
+  EXPECT_NE(all.find("shred"), std::string::npos) << all;
+  auto off = parse_config(R"([privacy]
+enabled = false
+detectors = ["credit_card"]
+[privacy.actions]
+credit_card = "block"
+)", "p.toml");
+  ASSERT_TRUE(off);
+  EXPECT_EQ(off->scanner, nullptr) << "enabled = false: nothing is scanned";
+  auto on = parse_config("[privacy]\ndetectors = [\"credit_card\"]\n", "p.toml");
+  ASSERT_TRUE(on);
+  EXPECT_NE(on->scanner, nullptr);
+}
+
+}  // namespace
+}  // namespace llmux::gateway
