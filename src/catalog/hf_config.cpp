@@ -93,8 +93,11 @@ Result<ModelSpec> spec_from_json(const json& root, const std::string& path, std:
   read_attention(c, m);
   read_moe(c, m);
   read_sliding_window(c, m);
-  if (m.layers <= 0 || m.hidden_size <= 0 || m.attention_heads <= 0 || m.vocab_size <= 0)
-    return fail(ErrorCode::parse, "config.json lacks num_hidden_layers, hidden_size, num_attention_heads or vocab_size", path);
+  std::string bad;  // each size the model needs that is missing or not positive
+  for (auto [key, v] : {std::pair<const char*, int>{"num_hidden_layers", m.layers}, {"hidden_size", m.hidden_size},
+                        {"num_attention_heads", m.attention_heads}, {"vocab_size", m.vocab_size}})
+    if (v <= 0) bad += (bad.empty() ? "" : ", ") + std::string(key) + (v < 0 ? " (negative)" : "");
+  if (!bad.empty()) return fail(ErrorCode::parse, "config.json lacks a positive " + bad, path);
   return m;
 }
 
@@ -176,8 +179,15 @@ std::vector<WeightTensor> weights_from_safetensors(const std::vector<Safetensors
 
 Result<LoadedModel> model_from_hf_config(const std::string& text, const std::string& path) {
   if (!json_depth_ok(text, 64)) return fail(ErrorCode::parse, "config.json nests too deeply", path);
-  json root = json::parse(text, nullptr, false);
-  if (root.is_discarded() || !root.is_object()) return fail(ErrorCode::parse, "config.json is not a JSON object", path);
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {  // "... parse error at line 1, column 52: syntax error ..."
+    std::string what = e.what();
+    auto at = what.find("parse error");
+    return fail(ErrorCode::parse, "config.json is not valid JSON: " + what.substr(at == std::string::npos ? 0 : at), path);
+  }
+  if (!root.is_object()) return fail(ErrorCode::parse, "config.json is not a JSON object", path);
   LoadedModel out;
   LLMUX_TRY_ASSIGN(out.spec, spec_from_json(root, path, out.notes));
   LLMUX_TRY_VOID(check_model_limits(out.spec, path));
@@ -196,7 +206,8 @@ Result<LoadedModel> load_hf_model(const std::string& path) {
   fs::path p(path);
   std::error_code ec;
   if (fs::is_directory(p, ec)) p /= "config.json";
-  if (!fs::is_regular_file(p, ec)) return fail(ErrorCode::io, "config.json not found", p.string());
+  if (!fs::exists(p, ec)) return fail(ErrorCode::io, "no such file: give a Hugging Face config.json or its directory", p.string());
+  if (!fs::is_regular_file(p, ec)) return fail(ErrorCode::io, "not a regular file: give a Hugging Face config.json or its directory", p.string());
   if (fs::file_size(p, ec) > (16u << 20)) return fail(ErrorCode::limit, "config.json is larger than 16 MiB", p.string());
   LoadedModel out;
   LLMUX_TRY_ASSIGN(out, model_from_hf_config(read_text(p.string()), p.string()));

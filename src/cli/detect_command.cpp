@@ -2,6 +2,8 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
+#include <netdb.h>
+
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
@@ -109,6 +111,13 @@ int run_detect(const DetectFlags& f) {
   auto timeout = parse_duration_ns(f.timeout, "ms");
   if (!timeout || *timeout <= 0)
     return print_error(Error{ErrorCode::usage, "--timeout must be a positive duration like 800ms", "--timeout", 0});
+  // A host that does not resolve would look like one with nothing running.
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (int rc = getaddrinfo(f.host.c_str(), nullptr, &hints, &res); rc != 0)
+    return print_error(Error{ErrorCode::usage, "cannot resolve " + f.host + ": " + gai_strerror(rc), "--host", 0});
+  freeaddrinfo(res);
   auto found = providers::detect_local(extra, *timeout, f.host);
   auto keys = providers::cloud_keys_present();
   auto ports = probed_ports(extra);

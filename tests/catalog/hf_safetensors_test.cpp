@@ -70,6 +70,14 @@ TEST(HfConfig, BadInputIsAClearError) {
   auto missing = model_from_hf_config(R"({"model_type":"llama","hidden_size":64})", "c.json");
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("num_hidden_layers"), std::string::npos);
+  EXPECT_EQ(missing.error().message.find("hidden_size"), std::string::npos) << "only what is missing: " << missing.error().message;
+  auto cut = model_from_hf_config(R"({"model_type":"llama","num_hidden_layers":32,"hidden_si)", "c.json");
+  ASSERT_FALSE(cut);
+  EXPECT_NE(cut.error().message.find("not valid JSON: parse error at line 1, column"), std::string::npos)
+      << "where it breaks, not 'not a JSON object': " << cut.error().message;
+  auto dev_null = load_hf_model("/dev/null");
+  ASSERT_FALSE(dev_null);
+  EXPECT_NE(dev_null.error().message.find("not a regular file"), std::string::npos) << dev_null.error().message;
   EXPECT_FALSE(model_from_hf_config(std::string(10000, '[') , "c.json"));
   auto huge = model_from_hf_config(R"({"hidden_size":4096,"num_attention_heads":32,"num_hidden_layers":900000000,"vocab_size":10})", "c.json");
   ASSERT_FALSE(huge);

@@ -118,6 +118,12 @@ TEST(Cli, HelpIsACommandToo) {
   EXPECT_EQ(none.status, 2) << "no command is still a usage error";
 }
 
+TEST(Detect, AHostThatDoesNotResolveIsAUsageErrorNotNoneFound) {
+  auto r = run({binary(), "detect", "--host", "no such host"}, std::chrono::seconds(60));
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.err.find("cannot resolve no such host"), std::string::npos) << r.err;
+}
+
 TEST(Detect, BadPortIsAUsageError) {
   auto r = run({binary(), "detect", "--port", "70000"}, std::chrono::seconds(30));
   EXPECT_EQ(r.status, 2);
