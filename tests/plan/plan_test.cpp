@@ -334,3 +334,26 @@ TEST(Plan, WithoutConcurrencyTheFewestRequestsAtOnceThatKeepUpArePlanned) {
 
 }  // namespace
 }  // namespace llmux::plan
+
+namespace llmux::plan {
+namespace {
+
+TEST(Plan, KvPerTokenOfASlidingWindowModelIsWhatTheContextCosts) {
+  auto gemma = make_plan(test::request("gemma-3-27b", "Q4_K_M", "rtx-4090", 1, 131072));
+  ASSERT_TRUE(gemma) << gemma.error().describe();
+  std::string text = render_text(*gemma);
+  auto at = text.find("KV cache: ");
+  ASSERT_NE(at, std::string::npos) << text;
+  double shown = std::stod(text.substr(at + 10));
+  double kv = 0;
+  for (const auto& d : gemma->chosen().config.memory.devices) kv += d.kv;
+  EXPECT_NEAR(shown * 1024 * gemma->chosen().config.memory.kv_tokens, kv, 0.01 * kv)
+      << "the per-token figure times the tokens held is the cache's size: " << text.substr(at, 160);
+  EXPECT_NE(text.find("sliding-window layers keep only their window"), std::string::npos);
+  auto llama = make_plan(test::request("llama-3.1-8b", "Q4_K_M", "rtx-4090"));
+  ASSERT_TRUE(llama);
+  EXPECT_EQ(render_text(*llama).find("on average"), std::string::npos) << "no window, one figure";
+}
+
+}  // namespace
+}  // namespace llmux::plan
