@@ -176,3 +176,46 @@ TEST(Scanner, ScansMultilingualText) {
 
 }  // namespace
 }  // namespace llmux::privacy
+
+namespace llmux::privacy {
+namespace {
+
+// Evasions a review sent to a cloud deployment: the same card, IBAN and SSN
+// written with other separators, invisible characters or glued to words.
+TEST(Scanner, FindsCardNumbersWrittenWithAnySeparator) {
+  Scanner s = compile();
+  for (std::string card :
+       {"4539.1488.0343.6467", "4539  1488  0343  6467", "45 39 14 88 03 43 64 67",
+        "4 5 3 9 1 4 8 8 0 3 4 3 6 4 6 7", "4539/1488/0343/6467", "4539_1488_0343_6467", "4539 1488\n0343 6467",
+        "45391488\r\n03436467", "4539\xE2\x80\x8B" "1488\xE2\x80\x8B" "0343\xE2\x80\x8B" "6467",
+        "4539\xE2\x80\x93" "1488\xE2\x80\x93" "0343\xE2\x80\x93" "6467"}) {
+    for (std::string text : {"card: " + card + " thanks", card}) {
+      EXPECT_EQ(found(s, text), (std::vector<Found>{{"credit_card", card}})) << text;
+    }
+  }
+  EXPECT_EQ(found(s, "ref cc4539148803436467exp"), (std::vector<Found>{{"credit_card", "4539148803436467"}}));
+  EXPECT_EQ(found(s, "x 12 4539.1488.0343.6467"), (std::vector<Found>{{"credit_card", "4539.1488.0343.6467"}}));
+}
+
+TEST(Scanner, LooseReadingKeepsFalsePositivesOut) {
+  Scanner s = compile();
+  // A hex hash with a Luhn-valid decimal run, a longer dotted number, a card
+  // joined to other digits by a second kind of separator, mixed separators.
+  for (std::string text : {"sha 0ab4539148803436467cdef0123", "v4539.1488.0343.6467.12",
+                           "4539.1488 0343-6467", "ids 4539_1488_0343_6467_1234",
+                           "1 2 3 4 5 6 7 8 9 (no keyword)", "123.45.6789 is a build"}) {
+    EXPECT_EQ(found(s, text), std::vector<Found>{}) << text;
+  }
+}
+
+TEST(Scanner, FindsSsnsWrittenWithAnySeparator) {
+  Scanner s = compile();
+  EXPECT_EQ(found(s, "SSN 123.45.6789"), (std::vector<Found>{{"us_ssn", "123.45.6789"}}));
+  EXPECT_EQ(found(s, "id 123\xE2\x80\x93" "45\xE2\x80\x93" "6789."),
+            (std::vector<Found>{{"us_ssn", "123\xE2\x80\x93" "45\xE2\x80\x93" "6789"}}));
+  EXPECT_EQ(found(s, "my social security number is 1 2 3 4 5 6 7 8 9"),
+            (std::vector<Found>{{"us_ssn", "1 2 3 4 5 6 7 8 9"}}));
+}
+
+}  // namespace
+}  // namespace llmux::privacy
