@@ -113,7 +113,7 @@ LooseSeparator loose_separator(std::string_view text, std::size_t i, bool alnum)
     }
   }
   bool next = alnum ? is_alnum(at(text, j)) : is_digit(at(text, j));
-  if (!next || marks > 1 || breaks > 1 || spaces > (breaks ? 8u : 3u)) return s;
+  if (j == i || !next || marks > 1 || breaks > 1 || spaces > (breaks ? 8u : 3u)) return s;
   s.ok = true;
   s.length = j - i;
   s.wildcard = breaks == 1 || (spaces == 0 && marks == 0);

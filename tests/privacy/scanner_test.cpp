@@ -208,6 +208,21 @@ TEST(Scanner, LooseReadingKeepsFalsePositivesOut) {
   }
 }
 
+TEST(Scanner, FindsIbansWrittenWithAnySeparator) {
+  Scanner s = compile();
+  for (std::string iban :
+       {"DE89-3704-0044-0532-0130-00", "DE89.3704.0044.0532.0130.00", "DE89  3704  0044  0532  0130  00",
+        "DE89\xC2\xA0" "3704\xC2\xA0" "0044\xC2\xA0" "0532\xC2\xA0" "0130\xC2\xA0" "00",
+        "DE89\xE2\x80\x8B" "37040044\xE2\x80\x8B" "0532013000", "D\xD0\x95" "89 3704 0044 0532 0130 00",
+        "de89 3704 0044 0532 0130 00"}) {
+    std::string text = "IBAN: " + iban + ".";
+    EXPECT_EQ(found(s, text), (std::vector<Found>{{"iban", iban}})) << text;
+  }
+  EXPECT_EQ(found(s, "DE89 3704-0044 0532 0130 00"), (std::vector<Found>{{"iban", "DE89 3704-0044 0532 0130 00"}}));
+  // Grouped, then a group glued to the next: not one IBAN.
+  EXPECT_EQ(found(s, "DE89 3704 00440532 0130 00"), std::vector<Found>{});
+}
+
 TEST(Scanner, FindsSsnsWrittenWithAnySeparator) {
   Scanner s = compile();
   EXPECT_EQ(found(s, "SSN 123.45.6789"), (std::vector<Found>{{"us_ssn", "123.45.6789"}}));
