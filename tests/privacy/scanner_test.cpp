@@ -223,6 +223,18 @@ TEST(Scanner, FindsIbansWrittenWithAnySeparator) {
   EXPECT_EQ(found(s, "DE89 3704 00440532 0130 00"), std::vector<Found>{});
 }
 
+TEST(Scanner, FindsEncodedAddressesInUrlPathsAndQueries) {
+  Scanner s = compile();
+  EXPECT_EQ(found(s, "https://x.example/?u=jane.doe%40example.com"),
+            (std::vector<Found>{{"email", "jane.doe%40example.com"}}));
+  EXPECT_EQ(found(s, "https://x.example/u/jane.doe%40example.com/profile"),
+            (std::vector<Found>{{"email", "jane.doe%40example.com"}}));
+  EXPECT_EQ(found(s, "https://x.example/?a=1&to=jane.doe@example.com"),
+            (std::vector<Found>{{"email", "jane.doe@example.com"}}));
+  // Credentials in the authority stay what they were: not an address.
+  EXPECT_EQ(found(s, "clone https://deploy@github.example.com/org/repo"), std::vector<Found>{});
+}
+
 TEST(Scanner, FindsSsnsWrittenWithAnySeparator) {
   Scanner s = compile();
   EXPECT_EQ(found(s, "SSN 123.45.6789"), (std::vector<Found>{{"us_ssn", "123.45.6789"}}));
