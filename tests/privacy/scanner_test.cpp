@@ -246,3 +246,34 @@ TEST(Scanner, FindsSsnsWrittenWithAnySeparator) {
 
 }  // namespace
 }  // namespace llmux::privacy
+
+namespace llmux::privacy {
+namespace {
+
+// Zero-width characters, digits of other scripts and a full-width '@' are
+// read through a normalised copy; the spans are those of the original bytes.
+TEST(Scanner, SeesThroughInvisibleCharactersAndOtherScriptsDigits) {
+  Scanner s = compile();
+  const std::string zw = "\xE2\x80\x8B";
+  // ٤٥٣٩ ١٤٨٨ ٠٣٤٣ ٦٤٦٧ (Arabic-Indic digits)
+  std::string arabic;
+  for (char c : std::string("4539 1488 0343 6467")) arabic += c == ' ' ? std::string(" ") : std::string("\xD9") + char(0xA0 + (c - '0'));
+  EXPECT_EQ(found(s, "card " + arabic + " ok"), (std::vector<Found>{{"credit_card", arabic}}));
+  std::string email = "jane.doe\xEF\xBC\xA0" "example.com";  // full-width at sign
+  EXPECT_EQ(found(s, "mail " + email + " today"), (std::vector<Found>{{"email", email}}));
+  std::string email_zw = "jane" + zw + ".doe@exa" + zw + "mple.com";
+  EXPECT_EQ(found(s, "mail " + email_zw + " today"), (std::vector<Found>{{"email", email_zw}}));
+  std::string key = std::string("sk-proj-") + "Xq7Lm2Vb9Rt4Nc8" + zw + "Hs3Kd6Pf1Wz5Yg0Tj2Ua7Eo4";
+  EXPECT_EQ(found(s, "key " + key + " end"), (std::vector<Found>{{"secret", key}}));
+}
+
+TEST(Scanner, UserPatternsSeeThroughInvisibleCharactersToo) {
+  PrivacyConfig config;
+  config.patterns.push_back({"codename", "\\bPROJECT-[A-Z]{4}\\b", {}, Action::block, false, 1});
+  Scanner s = compile(config);
+  std::string name = "PROJECT-\xE2\x80\x8B" "ABCD";
+  EXPECT_EQ(found(s, "about " + name + "."), (std::vector<Found>{{"codename", name}}));
+}
+
+}  // namespace
+}  // namespace llmux::privacy
