@@ -267,6 +267,15 @@ TEST(Scanner, SeesThroughInvisibleCharactersAndOtherScriptsDigits) {
   EXPECT_EQ(found(s, "key " + key + " end"), (std::vector<Found>{{"secret", key}}));
 }
 
+TEST(Scanner, OneSpaceInsideAKeyDoesNotEndIt) {
+  Scanner s = compile();
+  std::string key = std::string("sk-proj-") + "Xq7Lm2Vb9Rt4Nc8 Hs3Kd6Pf1Wz5Yg0Tj2Ua7Eo4";
+  EXPECT_EQ(found(s, "use " + key + " please"), (std::vector<Found>{{"secret", key}}));
+  std::string whole = std::string("sk-proj-") + "Xq7Lm2Vb9Rt4Nc8Hs3Kd6Pf1Wz5Yg0Tj2Ua7Eo4";
+  EXPECT_EQ(found(s, "use " + whole + " please"), (std::vector<Found>{{"secret", whole}}));
+  EXPECT_EQ(found(s, "see sk-proj-docs for details"), std::vector<Found>{});
+}
+
 TEST(Scanner, UserPatternsSeeThroughInvisibleCharactersToo) {
   PrivacyConfig config;
   config.patterns.push_back({"codename", "\\bPROJECT-[A-Z]{4}\\b", {}, Action::block, false, 1});
