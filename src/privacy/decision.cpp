@@ -66,6 +66,8 @@ Decision classify(const Scanner& scanner, const std::vector<std::string_view>& t
   // Redaction only when it is the answer: block and local-only keep the texts as they are.
   if (d.action == Action::redact) {
     d.redacted.reserve(texts.size());
+    // Placeholders must differ from look-alikes the user already wrote.
+    for (std::string_view text : texts) d.redactions.avoid_collisions(text);
     for (std::size_t i = 0; i < texts.size(); ++i)
       d.redacted.push_back(redact(texts[i], d.findings[i], d.redactions));
   }

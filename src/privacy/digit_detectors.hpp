@@ -20,6 +20,9 @@ std::size_t confirm_ipv6(std::string_view text, std::size_t digit, Hits& out);
 // An IBAN whose check digits start at `digit` ("DE" + "89..."); returns the end examined.
 std::size_t confirm_iban(std::string_view text, std::size_t digit, Hits& out);
 
+// An SSN keyword ("SSN", "social security", ...) in the 40 bytes before `pos`.
+bool ssn_keyword_before(std::string_view text, std::size_t pos);
+
 // The byte before `begin` (after `end`) does not glue the token to a word or a
 // code: "SN-4402", "A123", "ISBN-10", "555-1234-A".
 bool free_left(std::string_view text, std::size_t begin);

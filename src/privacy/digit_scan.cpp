@@ -16,6 +16,7 @@
 
 #include "privacy/char_class.hpp"
 #include "privacy/digit_detectors.hpp"
+#include "privacy/loose_number.hpp"
 
 namespace llmux::privacy::detail {
 
@@ -137,28 +138,53 @@ void for_each_digit_run(std::string_view text, OnRun on_run) {
   }
 }
 
-// Bytes that may join digit groups into one number: separators and '+'.
-constexpr std::array<bool, 256> make_joiners() {
-  std::array<bool, 256> t{};
-  for (int c = '0'; c <= '9'; ++c) t[c] = true;
-  for (unsigned char c : {' ', '-', '.', '/', '(', ')', '+'}) t[c] = true;
-  t[0xC2] = t[0xA0] = true;  // U+00A0 no-break space (over-approximated, which is safe)
+// Bytes that may join digit groups into one number: separators and '+' (the
+// strict set the numeric token reads), and what loose numbers may also hold
+// (loose_number.hpp): '_', tabs, line breaks, dashes, thin and zero-width spaces.
+constexpr std::array<unsigned char, 256> make_joiners() {
+  std::array<unsigned char, 256> t{};
+  constexpr unsigned char kStrict = 1, kLoose = 2;
+  for (int c = '0'; c <= '9'; ++c) t[c] = kStrict;
+  for (unsigned char c : {' ', '-', '.', '/', '(', ')', '+'}) t[c] = kStrict;
+  t[0xC2] = t[0xA0] = kStrict;  // U+00A0 no-break space (over-approximated, which is safe)
+  for (unsigned char c : {'_', '\t', '\n', '\r'}) t[c] = kLoose;
+  // U+2009-U+2015, U+200B-U+200D, U+202F, U+2060, U+2212, U+FEFF, U+00AD: over-approximated by their bytes.
+  for (unsigned char c : {0xE2, 0x80, 0x81, 0x88, 0x89, 0x8B, 0x8C, 0x8D, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95,
+                          0xAF, 0xAD, 0xEF, 0xBB, 0xBF})
+    t[c] = t[c] ? t[c] : kLoose;
   return t;
 }
-constexpr std::array<bool, 256> kJoinable = make_joiners();
+constexpr std::array<unsigned char, 256> kJoinable = make_joiners();
 
 // Most digit runs in prose and logs ("4.5%", "v18.2.0", "180 ms") cannot grow
 // into any numeric class: phones need 7 digits, cards 13, SSNs 9, a dotted quad
-// 3 dots. Measure the joinable span after the run first; returns its end when
-// nothing in it can qualify, 0 when a token is worth reading.
-std::size_t hopeless_span(std::string_view text, const DigitRun& run) {
+// 3 dots. Measure the joinable span after the run first: is a numeric token
+// worth reading (7 digits or 3 dots over strict joiners), a loose number (9
+// digits, or 13 across one line break)?
+struct Reach {
+  std::size_t end;
+  bool token;
+  bool loose;
+};
+Reach reach(std::string_view text, const DigitRun& run) {
+  // Strict joiners first: most runs end at a letter or a colon right here.
   std::size_t digits = run.end - run.begin, dots = 0, j = run.end;
-  while (j < text.size() && j - run.begin < 64 && kJoinable[static_cast<unsigned char>(text[j])]) {
+  auto kind = [&](std::size_t k) { return kJoinable[static_cast<unsigned char>(text[k])]; };
+  for (; j < text.size() && j - run.begin < 64 && kind(j) == 1; ++j) {
     digits += is_digit(text[j]);
     dots += text[j] == '.';
-    ++j;
   }
-  return digits >= 7 || dots >= 3 ? 0 : j;
+  const bool token = digits >= 7 || dots >= 3;
+  if (j >= text.size() || j - run.begin >= 64 || kind(j) == 0) return Reach{j, token, digits >= 9};
+  // A loose joiner follows: count on over both sets, across at most one line break.
+  std::size_t line = digits, breaks = 0;
+  for (; j < text.size() && j - run.begin < 64 && kind(j) != 0; ++j) {
+    if (text[j] == '\n' && ++breaks > 1) break;
+    const bool digit = is_digit(text[j]);
+    digits += digit;
+    line += digit && breaks == 0;
+  }
+  return Reach{j, token, line >= 9 || digits >= 13};
 }
 
 // Dates are the most common digit groups long enough to look like a number
@@ -190,6 +216,7 @@ std::size_t date_end(std::string_view text, std::size_t b) {
 
 struct Guards {
   std::size_t token = 0;  // numeric tokens already read
+  std::size_t loose = 0;  // loose numbers already read
   std::size_t ipv6 = 0;
   std::size_t iban = 0;
 };
@@ -208,25 +235,37 @@ void scan_digit_classes(std::string_view text, const EnabledSet& on, Hits& out) 
                        on.has(Builtin::ip_address);
   const bool iban = on.has(Builtin::iban);
   const bool ip = on.has(Builtin::ip_address);
+  const bool cards = on.has(Builtin::credit_card), ssns = on.has(Builtin::us_ssn);
   Guards g;
   for_each_digit_run(text, [&](const DigitRun& run) {
     const std::size_t i = run.begin;
-    if (iban && i >= g.iban && i >= 2 && is_alpha(text[i - 1]) && is_alpha(text[i - 2])) {
+    // Two letters before the check digits; high bytes: a look-alike ("DЕ89" with a Cyrillic Е).
+    if (iban && i >= g.iban && i >= 2 && (is_alpha(text[i - 1]) || is_high(text[i - 1])) &&
+        (is_alpha(text[i - 2]) || is_high(text[i - 2]))) {
       g.iban = confirm_iban(text, i, out);
     }
     if (ip && run.colon_near && i >= g.ipv6) g.ipv6 = confirm_ipv6(text, i, out);
-    if (!numeric || i < g.token) return;
-    if (std::size_t skip = hopeless_span(text, run)) {
-      g.token = skip;
-      return;
+    if (!numeric) return;
+    const bool token = i >= g.token, loose = (cards || ssns) && i >= g.loose;
+    if (!token && !loose) return;
+    const Reach r = reach(text, run);
+    if (token) {
+      if (!r.token) {
+        g.token = r.end;
+      } else if (std::size_t date = date_end(text, i)) {
+        g.token = date;  // what follows a date gets a token of its own
+      } else {
+        NumericToken t = read_numeric_token(text, i);
+        const std::size_t before = out.size();
+        numeric_token_classes(text, t, on, out);
+        g.token = t.end;
+        for (std::size_t k = before; k < out.size(); ++k) {  // found as written: no loose reading needed
+          if (out[k].cls == Builtin::credit_card || out[k].cls == Builtin::us_ssn) g.loose = std::max(g.loose, t.end);
+        }
+      }
     }
-    if (std::size_t date = date_end(text, i)) {
-      g.token = date;  // what follows a date gets a token of its own
-      return;
-    }
-    NumericToken t = read_numeric_token(text, i);
-    numeric_token_classes(text, t, on, out);
-    g.token = t.end;
+    // The same digits read loosely: other separators, invisible characters, glued words.
+    if (loose && i >= g.loose) g.loose = r.loose ? find_loose_numbers(text, i, cards, ssns, out) : r.end;
   });
 }
 

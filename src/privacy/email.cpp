@@ -62,11 +62,14 @@ std::size_t domain_end(std::string_view text, std::size_t start) {
 }
 
 // postgres://user:pass@host, https://token@github.com: credentials in a URL.
-bool inside_url(std::string_view text, std::size_t local) {
+// Only the authority can hold them: an address in the path or the query
+// (https://x.example/?u=jane.doe%40example.com, /u/jane%40example.com/) is an address.
+bool url_userinfo(std::string_view text, std::size_t local) {
   std::size_t i = local;
   while (i > 0 && local - i < 256 && !is_space(text[i - 1])) {
     --i;
-    if (text.substr(i, 3) == "://") return true;
+    char c = text[i];
+    if (c == '/' || c == '?' || c == '#' || c == '=' || c == '&') return i >= 2 && text.substr(i - 2, 3) == "://";
   }
   return false;
 }
@@ -125,7 +128,7 @@ std::size_t confirm_email(std::string_view text, std::size_t end, Hits& out) {
   std::size_t b = local_begin(text, at_sign);
   std::size_t e = domain_end(text, end);
   if (!local_valid(text.substr(b, at_sign - b)) || !domain_valid(text.substr(end, e - end))) return e;
-  if (inside_url(text, b)) return e;
+  if (url_userinfo(text, b)) return e;
   if (at(text, e) == ':' && !is_space(at(text, e + 1)) && at(text, e + 1) != '\0')
     return e;  // git@host:org/repo
   if (at(text, e) == '@' || is_word(at(text, e))) return e;

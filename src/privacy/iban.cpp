@@ -6,6 +6,7 @@
 
 #include "privacy/char_class.hpp"
 #include "privacy/digit_detectors.hpp"
+#include "privacy/loose_number.hpp"
 #include "privacy/validators.hpp"
 
 namespace llmux::privacy {
@@ -71,29 +72,73 @@ bool iban_valid(std::string_view iban) {
 
 namespace detail {
 
-std::size_t confirm_iban(std::string_view text, std::size_t digit, Hits& out) {
-  if (digit < 2 || !is_alpha(text[digit - 2]) || !is_alpha(text[digit - 1]) ||
-      is_word(before(text, digit - 2))) {
-    return digit;
+namespace {
+
+// An ASCII letter, or a Cyrillic or Greek capital that looks like one ("DЕ89"
+// with a Cyrillic Е), ending at `end`: its letter and its bytes, else 0.
+struct Letter {
+  char c = 0;
+  std::size_t bytes = 0;
+};
+Letter letter_before(std::string_view text, std::size_t end) {
+  if (end >= 1 && is_alpha(text[end - 1])) return {upper(text[end - 1]), 1};
+  if (end < 2 || (text[end - 2] != '\xD0' && text[end - 2] != '\xD1' && text[end - 2] != '\xCE')) return {};
+  // Lead byte, continuation byte and the Latin capital it imitates.
+  static constexpr struct {
+    unsigned char lead, cont;
+    char latin;
+  } kLookAlikes[] = {
+      {0xD0, 0x90, 'A'}, {0xD0, 0x92, 'B'}, {0xD0, 0x95, 'E'}, {0xD0, 0x9A, 'K'}, {0xD0, 0x9C, 'M'},
+      {0xD0, 0x9D, 'H'}, {0xD0, 0x9E, 'O'}, {0xD0, 0xA0, 'P'}, {0xD0, 0xA1, 'C'}, {0xD0, 0xA2, 'T'},
+      {0xD0, 0xA5, 'X'}, {0xD0, 0x86, 'I'}, {0xD0, 0x85, 'S'}, {0xD0, 0x88, 'J'}, {0xD0, 0xB0, 'A'},
+      {0xD0, 0xB5, 'E'}, {0xD0, 0xBE, 'O'}, {0xD1, 0x80, 'P'}, {0xD1, 0x81, 'C'}, {0xD1, 0x85, 'X'},
+      {0xCE, 0x91, 'A'}, {0xCE, 0x92, 'B'}, {0xCE, 0x95, 'E'}, {0xCE, 0x96, 'Z'}, {0xCE, 0x97, 'H'},
+      {0xCE, 0x99, 'I'}, {0xCE, 0x9A, 'K'}, {0xCE, 0x9C, 'M'}, {0xCE, 0x9D, 'N'}, {0xCE, 0x9F, 'O'},
+      {0xCE, 0xA1, 'P'}, {0xCE, 0xA4, 'T'}, {0xCE, 0xA5, 'Y'}, {0xCE, 0xA7, 'X'}};
+  auto lead = static_cast<unsigned char>(text[end - 2]), cont = static_cast<unsigned char>(text[end - 1]);
+  for (const auto& l : kLookAlikes) {
+    if (l.lead == lead && l.cont == cont) return {l.latin, 2};
   }
-  const std::size_t begin = digit - 2;
-  const std::size_t length = iban_length(text.substr(begin, 2));
+  return {};
+}
+
+}  // namespace
+
+std::size_t confirm_iban(std::string_view text, std::size_t digit, Hits& out) {
+  // Country code: two letters (look-alikes included), not the end of a longer word.
+  Letter second = letter_before(text, digit);
+  Letter first = second.bytes ? letter_before(text, digit - second.bytes) : Letter{};
+  if (!first.bytes) return digit;
+  const std::size_t begin = digit - second.bytes - first.bytes;
+  if (is_word(before(text, begin))) return digit;
+  char normal[40] = {first.c, second.c};
+  const std::size_t length = iban_length(std::string_view(normal, 2));
   if (length == 0 || !is_digit(at(text, digit + 1))) return digit;
-  // Electronic form: `length` characters in a row. Print form: groups of four
-  // separated by one space, the last group shorter.
-  const bool print = at(text, begin + 4) == ' ';
-  std::size_t i = begin, taken = 0;
-  while (taken < length && i < text.size()) {
-    if (print && taken > 0 && taken % 4 == 0) {
-      if (text[i] != ' ') return i;
-      ++i;
+  // Groups of four characters, joined by nothing (electronic form) or by
+  // separators (print form: a space; also dashes, dots, no-break or double
+  // spaces; mixed kinds too, mod 97 decides); invisible characters and a line
+  // break may sit anywhere.
+  std::size_t i = digit, taken = 2;
+  bool separated = false;
+  while (taken < length) {
+    if (taken % 4 == 0) {
+      LooseSeparator s = loose_separator(text, i, true);
+      if (!s.ok && s.length == 0 && !is_alnum(at(text, i))) return i;
+      if (s.ok && !s.wildcard) {
+        if (taken > 4 && !separated) return i;  // electronic so far, grouped from here
+        separated = true;
+      } else if (taken > 4 && separated && !s.ok) {
+        return i;  // print form so far, a group glued to the next
+      }
+      i += s.length;
+    } else {
+      i += invisible_at(text, i);
     }
     if (!is_alnum(at(text, i))) return i;
-    ++i;
-    ++taken;
+    normal[taken++] = upper(text[i++]);
   }
-  if (taken != length || is_alnum(at(text, i))) return i;
-  if (iban_valid(text.substr(begin, i - begin))) out.push_back(Hit{Builtin::iban, begin, i});
+  if (is_alnum(at(text, i))) return i;
+  if (iban_valid(std::string_view(normal, length))) out.push_back(Hit{Builtin::iban, begin, i});
   return i;
 }
 

@@ -10,12 +10,31 @@ const std::string& RedactionMap::placeholder(std::string_view class_name, std::s
   key += value;
   auto it = placeholders_.find(key);
   if (it != placeholders_.end()) return it->second;
-  int n = ++counters_[std::string(class_name)];
-  std::string p = "<";
-  for (char c : class_name) p += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-  p += "_" + std::to_string(n) + ">";
+  std::string stem = "<";
+  for (char c : class_name) stem += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  stem += '_';
+  int& last = counters_[std::string(class_name)];
+  std::string p;
+  do {
+    p = stem + std::to_string(++last) + ">";
+  } while (taken_.count(p) != 0);
   originals_.emplace(p, std::string(value));
   return placeholders_.emplace(std::move(key), std::move(p)).first->second;
+}
+
+void RedactionMap::avoid_collisions(std::string_view text) {
+  // "<" + [A-Z0-9_]+ + "_" + digits + ">": the shape every placeholder has.
+  auto stem_char = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; };
+  for (std::size_t lt = text.find('<'); lt != std::string_view::npos; lt = text.find('<', lt + 1)) {
+    std::size_t i = lt + 1;
+    while (i < text.size() && i - lt <= 80 && stem_char(text[i])) ++i;
+    if (i >= text.size() || text[i] != '>') continue;
+    std::string_view inner = text.substr(lt + 1, i - lt - 1);
+    std::size_t us = inner.rfind('_');
+    if (us == std::string_view::npos || us == 0 || us + 1 == inner.size()) continue;
+    if (inner.find_first_not_of("0123456789", us + 1) != std::string_view::npos) continue;
+    taken_.emplace(text.substr(lt, i - lt + 1));
+  }
 }
 
 std::optional<std::string_view> RedactionMap::original(std::string_view placeholder) const {

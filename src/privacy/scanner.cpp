@@ -12,6 +12,7 @@
 
 #include "core/text.hpp"
 #include "privacy/detectors.hpp"
+#include "privacy/normalise.hpp"
 #include "privacy/overlap.hpp"
 #include "privacy/pattern_compiler.hpp"
 #include "privacy/vectorscan_runtime.hpp"
@@ -46,6 +47,10 @@ struct ScanState {
   detail::Hits hits;
   std::vector<std::size_t> until;  // per pattern: later triggers before this add nothing
   std::vector<Finding> user;
+  // The second scan of an obfuscated text (normalise.hpp).
+  detail::Normalised normalised;
+  detail::Hits normalised_hits;
+  std::vector<Finding> normalised_user;
 };
 
 // Vectorscan scratch space is per thread. hs_alloc_scratch grows it to fit each
@@ -170,30 +175,50 @@ bool Scanner::restore_responses() const { return impl_->restore; }
 std::vector<Finding> Scanner::scan(std::string_view text) const {
   thread_local ScanState st;
   const Impl& impl = *impl_;
-  st.matches.clear();
+  // One scan of `input`: triggers and user patterns, the digit pass, confirm steps.
+  auto scan_once = [&](std::string_view input, detail::Hits& hits, std::vector<Finding>& user) {
+    st.matches.clear();
+    // 1. Literal-anchored triggers and user patterns, in one vectorscan pass.
+    if (impl.patterns.db) run_vectorscan(impl.patterns.db.get(), impl.id, input, st.matches);
+    // 2. Digit-led classes from the SIMD digit-run pass.
+    if (impl.enabled.any_digit_class()) detail::scan_digit_classes(input, impl.enabled, hits);
+    // 3. Confirm each trigger; skip those inside a span a previous one already examined.
+    auto by_end = [](const RawMatch& a, const RawMatch& b) { return a.to != b.to ? a.to < b.to : a.id < b.id; };
+    if (!std::is_sorted(st.matches.begin(), st.matches.end(), by_end))
+      std::sort(st.matches.begin(), st.matches.end(), by_end);
+    st.until.assign(impl.patterns.builtins.size(), 0);
+    for (const RawMatch& m : st.matches) {
+      const PatternRef& ref = impl.patterns.refs[m.id];
+      if (ref.kind == PatternRef::Kind::builtin) {
+        const auto& p = impl.patterns.builtins[ref.index];
+        std::size_t& until = st.until[p.guard];
+        if (m.to - p.length < until) continue;
+        until = std::max(m.to, detail::confirm_trigger(p, input, m.to, hits));
+        continue;
+      }
+      const ClassId cls = static_cast<ClassId>(ref.index);
+      std::size_t begin = ref.kind == PatternRef::Kind::user_keyword ? m.to - ref.length : m.from;
+      user.push_back(Finding{cls, impl.classes[cls].name, impl.classes[cls].action, begin, m.to});
+    }
+  };
   st.hits.clear();
   st.user.clear();
-  // 1. Literal-anchored triggers and user patterns, in one vectorscan pass.
-  if (impl.patterns.db) run_vectorscan(impl.patterns.db.get(), impl.id, text, st.matches);
-  // 2. Digit-led classes from the SIMD digit-run pass.
-  if (impl.enabled.any_digit_class()) detail::scan_digit_classes(text, impl.enabled, st.hits);
-  // 3. Confirm each trigger; skip those inside a span a previous one already examined.
-  auto by_end = [](const RawMatch& a, const RawMatch& b) { return a.to != b.to ? a.to < b.to : a.id < b.id; };
-  if (!std::is_sorted(st.matches.begin(), st.matches.end(), by_end))
-    std::sort(st.matches.begin(), st.matches.end(), by_end);
-  st.until.assign(impl.patterns.builtins.size(), 0);
-  for (const RawMatch& m : st.matches) {
-    const PatternRef& ref = impl.patterns.refs[m.id];
-    if (ref.kind == PatternRef::Kind::builtin) {
-      const auto& p = impl.patterns.builtins[ref.index];
-      std::size_t& until = st.until[p.guard];
-      if (m.to - p.length < until) continue;
-      until = std::max(m.to, detail::confirm_trigger(p, text, m.to, st.hits));
-      continue;
+  scan_once(text, st.hits, st.user);
+  if (detail::has_obfuscation_markers(text)) {
+    // Zero-width characters, other scripts' digits or a full-width '@': scan a
+    // normalised copy as well and map what it finds back to the original bytes.
+    detail::normalise(text, st.normalised);
+    st.normalised_hits.clear();
+    st.normalised_user.clear();
+    scan_once(st.normalised.text, st.normalised_hits, st.normalised_user);
+    for (detail::Hit h : st.normalised_hits) {
+      st.hits.push_back(detail::Hit{h.cls, st.normalised.original_begin(h.begin), st.normalised.original_end(h.end)});
     }
-    const ClassId cls = static_cast<ClassId>(ref.index);
-    std::size_t begin = ref.kind == PatternRef::Kind::user_keyword ? m.to - ref.length : m.from;
-    st.user.push_back(Finding{cls, impl.classes[cls].name, impl.classes[cls].action, begin, m.to});
+    for (Finding f : st.normalised_user) {
+      f.begin = st.normalised.original_begin(f.begin);
+      f.end = st.normalised.original_end(f.end);
+      st.user.push_back(f);
+    }
   }
   // 4. One answer per byte among the built-ins; user classes stand as found.
   detail::resolve_overlaps(st.hits);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <string>
 
 #include "privacy/char_class.hpp"
 #include "privacy/secret_detectors.hpp"
@@ -108,6 +109,25 @@ bool openai_family_valid(std::string_view tok) {
   return body.size() >= 32 && up && lo && dig;
 }
 
+// `body` bytes into `tok` the random part starts.
+bool token_valid(std::string_view tok, std::size_t body, const TokenFormat& f, bool webhook) {
+  if (tok.size() < f.min_length || tok.size() > f.max_length + (webhook ? 8 : 0)) return false;
+  if (f.prefix == "sk-" && !openai_family_valid(tok)) return false;
+  return random_enough(tok.substr(body));
+}
+
+// The end of a random-looking run (8+ characters of the alphabet, letters and
+// digits) after one space at `e` that continues a token of 8+ characters; 0 if none.
+std::size_t continuation_after_space(std::string_view text, std::size_t e, const TokenFormat& f) {
+  if (at(text, e) != ' ' || f.prefix[0] == 'h') return 0;
+  std::size_t k = e + 1;
+  while (k < text.size() && k - e <= f.max_length && in_alphabet(text[k], f.extra)) ++k;
+  std::string_view run = text.substr(e + 1, k - e - 1);
+  bool digit = std::any_of(run.begin(), run.end(), is_digit);
+  bool alpha = std::any_of(run.begin(), run.end(), is_alpha);
+  return run.size() >= 8 && digit && alpha && random_enough(run) ? k : 0;
+}
+
 }  // namespace
 
 std::span<const TokenFormat> token_formats() { return kFormats; }
@@ -119,10 +139,16 @@ std::size_t confirm_token(std::string_view text, std::size_t end, const TokenFor
   const bool webhook = f.prefix[0] == 'h';
   if (webhook && b >= 8 && text.substr(b - 8, 8) == "https://") b -= 8;
   if (!webhook && is_alnum(before(text, b))) return e;  // "task-runner" is not "sk-..."
-  std::string_view tok = text.substr(b, e - b);
-  if (tok.size() < f.min_length || tok.size() > f.max_length + (webhook ? 8 : 0)) return e;
-  if (f.prefix == "sk-" && !openai_family_valid(tok)) return e;
-  if (!random_enough(text.substr(end, e - end))) return e;
+  // "sk-proj-Xq7Lm2Vb9R t4Nc8Hs3Kd6...": one space inside a key does not end it.
+  if (std::size_t k = continuation_after_space(text, e, f); k != 0) {
+    std::string joined(text.substr(b, e - b));
+    joined.append(text.substr(e + 1, k - e - 1));
+    if (token_valid(joined, end - b, f, webhook)) {
+      out.push_back(Hit{Builtin::secret, b, k});
+      return k;
+    }
+  }
+  if (!token_valid(text.substr(b, e - b), end - b, f, webhook)) return e;
   out.push_back(Hit{Builtin::secret, b, e});
   return e;
 }

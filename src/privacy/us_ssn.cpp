@@ -18,13 +18,13 @@ bool us_ssn_valid(std::string_view d) {
 
 namespace detail {
 
-namespace {
-
 bool ssn_keyword_before(std::string_view text, std::size_t pos) {
   return keyword_before(text, pos, 40,
                         {"ssn", "social security", "social sec", "sozialversicherung", "seguro social",
                          "sécurité sociale", "taxpayer id", "tin:", "社会保障", "社会安全", "社會安全"});
 }
+
+namespace {
 
 // "123-45-6789" / "123 45 6789": three groups 3-2-4 with the same separator.
 bool dashed_form(std::string_view text, const NumericToken& t) {

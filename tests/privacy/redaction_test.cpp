@@ -171,3 +171,25 @@ TEST(Restorer, EmptyMapPassesEverythingThrough) {
 
 }  // namespace
 }  // namespace llmux::privacy
+
+namespace llmux::privacy {
+namespace {
+
+// A user's literal "<EMAIL_1>" must not become the placeholder of a real
+// address: upstream would see two identical tokens, and restoring the answer
+// would rewrite the user's own text into the address.
+TEST(Redaction, PlaceholdersNeverCollideWithTextAlreadyInTheRequest) {
+  Scanner s = redacting_scanner();
+  std::vector<std::string_view> texts = {"Mail jane.doe@acme-corp.com and <EMAIL_1>.",
+                                         "Template: <EMAIL_2>, <CREDIT_CARD_1>"};
+  Decision d = classify(s, texts);
+  ASSERT_EQ(d.action, Action::redact);
+  EXPECT_EQ(d.redacted[0], "Mail <EMAIL_3> and <EMAIL_1>.");
+  EXPECT_EQ(d.redacted[1], "Template: <EMAIL_2>, <CREDIT_CARD_1>");
+  EXPECT_FALSE(d.redactions.original("<EMAIL_1>"));
+  EXPECT_EQ(restore("Sent to <EMAIL_3>, not <EMAIL_1>.", d.redactions),
+            "Sent to jane.doe@acme-corp.com, not <EMAIL_1>.");
+}
+
+}  // namespace
+}  // namespace llmux::privacy

@@ -176,3 +176,113 @@ TEST(Scanner, ScansMultilingualText) {
 
 }  // namespace
 }  // namespace llmux::privacy
+
+namespace llmux::privacy {
+namespace {
+
+// Evasions a review sent to a cloud deployment: the same card, IBAN and SSN
+// written with other separators, invisible characters or glued to words.
+TEST(Scanner, FindsCardNumbersWrittenWithAnySeparator) {
+  Scanner s = compile();
+  for (std::string card :
+       {"4539.1488.0343.6467", "4539  1488  0343  6467", "45 39 14 88 03 43 64 67",
+        "4 5 3 9 1 4 8 8 0 3 4 3 6 4 6 7", "4539/1488/0343/6467", "4539_1488_0343_6467", "4539 1488\n0343 6467",
+        "45391488\r\n03436467", "4539\xE2\x80\x8B" "1488\xE2\x80\x8B" "0343\xE2\x80\x8B" "6467",
+        "4539\xE2\x80\x93" "1488\xE2\x80\x93" "0343\xE2\x80\x93" "6467"}) {
+    for (std::string text : {"card: " + card + " thanks", card}) {
+      EXPECT_EQ(found(s, text), (std::vector<Found>{{"credit_card", card}})) << text;
+    }
+  }
+  EXPECT_EQ(found(s, "ref cc4539148803436467exp"), (std::vector<Found>{{"credit_card", "4539148803436467"}}));
+  EXPECT_EQ(found(s, "x 12 4539.1488.0343.6467"), (std::vector<Found>{{"credit_card", "4539.1488.0343.6467"}}));
+}
+
+TEST(Scanner, LooseReadingKeepsFalsePositivesOut) {
+  Scanner s = compile();
+  // A hex hash with a Luhn-valid decimal run, a longer dotted number, a card
+  // joined to other digits by a second kind of separator, mixed separators.
+  for (std::string text : {"sha 0ab4539148803436467cdef0123", "v4539.1488.0343.6467.12",
+                           "4539.1488 0343-6467", "ids 4539_1488_0343_6467_1234",
+                           "1 2 3 4 5 6 7 8 9 (no keyword)", "123.45.6789 is a build"}) {
+    EXPECT_EQ(found(s, text), std::vector<Found>{}) << text;
+  }
+}
+
+TEST(Scanner, FindsIbansWrittenWithAnySeparator) {
+  Scanner s = compile();
+  for (std::string iban :
+       {"DE89-3704-0044-0532-0130-00", "DE89.3704.0044.0532.0130.00", "DE89  3704  0044  0532  0130  00",
+        "DE89\xC2\xA0" "3704\xC2\xA0" "0044\xC2\xA0" "0532\xC2\xA0" "0130\xC2\xA0" "00",
+        "DE89\xE2\x80\x8B" "37040044\xE2\x80\x8B" "0532013000", "D\xD0\x95" "89 3704 0044 0532 0130 00",
+        "de89 3704 0044 0532 0130 00"}) {
+    std::string text = "IBAN: " + iban + ".";
+    EXPECT_EQ(found(s, text), (std::vector<Found>{{"iban", iban}})) << text;
+  }
+  EXPECT_EQ(found(s, "DE89 3704-0044 0532 0130 00"), (std::vector<Found>{{"iban", "DE89 3704-0044 0532 0130 00"}}));
+  // Grouped, then a group glued to the next: not one IBAN.
+  EXPECT_EQ(found(s, "DE89 3704 00440532 0130 00"), std::vector<Found>{});
+}
+
+TEST(Scanner, FindsEncodedAddressesInUrlPathsAndQueries) {
+  Scanner s = compile();
+  EXPECT_EQ(found(s, "https://x.example/?u=jane.doe%40example.com"),
+            (std::vector<Found>{{"email", "jane.doe%40example.com"}}));
+  EXPECT_EQ(found(s, "https://x.example/u/jane.doe%40example.com/profile"),
+            (std::vector<Found>{{"email", "jane.doe%40example.com"}}));
+  EXPECT_EQ(found(s, "https://x.example/?a=1&to=jane.doe@example.com"),
+            (std::vector<Found>{{"email", "jane.doe@example.com"}}));
+  // Credentials in the authority stay what they were: not an address.
+  EXPECT_EQ(found(s, "clone https://deploy@github.example.com/org/repo"), std::vector<Found>{});
+}
+
+TEST(Scanner, FindsSsnsWrittenWithAnySeparator) {
+  Scanner s = compile();
+  EXPECT_EQ(found(s, "SSN 123.45.6789"), (std::vector<Found>{{"us_ssn", "123.45.6789"}}));
+  EXPECT_EQ(found(s, "id 123\xE2\x80\x93" "45\xE2\x80\x93" "6789."),
+            (std::vector<Found>{{"us_ssn", "123\xE2\x80\x93" "45\xE2\x80\x93" "6789"}}));
+  EXPECT_EQ(found(s, "my social security number is 1 2 3 4 5 6 7 8 9"),
+            (std::vector<Found>{{"us_ssn", "1 2 3 4 5 6 7 8 9"}}));
+}
+
+}  // namespace
+}  // namespace llmux::privacy
+
+namespace llmux::privacy {
+namespace {
+
+// Zero-width characters, digits of other scripts and a full-width '@' are
+// read through a normalised copy; the spans are those of the original bytes.
+TEST(Scanner, SeesThroughInvisibleCharactersAndOtherScriptsDigits) {
+  Scanner s = compile();
+  const std::string zw = "\xE2\x80\x8B";
+  // ٤٥٣٩ ١٤٨٨ ٠٣٤٣ ٦٤٦٧ (Arabic-Indic digits)
+  std::string arabic;
+  for (char c : std::string("4539 1488 0343 6467")) arabic += c == ' ' ? std::string(" ") : std::string("\xD9") + char(0xA0 + (c - '0'));
+  EXPECT_EQ(found(s, "card " + arabic + " ok"), (std::vector<Found>{{"credit_card", arabic}}));
+  std::string email = "jane.doe\xEF\xBC\xA0" "example.com";  // full-width at sign
+  EXPECT_EQ(found(s, "mail " + email + " today"), (std::vector<Found>{{"email", email}}));
+  std::string email_zw = "jane" + zw + ".doe@exa" + zw + "mple.com";
+  EXPECT_EQ(found(s, "mail " + email_zw + " today"), (std::vector<Found>{{"email", email_zw}}));
+  std::string key = std::string("sk-proj-") + "Xq7Lm2Vb9Rt4Nc8" + zw + "Hs3Kd6Pf1Wz5Yg0Tj2Ua7Eo4";
+  EXPECT_EQ(found(s, "key " + key + " end"), (std::vector<Found>{{"secret", key}}));
+}
+
+TEST(Scanner, OneSpaceInsideAKeyDoesNotEndIt) {
+  Scanner s = compile();
+  std::string key = std::string("sk-proj-") + "Xq7Lm2Vb9Rt4Nc8 Hs3Kd6Pf1Wz5Yg0Tj2Ua7Eo4";
+  EXPECT_EQ(found(s, "use " + key + " please"), (std::vector<Found>{{"secret", key}}));
+  std::string whole = std::string("sk-proj-") + "Xq7Lm2Vb9Rt4Nc8Hs3Kd6Pf1Wz5Yg0Tj2Ua7Eo4";
+  EXPECT_EQ(found(s, "use " + whole + " please"), (std::vector<Found>{{"secret", whole}}));
+  EXPECT_EQ(found(s, "see sk-proj-docs for details"), std::vector<Found>{});
+}
+
+TEST(Scanner, UserPatternsSeeThroughInvisibleCharactersToo) {
+  PrivacyConfig config;
+  config.patterns.push_back({"codename", "\\bPROJECT-[A-Z]{4}\\b", {}, Action::block, false, 1});
+  Scanner s = compile(config);
+  std::string name = "PROJECT-\xE2\x80\x8B" "ABCD";
+  EXPECT_EQ(found(s, "about " + name + "."), (std::vector<Found>{{"codename", name}}));
+}
+
+}  // namespace
+}  // namespace llmux::privacy
