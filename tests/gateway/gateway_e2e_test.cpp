@@ -518,13 +518,6 @@ namespace llmux::test {
 namespace {
 
 // A [[keys]] entry for a new key; its secret goes to `secret`.
-std::string budget_key(const std::string& id, const std::string& team, std::string& secret) {
-  auto created = run({binary(), "keys", "create", "--id", id, "--team", team});
-  secret = created.out.substr(0, created.out.find('\n'));
-  auto at = created.err.find("sha256:");
-  return "[[keys]]\nid = \"" + id + "\"\nteam = \"" + team + "\"\nhash = \"" + created.err.substr(at, 71) + "\"\n";
-}
-
 // Seconds from now to the first of next month, 00:00 UTC.
 long seconds_to_next_month_utc() {
   std::time_t now = std::time(nullptr);
@@ -542,7 +535,7 @@ TEST(GatewayBudgets, AMonthlyLimitNamesItselfAndRetriesAfterTheMonth) {
   std::string secret;
   // A request reserves ~21 tokens at $10000/1M ($0.21): a few fit in $0.80, then none does.
   GatewayProcess gw(dir, deployment("cloud", cloud.url(), "locality = \"cloud\"\nprice_input = 10000.0\nprice_output = 10000.0") +
-                             route("cloudonly", {"cloud"}) + budget_key("kb", "ta", secret) +
+                             route("cloudonly", {"cloud"}) + key_entry("kb", "ta", secret) +
                              "[[budgets]]\nteam = \"ta\"\nusd_per_month = 0.8\n");
   json body = {{"model", "cloudonly"}, {"messages", {{{"role", "user"}, {"content", "hello"}}}}, {"max_tokens", 5}};
   HttpResult r;
@@ -580,7 +573,7 @@ TEST(GatewayBudgets, ARequestThatCanNeverFitIsA400ThatSaysWhatToChange) {
   SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
   TempDir dir;
   std::string secret;
-  GatewayProcess gw(dir, deployment("local", sim.url()) + route("chat", {"local"}) + budget_key("kb", "ta", secret) +
+  GatewayProcess gw(dir, deployment("local", sim.url()) + route("chat", {"local"}) + key_entry("kb", "ta", secret) +
                              "[[budgets]]\nkey = \"kb\"\ntokens_per_minute = 2000\n");
   json body = {{"model", "chat"}, {"messages", {{{"role", "user"}, {"content", "hello"}}}}};  // no max_tokens: 4096
   auto r = gw.chat(body.dump(), {"Authorization: Bearer " + secret});

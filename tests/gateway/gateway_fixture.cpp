@@ -43,6 +43,13 @@ std::string route(const std::string& alias, const std::vector<std::string>& deps
   return "[[routes]]\nalias = \"" + alias + "\"\ndeployments = [" + list + "]\n" + extra + "\n";
 }
 
+std::string key_entry(const std::string& id, const std::string& team, std::string& secret) {
+  auto created = run({binary(), "keys", "create", "--id", id, "--team", team});
+  secret = created.out.substr(0, created.out.find('\n'));
+  auto at = created.err.find("sha256:");
+  return "[[keys]]\nid = \"" + id + "\"\nteam = \"" + team + "\"\nhash = \"" + created.err.substr(at, 71) + "\"\n";
+}
+
 double metric(const std::string& text, const std::string& series) {
   auto p = text.find(series + " ");
   if (p == std::string::npos) return 0;

@@ -30,5 +30,7 @@ class GatewayProcess {
 std::string deployment(const std::string& name, const std::string& url, const std::string& extra = "");
 std::string route(const std::string& alias, const std::vector<std::string>& deps, const std::string& extra = "");
 double metric(const std::string& text, const std::string& series);
+// A key made with `llmux keys create` for the config, its secret in `secret`.
+std::string key_entry(const std::string& id, const std::string& team, std::string& secret);
 
 }  // namespace llmux::test

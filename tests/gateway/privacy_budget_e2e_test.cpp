@@ -95,18 +95,11 @@ TEST(Privacy, DecisionsAreInTheLedgerWithoutTheMatchedText) {
   EXPECT_EQ(dump.out.find("4539"), std::string::npos) << "the ledger never holds matched text";
 }
 
-std::string keyed(const std::string& id, const std::string& team, std::string& secret) {
-  auto created = run({binary(), "keys", "create", "--id", id, "--team", team});
-  secret = created.out.substr(0, created.out.find('\n'));
-  auto at = created.err.find("sha256:");
-  return "[[keys]]\nid = \"" + id + "\"\nteam = \"" + team + "\"\nhash = \"" + created.err.substr(at, 71) + "\"\n";
-}
-
 TEST(Budgets, RateLimitIsExactOverTheWindow) {
   SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
   TempDir dir;
   std::string secret;
-  GatewayProcess gw(dir, deployment("local", sim.url()) + route("chat", {"local"}) + keyed("a", "t", secret) +
+  GatewayProcess gw(dir, deployment("local", sim.url()) + route("chat", {"local"}) + key_entry("a", "t", secret) +
                               "[[budgets]]\nkey = \"a\"\nrequests_per_minute = 5\n");
   for (int i = 0; i < 5; ++i) EXPECT_EQ(gw.chat(ask("hi"), {"Authorization: Bearer " + secret}).status, 200);
   auto r = gw.chat(ask("hi"), {"Authorization: Bearer " + secret});
@@ -125,7 +118,7 @@ TEST(Budgets, MoneyLimitSteersTrafficToFreeLocalDeployments) {
   // the cloud takes requests while $0.21 still fits in what is left of $0.50.
   GatewayProcess gw(dir, deployment("cloud", cloud.url(), "locality = \"cloud\"\nprice_input = 10000.0\nprice_output = 10000.0") +
                               deployment("local", local.url(), "locality = \"local\"") +
-                              route("chat", {"cloud", "local"}) + keyed("a", "t", secret) +
+                              route("chat", {"cloud", "local"}) + key_entry("a", "t", secret) +
                               "[[budgets]]\nteam = \"t\"\nusd_per_day = 0.5\n");
   for (int i = 0; i < 12; ++i) EXPECT_EQ(gw.chat(ask("hello"), {"Authorization: Bearer " + secret}).status, 200);
   int cloud_requests = cloud.stats()["requests"];
@@ -141,7 +134,7 @@ TEST(Budgets, ConcurrentRequestsNeverOvershootAMoneyLimit) {
   const double limit = 0.05;
   auto gw = std::make_unique<GatewayProcess>(
       dir, deployment("cloud", cloud.url(), "locality = \"cloud\"\nprice_input = 100.0\nprice_output = 100.0") +
-               route("chat", {"cloud"}) + keyed("a", "t", secret) + "[[budgets]]\nkey = \"a\"\nusd_per_day = 0.05\n");
+               route("chat", {"cloud"}) + key_entry("a", "t", secret) + "[[budgets]]\nkey = \"a\"\nusd_per_day = 0.05\n");
   // 500 requests, 100 at a time, through the real load generator, with the key.
   auto r = run({binary(), "bench", "-q", "--url", gw->url(), "--model", "chat", "--api-key-env", "LLMUX_TEST_KEY", "-c", "100",
                 "-n", "500", "--input-tokens", "16", "--output-tokens", "8", "-o", dir.file("b.json")},
