@@ -2,7 +2,6 @@
 // to do. Reads the catalogs (no network, no GPU needed); --gpu auto looks at
 // nvidia-smi / rocm-smi / /proc to say what is here.
 #include <CLI/CLI.hpp>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -200,13 +199,6 @@ Result<void> load_calibration(const PlanFlags& f, plan::PlanRequest& req) {
   return {};
 }
 
-std::string squashed(const std::string& s) {
-  std::string out;
-  for (char ch : s)
-    if (std::isalnum(static_cast<unsigned char>(ch))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
-}
-
 // Whether the name an endpoint served is the planned model: by catalog entry
 // when both names are known to the catalog, else by one name holding the other.
 bool same_model(const catalog::Catalog& c, const std::string& served, const plan::PlanRequest& req) {
@@ -215,7 +207,7 @@ bool same_model(const catalog::Catalog& c, const std::string& served, const plan
                                                : guess_model(c, req.model.spec.id);
   if (bench && planned) return bench->model_id == planned->model_id;
   if (bench || planned) return false;
-  std::string a = squashed(served), b = squashed(req.model.spec.id);
+  std::string a = squash(served), b = squash(req.model.spec.id);
   return !a.empty() && !b.empty() && (a.find(b) != std::string::npos || b.find(a) != std::string::npos);
 }
 

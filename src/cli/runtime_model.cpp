@@ -6,14 +6,14 @@
 
 namespace llmux::cli {
 
-namespace {
-
 std::string squash(const std::string& s) {
   std::string out;
   for (char c : s)
     if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
+
+namespace {
 
 std::string find_quant_in(const std::string& name) {
   std::string squashed = squash(name), best;

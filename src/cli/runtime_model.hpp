@@ -18,4 +18,7 @@ struct ModelGuess {
 // part of the served name; nullopt when none is.
 std::optional<ModelGuess> guess_model(const catalog::Catalog& cat, const std::string& served_name);
 
+// A name reduced to its letters and digits, lower-cased, as the matching compares them.
+std::string squash(const std::string& s);
+
 }  // namespace llmux::cli
