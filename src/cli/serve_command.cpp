@@ -131,19 +131,10 @@ int run_check(const std::string& path) {
   warn_routes_without_local(*cfg);
   // Secrets are read at start, from this machine's environment: the file may be fine
   // and still not start here. A warning, since the check may run where they are not.
-  for (const auto& d : cfg->deployments) {
-    std::string missing;
-    if (!d.api_key_file.empty()) {
-      if (std::FILE* f = std::fopen(d.api_key_file.c_str(), "r")) std::fclose(f);
-      else missing = "api_key_file " + d.api_key_file + " cannot be read";
-    } else if (!d.api_key_env.empty()) {
-      const char* v = std::getenv(d.api_key_env.c_str());
-      if (!v || !*v) missing = "environment variable " + d.api_key_env + " is not set";
-    }
-    if (!missing.empty())
-      std::fprintf(stderr, "%s:%d: warning: deployment '%s': %s here; llmux serve will not start without it\n",
-                   cfg->source.c_str(), d.line, d.name.c_str(), missing.c_str());
-  }
+  for (const auto& d : cfg->deployments)
+    if (auto secret = gateway::read_secret(d); !secret)
+      std::fprintf(stderr, "%s:%d: warning: %s here; llmux serve will not start without it\n", cfg->source.c_str(),
+                   d.line, secret.error().message.c_str());
   return 0;
 }
 

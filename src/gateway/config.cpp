@@ -316,6 +316,24 @@ tl::expected<GatewayConfig, Problems> parse_config(std::string_view text, const 
   return c;
 }
 
+Result<std::string> read_secret(const DeploymentConfig& d) {
+  if (!d.api_key_file.empty()) {
+    std::ifstream in(d.api_key_file);
+    if (!in)
+      return fail(ErrorCode::config, "deployment '" + d.name + "': api_key_file " + d.api_key_file + " cannot be read",
+                  "check that the file exists and this user may read it");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return std::string(trim(ss.str()));
+  }
+  if (d.api_key_env.empty()) return std::string();
+  const char* v = std::getenv(d.api_key_env.c_str());
+  if (!v || !*v)
+    return fail(ErrorCode::config, "deployment '" + d.name + "': environment variable " + d.api_key_env + " is not set",
+                "export it, or remove the deployment");
+  return std::string(v);
+}
+
 tl::expected<GatewayConfig, Problems> load_config(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return tl::unexpected(Problems{Error{ErrorCode::config, "cannot read config file", path, 0}});

@@ -120,6 +120,10 @@ using Problems = std::vector<Error>;
 tl::expected<GatewayConfig, Problems> parse_config(std::string_view text, const std::string& source);
 tl::expected<GatewayConfig, Problems> load_config(const std::string& path);
 
+// The deployment's secret, from its variable or file, read now (empty when it has
+// none); never logged. Serve fails without it; `config check` warns.
+Result<std::string> read_secret(const DeploymentConfig& d);
+
 // The default ledger location: $XDG_DATA_HOME/llmux/ledger.db or ~/.local/share/llmux/ledger.db.
 std::string default_ledger_path();
 

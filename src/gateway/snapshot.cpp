@@ -1,11 +1,5 @@
 #include "gateway/snapshot.hpp"
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
-#include "core/text.hpp"
-
 namespace llmux::gateway {
 
 std::shared_ptr<DeploymentState> StateRegistry::get(const std::string& name) {
@@ -27,27 +21,6 @@ const Deployment* Snapshot::deployment(std::string_view name) const {
     if (d.config->name == name) return &d;
   return nullptr;
 }
-
-namespace {
-
-// The deployment's secret: from its variable or file; never logged.
-Result<std::string> read_secret(const DeploymentConfig& d) {
-  if (!d.api_key_file.empty()) {
-    std::ifstream in(d.api_key_file);
-    if (!in) return fail(ErrorCode::config, "deployment '" + d.name + "': cannot read api_key_file", d.api_key_file);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return std::string(trim(ss.str()));
-  }
-  if (d.api_key_env.empty()) return std::string();
-  const char* v = std::getenv(d.api_key_env.c_str());
-  if (!v || !*v)
-    return fail(ErrorCode::config, "deployment '" + d.name + "': environment variable " + d.api_key_env + " is not set",
-                "export it, or remove the deployment");
-  return std::string(v);
-}
-
-}  // namespace
 
 tl::expected<std::shared_ptr<const Snapshot>, Problems> build_snapshot(GatewayConfig config, StateRegistry& states,
                                                                       std::uint64_t version) {
