@@ -226,19 +226,13 @@ std::string interrupted_note(int sig, const bench::BenchResult& r, std::int64_t 
          ": these results are partial";
 }
 
-std::string provider_list() {
-  std::string out;
-  for (const auto& n : providers::preset_names()) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 // --provider fills in what the flags leave out: URL, key variable, dialect, model.
 Result<const providers::Preset*> apply_provider(BenchFlags& f) {
   if (f.provider.empty()) return nullptr;
   const providers::Preset* p = providers::find_preset(f.provider);
   if (!p) {
     return fail(ErrorCode::usage, "unknown provider '" + f.provider + "'" + did_you_mean(f.provider, providers::preset_names()),
-                "--provider (one of: " + provider_list() + ")");
+                "--provider (one of: " + join(providers::preset_names(), ", ") + ")");
   }
   if (f.url.empty()) f.url = p->base_url;
   if (f.url.empty())

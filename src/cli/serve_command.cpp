@@ -65,12 +65,6 @@ int run_serve(const ServeFlags& f) {
   return 0;
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 // The classes a request may carry (detectors, then the team's own patterns) with the action each gets.
 std::vector<std::pair<std::string, privacy::Action>> privacy_classes(const privacy::PrivacyConfig& p) {
   std::vector<std::pair<std::string, privacy::Action>> out;
@@ -84,14 +78,14 @@ std::string privacy_summary(const privacy::PrivacyConfig& p) {
   if (!p.enabled) return "  privacy: off (enabled = false): requests are not scanned";
   std::vector<std::string> patterns;
   for (const auto& u : p.patterns) patterns.push_back(u.name);
-  std::string line = "  privacy: " + std::to_string(p.detectors.size()) + " detectors (" + joined(p.detectors) + ")";
-  if (!patterns.empty()) line += ", " + std::to_string(patterns.size()) + " patterns (" + joined(patterns) + ")";
+  std::string line = "  privacy: " + std::to_string(p.detectors.size()) + " detectors (" + join(p.detectors, ", ") + ")";
+  if (!patterns.empty()) line += ", " + std::to_string(patterns.size()) + " patterns (" + join(patterns, ", ") + ")";
   for (auto action : {privacy::Action::block, privacy::Action::local_only, privacy::Action::redact}) {
     std::vector<std::string> names;
     for (const auto& [name, a] : privacy_classes(p))
       if (a == action) names.push_back(name);
     if (names.empty()) continue;
-    line += "; " + std::string(privacy::to_string(action)) + ": " + joined(names);
+    line += "; " + std::string(privacy::to_string(action)) + ": " + join(names, ", ");
     if (action == privacy::Action::redact) line += p.restore ? " (restored in answers)" : " (not restored)";
   }
   return line + "; others: " + std::string(privacy::to_string(p.default_action));
@@ -113,7 +107,7 @@ void warn_routes_without_local(const gateway::GatewayConfig& cfg) {
       std::fprintf(stderr,
                    "%s:%d: warning: route '%s' has no local deployment: a request on it that carries %s (local-only) "
                    "can only be refused (503); add a local deployment to the route, or change the action\n",
-                   cfg.source.c_str(), r.line, r.alias.c_str(), joined(local_only).c_str());
+                   cfg.source.c_str(), r.line, r.alias.c_str(), join(local_only, ", ").c_str());
   }
 }
 

@@ -199,6 +199,15 @@ std::string format_duration_ms(double ms) {
   return buf;
 }
 
+std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += sep;
+    out += parts[i];
+  }
+  return out;
+}
+
 std::string shell_command(const std::vector<std::string>& argv) {
   std::string out;
   for (const auto& a : argv) {

@@ -26,6 +26,9 @@ Result<std::int64_t> parse_int(std::string_view text);
 // "1,4,16" -> {1,4,16}; each item must parse as a number.
 Result<std::vector<double>> parse_number_list(std::string_view text);
 
+// "a, b, c" for join({"a", "b", "c"}, ", ").
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
 // Edit distance, for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 // Up to `max` candidates closest to `wanted` (substring matches first).

@@ -4,6 +4,7 @@
 // worst case is reserved atomically so concurrent requests cannot overshoot.
 #include <limits>
 
+#include "core/text.hpp"
 #include "gateway/gateway_impl.hpp"
 
 namespace llmux::gateway {
@@ -20,12 +21,6 @@ std::int64_t prompt_estimate(const api::ChatRequest& r) {
 double worst_cost(const Deployment& d, std::int64_t prompt, std::int64_t output) {
   const auto& c = *d.config;
   return (static_cast<double>(prompt) * c.price_input.value_or(0) + static_cast<double>(output) * c.price_output.value_or(0)) / 1e6;
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : "; ") + s;
-  return out;
 }
 
 // What to change when a request's worst case exceeds a limit by itself: the largest max_tokens
@@ -72,7 +67,7 @@ asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatR
         ctx.error_kind = "privacy_no_local";
         std::string message = "the request carries " + ctx.privacy->classes() +
                               ", which must stay on local deployments, and route '" + route.alias +
-                              "' has none available (" + join(choice.skipped) + ")";
+                              "' has none available (" + join(choice.skipped, "; ") + ")";
         co_await send_error(w, 503, "service_unavailable", message, nullptr, ctx.ingress);
         co_return false;
       }

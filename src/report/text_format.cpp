@@ -31,12 +31,6 @@ std::string rate_text(double v) {
 
 std::string percent(double f) { return plan::fmt("%.0f%%", 100 * f); }
 
-std::string join(const std::vector<std::string>& parts, const std::string& sep) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
-}
-
 std::string class_text(const std::string& c) {
   static const std::map<std::string, std::string> kNames = {
       {"credit_card", "card numbers"},      {"us_ssn", "US social security numbers"},
