@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "catalog/try.hpp"
 #include "cli/command.hpp"
@@ -18,6 +17,7 @@
 #include "core/text.hpp"
 #include "plan/format.hpp"
 #include "plan/plan_render.hpp"
+#include "report/inputs.hpp"
 #include "report/render.hpp"
 #include "report/sections.hpp"
 #include "sim/server.hpp"
@@ -209,21 +209,23 @@ void bench_step(const Settings& s, const CompareFlags& f, Run& run) {
   }
 }
 
+std::string bench_file(const CompareTarget& t) { return "bench-" + slug(t.name) + ".json"; }
+
 // The plan's capacity is at the largest load level benched. The report must not
 // promise a capacity at a load that broke the SLOs the bench just checked, so the
 // plan is made again at the largest level the first local target met them at.
 void slo_level_step(const catalog::Catalog& cat, Run& run) {
   for (std::size_t i = 0; i < run.targets.size(); ++i) {
     if (!run.targets[i].local || !run.outcomes[i].ran) continue;
-    auto doc = nlohmann::json::parse(run.outcomes[i].json, nullptr, false);
-    if (!doc.is_object() || !doc.contains("runs") || !doc["runs"].is_array()) return;
+    auto bench = report::parse_bench(bench_file(run.targets[i]), run.outcomes[i].json);
+    if (!bench) return;
     int best = 0, lowest = 0;
     std::string missed;
-    for (const auto& level : doc["runs"]) {
-      if (level["load"].value("mode", "") != "concurrency") continue;
-      int c = static_cast<int>(level["load"].value("value", 0.0));
+    for (const auto& level : bench->levels) {
+      if (level.mode != "concurrency") continue;
+      int c = static_cast<int>(level.load);
       lowest = lowest ? std::min(lowest, c) : c;
-      if (level["summary"].value("slos_met", false)) best = std::max(best, c);
+      if (level.slos_met) best = std::max(best, c);
       else missed += (missed.empty() ? "" : ", ") + std::to_string(c);
     }
     if (missed.empty() || lowest == 0) return;  // every level met them (or none was a concurrency level)
@@ -248,15 +250,13 @@ void calibrate_step(const catalog::Catalog& cat, Run& run) {
     if (!run.targets[i].local || run.targets[i].simulated || !run.outcomes[i].ran) continue;
     ComparePlanSpec spec = run.plan_spec;
     spec.calibrate_json = run.outcomes[i].json;
-    spec.calibrate_path = "bench-" + slug(run.targets[i].name) + ".json";
+    spec.calibrate_path = bench_file(run.targets[i]);
     auto calibrated = run_compare_plan(cat, spec);
     if (calibrated) run.plan = std::move(*calibrated);
     else run.notes.push_back("the plan was not calibrated with the local bench: " + calibrated.error().describe());
     return;
   }
 }
-
-std::string bench_file(const CompareTarget& t) { return "bench-" + slug(t.name) + ".json"; }
 
 report::CompareManifest make_manifest(const CompareFlags& f, const Settings& s, const Run& run) {
   report::CompareManifest m;
