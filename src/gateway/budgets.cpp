@@ -11,6 +11,7 @@ namespace llmux::gateway {
 namespace {
 
 constexpr Nanos kMinute = 60 * kNanosPerSecond;
+constexpr double kCent = 1e-9;  // float sums of reservations must not refuse the last exact fit
 
 std::tm utc_tm(Nanos wall) {
   std::time_t t = static_cast<std::time_t>(wall / kNanosPerSecond);
@@ -130,7 +131,6 @@ std::optional<Refusal> BudgetManager::check(Subject& s, const std::string& name,
 
 std::optional<Refusal> BudgetManager::check_money(const Subject& s, const std::string& name, double usd, Nanos wall) {
   const auto& l = s.limits;
-  constexpr double kCent = 1e-9;  // float sums of reservations must not refuse the last exact fit
   if (l.usd_per_month && s.spent_month + s.reserved_usd + usd > *l.usd_per_month + kCent)  // the longer wait first
     return Refusal{name, "usd_per_month",
                    name + ": monthly budget $" + money(*l.usd_per_month) + ": $" + money(s.spent_month + s.reserved_usd) +
@@ -168,7 +168,6 @@ Refusal BudgetManager::money_refusal(const std::vector<std::string>& subjects, d
 std::optional<Refusal> BudgetManager::never_fits(const std::vector<std::string>& subjects, std::int64_t tokens,
                                                  double usd) const {
   std::lock_guard lock(mu_);
-  constexpr double kCent = 1e-9;
   for (const auto& name : subjects) {
     auto it = subjects_.find(name);
     if (it == subjects_.end()) continue;
