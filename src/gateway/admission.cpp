@@ -49,10 +49,8 @@ asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatR
   if (cfg.scanner) {
     ctx.privacy = classify_request(*cfg.scanner, request);
     if (ctx.privacy->block()) {
-      ctx.status = 403;
-      ctx.error_kind = "privacy_blocked";
-      std::string message = "request blocked by privacy policy: it contains " + ctx.privacy->classes();
-      co_await send_error(w, 403, "privacy_violation", message, nullptr, ctx.ingress);
+      ctx.refuse(403, "privacy_blocked");
+      co_await send_error(w, 403, "privacy_violation", ctx.privacy->blocked_message(), nullptr, ctx.ingress);
       co_return false;
     }
     if (ctx.privacy->redact()) ctx.redacted = redacted_copy(request, ctx.privacy->decision);
@@ -63,8 +61,7 @@ asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatR
         return cloud;
       });
       if (choice.order.empty()) {
-        ctx.status = 503;
-        ctx.error_kind = "privacy_no_local";
+        ctx.refuse(503, "privacy_no_local");
         std::string message = "the request carries " + ctx.privacy->classes() +
                               ", which must stay on local deployments, and route '" + route.alias +
                               "' has none available (" + join(choice.skipped, "; ") + ")";
@@ -83,8 +80,7 @@ asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatR
   // Over a limit by itself, the request can never pass: a 400 that says what to change, not a
   // 429 that clients retry forever.
   if (auto too_big = budgets.never_fits(subjects, prompt + output, cheapest)) {
-    ctx.status = 400;
-    ctx.error_kind = "budget_too_large";
+    ctx.refuse(400, "budget_too_large");
     std::string message = "request larger than a budget allows: " + too_big->message + " (an estimated " +
                           std::to_string(prompt) + " prompt tokens, " + std::to_string(output) + " for the answer" +
                           (request.sampling.max_tokens ? "" : ": max_tokens is unset") + "); " +
@@ -109,8 +105,7 @@ asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatR
     r = budgets.admit(subjects, prompt + output, reserve, mono_now(), wall_now());
   }
   if (!r) {
-    ctx.status = 429;
-    ctx.error_kind = "budget_" + r.error().limit;
+    ctx.refuse(429, "budget_" + r.error().limit);
     net::Headers extra;
     extra.add("Retry-After", std::to_string(r.error().retry_after_s));
     std::string message = "limit reached: " + r.error().message;

@@ -22,6 +22,8 @@
 namespace llmux::gateway {
 
 // Everything known about one client request as it goes through the pipeline.
+inline bool is_messages_path(std::string_view p) { return p == "/v1/messages" || p == "/messages"; }
+
 struct RequestContext {
   std::string id;
   const api::ServerCodec* ingress = nullptr;  // the client's dialect
@@ -44,6 +46,12 @@ struct RequestContext {
   std::optional<api::ChatRequest> redacted;
   // Budget reservation to settle when the request ends.
   std::optional<Reservation> reservation;
+
+  // Answered by the gateway itself: the status and kind its ledger row records.
+  void refuse(int s, std::string kind) {
+    status = s;
+    error_kind = std::move(kind);
+  }
 };
 
 struct Gateway::Impl {
@@ -57,9 +65,9 @@ struct Gateway::Impl {
   std::unique_ptr<net::HttpServer> http;
   std::unique_ptr<api::ServerCodec> openai_ingress;     // /v1/chat/completions, /v1/completions
   std::unique_ptr<api::ServerCodec> anthropic_ingress;  // /v1/messages
-  // The ingress whose error shape a path's clients expect: Anthropic's for /v1/messages.
+  // The ingress of a path, whose error shape its clients expect: Anthropic's for /v1/messages.
   const api::ServerCodec& codec_for(std::string_view path) const {
-    return path == "/v1/messages" || path == "/messages" ? *anthropic_ingress : *openai_ingress;
+    return is_messages_path(path) ? *anthropic_ingress : *openai_ingress;
   }
   std::FILE* access_log = nullptr;  // written by the watcher thread, never by I/O threads
   bool own_access_log = false;
@@ -92,6 +100,11 @@ struct Gateway::Impl {
                                    const std::string& message, const net::Headers* extra = nullptr,
                                    const api::ServerCodec* codec = nullptr);
   const KeyConfig* authenticate(const Snapshot& snap, const net::ServerRequest& req, bool& ok) const;
+  // A request's context from its arrival: id, config snapshot and the key it presents
+  // (`ok` false when a key is required and none valid was).
+  RequestContext open_request(const net::ServerRequest& req, bool& ok);
+  // Whether a key (none: an open gateway) may use the route.
+  static bool key_allows(const KeyConfig* key, const RouteConfig& route);
 
   // dispatch.cpp
   asio::awaitable<void> dispatch(RequestContext& ctx, api::ChatRequest& request, const RouteChoice& choice,

@@ -16,6 +16,14 @@ bool is_chat_path(std::string_view p) {
   return p == "/v1/chat/completions" || p == "/chat/completions" || p == "/v1/completions" || p == "/completions";
 }
 
+// The method each path the gateway serves takes; empty for a path it does not serve
+// (the admin endpoints route themselves).
+std::string_view method_for(std::string_view p) {
+  if (is_chat_path(p) || is_messages_path(p) || p == "/v1/embeddings" || p == "/embeddings") return "POST";
+  if (p == "/v1/models" || p == "/models" || p == "/health" || p == "/ready" || p == "/metrics") return "GET";
+  return "";
+}
+
 }  // namespace
 
 asio::awaitable<void> Gateway::Impl::send_error(net::ResponseWriter& w, int status, const std::string& type,
@@ -38,22 +46,45 @@ const KeyConfig* Gateway::Impl::authenticate(const Snapshot& snap, const net::Se
   return k;
 }
 
+RequestContext Gateway::Impl::open_request(const net::ServerRequest& req, bool& ok) {
+  RequestContext ctx;
+  ctx.start = mono_now();
+  ctx.id = "llmux-" + std::to_string(request_counter.fetch_add(1));
+  ctx.snap = snapshot();
+  ctx.key = authenticate(*ctx.snap, req, ok);
+  return ctx;
+}
+
+bool Gateway::Impl::key_allows(const KeyConfig* key, const RouteConfig& route) {
+  return !key || key->routes.empty() || std::find(key->routes.begin(), key->routes.end(), route.alias) != key->routes.end();
+}
+
 asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::ResponseWriter& w) {
   auto path = req.path();
-  if (req.method == "POST" && is_chat_path(path)) co_return co_await chat(req, w, *openai_ingress);
-  if (req.method == "POST" && (path == "/v1/messages" || path == "/messages"))
-    co_return co_await chat(req, w, *anthropic_ingress);
-  if (req.method == "POST" && (path == "/v1/embeddings" || path == "/embeddings"))
-    co_return co_await embeddings(req, w);
-  if (req.method == "GET" && (path == "/v1/models" || path == "/models")) {
+  if (path.starts_with("/admin/")) co_return co_await admin(req, w);
+  std::string_view wants = method_for(path);
+  if (wants.empty())
+    co_return co_await send_error(w, 404, "invalid_request_error",
+                                  "no route for " + req.method + " " + std::string(path) +
+                                      "; llmux serves /v1/chat/completions, /v1/completions, /v1/messages, /v1/embeddings, /v1/models");
+  if (req.method != wants) {  // a known path, asked with the wrong method
+    net::Headers allow;
+    allow.add("Allow", std::string(wants));
+    co_return co_await send_error(w, 405, "invalid_request_error",
+                                  req.method + " is not allowed on " + std::string(path) + "; use " + std::string(wants),
+                                  &allow, &codec_for(path));
+  }
+  if (is_chat_path(path) || is_messages_path(path)) co_return co_await chat(req, w, codec_for(path));
+  if (path == "/v1/embeddings" || path == "/embeddings") co_return co_await embeddings(req, w);
+  if (path == "/v1/models" || path == "/models") {
     auto snap = snapshot();
     bool ok = false;
     authenticate(*snap, req, ok);
     if (!ok) co_return co_await send_error(w, 401, "authentication_error", "invalid or missing API key");
     co_return co_await models(*snap, w);
   }
-  if (req.method == "GET" && path == "/health") co_return co_await w.send(200, "application/json", R"({"status":"ok"})");
-  if (req.method == "GET" && path == "/ready") {
+  if (path == "/health") co_return co_await w.send(200, "application/json", R"({"status":"ok"})");
+  if (path == "/ready") {
     auto snap = snapshot();
     bool any = false;
     for (const auto& d : snap->deployments)
@@ -62,31 +93,12 @@ asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::Respon
     std::string_view body = any ? R"({"ready":true})" : R"({"ready":false,"reason":"no healthy deployment"})";
     co_return co_await w.send(status, "application/json", body);
   }
-  if (req.method == "GET" && path == "/metrics") {
-    auto snap = snapshot();
-    std::vector<Metrics::DeploymentGauges> gauges;
-    for (const auto& d : snap->deployments)
-      gauges.push_back({d.config->name, d.state->in_flight.load(), static_cast<int>(d.state->breaker.state())});
-    co_return co_await w.send(200, "text/plain; version=0.0.4", metrics.render(gauges));
-  }
-  if (path.starts_with("/admin/")) co_return co_await admin(req, w);
-  std::string_view allowed = is_chat_path(path) || path == "/v1/messages" || path == "/messages" ||
-                                     path == "/v1/embeddings" || path == "/embeddings"
-                                 ? "POST"
-                             : path == "/v1/models" || path == "/models" || path == "/health" || path == "/ready" ||
-                                     path == "/metrics"
-                                 ? "GET"
-                                 : "";
-  if (!allowed.empty()) {  // a known path, asked with the wrong method
-    net::Headers allow;
-    allow.add("Allow", std::string(allowed));
-    co_return co_await send_error(w, 405, "invalid_request_error",
-                                  req.method + " is not allowed on " + std::string(path) + "; use " + std::string(allowed),
-                                  &allow, &codec_for(path));
-  }
-  co_await send_error(w, 404, "invalid_request_error",
-                      "no route for " + req.method + " " + std::string(path) +
-                          "; llmux serves /v1/chat/completions, /v1/completions, /v1/messages, /v1/embeddings, /v1/models");
+  // (method_for names no other path: what is left is /metrics.)
+  auto snap = snapshot();
+  std::vector<Metrics::DeploymentGauges> gauges;
+  for (const auto& d : snap->deployments)
+    gauges.push_back({d.config->name, d.state->in_flight.load(), static_cast<int>(d.state->breaker.state())});
+  co_await w.send(200, "text/plain; version=0.0.4", metrics.render(gauges));
 }
 
 asio::awaitable<void> Gateway::Impl::models(const Snapshot& snap, net::ResponseWriter& w) {
@@ -101,25 +113,17 @@ asio::awaitable<void> Gateway::Impl::models(const Snapshot& snap, net::ResponseW
 
 asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::ResponseWriter& w,
                                           const api::ServerCodec& ingress) {
-  RequestContext ctx;
-  ctx.ingress = &ingress;
-  ctx.start = mono_now();
-  ctx.id = "llmux-" + std::to_string(request_counter.fetch_add(1));
-  ctx.snap = snapshot();
   bool ok = false;
-  ctx.key = authenticate(*ctx.snap, req, ok);
-  auto reject = [&](int status, std::string kind) {
-    ctx.status = status;
-    ctx.error_kind = std::move(kind);
-  };
+  RequestContext ctx = open_request(req, ok);
+  ctx.ingress = &ingress;
   if (!ok) {
-    reject(401, "auth");
+    ctx.refuse(401, "auth");
     co_await send_error(w, 401, "authentication_error", "invalid or missing API key (send Authorization: Bearer KEY or x-api-key: KEY)", nullptr, &ingress);
     co_return account(ctx);
   }
   auto decoded = ingress.decode_request(req.path(), req.body);
   if (!decoded) {
-    reject(400, "bad_request");
+    ctx.refuse(400, "bad_request");
     co_await send_error(w, 400, "invalid_request_error", decoded.error().message, nullptr, &ingress);
     co_return account(ctx);
   }
@@ -129,15 +133,14 @@ asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::Response
   if (!route) {
     std::vector<std::string> aliases;
     for (const auto& r : ctx.snap->config.routes) aliases.push_back(r.alias);
-    reject(404, "unknown_model");
+    ctx.refuse(404, "unknown_model");
     std::string message = "model '" + decoded->model + "' is not routed by this gateway" +
                           did_you_mean(decoded->model, aliases) + " (GET /v1/models lists the routes)";
     co_await send_error(w, 404, "invalid_request_error", message, nullptr, &ingress);
     co_return account(ctx);
   }
-  if (ctx.key && !ctx.key->routes.empty() &&
-      std::find(ctx.key->routes.begin(), ctx.key->routes.end(), route->alias) == ctx.key->routes.end()) {
-    reject(403, "forbidden_route");
+  if (!key_allows(ctx.key, *route)) {
+    ctx.refuse(403, "forbidden_route");
     co_await send_error(w, 403, "permission_error", "this key may not use model '" + route->alias + "'", nullptr, &ingress);
     co_return account(ctx);
   }
@@ -152,38 +155,29 @@ asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::Response
 // key and its routes, the privacy policy (every string of the body is scanned), and
 // a ledger row with the upstream's token count.
 asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::ResponseWriter& w) {
-  RequestContext ctx;
-  ctx.start = mono_now();
-  ctx.id = "llmux-" + std::to_string(request_counter.fetch_add(1));
-  ctx.snap = snapshot();
-  const Snapshot& snap = *ctx.snap;
   bool ok = false;
-  ctx.key = authenticate(snap, req, ok);
-  auto refuse = [&](int status, std::string kind) {
-    ctx.status = status;
-    ctx.error_kind = std::move(kind);
-  };
+  RequestContext ctx = open_request(req, ok);
+  const Snapshot& snap = *ctx.snap;
   if (!ok) {
-    refuse(401, "auth");
+    ctx.refuse(401, "auth");
     co_await send_error(w, 401, "authentication_error", "invalid or missing API key");
     co_return account(ctx);
   }
   auto doc = nlohmann::json::parse(req.body, nullptr, false);
   if (!doc.is_object() || !doc.contains("model") || !doc["model"].is_string()) {
-    refuse(400, "bad_request");
+    ctx.refuse(400, "bad_request");
     co_await send_error(w, 400, "invalid_request_error", "embeddings request needs a string \"model\"");
     co_return account(ctx);
   }
   ctx.route = doc["model"].get<std::string>();
   const RouteConfig* route = snap.config.route(ctx.route);
   if (!route) {
-    refuse(404, "unknown_model");
+    ctx.refuse(404, "unknown_model");
     co_await send_error(w, 404, "invalid_request_error", "model '" + ctx.route + "' is not routed by this gateway");
     co_return account(ctx);
   }
-  if (ctx.key && !ctx.key->routes.empty() &&
-      std::find(ctx.key->routes.begin(), ctx.key->routes.end(), route->alias) == ctx.key->routes.end()) {
-    refuse(403, "forbidden_route");
+  if (!key_allows(ctx.key, *route)) {
+    ctx.refuse(403, "forbidden_route");
     co_await send_error(w, 403, "permission_error", "this key may not use model '" + route->alias + "'");
     co_return account(ctx);
   }
@@ -191,15 +185,14 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
   if (snap.config.scanner) {
     auto verdict = classify_body(*snap.config.scanner, req.body);
     if (!verdict) {
-      refuse(400, "bad_request");
+      ctx.refuse(400, "bad_request");
       co_await send_error(w, 400, "invalid_request_error", verdict.error().message);
       co_return account(ctx);
     }
     ctx.privacy = std::move(*verdict);
     if (ctx.privacy->block()) {
-      refuse(403, "privacy_blocked");
-      co_await send_error(w, 403, "privacy_violation",
-                          "request blocked by privacy policy: it contains " + ctx.privacy->classes());
+      ctx.refuse(403, "privacy_blocked");
+      co_await send_error(w, 403, "privacy_violation", ctx.privacy->blocked_message());
       co_return account(ctx);
     }
     if (ctx.privacy->redact()) redacted = redacted_body(req.body, ctx.privacy->decision);
@@ -241,7 +234,7 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
   }
   if (why.empty()) why = "; it has no OpenAI-dialect deployment";
   bool kept_local = ctx.privacy && ctx.privacy->local_only() && ctx.attempts == 0;
-  refuse(kept_local ? 503 : 502, kept_local ? "privacy_no_local" : "upstream");
+  ctx.refuse(kept_local ? 503 : 502, kept_local ? "privacy_no_local" : "upstream");
   std::string type = kept_local ? "service_unavailable" : "api_error";
   co_await send_error(w, ctx.status, type, "no deployment of route '" + route->alias + "' answered the embeddings request" + why);
   account(ctx);

@@ -21,6 +21,8 @@ struct PrivacyVerdict {
   bool redact() const { return decision.action == privacy::Action::redact; }
   // "credit_card x1, email x2": for messages and the ledger (never matched text).
   std::string classes() const;
+  // The 403's message when the verdict is block.
+  std::string blocked_message() const { return "request blocked by privacy policy: it contains " + classes(); }
 };
 
 PrivacyVerdict classify_request(const privacy::Scanner& scanner, const api::ChatRequest& request);
