@@ -157,15 +157,11 @@ asio::awaitable<void> SimServer::Impl::tokenize(net::ServerRequest& req, net::Re
 namespace {
 // A unit vector that depends only on the text: the same input embeds the same way.
 void write_embedding(JsonWriter& j, std::string_view text, std::int64_t dimensions) {
-  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  TextGenerator numbers(text_hash(text));
   std::vector<double> v(static_cast<std::size_t>(dimensions));
   double norm = 0;
-  for (auto& x : v) {  // splitmix64 steps from the text's hash
-    std::uint64_t z = (h += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    x = static_cast<double>(z ^ (z >> 31)) / 18446744073709551616.0 * 2 - 1;
+  for (auto& x : v) {
+    x = numbers.next_unit() * 2 - 1;
     norm += x * x;
   }
   norm = norm > 0 ? std::sqrt(norm) : 1;

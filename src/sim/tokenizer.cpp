@@ -58,12 +58,16 @@ std::vector<std::string_view> token_pieces(std::string_view text) {
   return out;
 }
 
+std::uint64_t text_hash(std::string_view text) {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
 std::vector<std::int64_t> token_ids(std::string_view text) {
   std::vector<std::int64_t> ids;
   for_each_token(text, [&](std::size_t start, std::size_t len) {
-    std::uint64_t h = 1469598103934665603ull;  // FNV-1a
-    for (std::size_t k = start; k < start + len; ++k) h = (h ^ static_cast<unsigned char>(text[k])) * 1099511628211ull;
-    ids.push_back(static_cast<std::int64_t>(h % 128000));
+    ids.push_back(static_cast<std::int64_t>(text_hash(text.substr(start, len)) % 128000));
   });
   return ids;
 }

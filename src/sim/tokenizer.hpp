@@ -18,6 +18,8 @@ std::size_t count_tokens(std::string_view text);
 std::vector<std::string_view> token_pieces(std::string_view text);
 // Token ids (stable hashes of the token text), for /tokenize.
 std::vector<std::int64_t> token_ids(std::string_view text);
+// A stable 64-bit hash of a text (FNV-1a): token ids, and the seed of a text's embedding.
+std::uint64_t text_hash(std::string_view text);
 
 // Deterministic generator of " word" tokens from a fixed vocabulary.
 class TextGenerator {
