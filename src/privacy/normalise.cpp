@@ -4,6 +4,8 @@
 #include <immintrin.h>
 #endif
 
+#include "privacy/loose_number.hpp"  // invisible_at
+
 namespace llmux::privacy::detail {
 
 namespace {
@@ -26,17 +28,14 @@ std::size_t mapped_at(std::string_view s, std::size_t i, char& ascii) {
   auto b = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
   const unsigned c = b(0);
   if (c < 0xC2) return 0;
-  if (c == 0xC2 && b(1) == 0xAD) return ascii = 0, 2;  // soft hyphen
+  if (std::size_t n = invisible_at(s, i)) return ascii = 0, n;  // zero-width characters, soft hyphen
   for (const Digits& d : kDigits) {
     if (c != d.b0) continue;
     if (d.b1 == 0 && b(1) >= d.zero && b(1) < d.zero + 10u) return ascii = char('0' + b(1) - d.zero), 2;
     if (d.b1 != 0 && b(1) == d.b1 && b(2) >= d.zero && b(2) < d.zero + 10u)
       return ascii = char('0' + b(2) - d.zero), 3;
   }
-  if (c == 0xE2 && b(1) == 0x80 && b(2) >= 0x8B && b(2) <= 0x8D) return ascii = 0, 3;  // ZWSP, ZWNJ, ZWJ
-  if (c == 0xE2 && b(1) == 0x81 && b(2) == 0xA0) return ascii = 0, 3;                  // word joiner
   if (c != 0xEF) return 0;
-  if (b(1) == 0xBB && b(2) == 0xBF) return ascii = 0, 3;                 // BOM / zero-width no-break space
   if (b(1) == 0xB9 && b(2) == 0xAB) return ascii = '@', 3;               // U+FE6B small commercial at
   if (b(1) == 0xBC && b(2) >= 0x81 && b(2) <= 0xBF) return ascii = char(b(2) - 0x81 + 0x21), 3;  // U+FF01-FF3F
   if (b(1) == 0xBD && b(2) >= 0x80 && b(2) <= 0x9E) return ascii = char(b(2) - 0x80 + 0x60), 3;  // U+FF40-FF5E
