@@ -178,6 +178,16 @@ Result<void> size_options(const PlanRequest& req, PlanResult& r) {
   return {};
 }
 
+// Sizes every quantization at the result's concurrency and picks the primary one.
+Result<void> size_and_pick(const PlanRequest& req, PlanResult& r) {
+  r.options.clear();
+  LLMUX_TRY_VOID(size_options(req, r));
+  Pick pick = pick_primary(r);
+  r.primary = pick.index;
+  r.primary_reason = pick.reason;
+  return {};
+}
+
 // Serving one request at a time is llama-server's default, not a limit of the
 // hardware: a plan that said "local keeps up with only 39,037 of your 100,000
 // requests/day, take the cloud model at 15x the price" for an 8B model on a 24 GB
@@ -192,11 +202,7 @@ Result<void> raise_concurrency(const PlanRequest& req, PlanResult& r) {
   for (int c = r.concurrency * 2; c <= 64; c *= 2) {
     PlanResult trial = r;
     trial.concurrency = c;
-    trial.options.clear();
-    LLMUX_TRY_VOID(size_options(req, trial));
-    Pick pick = pick_primary(trial);
-    trial.primary = pick.index;
-    trial.primary_reason = pick.reason;
+    LLMUX_TRY_VOID(size_and_pick(req, trial));
     if (!trial.chosen().config.memory.fits) break;  // no room for more sequences' KV cache
     bool done = trial.chosen().cost.keeps_up;
     best = std::move(trial);
@@ -314,10 +320,7 @@ Result<PlanResult> make_plan(const PlanRequest& req) {
   r.warnings = req.model.warnings;
   LLMUX_TRY_VOID(check_requests_fit_context(req, r.ctx));
   note_gpu_layers(req, r);
-  LLMUX_TRY_VOID(size_options(req, r));
-  Pick pick = pick_primary(r);
-  r.primary = pick.index;
-  r.primary_reason = pick.reason;
+  LLMUX_TRY_VOID(size_and_pick(req, r));
   LLMUX_TRY_VOID(raise_concurrency(req, r));
   apply_calibration(req, r);
   compare_cloud(req, r);
