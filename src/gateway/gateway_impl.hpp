@@ -96,6 +96,8 @@ struct Gateway::Impl {
   asio::awaitable<void> models(const Snapshot& snap, net::ResponseWriter& w);
   asio::awaitable<void> admin(net::ServerRequest& req, net::ResponseWriter& w);
   asio::awaitable<void> admin_keys(net::ServerRequest& req, net::ResponseWriter& w);
+  // An error body in the codec's API shape.
+  static std::string error_body(const api::ServerCodec& codec, int status, std::string type, std::string message);
   asio::awaitable<void> send_error(net::ResponseWriter& w, int status, const std::string& type,
                                    const std::string& message, const net::Headers* extra = nullptr,
                                    const api::ServerCodec* codec = nullptr);

@@ -29,12 +29,16 @@ std::string_view method_for(std::string_view p) {
 asio::awaitable<void> Gateway::Impl::send_error(net::ResponseWriter& w, int status, const std::string& type,
                                                 const std::string& message, const net::Headers* extra,
                                                 const api::ServerCodec* codec) {
+  std::string body = error_body(codec ? *codec : *openai_ingress, status, type, message);
+  co_await w.send(status, "application/json", body, extra);
+}
+
+std::string Gateway::Impl::error_body(const api::ServerCodec& codec, int status, std::string type, std::string message) {
   api::ApiError e;
   e.http_status = status;
-  e.type = type;
-  e.message = message;
-  const api::ServerCodec& c = codec ? *codec : *openai_ingress;
-  co_await w.send(status, "application/json", c.encode_error(e), extra);
+  e.type = std::move(type);
+  e.message = std::move(message);
+  return codec.encode_error(e);
 }
 
 const KeyConfig* Gateway::Impl::authenticate(const Snapshot& snap, const net::ServerRequest& req, bool& ok) const {

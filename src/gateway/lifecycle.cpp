@@ -105,11 +105,8 @@ Result<void> Gateway::start() {
   so.idle_timeout = s.idle_timeout;
   so.busy_poll = s.busy_poll;
   so.error_body = [p = &im](std::string_view target, int status, std::string_view message) {
-    api::ApiError e;
-    e.http_status = status;
-    e.type = "invalid_request_error";
-    e.message = std::string(message);
-    return p->codec_for(target.substr(0, target.find('?'))).encode_error(e);
+    return Impl::error_body(p->codec_for(target.substr(0, target.find('?'))), status, "invalid_request_error",
+                            std::string(message));
   };
   im.http = std::make_unique<net::HttpServer>(so, [p = &im](net::ServerRequest& req, net::ResponseWriter& w) {
     return p->handle(req, w);
