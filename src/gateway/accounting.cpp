@@ -45,7 +45,7 @@ void Gateway::Impl::account(const RequestContext& ctx) {
   }
   if (ctx.reservation) budgets.settle(*ctx.reservation, ctx.usage.prompt_tokens + ctx.usage.completion_tokens, row.cost_usd);
 
-  RequestMetricsEvent m{row.route, row.deployment, row.locality, row.model, row.status, row.error_kind,
+  RequestMetricsEvent m{ctx.operation, row.route, row.deployment, row.locality, row.model, row.status, row.error_kind,
                         row.e2e_ms / 1e3, row.ttft_ms / 1e3, row.prompt_tokens, row.completion_tokens,
                         row.cost_usd, row.stream};
   metrics.request_finished(m);

@@ -31,6 +31,8 @@ struct RequestContext {
   std::shared_ptr<const Snapshot> snap;
   const KeyConfig* key = nullptr;
   std::string route;
+  // The GenAI operation, as OpenTelemetry names it: chat, text_completion, embeddings.
+  std::string_view operation = "chat";
   const Deployment* deployment = nullptr;  // the last one tried
   int status = 0;
   std::string error_kind;
@@ -107,6 +109,8 @@ struct Gateway::Impl {
   RequestContext open_request(const net::ServerRequest& req, bool& ok);
   // Whether a key (none: an open gateway) may use the route.
   static bool key_allows(const KeyConfig* key, const RouteConfig& route);
+  // The 404 for a model no route names, with the nearest alias.
+  static std::string unknown_route_message(const Snapshot& snap, const std::string& model);
 
   // dispatch.cpp
   asio::awaitable<void> dispatch(RequestContext& ctx, api::ChatRequest& request, const RouteChoice& choice,

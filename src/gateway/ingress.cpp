@@ -56,7 +56,17 @@ RequestContext Gateway::Impl::open_request(const net::ServerRequest& req, bool& 
   ctx.id = "llmux-" + std::to_string(request_counter.fetch_add(1));
   ctx.snap = snapshot();
   ctx.key = authenticate(*ctx.snap, req, ok);
+  auto path = req.path();
+  if (path == "/v1/embeddings" || path == "/embeddings") ctx.operation = "embeddings";
+  else if (path.ends_with("/completions") && !path.ends_with("/chat/completions")) ctx.operation = "text_completion";
   return ctx;
+}
+
+std::string Gateway::Impl::unknown_route_message(const Snapshot& snap, const std::string& model) {
+  std::vector<std::string> aliases;
+  for (const auto& r : snap.config.routes) aliases.push_back(r.alias);
+  return "model '" + model + "' is not routed by this gateway" + did_you_mean(model, aliases) +
+         " (GET /v1/models lists the routes)";
 }
 
 bool Gateway::Impl::key_allows(const KeyConfig* key, const RouteConfig& route) {
@@ -135,12 +145,8 @@ asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::Response
   ctx.stream = decoded->stream;
   const RouteConfig* route = ctx.snap->config.route(decoded->model);
   if (!route) {
-    std::vector<std::string> aliases;
-    for (const auto& r : ctx.snap->config.routes) aliases.push_back(r.alias);
     ctx.refuse(404, "unknown_model");
-    std::string message = "model '" + decoded->model + "' is not routed by this gateway" +
-                          did_you_mean(decoded->model, aliases) + " (GET /v1/models lists the routes)";
-    co_await send_error(w, 404, "invalid_request_error", message, nullptr, &ingress);
+    co_await send_error(w, 404, "invalid_request_error", unknown_route_message(*ctx.snap, decoded->model), nullptr, &ingress);
     co_return account(ctx);
   }
   if (!key_allows(ctx.key, *route)) {
@@ -177,7 +183,7 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
   const RouteConfig* route = snap.config.route(ctx.route);
   if (!route) {
     ctx.refuse(404, "unknown_model");
-    co_await send_error(w, 404, "invalid_request_error", "model '" + ctx.route + "' is not routed by this gateway");
+    co_await send_error(w, 404, "invalid_request_error", unknown_route_message(snap, ctx.route));
     co_return account(ctx);
   }
   if (!key_allows(ctx.key, *route)) {

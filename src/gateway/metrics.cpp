@@ -160,7 +160,7 @@ RequestSeries& series_for(std::uint64_t metrics_id, const RequestMetricsEvent& e
   thread_local RequestSeries cache;
   thread_local std::string identity;
   identity.clear();
-  for (std::string_view part : {e.route, e.deployment, e.model, e.locality, status, e.error_kind}) {
+  for (std::string_view part : {e.operation, e.route, e.deployment, e.model, e.locality, status, e.error_kind}) {
     identity += part;
     identity += '\x1f';
   }
@@ -195,10 +195,10 @@ void Metrics::request_finished(const RequestMetricsEvent& e) {
   requests.add(s.requests, 1);
   if (!s.duration) {
     if (e.error_kind.empty())
-      s.duration = duration.series({{"gen_ai_operation_name", "chat"}, {"gen_ai_request_model", e.route},
+      s.duration = duration.series({{"gen_ai_operation_name", e.operation}, {"gen_ai_request_model", e.route},
                                     {"gen_ai_response_model", e.model}, {"llmux_deployment", e.deployment}});
     else
-      s.duration = duration.series({{"gen_ai_operation_name", "chat"}, {"gen_ai_request_model", e.route},
+      s.duration = duration.series({{"gen_ai_operation_name", e.operation}, {"gen_ai_request_model", e.route},
                                     {"gen_ai_response_model", e.model}, {"llmux_deployment", e.deployment},
                                     {"error_type", e.error_kind}});
   }

@@ -66,6 +66,7 @@ class HistogramFamily {
 // One finished request, as the metrics see it.
 // Views into the caller's strings, which outlive the call.
 struct RequestMetricsEvent {
+  std::string_view operation = "chat";  // chat, text_completion, embeddings
   std::string_view route, deployment, locality, model;
   int status = 0;
   std::string_view error_kind;

@@ -326,6 +326,10 @@ TEST(Privacy, EmbeddingsFollowThePolicyAndAreInTheLedger) {
   ASSERT_EQ(mail.status, 200) << mail.body;
   auto direct = http_request("POST", cloud.url() + "/embeddings", json{{"model", "m-cloud"}, {"input", "write to <EMAIL_1>"}}.dump());
   EXPECT_EQ(json::parse(mail.body)["data"][0]["embedding"], json::parse(direct.body)["data"][0]["embedding"]);
+  auto metrics = gw.metrics();
+  EXPECT_NE(metrics.find(R"(gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name="embeddings",gen_ai_request_model="embed")"),
+            std::string::npos) << "embeddings are their own GenAI operation, not chat:\n" << metrics;
+  EXPECT_EQ(metrics.find(R"(gen_ai_operation_name="chat")"), std::string::npos) << metrics;
   gw.process().signal(SIGTERM);
   gw.process().wait(std::chrono::seconds(20));
   auto u = run({binary(), "usage", "--ledger", gw.ledger(), "--by", "route", "--format", "json"});
