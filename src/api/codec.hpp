@@ -18,6 +18,10 @@ enum class Dialect { openai, anthropic, gemini, ollama };
 std::string_view to_string(Dialect d);
 std::optional<Dialect> parse_dialect(std::string_view s);
 
+// How llmux sim names itself in the Server header of every answer, whatever its
+// dialect: a client given its URL (bench, compare) can tell simulated figures from real ones.
+inline constexpr std::string_view kSimServerName = "llmux-sim";
+
 // What the client sends: path relative to the endpoint's base URL.
 struct WireRequest {
   std::string method = "POST";

@@ -96,7 +96,7 @@ Error unreachable_error(const providers::Endpoint& ep, const Error& e) {
                0};
 }
 
-Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client) {
+Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client, std::string* server) {
   // A server that accepts but never answers must not hold the run for the full --read-timeout.
   client.read_timeout = std::min(client.read_timeout, kModelLookupTimeout);
   client.total_timeout = std::min(client.total_timeout, kModelLookupTimeout);
@@ -107,6 +107,7 @@ Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net:
   auto resp = run_sync<net::HttpResponse>(
       [&](providers::ChatClient& cc) { return cc.get(ep, path); }, client);
   if (!resp) return tl::unexpected(resp.error());
+  if (server) *server = resp->headers.get("server").value_or("");
   if (resp->status != 200)
     return fail(ErrorCode::http_status, "GET /" + path + " answered HTTP " + std::to_string(resp->status), ep.base_url);
   auto doc = nlohmann::json::parse(resp->body, nullptr, false);
@@ -164,8 +165,14 @@ Result<BenchResult> run_bench(BenchConfig cfg, LiveCounters& live, const BenchHo
   result.run = cfg.run;
   result.slos = cfg.slos;
   // Fail fast when the server cannot be reached at all, instead of timing out request by request.
-  if (auto probe = list_models(cfg.endpoint, cfg.run.client); !probe && unreachable(probe.error()))
+  std::string server;
+  if (auto probe = list_models(cfg.endpoint, cfg.run.client, &server); !probe && unreachable(probe.error()))
     return tl::unexpected(unreachable_error(cfg.endpoint, probe.error()));
+  // An llmux sim given by URL says what it is in its Server header: its figures are labelled simulated too.
+  if (!result.endpoint.simulated && server.starts_with(api::kSimServerName)) {
+    result.endpoint.simulated = true;
+    result.endpoint.simulated_profile = server + " at " + cfg.endpoint.base_url;
+  }
   if (cfg.calibrate && cfg.workload.prompts_jsonl.empty() && cfg.workload.sharegpt_json.empty()) {
     if (auto tpw = measure_tokens_per_word(cfg.endpoint, *workload, cfg.run.client)) {
       workload->calibrate(*tpw);

@@ -40,7 +40,9 @@ Result<BenchResult> run_bench(BenchConfig config, LiveCounters& live, const Benc
 // Model ids the endpoint lists (/models), for defaulting --model and for errors. Waits at
 // most kModelLookupTimeout (or the client's own limits when shorter) for the answer.
 constexpr Nanos kModelLookupTimeout = 10 * kNanosPerSecond;
-Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client);
+// `server`, when given, receives the answer's Server header (an llmux sim names itself there).
+Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client,
+                                             std::string* server = nullptr);
 // Whether a failed side request means the server cannot be reached (connect, TLS, no answer),
 // and the error bench reports then (exit status 1).
 bool unreachable(const Error& e);

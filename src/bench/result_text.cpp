@@ -56,7 +56,7 @@ void add_derived_notes(BenchResult& r) {
   }
   if (r.endpoint.simulated)
     r.notes.push_back("SIMULATED ENDPOINT: these figures describe llmux sim (" + r.endpoint.simulated_profile +
-                      "), not a real model server. Pass --url to measure yours.");
+                      "), not a real model server. Point --url at your runtime to measure it.");
   if (!r.run.ignore_eos || worst_match < 0.99) {
     // Anthropic and Gemini have no knob at all; elsewhere ignore_eos was off or ignored.
     bool no_knob = r.endpoint.dialect == "anthropic" || r.endpoint.dialect == "gemini";

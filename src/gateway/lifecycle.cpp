@@ -104,6 +104,7 @@ Result<void> Gateway::start() {
   so.max_connections = s.max_connections;
   so.idle_timeout = s.idle_timeout;
   so.busy_poll = s.busy_poll;
+  so.server = "llmux";
   so.error_body = [p = &im](std::string_view target, int status, std::string_view message) {
     return Impl::error_body(p->codec_for(target.substr(0, target.find('?'))), status, "invalid_request_error",
                             std::string(message));

@@ -50,11 +50,16 @@ std::string error_json(std::string_view message, std::string_view type) {
   return out;
 }
 
-void append_status_line(std::string& h, int status) {
+// The status line, and the Server header when the server names itself.
+void append_status_line(std::string& h, int status, std::string_view server) {
   h += "HTTP/1.1 ";
   h += std::to_string(status);
   h += ' ';
   h += reason_phrase(status);
+  h += "\r\n";
+  if (server.empty()) return;
+  h += "Server: ";
+  h += server;
   h += "\r\n";
 }
 
@@ -239,7 +244,7 @@ struct Session final : ResponseWriter {
     started_ = finished_ = true;
     std::string h;
     h.reserve(160);
-    append_status_line(h, status);
+    append_status_line(h, status, srv.opts.server);
     if (!content_type.empty()) {
       h += "Content-Type: ";
       h += content_type;
@@ -263,7 +268,7 @@ struct Session final : ResponseWriter {
     started_ = true;
     std::string& h = head_;
     h.clear();
-    append_status_line(h, status);
+    append_status_line(h, status, srv.opts.server);
     h += "Content-Type: ";
     h += content_type;
     h += "\r\nTransfer-Encoding: chunked\r\nCache-Control: no-cache\r\nX-Accel-Buffering: no\r\n";

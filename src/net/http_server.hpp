@@ -27,6 +27,7 @@ struct ServerOptions {
   // (Deadlines are checked every quarter of the shortest of the three, 10 ms to 1 s.)
   std::size_t max_connections = 50000;
   Nanos busy_poll = 0;  // see IoPool: 0 sleeps as soon as there is no work
+  std::string server;   // the Server header of every response (empty: none)
   // The body of an error the server answers itself (a request over a limit, malformed
   // HTTP, a body not received in time), given the request target when its head was
   // read (else empty), the status and the message. Unset: OpenAI's error shape.

@@ -60,6 +60,7 @@ Result<void> SimServer::start() {
   so.port = impl_->opts.port;
   so.threads = impl_->opts.threads;
   so.max_connections = 100000;
+  so.server = std::string(api::kSimServerName) + (impl_->opts.profile == ProfileKind::batch ? " (batch profile)" : " (fixed profile)");
   impl_->http = std::make_unique<net::HttpServer>(
       so, [im = impl_.get()](net::ServerRequest& req, net::ResponseWriter& w) { return im->handle(req, w); });
   return impl_->http->start();

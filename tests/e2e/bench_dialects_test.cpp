@@ -30,6 +30,10 @@ TEST_P(BenchDialect, TimingAndServerCountsAreMeasured) {
   ASSERT_EQ(b.status, 0) << b.err << b.out;
   const json& s = level(b);
   EXPECT_EQ(b.result["endpoint"]["dialect"], dialect);
+  // A sim given by URL is labelled simulated, as the built-in one is (its Server header says what it is).
+  EXPECT_TRUE(b.result["endpoint"]["simulated"].get<bool>());
+  EXPECT_EQ(b.result["endpoint"]["simulated_profile"], "llmux-sim (fixed profile) at " + sim.url());
+  EXPECT_NE(b.out.find("SIMULATED"), std::string::npos) << b.out;
   EXPECT_EQ(s["requests_completed"], 6);
   EXPECT_EQ(s["output_tokens"]["mean"].get<double>(), 12);
   EXPECT_EQ(s["output_tokens_source"], "server");

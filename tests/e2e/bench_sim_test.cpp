@@ -246,6 +246,7 @@ TEST_P(BenchOddAnswers, A200ThatIsNotAStreamIsSaidForWhatItIs) {
   EXPECT_EQ(s["errors"]["malformed"], 2) << s["errors"].dump();
   EXPECT_NE(s["error_samples"].dump().find(c.says), std::string::npos) << s["error_samples"].dump();
   EXPECT_EQ(b.out.find("[DONE]"), std::string::npos) << b.out;
+  EXPECT_FALSE(b.result["endpoint"]["simulated"].get<bool>()) << "only an llmux sim is labelled simulated";
 }
 
 INSTANTIATE_TEST_SUITE_P(

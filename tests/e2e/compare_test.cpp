@@ -74,7 +74,10 @@ TEST(Compare, ReportNumbersAreTheSavedBenchAndPlanNumbers) {
   EXPECT_EQ(report["costs"]["break_even"][0]["requests_per_day"], plan["cloud"][0]["break_even"]["requests_per_day"]);
   EXPECT_NE(report["answer"]["privacy"][0].get<std::string>().find("card numbers must stay local: only local qualifies for that traffic"),
             std::string::npos);
-  EXPECT_FALSE(report["simulated"].get<bool>());
+  // Both endpoints are llmux sims given by URL: they say so, and the report says whose figures are simulated.
+  EXPECT_TRUE(report["simulated"].get<bool>());
+  EXPECT_NE(report["simulated_note"].get<std::string>().find("local"), std::string::npos) << report["simulated_note"];
+  EXPECT_NE(report["simulated_note"].get<std::string>().find("fakeai"), std::string::npos) << report["simulated_note"];
 
   // The saved files draw the same report.
   auto again = run({binary(), "report", dir.file("results/compare.json"), "-o", dir.file("again.json")});
