@@ -70,13 +70,16 @@ void read_experts(ModelSpec& m, const Meta& meta) {
   if (m.is_moe() && m.moe_intermediate_size == 0) m.moe_intermediate_size = m.intermediate_size;
 }
 
+// llama.cpp's name for an architecture that Ollama's own engine names differently.
+std::string canonical_arch(const std::string& arch) { return arch == "gptoss" ? "gpt-oss" : arch; }
+
 Result<ModelSpec> spec_from_metadata(const GgufFile& f, const std::string& path) {
   const GgufValue* arch = f.find("general.architecture");
   if (!arch || arch->type != GgufType::string || arch->text.empty())
     return fail(ErrorCode::parse, "GGUF file has no general.architecture; it is not a model file", path);
   ModelSpec m;
-  m.arch = arch->text;
-  Meta meta(f, m.arch);
+  m.arch = canonical_arch(arch->text);
+  Meta meta(f, arch->text);
   const GgufValue* name = f.find("general.name");
   m.name = name && name->type == GgufType::string && !name->text.empty() ? name->text : path;
   m.id = m.name;
@@ -175,24 +178,72 @@ Result<void> check_model_limits(const ModelSpec& m, const std::string& where) {
   return {};
 }
 
-Result<LoadedModel> model_from_gguf(const GgufFile& f, const std::string& path) {
-  LoadedModel out;
+namespace {
+
+// What GGUF metadata alone says: architecture checks, the spec, its defaults.
+Result<void> read_metadata(const GgufFile& f, const std::string& where, LoadedModel& out) {
   // Before the metadata: a recurrent model lacks the attention keys the spec needs.
   if (const GgufValue* arch = f.find("general.architecture"); arch && arch->type == GgufType::string) {
-    LLMUX_TRY_VOID(check_arch(arch->text, path, out.warnings));
+    LLMUX_TRY_VOID(check_arch(canonical_arch(arch->text), where, out.warnings));
   }
-  LLMUX_TRY_ASSIGN(out.spec, spec_from_metadata(f, path));
-  LLMUX_TRY_VOID(check_model_limits(out.spec, path));
+  LLMUX_TRY_ASSIGN(out.spec, spec_from_metadata(f, where));
+  LLMUX_TRY_VOID(check_model_limits(out.spec, where));
+  if (out.spec.max_context <= 0) {
+    out.spec.max_context = 4096;
+    out.notes.push_back("the model's metadata gives no context length; assuming 4096");
+  }
+  if (out.spec.kv_heads <= 0) out.spec.kv_heads = out.spec.attention_heads;
+  return {};
+}
+
+// A vision tower's parameters from its GGUF keys (<arch>.vision.block_count, ...):
+// per block, attention (4 d^2) and MLP (2 d ff). 0 when the model has none.
+double vision_params(const GgufFile& f, const std::string& arch_key) {
+  Meta vision(f, arch_key + ".vision");
+  double blocks = vision.get("block_count"), d = vision.get("embedding_length"), ff = vision.get("feed_forward_length");
+  return blocks * (4 * d * d + 2 * d * ff);
+}
+
+// Embedding rows the parameter count leaves room for, once the layers are counted:
+// one matrix when the output reuses the embeddings (Gemma; assumed for small models), else two.
+int vocab_from_params(ModelSpec m, double params) {
+  m.vocab_size = 0;
+  double rest = params - architecture_params(m);
+  bool tied = m.arch.rfind("gemma", 0) == 0 || m.params_total < 4e9;
+  double rows = rest / (static_cast<double>(m.hidden_size) * (tied ? 1 : 2));
+  return rows < 1000 ? 32000 : rows > (1 << 20) ? (1 << 20) : static_cast<int>(rows);
+}
+
+}  // namespace
+
+Result<LoadedModel> model_from_gguf(const GgufFile& f, const std::string& path) {
+  LoadedModel out;
+  LLMUX_TRY_VOID(read_metadata(f, path, out));
   out.tensors = weight_tensors(f);
   if (out.tensors.empty()) return fail(ErrorCode::parse, "GGUF file has no tensors", path);
   fill_params(out.spec, out.tensors);
   out.quant = quant_name(f, out.tensors);
+  out.quant_fixed = true;
   out.origin = "gguf " + path;
-  if (out.spec.max_context <= 0) {
-    out.spec.max_context = 4096;
-    out.notes.push_back("the file does not give a context length; assuming 4096");
+  return out;
+}
+
+Result<LoadedModel> model_from_gguf_metadata(const GgufFile& f, double params, const std::string& where) {
+  LoadedModel out;
+  LLMUX_TRY_VOID(read_metadata(f, where, out));
+  ModelSpec& m = out.spec;
+  m.params_total = params;
+  const GgufValue* arch = f.find("general.architecture");
+  m.params_extra = vision_params(f, arch->text);
+  if (m.vocab_size <= 0 && params > 0) {
+    m.vocab_size = vocab_from_params(m, params - m.params_extra);
+    out.notes.push_back("the vocabulary size is not given; " + std::to_string(m.vocab_size) +
+                        " estimated from the parameter count");
   }
-  if (out.spec.kv_heads <= 0) out.spec.kv_heads = out.spec.attention_heads;
+  if (m.params_total <= 0) m.params_total = architecture_params(m);
+  m.tie_embeddings = m.arch.rfind("gemma", 0) == 0;
+  set_active_params(m);
+  out.origin = where;
   return out;
 }
 

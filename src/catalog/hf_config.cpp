@@ -101,14 +101,6 @@ Result<ModelSpec> spec_from_json(const json& root, const std::string& path, std:
   return m;
 }
 
-void set_active_params(ModelSpec& m) {
-  if (!m.is_moe()) return;
-  double expert = 0;
-  for (const auto& t : model_tensors(m))
-    if (t.expert) expert += static_cast<double>(t.elements());
-  m.params_active = m.params_total - expert + expert * m.experts_active / m.experts_total;
-}
-
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

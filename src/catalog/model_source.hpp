@@ -19,6 +19,9 @@ struct LoadedModel {
   std::string origin;                 // "catalog", "gguf FILE", "config.json FILE"
   std::vector<std::string> notes;     // what was assumed while reading
   std::vector<std::string> warnings;  // what makes the plan's figures unreliable (shown at its top)
+  // The weights exist in `quant` only (a GGUF file, a runtime's loaded model): the plan
+  // sizes that one instead of offering others.
+  bool quant_fixed = false;
 };
 
 // Rejects architecture values no real model has (they would make the planner
@@ -29,5 +32,9 @@ Result<void> check_model_limits(const ModelSpec& m, const std::string& where);
 // Architecture and exact tensor sizes from a GGUF header.
 Result<LoadedModel> model_from_gguf(const GgufFile& f, const std::string& path);
 Result<LoadedModel> load_gguf_model(const std::string& path);
+// Architecture from GGUF metadata without a tensor table (what Ollama's /api/show
+// reports): tensors are derived from the architecture, the parameter count is
+// `params` when positive (else derived), a missing vocabulary size is estimated from it.
+Result<LoadedModel> model_from_gguf_metadata(const GgufFile& f, double params, const std::string& where);
 
 }  // namespace llmux::catalog

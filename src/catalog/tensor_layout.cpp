@@ -155,4 +155,13 @@ int layer_of(const std::string& name) {
   return v;
 }
 
+void set_active_params(ModelSpec& m) {
+  m.params_active = m.params_total;
+  if (!m.is_moe()) return;
+  double expert = 0;
+  for (const auto& t : model_tensors(m))
+    if (t.expert) expert += static_cast<double>(t.elements());
+  m.params_active = m.params_total - expert + expert * m.experts_active / m.experts_total;
+}
+
 }  // namespace llmux::catalog

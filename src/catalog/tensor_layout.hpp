@@ -36,6 +36,9 @@ struct WeightTensor {
 std::vector<TensorDesc> model_tensors(const ModelSpec& m);
 // Parameters of the text decoder implied by the architecture fields.
 double architecture_params(const ModelSpec& m);
+// Sets params_active of an MoE model from params_total: the routed experts count at
+// experts_active / experts_total. Dense models keep params_active = params_total.
+void set_active_params(ModelSpec& m);
 // Layer index from a GGUF tensor name ("blk.12.ffn_up.weight" -> 12), -1 otherwise.
 int layer_of(const std::string& name);
 

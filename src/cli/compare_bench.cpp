@@ -100,6 +100,7 @@ BenchOutcome bench_target(const CompareTarget& t, const StandardBench& s, const 
     return out;
   }
   out.ran = true;
+  out.simulated = result->endpoint.simulated;
   out.json = bench::to_json(*result, false);
   return out;
 }

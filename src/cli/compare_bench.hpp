@@ -26,6 +26,7 @@ struct BenchOutcome {
   std::string json;            // the bench result (docs/bench.md)
   std::string error;           // why it did not run at all
   std::string command;         // the `llmux bench` command that repeats it
+  bool simulated = false;      // the endpoint was an llmux sim (bench tells by its Server header)
 };
 
 // `position` ("2/3") is shown in the progress line.

@@ -21,6 +21,8 @@ void register_compare(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--cloud", f->cloud, "cloud targets provider:model, comma-separated, or none")->capture_default_str();
   cmd->add_option("--cloud-url", f->cloud_urls, "a cloud API by URL: NAME=URL[,dialect=D][,price=ID][,model=M][,key-env=VAR] (repeatable)");
   cmd->add_option("--model", f->model, "catalog model the local runtime serves (default: guessed from its name; llama-3.1-8b when simulated)");
+  cmd->add_option("--gguf", f->gguf, "plan the local runtime's model from its GGUF file (a model not in the catalog)");
+  cmd->add_option("--hf-config", f->hf_config, "plan the local runtime's model from its Hugging Face config.json");
   cmd->add_option("--quant", f->quant, "its quantization (default: guessed from the name, else the plan picks)");
   cmd->add_option("--engine", f->engine, "llama.cpp, ollama or vllm (default: from the runtime found)");
   cmd->add_option("--gpu", f->gpu, "catalog device id, or auto (default: auto; rtx-4090 when simulated)");

@@ -1,6 +1,7 @@
 #include "cli/compare_plan.hpp"
 
 #include "catalog/try.hpp"
+#include "cli/model_input.hpp"
 #include "plan/efficiency_fit.hpp"
 #include "plan/hardware_detect.hpp"
 
@@ -17,6 +18,7 @@ Result<void> resolve_hardware(const catalog::Catalog& cat, const ComparePlanSpec
     req.memory_gib = d.memory_gib;
     req.reserve_gib = d.reserve_gib;
     req.detected = d.summary;
+    req.cpu_compute_share = d.compute_share;
   } else {
     LLMUX_TRY_ASSIGN(req.device, cat.device(s.gpu));
     req.gpus = s.gpus > 0 ? s.gpus : 1;
@@ -27,19 +29,12 @@ Result<void> resolve_hardware(const catalog::Catalog& cat, const ComparePlanSpec
 }
 
 Result<void> resolve_model(const catalog::Catalog& cat, const ComparePlanSpec& s, plan::PlanRequest& req) {
-  const catalog::ModelSpec* m = nullptr;
-  LLMUX_TRY_ASSIGN(m, cat.model(s.model));
-  req.model = catalog::LoadedModel{*m, {}, "", "catalog", {}};
+  if (s.loaded) req.model = *s.loaded;
+  else LLMUX_TRY_ASSIGN(req.model, load_model(ModelSource{s.model, "", ""}, cat));
   LLMUX_TRY_ASSIGN(req.engine, plan::parse_engine(s.engine));
   LLMUX_TRY_ASSIGN(req.kv, plan::parse_kv_cache_type(req.engine == plan::Engine::vllm ? "auto" : "f16", req.engine));
-  if (s.quant.empty()) {
-    req.quants = plan::usual_quants(req.engine, *m);
-  } else {
-    catalog::QuantScheme q;
-    LLMUX_TRY_ASSIGN(q, catalog::find_quant(s.quant));
-    req.quants = {q};
-    req.quant_given = true;
-  }
+  LLMUX_TRY_ASSIGN(req.quants, pick_quants(req.model, req.engine, s.quant));
+  req.quant_given = !s.quant.empty() || req.model.quant_fixed;
   return {};
 }
 

@@ -14,6 +14,7 @@ namespace llmux::cli {
 
 struct ComparePlanSpec {
   std::string model;                  // catalog id
+  std::optional<catalog::LoadedModel> loaded;  // instead: from a file or the runtime itself
   std::string quant;                  // empty: the usual quantizations, the plan picks
   std::string engine = "llama.cpp";
   std::string gpu = "auto";           // catalog id or auto

@@ -6,17 +6,20 @@
 #include <fstream>
 #include <memory>
 
+#include "catalog/ollama_show.hpp"
 #include "catalog/try.hpp"
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
 #include "cli/compare_bench.hpp"
 #include "cli/compare_plan.hpp"
 #include "cli/compare_targets.hpp"
+#include "cli/model_input.hpp"
 #include "cli/plan_sim_profile.hpp"
 #include "cli/runtime_model.hpp"
 #include "core/text.hpp"
 #include "plan/format.hpp"
 #include "plan/plan_render.hpp"
+#include "providers/detect.hpp"
 #include "report/inputs.hpp"
 #include "report/render.hpp"
 #include "report/sections.hpp"
@@ -105,6 +108,30 @@ std::string engine_for(const CompareTarget* rt) {
   return "llama.cpp";
 }
 
+// A served model the catalog does not know: what the runtime itself says of it
+// (Ollama's /api/show: the GGUF metadata of the loaded model), else an error that
+// says how to name it.
+Result<ComparePlanSpec> model_from_runtime(const CompareTarget& rt, ComparePlanSpec spec, std::vector<std::string>& notes) {
+  std::string why;
+  auto show = providers::ollama_show(rt.url, rt.model);
+  if (show) {
+    auto loaded = catalog::model_from_ollama_show(*show, rt.model + " at " + rt.url);
+    if (loaded) {
+      const auto& m = loaded->spec;
+      notes.push_back("'" + rt.model + "' is not in the catalog: planned from what the runtime says of it (Ollama /api/show): " +
+                      m.arch + ", " + plan::fmt("%.1fB", m.params_total / 1e9) + " parameters, " + std::to_string(m.layers) +
+                      " layers" + (loaded->quant.empty() ? "" : ", " + loaded->quant + " weights"));
+      for (const auto& n : loaded->notes) notes.push_back(rt.model + ": " + n);
+      loaded->spec.id = loaded->spec.name = rt.model;
+      spec.loaded = std::move(*loaded);
+      return spec;
+    }
+    why = " (its /api/show answer: " + loaded.error().message + ")";
+  }
+  return fail(ErrorCode::usage, "cannot tell which catalog model '" + rt.model + "' at " + rt.url + " is" + why,
+              "pass --model ID (see `llmux catalog list models`), --gguf FILE or --hf-config FILE");
+}
+
 // Which model, quantization and hardware the plan is for.
 Result<ComparePlanSpec> plan_spec(const CompareFlags& f, const Settings& s, const CompareTarget* rt, const catalog::Catalog& cat,
                                   std::vector<std::string>& notes) {
@@ -114,15 +141,21 @@ Result<ComparePlanSpec> plan_spec(const CompareFlags& f, const Settings& s, cons
   spec.gpu = !f.gpu.empty() ? f.gpu : rt ? "auto" : kSimGpu;
   spec.concurrency = static_cast<int>(s.bench.concurrency.back());
   for (double c : s.bench.concurrency) spec.concurrency = std::max(spec.concurrency, static_cast<int>(c));
+  if (!f.gguf.empty() || !f.hf_config.empty()) {
+    if (!rt)
+      return fail(ErrorCode::usage, "--gguf and --hf-config describe a local runtime's model, and there is none to bench",
+                  "start the runtime (or pass --local URL); a simulated one takes a catalog --model");
+    LLMUX_TRY_ASSIGN(spec.loaded, load_model(ModelSource{f.model, f.gguf, f.hf_config}, cat));
+    notes.push_back("the local runtime's model is planned from " + spec.loaded->origin);
+    return spec;
+  }
   spec.model = !f.model.empty() ? f.model : rt ? "" : kSimModel;
   if (spec.model.empty()) {
     if (rt->model.empty())
       return fail(ErrorCode::usage, "cannot list the models of " + rt->url + ", so its catalog model is unknown",
                   "check the runtime is up, or pass --model ID and --local-model NAME");
     auto guess = guess_model(cat, rt->model);
-    if (!guess)
-      return fail(ErrorCode::usage, "cannot tell which catalog model '" + rt->model + "' at " + rt->url + " is",
-                  "pass --model ID (see `llmux catalog list models`) and --quant");
+    if (!guess) return model_from_runtime(*rt, spec, notes);
     spec.model = guess->model_id;
     if (spec.quant.empty()) spec.quant = guess->quant;
     if (spec.quant.empty() && rt->runtime == "ollama") spec.quant = "Q4_K_M", notes.push_back("assumed Ollama's default Q4_K_M weights for " + rt->model + " (set --quant)");
@@ -275,7 +308,8 @@ report::CompareManifest make_manifest(const CompareFlags& f, const Settings& s, 
   for (std::size_t i = 0; i < run.targets.size(); ++i) {
     const auto& t = run.targets[i];
     const auto& o = run.outcomes[i];
-    report::ManifestTarget mt{t.name, t.local ? "local" : "cloud", t.url, t.model, t.dialect, t.provider, t.price_id, t.simulated,
+    m.simulated = m.simulated || o.simulated;  // a sim given by URL says what it is
+    report::ManifestTarget mt{t.name, t.local ? "local" : "cloud", t.url, t.model, t.dialect, t.provider, t.price_id, t.simulated || o.simulated,
                               "measured", t.not_measured, o.error, o.ran ? bench_file(t) : ""};
     if (!t.not_measured.empty()) mt.status = "not measured";
     else if (!o.ran) mt.status = "failed";

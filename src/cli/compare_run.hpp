@@ -13,7 +13,7 @@ struct CompareFlags {
   std::string local = "auto", local_model;
   std::string cloud = "openai:gpt-4o-mini,anthropic:claude-3-5-haiku";
   std::vector<std::string> cloud_urls;
-  std::string model, quant, engine, gpu;
+  std::string model, gguf, hf_config, quant, engine, gpu;
   int gpus = 0;
   std::string workload, privacy = "any";
   std::string slo = "ttft:p90<1000ms,tpot:p90<50ms";

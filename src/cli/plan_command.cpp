@@ -14,6 +14,7 @@
 #include "catalog/try.hpp"
 #include "cli/command.hpp"
 #include "cli/commands.hpp"
+#include "cli/model_input.hpp"
 #include "cli/runtime_model.hpp"
 #include "core/text.hpp"
 #include "plan/efficiency_fit.hpp"
@@ -47,40 +48,6 @@ Result<std::string> read_small_file(const std::string& path, std::size_t limit) 
   std::string s(size, '\0');
   in.read(s.data(), static_cast<std::streamsize>(size));
   return s;
-}
-
-Result<catalog::LoadedModel> load_model(const PlanFlags& f, const catalog::Catalog& c) {
-  int sources = !f.model.empty() + !f.gguf.empty() + !f.hf_config.empty();
-  if (sources != 1)
-    return fail(ErrorCode::usage, sources ? "give only one of --model, --gguf and --hf-config" : "no model given",
-                "name it with --model ID (see `llmux catalog list models`), --gguf FILE or --hf-config FILE");
-  if (!f.gguf.empty()) return catalog::load_gguf_model(f.gguf);
-  if (!f.hf_config.empty()) return catalog::load_hf_model(f.hf_config);
-  const catalog::ModelSpec* m = nullptr;
-  LLMUX_TRY_ASSIGN(m, c.model(f.model));
-  return catalog::LoadedModel{*m, {}, "", "catalog", {}};
-}
-
-catalog::QuantScheme file_quant(const std::string& name) {
-  if (auto q = catalog::find_quant(name)) return *q;
-  return catalog::QuantScheme{name, catalog::WeightFormat::gguf, -1, name, "as stored in the file", false};
-}
-
-Result<std::vector<catalog::QuantScheme>> pick_quants(const PlanFlags& f, const plan::PlanRequest& req) {
-  const auto& lm = req.model;
-  bool exact_file = !lm.tensors.empty() && (!f.gguf.empty() || req.engine == plan::Engine::vllm);
-  if (exact_file) {
-    if (!f.quant.empty() && !equals_icase(f.quant, lm.quant))
-      return fail(ErrorCode::usage, "the file holds " + lm.quant + " weights; --quant " + f.quant + " does not apply to it",
-                  "drop --quant, or plan from --model/--hf-config to compare quantizations");
-    return std::vector<catalog::QuantScheme>{file_quant(lm.quant)};
-  }
-  if (!f.quant.empty()) {
-    catalog::QuantScheme q;
-    LLMUX_TRY_ASSIGN(q, catalog::find_quant(f.quant));
-    return std::vector<catalog::QuantScheme>{q};
-  }
-  return plan::usual_quants(req.engine, lm.spec);
 }
 
 Result<void> resolve_device(const PlanFlags& f, const catalog::Catalog& c, plan::PlanRequest& req) {
@@ -240,10 +207,10 @@ Result<void> check_calibration_matches(const PlanFlags& f, const catalog::Catalo
 Result<plan::PlanRequest> build_request(const PlanFlags& f, const catalog::Catalog& c) {
   plan::PlanRequest req;
   LLMUX_TRY_VOID(resolve_settings(f, req));
-  LLMUX_TRY_ASSIGN(req.model, load_model(f, c));
+  LLMUX_TRY_ASSIGN(req.model, load_model(ModelSource{f.model, f.gguf, f.hf_config}, c));
   LLMUX_TRY_VOID(resolve_device(f, c, req));
   LLMUX_TRY_VOID(resolve_host(f, c, req));
-  LLMUX_TRY_ASSIGN(req.quants, pick_quants(f, req));
+  LLMUX_TRY_ASSIGN(req.quants, pick_quants(req.model, req.engine, f.quant));
   req.quant_given = !f.quant.empty();
   LLMUX_TRY_VOID(resolve_compare(f, c, req));
   LLMUX_TRY_VOID(resolve_cost(f, req));

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <vector>
 
+#include "catalog/ollama_show.hpp"
+#include "catalog/quant_scheme.hpp"
 #include "catalog/try.hpp"
 #include "plan/format.hpp"
 #include "plan/sim_timing.hpp"
@@ -57,6 +59,11 @@ Result<sim::SimOptions> sim_options_from_plan(const catalog::Catalog& cat, const
                   plan::fmt("%.2f ms", step.base_s * 1e3) + " + " + plan::fmt("%.3f ms", step.per_seq_s * 1e3) +
                   " per sequence, prefill " + plan::fmt("%.3f ms", o.batch.prefill_per_token / 1e6) + "/token, max batch " +
                   std::to_string(max_batch);
+  // An Ollama sim's /api/show describes the model it imitates, as Ollama does.
+  if (auto spec = cat.model(model)) {
+    auto q = catalog::find_quant(quant);
+    o.ollama_show = catalog::ollama_show_body(**spec, q ? q->name : quant);
+  }
   LLMUX_TRY_VOID(sim::validate(o));
   return o;
 }

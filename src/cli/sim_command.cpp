@@ -42,6 +42,7 @@ Result<void> apply_plan_timing(SimFlags& f) {
   o.profile = planned->profile;
   o.batch = planned->batch;
   o.description = planned->description;
+  o.ollama_show = planned->ollama_show;
   if (f.models == "sim-model") f.models = f.plan_model;
   return {};
 }

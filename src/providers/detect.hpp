@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/error.hpp"
 
 namespace llmux::providers {
 
@@ -38,5 +39,12 @@ std::vector<DetectedRuntime> detect_local(const std::vector<std::uint16_t>& extr
 // Cloud providers whose key variable is set (each preset's, and the other names people
 // use, e.g. GOOGLE_API_KEY). Values are never read beyond "set and not empty".
 std::vector<CloudKey> cloud_keys_present();
+
+// What an Ollama server says of a model it serves (POST /api/show {"model"}), the raw
+// answer for catalog::model_from_ollama_show. `url` is any of its URLs (the root,
+// .../v1 or .../api). An error when nothing answers there with 200 (not Ollama, or
+// the model is not there); answers over `max_bytes` are errors too.
+Result<std::string> ollama_show(const std::string& url, const std::string& model,
+                                Nanos timeout = 5 * kNanosPerSecond, std::size_t max_bytes = 8u << 20);
 
 }  // namespace llmux::providers

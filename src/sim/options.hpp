@@ -71,6 +71,9 @@ struct SimOptions {
   bool echo = false;      // the answer repeats the last user message (round-trip tests)
   bool record = false;    // keep every request body; GET /sim/received returns them (tests)
   std::string description = "fixed profile";  // shown at startup
+  // The Ollama dialect's /api/show answer for the served models (the catalog model the
+  // timing comes from, with `llmux sim --model`); empty: a body that names no architecture.
+  std::string ollama_show;
 };
 
 Result<void> validate(const SimOptions& o);

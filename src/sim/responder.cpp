@@ -97,6 +97,7 @@ asio::awaitable<void> SimServer::Impl::handle(net::ServerRequest& req, net::Resp
     co_return co_await w.send(200, "application/json", R"({"status":"ok"})");
   if (auto body = side_endpoint(opts, req.method, path)) co_return co_await w.send(200, "application/json", *body);
   if (req.method == "POST" && (path == "/tokenize" || path == "/v1/tokenize")) co_return co_await tokenize(req, w);
+  if (req.method == "POST" && path == "/api/show" && opts.dialect == api::Dialect::ollama) co_return co_await show(req, w);
   if (req.method == "POST" && path == "/v1/embeddings" &&
       (opts.dialect == api::Dialect::openai || opts.dialect == api::Dialect::ollama))
     co_return co_await embeddings(req, w);
@@ -152,6 +153,24 @@ asio::awaitable<void> SimServer::Impl::tokenize(net::ServerRequest& req, net::Re
   for (auto id : ids) j.value(id);
   j.end_array().end_object();
   co_await w.send(200, "application/json", out);
+}
+
+// The model's details and GGUF metadata, as Ollama answers them: what --model gave the
+// sim (see SimOptions::ollama_show), else only that it is llmux sim.
+asio::awaitable<void> SimServer::Impl::show(net::ServerRequest& req, net::ResponseWriter& w) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  std::string_view name;
+  bool named = parser.parse(req.body).get(doc) == simdjson::SUCCESS &&
+               (doc["model"].get(name) == simdjson::SUCCESS || doc["name"].get(name) == simdjson::SUCCESS);
+  if (!named) co_return co_await send_error(w, 400, "invalid_request_error", "show needs {\"model\": NAME}");
+  auto bare = [](std::string_view n) { return n.ends_with(":latest") ? n.substr(0, n.size() - 7) : n; };
+  bool known = std::any_of(opts.models.begin(), opts.models.end(), [&](const std::string& m) { return bare(m) == bare(name); });
+  if (!known) co_return co_await send_error(w, 404, "not_found_error", "model '" + std::string(name) + "' not found");
+  if (!opts.ollama_show.empty()) co_return co_await w.send(200, "application/json", opts.ollama_show);
+  co_await w.send(200, "application/json",
+                  R"({"details":{"format":"gguf","family":"llmux-sim"},"model_info":{"general.architecture":"llmux-sim"},)"
+                  R"("capabilities":["completion"]})");
 }
 
 namespace {

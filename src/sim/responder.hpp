@@ -47,6 +47,7 @@ struct SimServer::Impl {
   asio::awaitable<void> answer_whole(Generation& g, const api::ServerCodec& c, net::ResponseWriter& w, Nanos start,
                                      std::shared_ptr<Sequence> seq);
   asio::awaitable<void> tokenize(net::ServerRequest& req, net::ResponseWriter& w);
+  asio::awaitable<void> show(net::ServerRequest& req, net::ResponseWriter& w);  // Ollama's /api/show
   asio::awaitable<void> embeddings(net::ServerRequest& req, net::ResponseWriter& w);
   Nanos gap(int tokens, TextGenerator& rng) const;
   void stream_started();

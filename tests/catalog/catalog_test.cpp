@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "catalog/tensor_layout.hpp"
+#include "catalog/ollama_show.hpp"
 #include "catalog/toml_records.hpp"
 
 namespace llmux::catalog {
@@ -132,6 +133,41 @@ TEST(Catalog, MissingDirectorySaysWhatToSet) {
   auto r = load_catalog({"/nonexistent/llmux-data"});
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().context.find("LLMUX_DATA_DIR"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace llmux::catalog
+
+namespace llmux::catalog {
+namespace {
+
+// What llmux sim imitating Ollama says of a catalog model reads back as that model:
+// every figure the memory and speed models use survives the trip.
+TEST(Catalog, EveryModelSurvivesAnOllamaShowRoundTrip) {
+  for (const auto& m : bundled().models) {
+    SCOPED_TRACE(m.id);
+    auto back = model_from_ollama_show(ollama_show_body(m, "Q4_K_M"), m.id);
+    ASSERT_TRUE(back) << back.error().describe();
+    const ModelSpec& b = back->spec;
+    EXPECT_EQ(b.arch, m.arch);
+    EXPECT_EQ(b.layers, m.layers);
+    EXPECT_EQ(b.hidden_size, m.hidden_size);
+    EXPECT_EQ(b.intermediate_size, m.intermediate_size);
+    EXPECT_EQ(b.attention_heads, m.attention_heads);
+    EXPECT_EQ(b.kv_heads, m.kv_heads);
+    EXPECT_EQ(b.head_dim, m.head_dim);
+    EXPECT_EQ(b.value_head_dim(), m.value_head_dim());
+    EXPECT_EQ(b.vocab_size, m.vocab_size);
+    EXPECT_EQ(b.max_context, m.max_context);
+    EXPECT_EQ(b.experts_total, m.experts_total);
+    EXPECT_EQ(b.experts_active, m.experts_active);
+    EXPECT_EQ(b.kv_lora_rank, m.kv_lora_rank);
+    for (int i = 0; i < m.layers; ++i) EXPECT_EQ(b.layer_slides(i), m.layer_slides(i)) << "layer " << i;
+    EXPECT_NEAR(b.params_total, m.params_total, 1);
+    // Active parameters of an MoE model are estimated from the architecture (the answer has only the total).
+    EXPECT_NEAR(b.params_active / m.params_active, 1.0, 0.2);
+    EXPECT_EQ(back->quant, "Q4_K_M");
+  }
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "e2e/e2e_support.hpp"
+#include "support/http_helper.hpp"
 
 namespace llmux::test {
 namespace {
@@ -110,6 +111,26 @@ TEST_P(BenchDialect, FaultsAreClassifiedTheSameWay) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllDialects, BenchDialect, ::testing::Values("openai", "anthropic", "gemini", "ollama"));
+
+TEST(SimOllama, ShowDescribesThePlannedModelAndRefusesOthers) {
+  SimProcess planned({"--dialect", "ollama", "--model", "llama-3.1-8b", "--quant", "Q8_0", "--gpu", "rtx-4090"});
+  auto show = http_request("POST", planned.root() + "/api/show", R"({"model": "llama-3.1-8b:latest"})");
+  ASSERT_EQ(show.status, 200) << show.body;
+  auto body = json::parse(show.body, nullptr, false);
+  EXPECT_EQ(body["model_info"]["general.architecture"], "llama");
+  EXPECT_EQ(body["model_info"]["llama.block_count"], 32);
+  EXPECT_EQ(body["model_info"]["llama.attention.head_count_kv"], 8);
+  EXPECT_EQ(body["details"]["quantization_level"], "Q8_0");
+  auto unknown = http_request("POST", planned.root() + "/api/show", R"({"model": "other"})");
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(json::parse(unknown.body, nullptr, false)["error"], "model 'other' not found") << unknown.body;
+  EXPECT_EQ(http_request("POST", planned.root() + "/api/show", "{}").status, 400);
+  // Without --model the sim has no architecture to describe, and says only what it is.
+  SimProcess plain({"--dialect", "ollama"});
+  auto bare = http_request("POST", plain.root() + "/api/show", R"({"model": "sim-model"})");
+  ASSERT_EQ(bare.status, 200);
+  EXPECT_EQ(json::parse(bare.body, nullptr, false)["model_info"]["general.architecture"], "llmux-sim");
+}
 
 TEST(BenchProviders, PresetGivesDialectAndOllamaSimAlsoServesV1) {
   SimProcess sim({"--dialect", "ollama", "--ttft", "5ms", "--itl", "1ms"});

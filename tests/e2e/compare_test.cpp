@@ -78,6 +78,8 @@ TEST(Compare, ReportNumbersAreTheSavedBenchAndPlanNumbers) {
   EXPECT_TRUE(report["simulated"].get<bool>());
   EXPECT_NE(report["simulated_note"].get<std::string>().find("local"), std::string::npos) << report["simulated_note"];
   EXPECT_NE(report["simulated_note"].get<std::string>().find("fakeai"), std::string::npos) << report["simulated_note"];
+  EXPECT_TRUE(manifest["simulated"].get<bool>()) << "the saved files say what the report says";
+  for (const auto& t : manifest["targets"]) EXPECT_TRUE(t["simulated"].get<bool>()) << t.dump();
 
   // The saved files draw the same report.
   auto again = run({binary(), "report", dir.file("results/compare.json"), "-o", dir.file("again.json")});
@@ -86,6 +88,40 @@ TEST(Compare, ReportNumbersAreTheSavedBenchAndPlanNumbers) {
   EXPECT_EQ(redrawn["targets"], report["targets"]);
   EXPECT_EQ(redrawn["answer"], report["answer"]);
   EXPECT_EQ(redrawn["costs"], report["costs"]);
+}
+
+TEST(Compare, AModelNotInTheCatalogIsPlannedFromWhatOllamaSaysOfIt) {
+  // A simulated Ollama serving a fine-tune under a name no catalog entry matches; its
+  // /api/show describes the model underneath, as Ollama's does. Given by its bare root.
+  SimProcess local({"--dialect", "ollama", "--model", "qwen2.5-7b", "--quant", "Q4_K_M", "--gpu", "rtx-4090",
+                    "--model-name", "my-finetune:latest"});
+  TempDir dir;
+  auto r = run({binary(), "compare", "-q", "--local", local.root(), "--cloud", "none", "--gpu", "rtx-4090", "--workload",
+                "in=100,out=10,requests-per-day=1000", "--concurrency", "1", "--level-duration", "1s", "-o",
+                dir.file("report.json"), "--save-results", dir.file("results")},
+               std::chrono::seconds(120));
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
+  json plan = load_json(dir.file("results/plan.json"));
+  EXPECT_EQ(plan["model"]["id"], "my-finetune:latest");
+  EXPECT_EQ(plan["model"]["arch"], "qwen2");
+  EXPECT_EQ(plan["model"]["layers"], 28);
+  EXPECT_EQ(plan["model"]["kv_heads"], 4);
+  EXPECT_EQ(plan["primary"], "Q4_K_M") << "the weights the runtime has loaded, not a pick";
+  json report = load_json(dir.file("report.json"));
+  EXPECT_NE(report["notes"].dump().find("planned from what the runtime says of it (Ollama /api/show)"), std::string::npos)
+      << report["notes"].dump();
+  EXPECT_EQ(report["targets"][0]["status"], "measured") << "the bare root was benched at its /v1";
+}
+
+TEST(Compare, AModelNoOneCanDescribeSaysHowToNameIt) {
+  SimProcess local({"--model-name", "mystery-model-7b"});
+  TempDir dir;
+  auto r = run({binary(), "compare", "-q", "--local", local.url(), "--cloud", "none", "--concurrency", "1",
+                "--level-duration", "1s", "-o", dir.file("report.json")},
+               std::chrono::seconds(60));
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("cannot tell which catalog model 'mystery-model-7b'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--gguf FILE or --hf-config FILE"), std::string::npos) << r.err;
 }
 
 TEST(Compare, FailingTargetsAppearAsFailedAndTheReportStillRenders) {

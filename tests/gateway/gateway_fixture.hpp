@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "gateway/http_helper.hpp"
+#include "support/http_helper.hpp"
 #include "support/process.hpp"
 
 namespace llmux::test {

@@ -8,7 +8,7 @@
 
 #include "gateway/config.hpp"
 #include "gateway/gateway.hpp"
-#include "gateway/http_helper.hpp"
+#include "support/http_helper.hpp"
 #include "sim/server.hpp"
 #include "support/process.hpp"
 

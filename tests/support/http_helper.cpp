@@ -1,4 +1,4 @@
-#include "gateway/http_helper.hpp"
+#include "support/http_helper.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>
