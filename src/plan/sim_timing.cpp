@@ -4,6 +4,7 @@
 #include "catalog/try.hpp"
 #include "plan/configuration.hpp"
 #include "plan/efficiency_fit.hpp"
+#include "plan/plan.hpp"
 
 namespace llmux::plan {
 
@@ -19,6 +20,9 @@ Result<ConfigInputs> inputs_for(const catalog::Catalog& c, const SimTimingReques
   if (req.gpus < 1) return fail(ErrorCode::usage, "gpus must be at least 1");
   if (req.ctx < 1 || req.ctx > in.model->max_context)
     return fail(ErrorCode::usage, "ctx must be between 1 and " + std::to_string(in.model->max_context) + " for " + in.model->id);
+  // Layers that do not fit run on the CPU the plan would pair with this GPU, at its speed.
+  LLMUX_TRY_ASSIGN(in.host, c.device(default_host_id(*in.device)));
+  in.host_ram_gib = in.host->memory_gib;
   in.gpus = req.gpus;
   in.ctx = req.ctx;
   in.flash_attention = in.engine != Engine::ollama;
@@ -64,7 +68,8 @@ Result<SimTiming> sim_timing(const catalog::Catalog& c, const SimTimingRequest& 
   t.band_decode = decode_band(cfg.speed);
   t.band_prefill = prefill_band(cfg.speed);
   t.description = in.model->id + " " + in.quant.name + " on " + std::to_string(in.gpus) + " x " + in.device->id + " (" +
-                  std::string(to_string(in.engine)) + ")";
+                  std::string(to_string(in.engine)) + ")" +
+                  (t.offloaded ? ", not fitting in GPU memory: some layers run on the " + in.host->name : "");
   return t;
 }
 

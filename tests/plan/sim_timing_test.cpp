@@ -26,6 +26,24 @@ TEST(SimTiming, GivesPrefillAndDecodeTimesFromTheSpeedModel) {
   EXPECT_GT(t->band_decode, 0);
 }
 
+TEST(SimTiming, AModelOffloadedToTheCpuIsAsSlowAsThePlanSays) {
+  // Llama 3.1 70B at Q4_K_M does not fit one RTX 4090: the layers left over run on the
+  // host CPU, and the sim must take that time, not the GPU's.
+  SimTimingRequest req;
+  req.model = "llama-3.1-70b";
+  req.quant = "Q4_K_M";
+  req.gpu = "rtx-4090";
+  auto t = sim_timing(test::cat(), req);
+  ASSERT_TRUE(t) << t.error().describe();
+  EXPECT_TRUE(t->offloaded);
+  EXPECT_NE(t->description.find("some layers run on the"), std::string::npos) << t->description;
+  auto p = make_plan(test::request("llama-3.1-70b", "Q4_K_M", "rtx-4090"));
+  ASSERT_TRUE(p) << p.error().describe();
+  double planned = 1 / p->chosen().speed.single_tps;
+  EXPECT_NEAR(t->decode_step_seconds(1, req.ctx / 2) / planned, 1.0, 0.15)
+      << "sim step " << t->decode_step_seconds(1, req.ctx / 2) << " s, plan " << planned << " s";
+}
+
 TEST(SimTiming, MaxBatchShrinksWithContext) {
   SimTimingRequest req;
   req.model = "llama-3.1-8b";
