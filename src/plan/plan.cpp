@@ -237,7 +237,7 @@ void apply_calibration(const PlanRequest& req, PlanResult& r) {
   r.efficiency.prefill_scale *= cal->prefill_scale;
   r.efficiency.band_decode = cal->decode_band;
   r.efficiency.band_prefill = cal->prefill_band;
-  r.efficiency.basis += fmt("; rescaled by %d bench runs", cal->decode_runs) + " from " + req.bench_path;
+  r.efficiency.basis += "; rescaled by " + std::to_string(cal->decode_runs) + (cal->decode_runs == 1 ? " bench run" : " bench runs") + " from " + req.bench_path;
   for (auto& o : r.options) {
     o.config.speed.decode_scale *= cal->decode_scale;
     o.config.speed.prefill_scale *= cal->prefill_scale;

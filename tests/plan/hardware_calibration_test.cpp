@@ -121,7 +121,11 @@ TEST(BenchCalibration, RescalesThePlanToTheMeasurements) {
   EXPECT_GT(after->chosen().speed.single_tps, 1000 / 10.3 * 0.97);
   EXPECT_LT(after->chosen().speed.single_tps, 1000 / 9.2 * 1.03);
   EXPECT_NE(after->chosen().speed.single_tps, before->chosen().speed.single_tps);
-  EXPECT_NE(after->efficiency.basis.find("bench_result.json"), std::string::npos);
+  EXPECT_NE(after->efficiency.basis.find("rescaled by " + std::to_string(after->calibration->decode_runs) +
+                                         " bench runs from bench_result.json"),
+            std::string::npos)
+      << after->efficiency.basis;
+  EXPECT_EQ(after->calibration->decode_runs, 2) << "the fixture's two load levels";
 }
 
 }  // namespace
