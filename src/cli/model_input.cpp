@@ -3,6 +3,7 @@
 #include "catalog/hf_config.hpp"
 #include "catalog/quant_scheme.hpp"
 #include "catalog/try.hpp"
+#include "cli/runtime_model.hpp"
 #include "core/text.hpp"
 #include "plan/plan.hpp"
 
@@ -24,9 +25,16 @@ Result<catalog::LoadedModel> load_model(const ModelSource& s, const catalog::Cat
                 "name it with --model ID (see `llmux catalog list models`), --gguf FILE or --hf-config FILE");
   if (!s.gguf.empty()) return catalog::load_gguf_model(s.gguf);
   if (!s.hf_config.empty()) return catalog::load_hf_model(s.hf_config);
-  const catalog::ModelSpec* m = nullptr;
-  LLMUX_TRY_ASSIGN(m, c.model(s.model));
-  return catalog::LoadedModel{*m, {}, "", "catalog", {}};
+  auto m = c.model(s.model);
+  if (!m) {
+    // A runtime's name for it ("llama3.1:8b", "Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf"), as compare guesses them.
+    auto guess = guess_model(c, s.model);
+    if (!guess) return tl::unexpected(m.error());
+    catalog::LoadedModel out{**c.model(guess->model_id), {}, "", "catalog", {}};
+    out.notes.push_back("'" + s.model + "' is taken as catalog model " + guess->model_id);
+    return out;
+  }
+  return catalog::LoadedModel{**m, {}, "", "catalog", {}};
 }
 
 Result<std::vector<catalog::QuantScheme>> pick_quants(const catalog::LoadedModel& m, plan::Engine engine,

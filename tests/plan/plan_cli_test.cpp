@@ -33,6 +33,21 @@ TEST(PlanCli, IssueExampleRuns) {
     EXPECT_NE(r.out.find(part), std::string::npos) << part;
 }
 
+TEST(PlanCli, ARuntimesNameForACatalogModelIsAcceptedAndSaidSo) {
+  // docs/plan.md: Ollama tags and GGUF file names work as --model, as compare guesses them.
+  for (std::string name : {"llama3.1:8b", "Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf"}) {
+    auto r = run(args({"plan", "--model", name, "--gpu", "rtx-4090", "--format", "json"}), std::chrono::seconds(60), env());
+    ASSERT_EQ(r.status, 0) << name << ": " << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["model"]["id"], "llama-3.1-8b") << name;
+    EXPECT_NE(j["notes"].dump().find("'" + name + "' is taken as catalog model llama-3.1-8b"), std::string::npos)
+        << j["notes"].dump();
+  }
+  auto unknown = run(args({"plan", "--model", "no-such-model", "--gpu", "rtx-4090"}), std::chrono::seconds(60), env());
+  EXPECT_EQ(unknown.status, 2) << unknown.err;
+  EXPECT_NE(unknown.err.find("unknown model 'no-such-model'"), std::string::npos) << unknown.err;
+}
+
 TEST(PlanCli, JsonAndMarkdownFormats) {
   auto j = run(args({"plan", "--model", "llama-3.1-8b", "--gpu", "rtx-4090", "--format", "json"}), std::chrono::seconds(60), env());
   ASSERT_EQ(j.status, 0) << j.err;
