@@ -42,8 +42,18 @@ Result<Generation> plan_generation(api::ChatRequest request, const SimOptions& o
   if (g.prompt_tokens > opts.max_context)
     return fail(ErrorCode::parse, "This model's maximum context length is " + std::to_string(opts.max_context) +
                                       " tokens; the prompt has " + std::to_string(g.prompt_tokens));
-  std::int64_t max_tokens = request.sampling.max_tokens.value_or(opts.default_max_tokens);
-  if (max_tokens < 1) max_tokens = 1;
+  // As vLLM: a request must fit the context; without max_tokens the answer may use what is left.
+  std::int64_t room = opts.max_context - g.prompt_tokens;
+  std::int64_t max_tokens = std::min(opts.default_max_tokens, std::max<std::int64_t>(1, room));
+  if (request.sampling.max_tokens) {
+    max_tokens = *request.sampling.max_tokens;
+    if (max_tokens < 1) return fail(ErrorCode::parse, "max_tokens must be at least 1, got " + std::to_string(max_tokens));
+    if (max_tokens > room)
+      return fail(ErrorCode::parse, "This model's maximum context length is " + std::to_string(opts.max_context) +
+                                        " tokens; the request asks for " + std::to_string(g.prompt_tokens + max_tokens) + " (" +
+                                        std::to_string(g.prompt_tokens) + " in the prompt, " + std::to_string(max_tokens) +
+                                        " to generate)");
+  }
   bool forced = request.ignore_eos.value_or(false);
   std::int64_t natural = natural_length(rng, opts.natural_mean_tokens);
   g.output_tokens = forced ? max_tokens : std::min(max_tokens, natural);

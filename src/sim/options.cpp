@@ -21,6 +21,10 @@ Result<void> validate(const SimOptions& o) {
     if (s < 400 || s > 599) return bad("error statuses must be 4xx or 5xx, got " + std::to_string(s), "--error-status");
   if (o.faults.error_statuses.empty()) return bad("give at least one error status", "--error-status");
   if (o.models.empty()) return bad("give at least one model name", "--model");
+  if (o.faults.retry_after_s < 0) return bad("Retry-After seconds must not be negative", "--retry-after");
+  if (o.faults.cut_after_tokens < 0 || o.faults.stall_after_tokens < 0)
+    return bad("token counts before a cut or a stall must not be negative", "--cut-after/--stall-after");
+  if (o.max_context < 1) return bad("the context limit must be at least 1 token", "--max-context");
   if (o.default_max_tokens < 1 || o.natural_mean_tokens < 1)
     return bad("token lengths must be at least 1", "--default-max-tokens/--natural-tokens");
   return {};

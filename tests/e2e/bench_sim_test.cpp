@@ -439,6 +439,15 @@ TEST(SimCli, BadSpinIsAUsageErrorNamingTheFlag) {
   }
 }
 
+TEST(SimCli, NegativeFaultValuesAreUsageErrorsNamingTheFlag) {
+  for (auto [flag, value] : {std::pair<std::string, std::string>{"--retry-after", "-1"}, {"--cut-after", "-3"},
+                             {"--stall-after", "-1"}, {"--max-context", "0"}}) {
+    auto r = run({binary(), "sim", flag, value}, std::chrono::seconds(30));
+    EXPECT_EQ(r.status, 2) << flag << ": " << r.err;
+    EXPECT_NE(r.err.find(flag), std::string::npos) << flag << ": " << r.err;
+  }
+}
+
 // The kernel grows a process's descriptor table by doubling, and in a process with
 // several threads each growth waits for an RCU grace period (15-25 ms here): the sim
 // would stall every stream at its 256th, 512th, ... connection. It grows the table to

@@ -123,6 +123,29 @@ TEST(Generation, ContextOverflowIsTheClientsError) {
   EXPECT_NE(g.error().message.find("maximum context length"), std::string::npos);
 }
 
+TEST(Generation, MaxTokensMustFitTheContextAndBeAtLeastOne) {
+  SimOptions o;
+  o.max_context = 1000;
+  auto prompt = static_cast<std::int64_t>(count_tokens(chat(1, true).all_text()));
+  auto over = chat(o.max_context - prompt + 1, true);  // one token past the context
+  auto g = plan_generation(over, o, 1, "");
+  ASSERT_FALSE(g);
+  EXPECT_NE(g.error().message.find("maximum context length is 1000"), std::string::npos) << g.error().message;
+  auto exact = plan_generation(chat(o.max_context - prompt, true), o, 1, "");
+  ASSERT_TRUE(exact) << exact.error().message;
+  EXPECT_EQ(exact->output_tokens, o.max_context - prompt);
+  auto zero = plan_generation(chat(0, true), o, 1, "");
+  ASSERT_FALSE(zero);
+  EXPECT_NE(zero.error().message.find("max_tokens must be at least 1"), std::string::npos);
+  // Without max_tokens the default is cut to the room the prompt leaves.
+  o.default_max_tokens = 5000;
+  auto req = chat(1, true);
+  req.sampling.max_tokens.reset();
+  auto open = plan_generation(req, o, 1, "");
+  ASSERT_TRUE(open) << open.error().message;
+  EXPECT_EQ(open->output_tokens, o.max_context - prompt);
+}
+
 TEST(Faults, HeaderForcesFaults) {
   auto f = parse_fault_header("status=503");
   ASSERT_TRUE(f);
