@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/text.hpp"
+
 namespace llmux::catalog {
 
 namespace {
@@ -117,11 +119,18 @@ Error FieldReader::type_error(const std::string& key, const FieldValue& v, const
   return Error{ErrorCode::config, "'" + key + "' must be " + want, record_.file + ":" + std::to_string(v.line), 0};
 }
 
+Error FieldReader::missing(const std::string& key) const {
+  for (const auto& [other, value] : record_.fields)
+    if (record_.fields.count(key) == 0 && edit_distance(other, key) <= 2 && used_.count(other) == 0)
+      return Error{ErrorCode::config, "unknown key '" + other + "' in [[" + record_.table + "]]; did you mean '" + key + "'?",
+                   record_.file + ":" + std::to_string(value.line), 0};
+  return Error{ErrorCode::config, "[[" + record_.table + "]] is missing required field '" + key + "'", record_.where(), 0};
+}
+
 Result<std::string> FieldReader::text(const std::string& key) {
   const FieldValue* v = find(key);
   if (!v)
-    return fail(ErrorCode::config, "[[" + record_.table + "]] is missing required field '" + key + "'",
-                record_.where());
+    return tl::unexpected(missing(key));
   if (v->kind != FieldValue::Kind::string) return tl::unexpected(type_error(key, *v, "a string"));
   if (v->text.empty()) return tl::unexpected(type_error(key, *v, "a non-empty string"));
   return v->text;
@@ -140,8 +149,7 @@ std::string FieldReader::text_or(const std::string& key, std::string fallback) {
 Result<double> FieldReader::number(const std::string& key) {
   const FieldValue* v = find(key);
   if (!v)
-    return fail(ErrorCode::config, "[[" + record_.table + "]] is missing required field '" + key + "'",
-                record_.where());
+    return tl::unexpected(missing(key));
   if (v->kind != FieldValue::Kind::integer && v->kind != FieldValue::Kind::floating)
     return tl::unexpected(type_error(key, *v, "a number"));
   if (v->number < 0 || !std::isfinite(v->number)) return tl::unexpected(type_error(key, *v, "a number >= 0"));

@@ -63,6 +63,9 @@ class FieldReader {
  private:
   const FieldValue* find(const std::string& key);
   Error type_error(const std::string& key, const FieldValue& v, const char* want) const;
+  // A required key that is absent: a misspelling of it among the record's keys is named
+  // at its line, else the record lacks it.
+  Error missing(const std::string& key) const;
   const Record& record_;
   std::set<std::string> used_;
   std::vector<Error> errors_;

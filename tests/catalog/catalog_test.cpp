@@ -104,6 +104,17 @@ TEST(CatalogToml, NamesAMissingRequiredField) {
   EXPECT_EQ(m.error().context, "models/m.toml:2");
 }
 
+TEST(CatalogToml, AMisspeltRequiredFieldIsNamedAtItsLine) {
+  // docs/catalog.md: a typo gets "unknown key ... (file:line)", also when the right key is absent.
+  auto recs = parse_toml_records("\n[[model]]\nid = \"m\"\narch = \"llama\"\nparams_total = 1e9\nlayer = 32\n", "models/m.toml");
+  ASSERT_TRUE(recs);
+  auto m = model_from_record(recs->front());
+  ASSERT_FALSE(m);
+  EXPECT_NE(m.error().message.find("unknown key 'layer' in [[model]]; did you mean 'layers'?"), std::string::npos)
+      << m.error().message;
+  EXPECT_EQ(m.error().context, "models/m.toml:6");
+}
+
 TEST(CatalogToml, ReportsSyntaxErrorsAndWrongShapes) {
   auto bad = parse_toml_records("[[model]]\nid = \n", "x.toml");
   ASSERT_FALSE(bad);
