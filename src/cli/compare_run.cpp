@@ -132,6 +132,19 @@ Result<ComparePlanSpec> model_from_runtime(const CompareTarget& rt, ComparePlanS
               "pass --model ID (see `llmux catalog list models`), --gguf FILE or --hf-config FILE");
 }
 
+// The weights an Ollama model has loaded, as its /api/show says; else, for a runtime
+// known to be Ollama, its default (and for any other, none: the plan picks).
+std::string ollama_quant(const CompareTarget& rt, std::vector<std::string>& notes) {
+  if (auto show = providers::ollama_show(rt.url, rt.model))
+    if (auto m = catalog::model_from_ollama_show(*show, rt.model); m && !m->quant.empty()) {
+      notes.push_back("Ollama reports " + m->quant + " weights for " + rt.model);
+      return m->quant;
+    }
+  if (rt.runtime != "ollama") return "";
+  notes.push_back("assumed Ollama's default Q4_K_M weights for " + rt.model + " (set --quant)");
+  return "Q4_K_M";
+}
+
 // Which model, quantization and hardware the plan is for.
 Result<ComparePlanSpec> plan_spec(const CompareFlags& f, const Settings& s, const CompareTarget* rt, const catalog::Catalog& cat,
                                   std::vector<std::string>& notes) {
@@ -158,7 +171,8 @@ Result<ComparePlanSpec> plan_spec(const CompareFlags& f, const Settings& s, cons
     if (!guess) return model_from_runtime(*rt, spec, notes);
     spec.model = guess->model_id;
     if (spec.quant.empty()) spec.quant = guess->quant;
-    if (spec.quant.empty() && rt->runtime == "ollama") spec.quant = "Q4_K_M", notes.push_back("assumed Ollama's default Q4_K_M weights for " + rt->model + " (set --quant)");
+    // (A runtime given by URL may be Ollama too: its /api/show answers or it does not.)
+    if (spec.quant.empty() && (rt->runtime == "ollama" || rt->runtime.empty())) spec.quant = ollama_quant(*rt, notes);
     notes.push_back("the local runtime's " + rt->model + " is planned as catalog model " + spec.model + (spec.quant.empty() ? "" : " " + spec.quant));
   }
   return spec;

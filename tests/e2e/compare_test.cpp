@@ -113,6 +113,23 @@ TEST(Compare, AModelNotInTheCatalogIsPlannedFromWhatOllamaSaysOfIt) {
   EXPECT_EQ(report["targets"][0]["status"], "measured") << "the bare root was benched at its /v1";
 }
 
+TEST(Compare, OllamasLoadedQuantizationIsPlannedNotAssumed) {
+  // A catalog model under its Ollama tag, loaded as Q8_0 (not Ollama's default Q4_K_M).
+  SimProcess local({"--dialect", "ollama", "--model", "llama-3.1-8b", "--quant", "Q8_0", "--gpu", "rtx-4090",
+                    "--model-name", "llama3.1:8b"});
+  TempDir dir;
+  auto r = run({binary(), "compare", "-q", "--local", local.root(), "--cloud", "none", "--gpu", "rtx-4090", "--workload",
+                "in=100,out=10,requests-per-day=1000", "--concurrency", "1", "--level-duration", "1s", "-o",
+                dir.file("report.json"), "--save-results", dir.file("results")},
+               std::chrono::seconds(120));
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
+  json plan = load_json(dir.file("results/plan.json"));
+  EXPECT_EQ(plan["model"]["id"], "llama-3.1-8b");
+  EXPECT_EQ(plan["primary"], "Q8_0");
+  EXPECT_NE(load_json(dir.file("report.json"))["notes"].dump().find("Ollama reports Q8_0 weights for llama3.1:8b"),
+            std::string::npos);
+}
+
 TEST(Compare, AModelNoOneCanDescribeSaysHowToNameIt) {
   SimProcess local({"--model-name", "mystery-model-7b"});
   TempDir dir;
