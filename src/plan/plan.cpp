@@ -158,8 +158,22 @@ std::optional<Pick> pick_among(const PlanResult& r, bool offloaded, const std::s
   return std::nullopt;
 }
 
+// The quantization a model was released in, when that is not 16-bit: a larger one
+// adds memory, not quality (gpt-oss: MXFP4 experts).
+std::string native_quant(const catalog::ModelSpec& m, Engine e) {
+  if (m.arch != "gpt-oss") return "";
+  return e == Engine::vllm ? "MXFP4" : "MXFP4_MOE";
+}
+
 Pick pick_primary(const PlanResult& r) {
   if (r.options.size() == 1) return {0, "the quantization asked for"};
+  if (std::string native = native_quant(r.model, r.engine); !native.empty())
+    for (std::size_t i = 0; i < r.options.size(); ++i) {
+      const auto& o = r.options[i];
+      if (o.config.quant.name == native && o.config.memory.fits && !o.config.memory.offloaded && o.cost.keeps_up)
+        return {i, native + ", the weights " + r.model.name + " was released in (a larger quantization adds memory, not quality), " +
+                       "fits on the accelerator and keeps up with the workload"};
+    }
   if (auto p = pick_among(r, false, "", "on the accelerator")) return *p;
   if (auto p = pick_among(r, true, "nothing fits on the accelerator alone; ", "with CPU offload")) return *p;
   return {r.options.size() - 1, "nothing fits, so the smallest, for reference"};
@@ -286,7 +300,7 @@ std::string default_host_id(const catalog::DeviceSpec& device) {
 
 std::vector<catalog::QuantScheme> usual_quants(Engine e, const catalog::ModelSpec& m) {
   std::vector<catalog::QuantScheme> out;
-  bool native_mxfp4 = m.arch == "gpt-oss";
+  bool native_mxfp4 = !native_quant(m, e).empty();
   if (e == Engine::vllm) {
     for (const auto& q : catalog::safetensors_quants())
       if (q.usual || (native_mxfp4 && q.name == "MXFP4")) out.push_back(q);

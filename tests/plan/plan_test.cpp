@@ -89,6 +89,21 @@ TEST(Plan, WithoutQuantShowsTheUsualQuantizationsLargestFirst) {
   EXPECT_EQ(small->chosen().config.quant.name, "Q4_K_M");
 }
 
+TEST(Plan, GptOssIsPlannedInTheMxfp4ItWasReleasedIn) {
+  // Q8_0 of gpt-oss would fit a 24 GB card too, but its experts were released in MXFP4:
+  // a larger quantization costs 9 GiB more and adds no quality.
+  for (Engine e : {Engine::llama_cpp, Engine::vllm}) {
+    auto r = make_plan(test::request("gpt-oss-20b", "", e == Engine::vllm ? "h100-sxm" : "rtx-4090", 1, 4096, 1, e));
+    ASSERT_TRUE(r) << r.error().describe();
+    EXPECT_EQ(r->chosen().config.quant.name, e == Engine::vllm ? "MXFP4" : "MXFP4_MOE");
+    EXPECT_NE(r->primary_reason.find("released in"), std::string::npos) << r->primary_reason;
+  }
+  // Where MXFP4 does not fit, the usual rule applies.
+  auto tight = make_plan(test::request("gpt-oss-120b", "", "rtx-4090"));
+  ASSERT_TRUE(tight);
+  EXPECT_EQ(tight->primary_reason.find("released in"), std::string::npos) << tight->primary_reason;
+}
+
 TEST(Plan, JsonIsOneObjectWithSchemaVersion) {
   auto r = make_plan(issue_example());
   ASSERT_TRUE(r);
