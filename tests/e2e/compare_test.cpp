@@ -90,16 +90,21 @@ TEST(Compare, ReportNumbersAreTheSavedBenchAndPlanNumbers) {
   EXPECT_EQ(redrawn["costs"], report["costs"]);
 }
 
+// compare against a simulated Ollama given by its bare root, one short level, no cloud.
+RunResult compare_ollama(const SimProcess& local, const TempDir& dir) {
+  return run({binary(), "compare", "-q", "--local", local.root(), "--cloud", "none", "--gpu", "rtx-4090", "--workload",
+              "in=100,out=10,requests-per-day=1000", "--concurrency", "1", "--level-duration", "1s", "-o",
+              dir.file("report.json"), "--save-results", dir.file("results")},
+             std::chrono::seconds(120));
+}
+
 TEST(Compare, AModelNotInTheCatalogIsPlannedFromWhatOllamaSaysOfIt) {
   // A simulated Ollama serving a fine-tune under a name no catalog entry matches; its
   // /api/show describes the model underneath, as Ollama's does. Given by its bare root.
   SimProcess local({"--dialect", "ollama", "--model", "qwen2.5-7b", "--quant", "Q4_K_M", "--gpu", "rtx-4090",
                     "--model-name", "my-finetune:latest"});
   TempDir dir;
-  auto r = run({binary(), "compare", "-q", "--local", local.root(), "--cloud", "none", "--gpu", "rtx-4090", "--workload",
-                "in=100,out=10,requests-per-day=1000", "--concurrency", "1", "--level-duration", "1s", "-o",
-                dir.file("report.json"), "--save-results", dir.file("results")},
-               std::chrono::seconds(120));
+  auto r = compare_ollama(local, dir);
   ASSERT_EQ(r.status, 0) << r.err << r.out;
   json plan = load_json(dir.file("results/plan.json"));
   EXPECT_EQ(plan["model"]["id"], "my-finetune:latest");
@@ -118,10 +123,7 @@ TEST(Compare, OllamasLoadedQuantizationIsPlannedNotAssumed) {
   SimProcess local({"--dialect", "ollama", "--model", "llama-3.1-8b", "--quant", "Q8_0", "--gpu", "rtx-4090",
                     "--model-name", "llama3.1:8b"});
   TempDir dir;
-  auto r = run({binary(), "compare", "-q", "--local", local.root(), "--cloud", "none", "--gpu", "rtx-4090", "--workload",
-                "in=100,out=10,requests-per-day=1000", "--concurrency", "1", "--level-duration", "1s", "-o",
-                dir.file("report.json"), "--save-results", dir.file("results")},
-               std::chrono::seconds(120));
+  auto r = compare_ollama(local, dir);
   ASSERT_EQ(r.status, 0) << r.err << r.out;
   json plan = load_json(dir.file("results/plan.json"));
   EXPECT_EQ(plan["model"]["id"], "llama-3.1-8b");
