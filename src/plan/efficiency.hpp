@@ -39,11 +39,29 @@ struct DeviceCorrection {
   int decode_points = 0, prefill_points = 0;
 };
 
+// What the measured devices of one class need, for the devices of that class that
+// have no measurements: the median of their corrections. The classes part devices
+// whose catalog FLOPs mean different things: GeForce cards list the half-rate
+// FP32-accumulate figure, workstation and data-centre cards the full rate, and
+// llama.cpp's prefill reaches a very different share of each.
+struct ClassCorrection {
+  std::string engine, backend, device_class;
+  double decode = 1, prefill = 1;
+  double decode_spread = 0, prefill_spread = 0;  // largest relative distance of a device's own from the median
+  int devices = 0;
+};
+
+// A device's class for ClassCorrection: "GeForce" or "workstation and data-centre"
+// for CUDA devices, the backend otherwise.
+std::string correction_class(const std::string& backend, const std::string& segment);
+
 // The groups in use, fitted once from the catalog.
 class EfficiencyTable {
  public:
   std::vector<Efficiency> groups;
   std::vector<DeviceCorrection> devices;
+  std::vector<ClassCorrection> classes;
+  std::vector<std::pair<std::string, std::string>> device_classes;  // device id, class (every catalog device)
   // The group for (engine, backend); a generic prior when none matches.
   Efficiency lookup(const std::string& engine, const std::string& backend) const;
   // The same, with the device's own correction folded into the time scales.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 #include "catalog/quant_scheme.hpp"
 #include "catalog/try.hpp"
@@ -220,6 +221,34 @@ Efficiency finish_group(const Group& g, std::vector<AccuracyRow>& rows, std::vec
   return all;
 }
 
+// Per (engine, backend, class): the median of the measured devices' own corrections.
+std::vector<ClassCorrection> class_corrections(const catalog::Catalog& c, const std::vector<DeviceCorrection>& corrections) {
+  std::map<std::tuple<std::string, std::string, std::string>, std::pair<std::vector<double>, std::vector<double>>> by_class;
+  for (const auto& d : corrections) {
+    auto spec = c.device(d.device);
+    if (!spec) continue;
+    auto& [dec, pre] = by_class[{d.engine, (*spec)->backend, correction_class((*spec)->backend, (*spec)->segment)}];
+    if (d.decode_points > 0) dec.push_back(d.decode);
+    if (d.prefill_points > 0) pre.push_back(d.prefill);
+  }
+  auto spread = [](const std::vector<double>& v, double median) {
+    double s = 0;
+    for (double x : v) s = std::max(s, std::fabs(x / median - 1));
+    return s;
+  };
+  std::vector<ClassCorrection> out;
+  for (const auto& [key, v] : by_class) {
+    ClassCorrection cc;
+    std::tie(cc.engine, cc.backend, cc.device_class) = key;
+    const auto& [dec, pre] = v;
+    if (!dec.empty()) cc.decode = median_of(dec), cc.decode_spread = spread(dec, cc.decode);
+    if (!pre.empty()) cc.prefill = median_of(pre), cc.prefill_spread = spread(pre, cc.prefill);
+    cc.devices = static_cast<int>(std::max(dec.size(), pre.size()));
+    out.push_back(cc);
+  }
+  return out;
+}
+
 AccuracyRow row_for(const catalog::Measurement& m) {
   AccuracyRow r;
   r.id = m.id, r.engine = m.engine, r.device = m.device, r.gpus = m.gpus, r.model = m.model, r.quant = m.quant;
@@ -249,6 +278,8 @@ Result<FitResult> fit_efficiencies(const catalog::Catalog& c) {
   }
   for (auto& [key, g] : groups)
     out.table.groups.push_back(g.obs.empty() ? g.prior : finish_group(g, out.rows, out.table.devices));
+  for (const auto& d : c.devices) out.table.device_classes.emplace_back(d.id, correction_class(d.backend, d.segment));
+  out.table.classes = class_corrections(c, out.table.devices);
   return out;
 }
 
