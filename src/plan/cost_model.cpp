@@ -65,7 +65,9 @@ LocalCost local_cost(const catalog::DeviceSpec& device, int gpus, const Workload
   c.monthly_energy = monthly_energy_at(c, util);
   c.monthly_ops = c.ops_per_month.value;
   c.monthly_total = c.monthly_hardware + c.monthly_energy + c.monthly_ops;
-  double served_rps = o.utilization ? capacity_rps * util : std::min(demand, capacity_rps);
+  // The workload's tokens (at most what the hardware serves); --utilization sets how busy the
+  // machine is, for its energy, not how many of the workload's tokens the cost is spread over.
+  double served_rps = std::min(demand, capacity_rps);
   c.tokens_per_month = served_rps * 86400.0 * kDaysPerMonth * w.tokens_per_request();
   c.per_million = c.tokens_per_month > 0 ? c.monthly_total / (c.tokens_per_month / 1e6) : 0;
   double seconds = capacity_rps > 0 ? 1.0 / capacity_rps : 0;

@@ -39,6 +39,18 @@ TEST(Cost, LocalMonthlyIsAmortizationPlusEnergyPlusOps) {
   EXPECT_EQ(c.hardware_price.basis, "set with --hardware-price");
 }
 
+TEST(Cost, GivenUtilizationSetsTheEnergyNotTheTokensTheCostIsSpreadOver) {
+  const auto& gpu = **test::cat().device("rtx-4090");
+  CostOverrides o;
+  o.utilization = 0.9;  // the machine is busy with other work too
+  LocalCost c = local_cost(gpu, 1, workload(8640), 1.0, o);  // the workload: a tenth of capacity
+  EXPECT_NEAR(c.utilization.value, 0.9, 1e-12);
+  EXPECT_NEAR(c.monthly_energy, monthly_energy_at(c, 0.9), 1e-9);
+  double tokens = 8640 * 30.4375 * 2400;
+  EXPECT_NEAR(c.tokens_per_month, tokens, 1e-6) << "the workload's tokens, as the plan says";
+  EXPECT_NEAR(c.per_million, c.monthly_total / (tokens / 1e6), 1e-9);
+}
+
 TEST(Cost, DefaultsSayWhatTheyAreAndWhichFlagChangesThem) {
   LocalCost c = local_cost(**test::cat().device("rtx-4090"), 2, workload(1000), 1.0, {});
   EXPECT_DOUBLE_EQ(c.hardware_price.value, 2 * 1599 + 2000);
