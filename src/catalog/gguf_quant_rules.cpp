@@ -163,6 +163,9 @@ bool quantizable(const TensorDesc& t) {
 
 std::string gguf_tensor_type(const ModelSpec& m, const TensorDesc& t, const QuantScheme& q, int& i_attention_wv) {
   if (!quantizable(t)) return "F32";
+  // gpt-oss was released with MXFP4 experts, and its GGUF files keep them so at every
+  // type, F16 included (bartowski's Q6_K of the 20B is 12.0 GB, its MXFP4 12.1 GB).
+  if (m.arch == "gpt-oss" && t.ne[2] > 1) return "MXFP4";
   if (!q.quantized()) return q.base_type;
   int kv = m.kv_heads > 0 ? m.kv_heads : 1;
   bool is_70b = m.layers == 80 && (m.arch == "llama" || m.arch == "qwen2");

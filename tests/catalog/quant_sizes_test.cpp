@@ -65,6 +65,13 @@ TEST(QuantSizes, Llama3_70B_AcrossTheQuantLadder) {
   for (const auto& r : refs) EXPECT_NEAR(bytes_of("llama-3-70b", r.q) / GiB, r.gib, r.gib * 0.03) << r.q;
 }
 
+TEST(QuantSizes, GptOssKeepsItsMxfp4ExpertsAtEveryType) {
+  // bartowski/openai_gpt-oss-20b-GGUF: MXFP4 12.1 GB, Q6_K 12.04 GB (the experts stay MXFP4),
+  // where a Q6_K of every tensor would be ~17 GB.
+  EXPECT_NEAR(bytes_of("gpt-oss-20b", "MXFP4_MOE") / 1e9, 12.1, 12.1 * 0.03);
+  EXPECT_NEAR(bytes_of("gpt-oss-20b", "Q6_K") / 1e9, 12.04, 12.04 * 0.03);
+}
+
 TEST(QuantSizes, Llama2_7B_Q4_0_Is3_56GiB) { EXPECT_NEAR(bytes_of("llama-2-7b", "Q4_0") / GiB, 3.56, 3.56 * 0.03); }
 
 TEST(QuantSizes, OutputAndEveryThirdLayerGetMoreBits) {
