@@ -216,7 +216,10 @@ double device_free_bytes(const MemoryInputs& in) {
   const auto& d = *in.device;
   if (d.kind == catalog::DeviceKind::cpu) return cap - std::max(4.0 * GiB, 0.05 * cap);
   if (d.kind == catalog::DeviceKind::unified) {
-    double frac = d.usable_fraction > 0 ? d.usable_fraction : (cap <= 36 * GiB ? 0.67 : 0.75);
+    // macOS lets the GPU wire about 2/3 of RAM up to 36 GB, 3/4 above. A device's own
+    // fraction describes its catalog memory; another size (--memory-gib) follows the rule.
+    bool catalog_size = in.memory_gib <= 0 || in.memory_gib == d.memory_gib;
+    double frac = d.usable_fraction > 0 && catalog_size ? d.usable_fraction : (cap <= 36 * GiB ? 0.67 : 0.75);
     return cap * frac;
   }
   double reserve = in.reserve_gib >= 0 ? in.reserve_gib : (d.segment == "datacenter" ? 0.5 : 0.6);

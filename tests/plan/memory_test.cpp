@@ -123,5 +123,17 @@ TEST(Memory, AppleUsesTheWorkingSetLimit) {
   EXPECT_FALSE(r->chosen().config.memory.fits);  // 70 GiB of weights > 48 GiB working set
 }
 
+TEST(Memory, ASmallerMacGetsTheSmallerMacsWorkingSetShare) {
+  // --memory-gib 24 on an M4 Pro entry: macOS wires about 2/3 of RAM up to 36 GB, not the
+  // 3/4 the catalog's 64 GB configuration gets.
+  auto req = test::request("gemma-2-27b", "Q4_K_M", "m4-pro");
+  req.memory_gib = 24;
+  auto r = make_plan(req);
+  ASSERT_TRUE(r) << r.error().describe();
+  const auto& d = r->chosen().config.memory.devices.front();
+  EXPECT_NEAR(d.free / d.capacity, 0.67, 1e-9);
+  EXPECT_FALSE(r->chosen().config.memory.fits) << "17.4 GiB needed, 16.1 GiB usable";
+}
+
 }  // namespace
 }  // namespace llmux::plan
