@@ -195,10 +195,10 @@ void cost_reasons(const PlanResult& plan, const CloudCost* cloud, bool local_win
   std::string c = cloud->id + " " + money(cloud->monthly) + "/month (" + money(cloud->per_million) + " per 1M tokens)";
   r.push_back(local_wins ? local + " vs " + c : c + " vs " + local);
   const BreakEven* b = break_even_for(plan, cloud->id);
-  if (!b || !b->exists) r.push_back(cloud->id + " costs less per request than local electricity alone: local never breaks even");
-  else if (!b->within_capacity)
-    r.push_back("break-even with " + cloud->id + " needs " + thousands(b->requests_per_day) +
-                " requests/day, more than this hardware serves");
+  if (b && !b->exists && b->never == "capacity")
+    r.push_back(cloud->id + " costs less per request (" + money(cloud->per_request) + ") than this setup fully loaded (" +
+                money(b->local_per_request_at_capacity) + "): more setups never make local cheaper");
+  else if (!b || !b->exists) r.push_back(cloud->id + " costs less per request than local electricity alone: local never breaks even");
   else
     r.push_back("break-even with " + cloud->id + " at " + thousands(b->requests_per_day) + " requests/day (you plan " +
                 thousands(plan.workload.requests_per_day) + ")");

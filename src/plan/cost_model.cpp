@@ -92,11 +92,23 @@ BreakEven break_even(const LocalCost& local, const CloudCost& cloud, const Workl
   b.cloud_id = cloud.id;
   double fixed = local.monthly_hardware + local.monthly_ops + monthly_energy_at(local, 0);
   double margin = cloud.per_request - local.energy_per_request;
-  if (margin <= 0) return b;
+  double at_capacity = local.capacity_requests_per_day * kDaysPerMonth;
+  if (at_capacity > 0)
+    b.local_per_request_at_capacity = (local.monthly_hardware + local.monthly_ops + monthly_energy_at(local, 1)) / at_capacity;
+  if (margin <= 0) {
+    b.never = "electricity";
+    return b;
+  }
   b.exists = true;
   b.requests_per_day = fixed / margin / kDaysPerMonth;
   b.tokens_per_month = b.requests_per_day * kDaysPerMonth * w.tokens_per_request();
   b.within_capacity = b.requests_per_day <= local.capacity_requests_per_day;
+  // Past one setup's capacity the volume needs more setups, each with its fixed cost: when a
+  // fully loaded one still costs more per request than the cloud, no number of them breaks even.
+  if (!b.within_capacity && b.local_per_request_at_capacity >= cloud.per_request) {
+    b.exists = false;
+    b.never = "capacity";
+  }
   return b;
 }
 

@@ -64,7 +64,11 @@ struct CloudCost {
 
 struct BreakEven {
   std::string cloud_id;
-  bool exists = false;                // cloud costs more per request than local energy
+  // Some volume makes local cheaper: the cloud costs more per request than the local energy,
+  // and, beyond one setup's capacity, more than one fully loaded setup's cost per request.
+  bool exists = false;
+  std::string never;                  // why not: "electricity" or "capacity" (more setups never pay)
+  double local_per_request_at_capacity = 0;  // one setup at full load: all its monthly cost / its requests
   double requests_per_day = 0;
   double tokens_per_month = 0;
   bool within_capacity = false;       // reachable on this hardware

@@ -84,7 +84,9 @@ json cloud_json(const PlanResult& p) {
                    {"per_request_usd", c.per_request}, {"monthly_usd", c.monthly}, {"per_million_tokens_usd", c.per_million},
                    {"context_ok", c.context_ok}, {"qualifies", p.privacy != Privacy::local_only && c.context_ok},
                    {"break_even", {{"exists", b.exists}, {"requests_per_day", b.requests_per_day},
-                                   {"tokens_per_month", b.tokens_per_month}, {"within_capacity", b.within_capacity}, {"applies", b.applies}}}});
+                                   {"tokens_per_month", b.tokens_per_month}, {"within_capacity", b.within_capacity}, {"applies", b.applies},
+                                   {"never_reason", b.exists ? json(nullptr) : json(b.never)},
+                                   {"local_per_request_at_capacity_usd", b.local_per_request_at_capacity}}}});
   }
   return out;
 }

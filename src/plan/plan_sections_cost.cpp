@@ -12,7 +12,7 @@ std::string break_even_text(const PlanResult& p, const std::string& id) {
   for (const auto& b : p.break_even) {
     if (b.cloud_id != id) continue;
     if (!b.applies) return "-";
-    if (!b.exists) return "never";
+    if (!b.exists) return b.never == "capacity" ? "never (over capacity)" : "never";
     return thousands(b.requests_per_day) + " req/day" + (b.within_capacity ? "" : " (over capacity)");
   }
   return "";

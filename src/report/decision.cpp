@@ -57,6 +57,11 @@ void break_even_changes(const PlanInput& p, Answer& a) {
                           ": a device with more memory or a smaller quantization would");
       continue;
     }
+    if (!b.exists && b.never == "capacity") {
+      a.changes.push_back(id + " costs less per request than one " + p.device.id + " setup fully loaded (" +
+                          plan::fmt("$%.4f", b.local_per_request_at_capacity) + "): no volume, and no number of setups, makes local cheaper than it");
+      continue;
+    }
     if (!b.exists) {
       a.changes.push_back(id + " costs less per request than local electricity alone: no volume makes local cheaper than it");
       continue;
@@ -65,9 +70,7 @@ void break_even_changes(const PlanInput& p, Answer& a) {
     if (local.monthly_total <= c.cost.monthly) {
       a.changes.push_back("below " + volume + ", " + id + " is cheaper than local");
     } else {
-      std::string s = "above " + volume + ", local is cheaper than " + id;
-      if (!b.within_capacity) s += ", but one " + p.device.id + " setup serves only " + plan::thousands(local.capacity_requests_per_day) + " requests/day: it needs more GPUs";
-      a.changes.push_back(s);
+      a.changes.push_back("above " + volume + ", local is cheaper than " + id);
     }
   }
 }

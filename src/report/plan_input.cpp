@@ -183,6 +183,8 @@ Result<PlanCloud> read_cloud(const json& c, const Where& w) {
   LLMUX_TRY_ASSIGN(out.break_even.tokens_per_month, opt_number(*be, "tokens_per_month", b, 0));
   LLMUX_TRY_ASSIGN(out.break_even.within_capacity, opt_bool(*be, "within_capacity", b, false));
   LLMUX_TRY_ASSIGN(out.break_even.applies, opt_bool(*be, "applies", b, true));
+  if (auto r = be->find("never_reason"); r != be->end() && r->is_string()) out.break_even.never = r->get<std::string>();
+  LLMUX_TRY_ASSIGN(out.break_even.local_per_request_at_capacity, opt_number(*be, "local_per_request_at_capacity_usd", b, 0));
   return out;
 }
 

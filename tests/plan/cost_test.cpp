@@ -87,7 +87,31 @@ TEST(Cost, BreakEvenIsWhereTheBillsMeet) {
   EXPECT_NEAR(local_at, b.requests_per_day * 30.4375 * cloud.per_request, 1e-6);
   CloudCost free_cloud = cloud;
   free_cloud.per_request = 0;
-  EXPECT_FALSE(break_even(local, free_cloud, workload(1000)).exists);
+  auto never = break_even(local, free_cloud, workload(1000));
+  EXPECT_FALSE(never.exists);
+  EXPECT_EQ(never.never, "electricity");
+}
+
+TEST(Cost, ABreakEvenPastOneSetupsCapacityIsNever) {
+  const auto& gpu = **test::cat().device("rtx-4090");
+  CostOverrides o;
+  o.hardware_price = 3600;
+  o.ops_per_month = 0;
+  CloudCost cloud = cloud_cost(**test::cat().price("claude-3-5-haiku"), workload(1000));
+  // A slow setup: 0.01 request/s (864/day). Fully loaded it costs more per request than
+  // Haiku, so a break-even past its capacity would need setups that each lose money.
+  LocalCost slow = local_cost(gpu, 1, workload(1000), 0.01, o);
+  BreakEven b = break_even(slow, cloud, workload(1000));
+  EXPECT_GT(b.local_per_request_at_capacity, cloud.per_request);
+  EXPECT_FALSE(b.exists);
+  EXPECT_EQ(b.never, "capacity");
+  // Fully loaded cheaper per request than Haiku is the same as breaking even within capacity
+  // (fixed / (capacity x days) + energy < price  <=>  capacity > fixed / (price - energy)).
+  LocalCost fast = local_cost(gpu, 1, workload(1000), 0.2, o);
+  BreakEven f = break_even(fast, cloud, workload(1000));
+  ASSERT_LT(f.local_per_request_at_capacity, cloud.per_request);
+  EXPECT_TRUE(f.exists);
+  EXPECT_TRUE(f.within_capacity);
 }
 
 }  // namespace
