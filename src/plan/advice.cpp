@@ -171,10 +171,15 @@ void local_reasons(const PlanResult& plan, std::vector<std::string>& r) {
     r.push_back("fits in GPU memory with " + format_bytes(o.config.memory.headroom) + " to spare on the fullest device");
   r.push_back(fmt("decodes about %.0f tokens/s per user", o.speed.user_tps) + fmt(" at %.0f users; ", plan.concurrency) +
               fmt("first token after about %.2f s for your prompt", o.speed.ttft_s));
-  if (o.cost.keeps_up)
+  if (o.cost.keeps_up) {
+    double busy = busy_share(o.cost, plan.workload);
     r.push_back("serves up to " + thousands(o.cost.capacity_requests_per_day) + " requests/day; your " +
-                thousands(plan.workload.requests_per_day) + "/day use " + fmt("%.0f%% of it", 100 * o.cost.utilization.value));
-  else
+                thousands(plan.workload.requests_per_day) + "/day use " + fmt("%.0f%% of it", 100 * busy));
+    // The workload is a daily average: past ~80% busy, bursts and the busy hours queue.
+    if (busy > kComfortableLoad)
+      r.push_back(fmt("that is past %.0f%% busy on average: requests queue in bursts and busy hours, so leave headroom ", 100 * kComfortableLoad) +
+                  "(more GPUs or concurrency), or set requests-per-day to your peak hour's rate x 24");
+  } else
     r.push_back("serves only " + thousands(o.cost.capacity_requests_per_day) + " of your " +
                 thousands(plan.workload.requests_per_day) + " requests/day: you need " +
                 fmt("%.1fx this capacity (more GPUs, a smaller quantization or model)",

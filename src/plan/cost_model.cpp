@@ -112,6 +112,10 @@ BreakEven break_even(const LocalCost& local, const CloudCost& cloud, const Workl
   return b;
 }
 
+double busy_share(const LocalCost& c, const Workload& w) {
+  return c.capacity_requests_per_day > 0 ? w.requests_per_day / c.capacity_requests_per_day : 1e9;
+}
+
 double monthly_energy_at(const LocalCost& c, double utilization) {
   double u = std::clamp(utilization, 0.0, 1.0);
   double p = c.power_watts.value, idle = p * c.idle_fraction;

@@ -62,6 +62,13 @@ struct CloudCost {
   std::string open_model;
 };
 
+// The share of capacity a daily-average load can use before its bursts queue noticeably
+// (M/M/1: the wait is rho/(1-rho) service times, 4 at 80%).
+constexpr double kComfortableLoad = 0.8;
+
+// The workload's share of the setup's capacity (its daily average; 1 and more: it does not keep up).
+double busy_share(const LocalCost& c, const Workload& w);
+
 struct BreakEven {
   std::string cloud_id;
   // Some volume makes local cheaper: the cloud costs more per request than the local energy,

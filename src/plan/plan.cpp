@@ -206,11 +206,12 @@ Result<void> size_and_pick(const PlanRequest& req, PlanResult& r) {
 // hardware: a plan that said "local keeps up with only 39,037 of your 100,000
 // requests/day, take the cloud model at 15x the price" for an 8B model on a 24 GB
 // card was wrong advice. Without --concurrency, when the pick does not keep up with
-// a given workload, the plan is made again at 2, 4, ... 64 concurrent requests, and
-// the fewest that keep up (else the most that still fit) is the plan.
+// a given workload with headroom (kComfortableLoad of its capacity), the plan is made
+// again at 2, 4, ... 64 concurrent requests, and the fewest that do (else the most
+// that still fit) is the plan.
 Result<void> raise_concurrency(const PlanRequest& req, PlanResult& r) {
-  if (req.concurrency_given || !req.workload.given || r.chosen().cost.keeps_up || !r.chosen().config.memory.fits)
-    return {};
+  auto comfortable = [&](const PlanResult& p) { return busy_share(p.chosen().cost, p.workload) <= kComfortableLoad; };
+  if (req.concurrency_given || !req.workload.given || comfortable(r) || !r.chosen().config.memory.fits) return {};
   double alone = r.chosen().cost.capacity_requests_per_day;
   PlanResult best = r;
   for (int c = r.concurrency * 2; c <= 64; c *= 2) {
@@ -218,15 +219,15 @@ Result<void> raise_concurrency(const PlanRequest& req, PlanResult& r) {
     trial.concurrency = c;
     LLMUX_TRY_VOID(size_and_pick(req, trial));
     if (!trial.chosen().config.memory.fits) break;  // no room for more sequences' KV cache
-    bool done = trial.chosen().cost.keeps_up;
+    bool done = comfortable(trial);
     best = std::move(trial);
     if (done) break;
   }
   if (best.concurrency == r.concurrency) return {};
   r = std::move(best);
   r.assumptions.push_back("concurrency: " + std::to_string(r.concurrency) + " requests at once, " +
-                          (r.chosen().cost.keeps_up ? "the fewest (1, 2, 4, ...) at which this setup keeps up with the workload"
-                                                    : "the most that fit in memory") +
+                          (comfortable(r) ? "the fewest (1, 2, 4, ...) at which this setup serves the workload with 20% headroom"
+                                          : "the most that fit in memory") +
                           "; one at a time serves " + thousands(alone) + " requests/day (--concurrency)");
   return {};
 }
