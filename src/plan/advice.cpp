@@ -135,6 +135,15 @@ std::vector<Alternative> find_alternatives(const PlanRequest& req, const PlanRes
   add_kv_and_slots(req, plan, out);
   add_quants(req, plan, out);
   add_gpus(req, plan, out);
+  if (out.empty() && !plan.chosen().config.memory.fits) {  // nothing small enough to suggest: say what would be
+    const auto& o = plan.chosen();
+    std::string size = format_bytes(o.config.weights.file_bytes()) + " of weights";
+    std::string what = plan.options.size() == 1
+                           ? plan.model.id + " " + o.config.quant.name + " (" + size + ") does not fit "
+                           : "no usual quantization of " + plan.model.id + " (the smallest, " + o.config.quant.name + ", " + size + ") fits ";
+    out.push_back({"hardware", what + std::to_string(plan.gpus) + " x " + plan.device->id +
+                                   " even with CPU offload: a device with more memory, more host RAM (--host-ram), or a smaller model"});
+  }
   return out;
 }
 

@@ -69,7 +69,7 @@ std::string llama_cpp_command(const PlanResult& p) {
   std::string file = from_file ? p.model_origin.substr(5) : base + "-" + p.chosen().config.quant.name + ".gguf";
   std::string cmd = "llama-server -m " + file + " -c " +
                     std::to_string(p.ctx * p.concurrency) + " -np " + std::to_string(p.concurrency) + " -ngl " +
-                    std::to_string(m.offloaded ? m.gpu_layers : 999);
+                    std::to_string(p.device->kind == catalog::DeviceKind::cpu ? 0 : m.offloaded ? m.gpu_layers : 999);
   if (p.flash_attention) cmd += " -fa on";
   if (p.kv.name != "f16") cmd += " -ctk " + p.kv.name + " -ctv " + p.kv.name;
   if (p.gpus > 1) {

@@ -349,6 +349,15 @@ TEST(Plan, WithoutConcurrencyTheFewestRequestsAtOnceThatKeepUpArePlanned) {
   EXPECT_TRUE(said) << "the raised default is named among the assumptions";
 }
 
+TEST(Plan, WhenNothingFitsTheAlternativesSayWhatWould) {
+  auto r = make_plan(test::request("llama-3.1-405b", "", "rtx-3060"));
+  ASSERT_TRUE(r) << r.error().describe();
+  ASSERT_FALSE(r->chosen().config.memory.fits);
+  ASSERT_FALSE(r->alternatives.empty()) << "the plan points at Alternatives: there must be some";
+  EXPECT_NE(r->alternatives.back().text.find("even with CPU offload: a device with more memory"), std::string::npos)
+      << r->alternatives.back().text;
+}
+
 TEST(Plan, ASetupBusierThan80PercentOnAverageIsToldItWillQueue) {
   // 70B on two RTX 4090s, one request at a time (given): 3,500 a day is ~93% of what it serves.
   auto req = test::request("llama-3.1-70b", "Q4_K_M", "rtx-4090", 2);
