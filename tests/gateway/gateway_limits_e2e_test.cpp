@@ -60,5 +60,26 @@ TEST(GatewayLimits, RequestTimeoutIsA504WhileAnUpstreamIsSlowOrSilentAndTheStrea
   EXPECT_EQ(stream.body.find("\"error\""), std::string::npos) << stream.body;
 }
 
+TEST(GatewayLimits, AConfigThatRoutesNothingIsRefusedByCheckAndByReload) {
+  TempDir dir;
+  write_file(dir.file("empty.toml"), "");
+  auto empty = run({binary(), "config", "check", dir.file("empty.toml")});
+  EXPECT_EQ(empty.status, 2) << empty.out;
+  EXPECT_NE(empty.err.find("no [[deployments]]"), std::string::npos) << empty.err;
+  EXPECT_NE(empty.err.find("no [[routes]]"), std::string::npos) << empty.err;
+  auto directory = run({binary(), "config", "check", dir.path()});
+  EXPECT_EQ(directory.status, 2) << directory.out;
+  EXPECT_NE(directory.err.find("is a directory"), std::string::npos) << directory.err;
+
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  GatewayProcess gw(dir, deployment("local", sim.url()) + route("chat", {"local"}));
+  write_file(gw.config_path(), "");  // `: > llmux.toml` while serving
+  gw.process().signal(SIGHUP);
+  for (int i = 0; i < 100 && gw.process().err().find("no [[routes]]") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_NE(gw.process().err().find("no [[routes]]"), std::string::npos) << gw.process().err();
+  EXPECT_EQ(gw.chat(chat_body(false, 3)).status, 200) << "the running config stayed";
+}
+
 }  // namespace
 }  // namespace llmux::test
