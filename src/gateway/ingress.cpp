@@ -65,7 +65,7 @@ RequestContext Gateway::Impl::open_request(const net::ServerRequest& req, bool& 
 std::string Gateway::Impl::unknown_route_message(const Snapshot& snap, const std::string& model) {
   std::vector<std::string> aliases;
   for (const auto& r : snap.config.routes) aliases.push_back(r.alias);
-  return "model '" + model + "' is not routed by this gateway" + did_you_mean(model, aliases) +
+  return "model '" + elide(model) + "' is not routed by this gateway" + did_you_mean(model, aliases) +
          " (GET /v1/models lists the routes)";
 }
 

@@ -29,6 +29,39 @@ std::string chat_body(bool stream, int max_tokens) {
       .dump();
 }
 
+struct LedgerRowSeen {
+  int status = 0;
+  std::string error_kind, route;
+  long long completion_tokens = -1;
+  double ttft_ms = -1;
+};
+
+// The ledger's rows, oldest first (read after the gateway stopped: a graceful stop commits).
+std::vector<LedgerRowSeen> ledger_rows(const std::string& path) {
+  std::vector<LedgerRowSeen> out;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return out;
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT status, error_kind, route, completion_tokens, ttft_ms FROM requests ORDER BY rowid", -1,
+                     &st, nullptr);
+  while (st && sqlite3_step(st) == SQLITE_ROW) {
+    LedgerRowSeen r;
+    r.status = sqlite3_column_int(st, 0);
+    auto text = [&](int i) {
+      auto* p = sqlite3_column_text(st, i);
+      return p ? std::string(reinterpret_cast<const char*>(p)) : std::string();
+    };
+    r.error_kind = text(1);
+    r.route = text(2);
+    r.completion_tokens = sqlite3_column_int64(st, 3);
+    r.ttft_ms = sqlite3_column_double(st, 4);
+    out.push_back(r);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
 TEST(GatewayLimits, RequestTimeoutIsA504WhileAnUpstreamIsSlowOrSilentAndTheStreamThatStartedRunsOn) {
   SimProcess slow({"--ttft", "500ms", "--itl", "300ms"});
   CannedServer silent = CannedServer::silent();
@@ -79,6 +112,24 @@ TEST(GatewayLimits, AConfigThatRoutesNothingIsRefusedByCheckAndByReload) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_NE(gw.process().err().find("no [[routes]]"), std::string::npos) << gw.process().err();
   EXPECT_EQ(gw.chat(chat_body(false, 3)).status, 200) << "the running config stayed";
+}
+
+TEST(GatewayLimits, AHugeUnknownModelNameGetsASmallA404AndABoundedLedgerRow) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  {
+    GatewayProcess gw(dir, deployment("local", sim.url()) + route("chat", {"local"}), {}, "max_body_bytes = \"4MiB\"");
+    std::string name(1u << 20, 'x');
+    auto r = gw.chat(json{{"model", name}, {"messages", {{{"role", "user"}, {"content", "x"}}}}}.dump());
+    EXPECT_EQ(r.status, 404);
+    EXPECT_LT(r.body.size(), 2048u) << "the name is not echoed whole";
+    EXPECT_NE(r.body.find("1048576 bytes"), std::string::npos) << r.body.substr(0, 600);
+    auto near = gw.chat(json{{"model", "caht"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}}.dump());
+    EXPECT_NE(near.body.find("did you mean: chat"), std::string::npos) << near.body;
+  }
+  auto rows = ledger_rows(dir.file("ledger.db"));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_LT(rows[0].route.size(), 300u);
 }
 
 }  // namespace
