@@ -93,6 +93,15 @@ TEST(GatewayLimits, RequestTimeoutIsA504WhileAnUpstreamIsSlowOrSilentAndTheStrea
   EXPECT_EQ(stream.body.find("\"error\""), std::string::npos) << stream.body;
 }
 
+TEST(GatewayLimits, EmbeddingsKeepTheDeploymentsTimeoutAndSayTimeoutAs504) {
+  CannedServer silent = CannedServer::silent();
+  TempDir dir;
+  GatewayProcess gw(dir, deployment("silent", silent.url(), "timeout = \"1s\"") + route("embed", {"silent"}));
+  auto r = http_request("POST", gw.url() + "/embeddings", R"({"model":"embed","input":"hello"})", {}, 20000);
+  EXPECT_EQ(r.status, 504) << r.body;
+  EXPECT_NE(r.body.find("silent"), std::string::npos) << "names the deployment: " << r.body;
+}
+
 TEST(GatewayLimits, AConfigThatRoutesNothingIsRefusedByCheckAndByReload) {
   TempDir dir;
   write_file(dir.file("empty.toml"), "");
