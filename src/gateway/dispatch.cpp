@@ -178,7 +178,7 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
         if (relay.first_token()) d->state->observe_ttft(to_ms(relay.first_token() - ctx.start));
         co_await relay.finish_ok();
         ctx.status = 200;
-        ctx.usage = relay.usage();
+        ctx.usage = request.stream ? relay.streamed_usage() : relay.usage();
         ctx.first_token = relay.first_token();
         co_return;
       }
@@ -190,7 +190,15 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
         metrics.upstream_error(d->config->name, kind_of(*last));
         d->state->breaker.on_failure(mono_now(), ctx.snap->config.breaker);
       }
-      if (relay.started()) {  // the client already has bytes: end its stream cleanly, with the error
+      if (relay.started()) {  // the client already has bytes: what it got is accounted for
+        ctx.usage = relay.streamed_usage();
+        ctx.first_token = relay.first_token();
+        if (w.client_gone()) {  // it left: its leaving cancelled the upstream
+          ctx.status = 499;
+          ctx.error_kind = "client_gone";
+          co_return;
+        }
+        // End its stream cleanly, with the error.
         co_await relay.finish_with_error("upstream " + d->config->name + " failed mid-stream: " + last->message, "api_error");
         ctx.status = 200;
         ctx.error_kind = "upstream_" + kind_of(*last) + "_mid_stream";

@@ -141,5 +141,34 @@ TEST(GatewayLimits, AHugeUnknownModelNameGetsASmallA404AndABoundedLedgerRow) {
   EXPECT_LT(rows[0].route.size(), 300u);
 }
 
+TEST(GatewayLimits, TheLedgerCountsWhatACutStreamDeliveredAndAClientThatLeftIs499) {
+  SimProcess cut({"--ttft", "5ms", "--itl", "2ms", "--cut-rate", "1", "--cut-after", "3"});
+  SimProcess slow({"--ttft", "5ms", "--itl", "100ms"});
+  TempDir dir;
+  {
+    GatewayProcess gw(dir, deployment("cut", cut.url()) + deployment("slow", slow.url()) + route("chat", {"cut"}) +
+                               route("long", {"slow"}));
+    auto r = gw.chat(chat_body(true, 10));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_NE(r.body.find("mid-stream"), std::string::npos) << r.body;
+    auto body = json::parse(chat_body(true, 200));
+    body["model"] = "long";
+    auto got = http_read_then_disconnect(gw.url() + "/chat/completions", body.dump(), 600);
+    EXPECT_FALSE(got.empty());
+    for (int i = 0; i < 100 && slow.stats()["client_gone"] != 1; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  auto rows = ledger_rows(dir.file("ledger.db"));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].status, 200);
+  EXPECT_EQ(rows[0].error_kind, "upstream_stream_cut_mid_stream");
+  EXPECT_EQ(rows[0].completion_tokens, 3) << "the three tokens the client got";
+  EXPECT_GT(rows[0].ttft_ms, 0);
+  EXPECT_EQ(rows[1].status, 499);
+  EXPECT_EQ(rows[1].error_kind, "client_gone");
+  EXPECT_GT(rows[1].completion_tokens, 0) << "the tokens it got before it left";
+  EXPECT_GT(rows[1].ttft_ms, 0);
+}
+
 }  // namespace
 }  // namespace llmux::test
