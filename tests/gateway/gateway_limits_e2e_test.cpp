@@ -170,5 +170,40 @@ TEST(GatewayLimits, TheLedgerCountsWhatACutStreamDeliveredAndAClientThatLeftIs49
   EXPECT_GT(rows[1].ttft_ms, 0);
 }
 
+TEST(GatewayLimits, AClientPastMaxConnectionsGetsA503WithAnErrorBodyAndRetryAfter) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  GatewayProcess gw(dir, deployment("local", sim.url()) + route("chat", {"local"}), {}, "max_connections = 1");
+  std::string path, hostport;
+  int held = connect_loopback(gw.url(), path, hostport);  // the one connection allowed, kept open
+  ASSERT_GE(held, 0);
+  auto r = gw.chat(chat_body(false, 3));
+  close(held);
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.headers["retry-after"], "1");
+  auto j = json::parse(r.body, nullptr, false);
+  ASSERT_TRUE(j.is_object() && j["error"].is_object()) << "an error body, not an empty one: '" << r.body << "'";
+  EXPECT_NE(j["error"]["message"].get<std::string>().find("connection limit"), std::string::npos) << r.body;
+}
+
+TEST(GatewayLimits, MaxConnectionsIsLoweredToFitTheDescriptorLimitAndSaysSo) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  write_file(dir.file("gw.toml"), "[server]\nport = 0\n[ledger]\nenabled = false\n[log]\naccess = \"off\"\n" +
+                                      deployment("local", sim.url()) + route("chat", {"local"}));
+  Process gw({"/bin/sh", "-c", "ulimit -n 256 && exec " + binary() + " serve -f " + dir.file("gw.toml")});
+  std::string url;
+  while (auto line = gw.read_line())
+    if (auto p = line->find("listening on "); p != std::string::npos) {
+      url = line->substr(p + 13);
+      break;
+    }
+  ASSERT_FALSE(url.empty()) << gw.err();
+  EXPECT_NE(gw.err().find("max_connections 20000 lowered to 96"), std::string::npos) << gw.err();
+  EXPECT_EQ(http_request("POST", url + "/chat/completions", chat_body(false, 2)).status, 200);
+  gw.signal(SIGTERM);
+  gw.wait();
+}
+
 }  // namespace
 }  // namespace llmux::test
