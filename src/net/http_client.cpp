@@ -624,7 +624,7 @@ asio::awaitable<Result<void>> HttpClient::stream(const HttpRequest& request, Res
     else conn->close();
     co_return r;
   }
-  co_return fail(ErrorCode::connect, "the server closed the connection before answering", request.url.str());
+  co_return fail(ErrorCode::stream_cut, "the server closed the connection before answering", request.url.str());
 }
 
 namespace {

@@ -170,6 +170,17 @@ TEST(GatewayLimits, TheLedgerCountsWhatACutStreamDeliveredAndAClientThatLeftIs49
   EXPECT_GT(rows[1].ttft_ms, 0);
 }
 
+TEST(GatewayLimits, AnUpstreamThatClosesBeforeItsAnswerIsACutNotAConnectError) {
+  SimProcess cut({"--ttft", "5ms", "--itl", "1ms", "--cut-rate", "1", "--cut-after", "0"});
+  TempDir dir;
+  GatewayProcess gw(dir, deployment("cut", cut.url()) + route("chat", {"cut"}, "retries = 0"));
+  auto r = gw.chat(chat_body(false, 5));
+  EXPECT_EQ(r.status, 502) << r.body;
+  auto m = gw.metrics();
+  EXPECT_EQ(metric(m, R"(llmux_upstream_errors_total{deployment="cut",kind="stream_cut"})"), 1) << m;
+  EXPECT_EQ(metric(m, R"(llmux_upstream_errors_total{deployment="cut",kind="connect"})"), 0) << m;
+}
+
 TEST(GatewayLimits, AClientPastMaxConnectionsGetsA503WithAnErrorBodyAndRetryAfter) {
   SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
   TempDir dir;
