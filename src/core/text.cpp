@@ -143,11 +143,19 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
+namespace {
+// No name this long is a typo, and the distances would cost length x candidates: a
+// client's 8 MB model name must not hold its I/O thread for seconds.
+constexpr std::size_t kMaxSuggestedName = 256;
+}  // namespace
+
 std::vector<std::string> nearest_names(std::string_view wanted, const std::vector<std::string>& candidates,
                                        std::size_t max) {
+  if (wanted.size() > kMaxSuggestedName) return {};
   std::string w = to_lower(wanted);
   std::vector<std::pair<std::size_t, std::string>> scored;
   for (const auto& c : candidates) {
+    if (c.size() > kMaxSuggestedName) continue;
     std::string lc = to_lower(c);
     std::size_t d = edit_distance(w, lc);
     if (!w.empty() && lc.find(w) != std::string::npos) d = d / 4;  // substring: strong hint

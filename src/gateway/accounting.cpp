@@ -13,6 +13,13 @@ double Gateway::Impl::cost_of(const Deployment& d, const api::Usage& u) const {
           static_cast<double>(u.completion_tokens) * out) / 1e6;
 }
 
+std::string elide(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return std::string(text);
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return std::string(text.substr(0, cut)) + "... (" + std::to_string(text.size()) + " bytes)";
+}
+
 void Gateway::Impl::account(const RequestContext& ctx) {
   Nanos end = mono_now();
   LedgerRow row;
@@ -22,7 +29,7 @@ void Gateway::Impl::account(const RequestContext& ctx) {
     row.key_id = ctx.key->id;
     row.team = ctx.key->team;
   }
-  row.route = ctx.route;
+  row.route = elide(ctx.route);  // a client may send any name: the ledger, log and metrics get a bounded one
   if (ctx.deployment) {
     row.deployment = ctx.deployment->config->name;
     row.locality = std::string(to_string(ctx.deployment->config->locality));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -335,12 +336,31 @@ Result<std::string> read_secret(const DeploymentConfig& d) {
 }
 
 tl::expected<GatewayConfig, Problems> load_config(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return tl::unexpected(Problems{Error{ErrorCode::config, "is a directory, not a config file; give the path of a .toml file", path, 0}});
   std::ifstream in(path, std::ios::binary);
   if (!in) return tl::unexpected(Problems{Error{ErrorCode::config, "cannot read config file", path, 0}});
   std::stringstream ss;
   ss << in.rdbuf();
   if (ss.str().size() > (4u << 20)) return tl::unexpected(Problems{Error{ErrorCode::config, "config file over 4 MiB", path, 0}});
-  return parse_config(ss.str(), path);
+  auto c = parse_config(ss.str(), path);
+  if (!c) return c;
+  // A file that routes nothing (empty, truncated, half-written) would answer every request
+  // with a 404: refused, so that a reload keeps the running config.
+  Problems problems;
+  if (c->deployments.empty())
+    problems.push_back(Error{ErrorCode::config,
+                             "no [[deployments]]: a config needs at least one; add one (docs/gateway.md), or run "
+                             "llmux serve without --config to use the runtimes it finds",
+                             path, 0});
+  if (c->routes.empty())
+    problems.push_back(Error{ErrorCode::config,
+                             "no [[routes]]: nothing would be served (every model a 404); add a [[routes]] entry "
+                             "with an alias and its deployments",
+                             path, 0});
+  if (!problems.empty()) return tl::unexpected(problems);
+  return c;
 }
 
 }  // namespace llmux::gateway

@@ -5,6 +5,7 @@
 // byte, an upstream failure becomes an error event and a clean end of stream.
 #include <random>
 
+#include "core/text.hpp"
 #include "gateway/gateway_impl.hpp"
 
 namespace llmux::gateway {
@@ -49,6 +50,40 @@ asio::awaitable<void> sleep_for(Nanos d) {
   co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
+// `[server] request_timeout` while an upstream answers: at the deadline, an upstream
+// request whose answer has not started reaching the client is cancelled (its socket
+// closed). Once the client has bytes, the stream runs on under the deployment's own
+// timeout and read_timeout. The handler holds only the shared state, so a timer that
+// fires after the attempt ended touches nothing that is gone.
+class DeadlineGuard {
+ public:
+  DeadlineGuard(asio::any_io_executor ex, Nanos deadline, net::CancelSignal& cancel, const Relay& relay)
+      : timer_(ex, std::chrono::nanoseconds(std::max<Nanos>(deadline - mono_now(), 0))),
+        state_(std::make_shared<State>(State{&cancel, &relay, false})) {
+    timer_.async_wait([s = state_](error_code ec) {
+      if (ec || !s->cancel || s->relay->started()) return;
+      s->fired = true;
+      s->cancel->cancel();
+    });
+  }
+  ~DeadlineGuard() {
+    state_->cancel = nullptr;
+    timer_.cancel();
+  }
+  DeadlineGuard(const DeadlineGuard&) = delete;
+  DeadlineGuard& operator=(const DeadlineGuard&) = delete;
+  bool fired() const { return state_->fired; }
+
+ private:
+  struct State {
+    net::CancelSignal* cancel;
+    const Relay* relay;
+    bool fired;
+  };
+  asio::steady_timer timer_;
+  std::shared_ptr<State> state_;
+};
+
 int client_status_for(const Error& e) {
   if (e.code == ErrorCode::http_status && e.http_status >= 400 && e.http_status < 500) return e.http_status;
   if (e.code == ErrorCode::timeout) return 504;
@@ -86,6 +121,7 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
   Relay relay(w, *ctx.ingress, request, meta);
   net::CancelSignal cancel;
   w.watch_disconnect([&cancel] { cancel.cancel(); });  // a client that leaves cancels its upstream at once
+  DeadlineGuard guard(co_await asio::this_coro::executor, deadline, cancel, relay);
   std::optional<Error> last;
   const Deployment* previous = nullptr;
   for (const Deployment* d : choice.order) {
@@ -127,6 +163,12 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
       auto r = co_await send_upstream(ctx, *d, upstream, relay, cancel);
       std::swap(upstream.model, model);
       upstream.include_usage = asked_usage;
+      const bool past_deadline = !r && guard.fired() && !w.client_gone();
+      if (past_deadline)
+        r = tl::unexpected(Error{ErrorCode::timeout,
+                                 "request_timeout (" + format_duration_ms(to_ms(ctx.snap->config.server.request_timeout)) +
+                                     ") passed while waiting on deployment " + d->config->name,
+                                 {}, 0});
       if (r && relay.stream_error() && !relay.saw_events())
         r = tl::unexpected(Error{ErrorCode::http_status, "upstream error: " + relay.stream_error()->message, {}, 502});
       d->state->in_flight.fetch_sub(1);
@@ -136,17 +178,27 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
         if (relay.first_token()) d->state->observe_ttft(to_ms(relay.first_token() - ctx.start));
         co_await relay.finish_ok();
         ctx.status = 200;
-        ctx.usage = relay.usage();
+        ctx.usage = request.stream ? relay.streamed_usage() : relay.usage();
         ctx.first_token = relay.first_token();
         co_return;
       }
       last = r.error();
-      if (last->code == ErrorCode::cancelled) d->state->breaker.abandon();
+      // The client left, or its deadline passed: the gateway gave up, not the deployment.
+      const bool gave_up = last->code == ErrorCode::cancelled || past_deadline || w.client_gone();
+      if (gave_up) d->state->breaker.abandon();
       else {
         metrics.upstream_error(d->config->name, kind_of(*last));
         d->state->breaker.on_failure(mono_now(), ctx.snap->config.breaker);
       }
-      if (relay.started()) {  // the client already has bytes: end its stream cleanly, with the error
+      if (relay.started()) {  // the client already has bytes: what it got is accounted for
+        ctx.usage = relay.streamed_usage();
+        ctx.first_token = relay.first_token();
+        if (w.client_gone()) {  // it left: its leaving cancelled the upstream
+          ctx.status = 499;
+          ctx.error_kind = "client_gone";
+          co_return;
+        }
+        // End its stream cleanly, with the error.
         co_await relay.finish_with_error("upstream " + d->config->name + " failed mid-stream: " + last->message, "api_error");
         ctx.status = 200;
         ctx.error_kind = "upstream_" + kind_of(*last) + "_mid_stream";

@@ -12,6 +12,11 @@ namespace llmux::gateway {
 
 class Metrics;
 
+// The client connections a process may hold under `descriptor_limit` (RLIMIT_NOFILE):
+// each one may need a second descriptor for its upstream request, and the listener,
+// the ledger, logs and event loops take some of their own. `configured` when it fits.
+std::size_t connections_within(std::size_t configured, std::uint64_t descriptor_limit);
+
 class Gateway {
  public:
   // `config_path` (may be empty) is re-read on reload() and watched for changes.

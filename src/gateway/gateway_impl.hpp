@@ -21,7 +21,11 @@
 
 namespace llmux::gateway {
 
-// Everything known about one client request as it goes through the pipeline.
+inline constexpr std::size_t kMaxEchoedName = 256;
+// A name a client sent (any length) as messages, the ledger, the access log and metrics
+// repeat it: at most kMaxEchoedName bytes, cut on a UTF-8 boundary, with its length.
+std::string elide(std::string_view text, std::size_t max = kMaxEchoedName);
+
 inline bool is_messages_path(std::string_view p) { return p == "/v1/messages" || p == "/messages"; }
 
 struct RequestContext {

@@ -65,7 +65,7 @@ RequestContext Gateway::Impl::open_request(const net::ServerRequest& req, bool& 
 std::string Gateway::Impl::unknown_route_message(const Snapshot& snap, const std::string& model) {
   std::vector<std::string> aliases;
   for (const auto& r : snap.config.routes) aliases.push_back(r.alias);
-  return "model '" + model + "' is not routed by this gateway" + did_you_mean(model, aliases) +
+  return "model '" + elide(model) + "' is not routed by this gateway" + did_you_mean(model, aliases) +
          " (GET /v1/models lists the routes)";
 }
 
@@ -208,6 +208,7 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
     if (ctx.privacy->redact()) redacted = redacted_body(req.body, ctx.privacy->decision);
   }
   std::string why;  // each deployment tried, and what it said
+  bool timed_out = false;  // the last one tried timed out: a 504, as chat answers
   for (const auto& name : route->deployments) {  // pass-through to the first OpenAI-dialect deployment that answers
     const Deployment* d = snap.deployment(name);
     if (!d || d->config->dialect != api::Dialect::openai) continue;
@@ -226,8 +227,10 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
     ctx.upstream_ns += mono_now() - sent;
     if (!resp) {
       why += "; " + name + ": " + resp.error().message;
+      timed_out = resp.error().code == ErrorCode::timeout;
       continue;
     }
+    timed_out = false;
     // 5xx, or no embeddings endpoint at all (404, 405): the next deployment may do better.
     if (resp->status >= 500 || resp->status == 404 || resp->status == 405) {
       why += "; " + name + ": HTTP " + std::to_string(resp->status);
@@ -244,7 +247,8 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
   }
   if (why.empty()) why = "; it has no OpenAI-dialect deployment";
   bool kept_local = ctx.privacy && ctx.privacy->local_only() && ctx.attempts == 0;
-  ctx.refuse(kept_local ? 503 : 502, kept_local ? "privacy_no_local" : "upstream");
+  if (kept_local) ctx.refuse(503, "privacy_no_local");
+  else ctx.refuse(timed_out ? 504 : 502, timed_out ? "timeout" : "upstream");
   std::string type = kept_local ? "service_unavailable" : "api_error";
   co_await send_error(w, ctx.status, type, "no deployment of route '" + route->alias + "' answered the embeddings request" + why);
   account(ctx);

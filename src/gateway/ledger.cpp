@@ -353,7 +353,7 @@ Result<std::vector<UsageGroup>> query_usage(const std::string& path, std::int64_
                     "SUM(CASE WHEN locality='cloud' THEN cost_usd ELSE 0 END), "
                     // Latency averages over the requests that succeeded (a refusal's few
                     // microseconds or a timeout's minute would say nothing of the service).
-                    "AVG(CASE WHEN error_kind = '' AND ttft_ms > 0 THEN ttft_ms END), "
+                    "AVG(CASE WHEN error_kind = '' AND stream = 1 AND ttft_ms > 0 THEN ttft_ms END), "
                     "AVG(CASE WHEN error_kind = '' THEN e2e_ms END) "
                     "FROM requests WHERE ts_ms >= ? GROUP BY 1 ORDER BY 1";
   sqlite3_stmt* st = nullptr;

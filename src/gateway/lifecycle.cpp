@@ -1,6 +1,7 @@
 // Start, stop, reload, and the watcher thread: access-log flushing, config file
 // changes, and active health checks — all off the I/O threads.
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -91,6 +92,12 @@ tl::expected<std::unique_ptr<Gateway>, Problems> Gateway::create(GatewayConfig c
   return std::unique_ptr<Gateway>(new Gateway(std::move(impl)));
 }
 
+std::size_t connections_within(std::size_t configured, std::uint64_t descriptor_limit) {
+  constexpr std::uint64_t kReserved = 64;  // listener, epoll and event fds, ledger (db, wal, shm), logs, stdio
+  std::uint64_t fit = descriptor_limit > kReserved ? (descriptor_limit - kReserved) / 2 : 1;
+  return static_cast<std::size_t>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(configured, fit)));
+}
+
 Result<void> Gateway::start() {
   Impl& im = *impl_;
   auto snap = im.snapshot();
@@ -102,6 +109,16 @@ Result<void> Gateway::start() {
   so.max_body_bytes = s.max_body_bytes;
   so.max_header_bytes = s.max_header_bytes;
   so.max_connections = s.max_connections;
+  // Past the descriptor limit a client would wait in the listen queue with no answer:
+  // stay under it, so that the one more gets a 503.
+  if (rlimit rl{}; getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    so.max_connections = connections_within(s.max_connections, rl.rlim_cur);
+    if (so.max_connections < s.max_connections)
+      log_line("[server] max_connections " + std::to_string(s.max_connections) + " lowered to " +
+               std::to_string(so.max_connections) + ": the descriptor limit (ulimit -n) is " +
+               std::to_string(rl.rlim_cur) + " and each connection may need a second one for its upstream; raise "
+               "ulimit -n to allow more");
+  }
   so.idle_timeout = s.idle_timeout;
   so.busy_poll = s.busy_poll;
   so.server = "llmux";

@@ -51,6 +51,7 @@ void Relay::reset_attempt() {
   usage_ = {};
   finish_ = api::FinishReason::none;
   first_token_ = 0;
+  token_deltas_ = 0;
   retry_after_.reset();
   stream_error_.reset();
   whole_.message = api::Message{};
@@ -59,6 +60,13 @@ void Relay::reset_attempt() {
     encoder_ = ingress_.stream_encoder(req_, meta_);
     encoder_fresh_ = true;
   }
+}
+
+api::Usage Relay::streamed_usage() const {
+  if (usage_.present()) return usage_;
+  api::Usage counted;
+  counted.completion_tokens = token_deltas_;
+  return counted;
 }
 
 void Relay::on_head(int status, const net::Headers& headers, Nanos) {
@@ -71,7 +79,10 @@ void Relay::on_head(int status, const net::Headers& headers, Nanos) {
 
 void Relay::on_events(std::vector<api::StreamEvent>& events, Nanos t) {
   for (auto& e : events) {
-    if (e.is_token() && !first_token_) first_token_ = t;
+    if (e.is_token()) {
+      if (!first_token_) first_token_ = t;
+      ++token_deltas_;
+    }
     if (e.kind == api::StreamEvent::Kind::finish)
       for (auto& held : drain_restorers()) apply(held, t);
     if (!restore(e)) continue;

@@ -32,6 +32,9 @@ class Relay final : public providers::ChatObserver {
   bool started() const { return started_; }  // bytes went to the client
   bool saw_events() const { return saw_events_; }
   const api::Usage& usage() const { return usage_; }
+  // What a stream delivered: the upstream's usage when it sent one, else the tokens
+  // counted as they went by (one per content, reasoning or tool-call delta).
+  api::Usage streamed_usage() const;
   api::FinishReason finish() const { return finish_; }
   Nanos first_token() const { return first_token_; }
   std::optional<int> retry_after_s() const { return retry_after_; }
@@ -60,6 +63,7 @@ class Relay final : public providers::ChatObserver {
   api::Usage usage_;
   api::FinishReason finish_ = api::FinishReason::none;
   Nanos first_token_ = 0;
+  std::int64_t token_deltas_ = 0;
   std::optional<int> retry_after_;
   std::optional<api::ApiError> stream_error_;
   const privacy::RedactionMap* restore_map_ = nullptr;

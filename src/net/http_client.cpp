@@ -608,6 +608,10 @@ asio::awaitable<Result<void>> HttpClient::stream(const HttpRequest& request, Res
       conn = std::move(*fresh);
     }
     Connection* raw = conn.get();
+    if (cancel && cancel->cancelled()) {  // cancelled while connecting
+      conn->close();
+      co_return fail(ErrorCode::cancelled, "request cancelled", request.url.str());
+    }
     if (cancel) cancel->set_action([raw] { raw->close(); });
     bool got_bytes = false, keep_alive = false;
     auto r = co_await im.exchange(*conn, request, via_http_proxy, deadline, sink, got_bytes, keep_alive);
@@ -620,7 +624,7 @@ asio::awaitable<Result<void>> HttpClient::stream(const HttpRequest& request, Res
     else conn->close();
     co_return r;
   }
-  co_return fail(ErrorCode::connect, "the server closed the connection before answering", request.url.str());
+  co_return fail(ErrorCode::stream_cut, "the server closed the connection before answering", request.url.str());
 }
 
 namespace {

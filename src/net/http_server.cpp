@@ -5,6 +5,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <charconv>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <thread>
 
 #include "core/json_writer.hpp"
@@ -172,9 +175,19 @@ struct HttpServer::Impl {
   std::atomic<bool> stopping{false};
   std::uint16_t bound_port = 0;
   bool started = false;
+  int spare_fd = -1;  // given up for a moment when descriptors run out (shed_one)
 
   Impl(ServerOptions o, Handler h)
       : opts(std::move(o)), handler(std::move(h)), pool(opts.threads, opts.busy_poll), sessions(static_cast<std::size_t>(pool.size())) {}
+  ~Impl() {
+    if (spare_fd >= 0) ::close(spare_fd);
+  }
+
+  // The whole 503 for a client the server will not take, with the usual error body.
+  std::string busy_response(const std::string& message) const;
+  // Out of descriptors, a client in the listen queue would wait with no answer: the
+  // spare descriptor is closed for a moment to accept it, answer 503 and close it.
+  bool shed_one();
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> sweep(int ctx_index);
@@ -497,6 +510,28 @@ asio::awaitable<void> HttpServer::Impl::run_session(int ctx_index, tcp::socket s
   conns.fetch_sub(1, std::memory_order_relaxed);
 }
 
+std::string HttpServer::Impl::busy_response(const std::string& message) const {
+  // Answered without reading the request (its target is unknown).
+  std::string body = opts.error_body ? opts.error_body("", 503, message) : error_json(message, "service_unavailable");
+  std::string r = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: " +
+                  std::to_string(body.size()) + "\r\nConnection: close\r\nRetry-After: 1\r\n";
+  if (!opts.server.empty()) r += "Server: " + opts.server + "\r\n";
+  return r + "\r\n" + body;
+}
+
+bool HttpServer::Impl::shed_one() {
+  if (spare_fd < 0) return false;
+  ::close(spare_fd);
+  int fd = ::accept4(acceptor->native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd >= 0) {
+    std::string busy = busy_response("the server is out of file descriptors; retry after the time Retry-After gives");
+    [[maybe_unused]] auto n = ::send(fd, busy.data(), busy.size(), MSG_NOSIGNAL);
+    ::close(fd);
+  }
+  spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return fd >= 0;
+}
+
 asio::awaitable<void> HttpServer::Impl::accept_loop() {
   int next = 0;
   while (!stopping.load()) {
@@ -506,16 +541,18 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
     co_await acceptor->async_accept(sock, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (stopping.load() || ec == asio::error::operation_aborted) break;
+      if (ec == asio::error::no_descriptors && shed_one()) continue;
       // Out of descriptors or similar: back off briefly instead of spinning.
       asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(10));
       co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
     if (conns.load() >= opts.max_connections) {
-      static constexpr std::string_view kBusy =
-          "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 1\r\n\r\n";
-      sock.non_blocking(true, ec);
-      sock.write_some(asio::buffer(kBusy.data(), kBusy.size()), ec);
+      std::string busy = busy_response("the server is at its connection limit (" +
+                                       std::to_string(opts.max_connections) +
+                                       "); retry after the time Retry-After gives");
+      sock.non_blocking(true, ec);  // one write that does not wait
+      sock.write_some(asio::buffer(busy), ec);
       sock.close(ec);
       continue;
     }
@@ -582,6 +619,7 @@ Result<void> HttpServer::start() {
     return fail(ErrorCode::io, "cannot listen on " + im.opts.host + ":" + std::to_string(im.opts.port) + ": " +
                                    ec.message(), "pick another --port, or stop what is using it");
   im.bound_port = im.acceptor->local_endpoint().port();
+  im.spare_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   asio::co_spawn(im.pool.context(0), im.accept_loop(), asio::detached);
   for (int i = 0; i < im.pool.size(); ++i) asio::co_spawn(im.pool.context(i), im.sweep(i), asio::detached);
   im.pool.start();

@@ -60,7 +60,8 @@ tl::unexpected<Error> map_read_error(const error_code& ec, const std::string& wh
       ec == boost::asio::error::connection_reset || ec == boost::asio::error::operation_aborted ||
       ec == boost::asio::error::bad_descriptor) {
     if (in_body) return fail(ErrorCode::stream_cut, "connection closed " + while_doing, ctx);
-    return fail(ErrorCode::connect, "connection closed before a response (" + ec.message() + ")", ctx);
+    // The connection was made and the request sent: a close now is a cut answer, not a failed connect.
+    return fail(ErrorCode::stream_cut, "connection closed before a response (" + ec.message() + ")", ctx);
   }
   if (ec.category() == boost::beast::http::make_error_code(http::error::bad_version).category())
     return fail(ErrorCode::malformed, "malformed HTTP response " + while_doing + ": " + ec.message(), ctx);

@@ -185,7 +185,7 @@ asio::awaitable<Result<net::HttpResponse>> ChatClient::get(const Endpoint& ep, s
   req.method = "GET";
   req.url = std::move(*url);
   req.headers = ep.headers;
-  co_return co_await http_->fetch(req);
+  co_return co_await http_->fetch(req);  // side lookups keep the client's own (short) timeouts
 }
 
 asio::awaitable<Result<net::HttpResponse>> ChatClient::post_json(const Endpoint& ep, std::string_view path,
@@ -196,6 +196,8 @@ asio::awaitable<Result<net::HttpResponse>> ChatClient::post_json(const Endpoint&
   req.url = std::move(*url);
   req.headers = ep.headers;
   req.body = std::move(body);
+  req.total_timeout = ep.total_timeout;  // the endpoint's timeouts, as for chat
+  req.read_timeout = ep.read_timeout;
   co_return co_await http_->fetch(req);
 }
 

@@ -63,14 +63,17 @@ TEST(Ledger, LatencyAveragesAreOverRequestsThatSucceededAndNoRouteIsNamed) {
   {
     auto l = Ledger::open(path, 50 * kNanosPerMilli);
     ASSERT_TRUE(l);
-    (*l)->record(row("a", "chat", "local", "local", 0, 10, 5));  // streamed: TTFT 10, E2E 100
+    auto streamed = row("a", "chat", "local", "local", 0, 10, 5);  // TTFT 10, E2E 100
+    streamed.stream = true;
+    (*l)->record(streamed);
     auto whole = row("a", "chat", "local", "local", 0, 10, 5);
-    whole.ttft_ms = 0;  // not streamed: no first token of its own
+    whole.ttft_ms = 40;  // not streamed: the gateway records when the whole answer came
     whole.e2e_ms = 40;
     (*l)->record(whole);
     auto timed_out = row("a", "chat", "local", "local", 0, 10, 0, "timeout");
     timed_out.ttft_ms = 500;
     timed_out.e2e_ms = 60000;
+    timed_out.stream = true;
     (*l)->record(timed_out);
     auto refused = row("a", "", "", "", 0, 0, 0, "unknown_model");
     refused.ttft_ms = 0;
@@ -84,7 +87,7 @@ TEST(Ledger, LatencyAveragesAreOverRequestsThatSucceededAndNoRouteIsNamed) {
   EXPECT_EQ((*by_route)[1].key, "chat");
   EXPECT_EQ((*by_route)[1].requests, 3);
   EXPECT_EQ((*by_route)[1].errors, 1);
-  EXPECT_DOUBLE_EQ((*by_route)[1].avg_ttft_ms, 10) << "the streamed success only";
+  EXPECT_DOUBLE_EQ((*by_route)[1].avg_ttft_ms, 10) << "the streamed success only, not the whole answer's 40 ms";
   EXPECT_DOUBLE_EQ((*by_route)[1].avg_e2e_ms, 70) << "both successes, not the timeout";
 }
 

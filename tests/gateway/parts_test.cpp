@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "gateway/deployment_state.hpp"
+#include "gateway/gateway.hpp"
 #include "gateway/keys.hpp"
 #include "gateway/router.hpp"
 
@@ -188,6 +189,21 @@ TEST(Router, UnhealthyAndFilteredDeploymentsAreSkippedWithAReason) {
   ASSERT_EQ(c.skipped.size(), 2u);
   EXPECT_NE(c.skipped[0].find("health"), std::string::npos);
   EXPECT_NE(c.skipped[1].find("local-only"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace llmux::gateway
+
+namespace llmux::gateway {
+namespace {
+
+TEST(GatewayConnections, MaxConnectionsStaysUnderTheDescriptorLimitWithRoomForUpstreams) {
+  // `ulimit -n` 20000 and the default 20000 connections: each would need an upstream too.
+  std::size_t fit = connections_within(20000, 20000);
+  EXPECT_LT(2 * fit + 64, 20001u) << fit;
+  EXPECT_GT(fit, 9000u);
+  EXPECT_EQ(connections_within(100, 20000), 100u) << "a limit that fits is kept";
+  EXPECT_GE(connections_within(20000, 10), 1u);
 }
 
 }  // namespace
