@@ -226,6 +226,14 @@ std::string interrupted_note(int sig, const bench::BenchResult& r, std::int64_t 
          ": these results are partial";
 }
 
+// Ctrl-C before the first level: no results to keep, so none are written (an earlier file stays as it was).
+int exit_interrupted_before_run() {
+  int sig = interrupt_signal();
+  std::fprintf(stderr, "llmux bench: interrupted by %s before the run started: nothing was measured or written\n",
+               sig == SIGINT ? "SIGINT" : "SIGTERM");
+  return 128 + sig;
+}
+
 // --provider fills in what the flags leave out: URL, key variable, dialect, model.
 Result<const providers::Preset*> apply_provider(BenchFlags& f) {
   if (f.provider.empty()) return nullptr;
@@ -305,9 +313,14 @@ int run_bench_command(BenchFlags& f) {
   ep->accepts_ignore_eos = can_force && (f.ignore_eos == "on" || (f.ignore_eos == "auto" && auto_force));
   if (*preset) ep->stream_usage = (*preset)->stream_usage;
   cfg->run.ignore_eos = ep->accepts_ignore_eos;
+  bench::LiveCounters live;
+  // Ctrl-C stops the side requests before the run as much as the run itself.
+  StopOnInterrupt stop_on_interrupt(live.stop);
   if (ep->model.empty()) {
-    auto models = bench::list_models(*ep, cfg->run.client);
-    if (!models && bench::unreachable(models.error())) return print_error(bench::unreachable_error(*ep, models.error()));
+    auto models = bench::list_models(*ep, cfg->run.client, nullptr, &live.stop);
+    if (live.stop) return exit_interrupted_before_run();
+    if (!models && bench::unreachable(models.error()))
+      return print_error(bench::unreachable_error(*ep, models.error(), cfg->run.client));
     if (!models)
       return print_error(Error{ErrorCode::usage, "no --model given and " + models.error().message + "; or pass --model",
                                ep->base_url, 0});
@@ -319,8 +332,6 @@ int run_bench_command(BenchFlags& f) {
   cfg->endpoint = *ep;
   cfg->command = shell_command(f.argv);
 
-  bench::LiveCounters live;
-  StopOnInterrupt stop_on_interrupt(live.stop);  // Ctrl-C: stop now, keep what was measured
   bool tty = interactive_stderr() && !f.quiet;
   std::string level_label;
   Nanos level_start = 0;
@@ -356,6 +367,7 @@ int run_bench_command(BenchFlags& f) {
   auto result = bench::run_bench(std::move(*cfg), live, hooks);
   progress.finish();
   if (sim_server) sim_server->stop(kNanosPerSecond);
+  if (!result && result.error().code == ErrorCode::cancelled && interrupt_signal()) return exit_interrupted_before_run();
   if (!result) return print_error(result.error());
   int sig = interrupt_signal();
   if (sig) result->notes.push_back(interrupted_note(sig, *result, live.cancelled.load()));

@@ -178,25 +178,26 @@ asio::awaitable<Result<void>> ChatClient::send(const Endpoint& ep, const api::Ch
   co_return sink.complete(t);
 }
 
-asio::awaitable<Result<net::HttpResponse>> ChatClient::get(const Endpoint& ep, std::string_view path) {
+asio::awaitable<Result<net::HttpResponse>> ChatClient::get(const Endpoint& ep, std::string_view path,
+                                                           net::CancelSignal* cancel) {
   auto url = ep.url_for(path);
   if (!url) co_return tl::unexpected(url.error());
   net::HttpRequest req;
   req.method = "GET";
   req.url = std::move(*url);
   req.headers = ep.headers;
-  co_return co_await http_->fetch(req);
+  co_return co_await http_->fetch(req, cancel);
 }
 
 asio::awaitable<Result<net::HttpResponse>> ChatClient::post_json(const Endpoint& ep, std::string_view path,
-                                                                 std::string body) {
+                                                                 std::string body, net::CancelSignal* cancel) {
   auto url = ep.url_for(path);
   if (!url) co_return tl::unexpected(url.error());
   net::HttpRequest req;
   req.url = std::move(*url);
   req.headers = ep.headers;
   req.body = std::move(body);
-  co_return co_await http_->fetch(req);
+  co_return co_await http_->fetch(req, cancel);
 }
 
 }  // namespace llmux::providers

@@ -7,6 +7,8 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "e2e/canned_server.hpp"
@@ -206,6 +208,57 @@ TEST_P(BenchSignal, StopsPromptlyWritesPartialResultsAndExitsWithTheShellsCode) 
 
 INSTANTIATE_TEST_SUITE_P(Signals, BenchSignal, ::testing::Values(SIGINT, SIGTERM),
                          [](const auto& info) { return info.param == SIGINT ? "SIGINT" : "SIGTERM"; });
+
+struct PreRunHang {
+  std::string name;
+  int sig;
+  std::string hangs_on;             // the request line the server never answers
+  std::vector<std::string> args;    // beyond --url, -n 1 and -o
+};
+
+void PrintTo(const PreRunHang& c, std::ostream* os) { *os << c.name; }
+
+class BenchSignalBeforeTheRun : public ::testing::TestWithParam<PreRunHang> {};
+
+TEST_P(BenchSignalBeforeTheRun, StopsAtOnceSendsNoRequestAndWritesNothing) {
+  // The server lists its models but never answers what it hangs on: the signal must end
+  // bench at once, not after the side request's own time limit, and no run may follow.
+  const auto& c = GetParam();
+  std::atomic<bool> hanging{false}, chat_sent{false};
+  CannedServer server([&](const std::string& line) {
+    if (line.find("/chat/completions") != std::string::npos) chat_sent = true;
+    if (line == c.hangs_on) {
+      hanging = true;
+      return CannedServer::kHang;
+    }
+    if (line == "GET /v1/models") return CannedServer::response(200, "application/json", R"({"data":[{"id":"m"}]})");
+    return CannedServer::kHang;
+  });
+  TempDir dir;
+  std::string out = dir.file("result.json");
+  std::vector<std::string> argv = {binary(), "bench", "--url", server.url(), "-n", "1", "-o", out};
+  argv.insert(argv.end(), c.args.begin(), c.args.end());
+  Process bench(argv);
+  for (int i = 0; i < 3000 && !hanging; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(hanging) << bench.err();
+  bench.signal(c.sig);
+  int status = bench.wait(std::chrono::seconds(10));
+  ASSERT_NE(status, -1) << "still running 10 s after the signal, waiting on " << c.hangs_on;
+  EXPECT_EQ(status, 128 + c.sig) << bench.err();
+  EXPECT_FALSE(chat_sent) << "no measured request after a stop";
+  EXPECT_NE(bench.err().find(std::string("interrupted by ") + (c.sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                             " before the run started: nothing was measured or written"),
+            std::string::npos) << bench.err();
+  EXPECT_FALSE(std::filesystem::exists(out)) << "no empty result written over the user's file";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Hangs, BenchSignalBeforeTheRun,
+    ::testing::Values(PreRunHang{"SIGTERMDuringCalibration", SIGTERM, "POST /tokenize", {}},
+                      PreRunHang{"SIGINTDuringCalibration", SIGINT, "POST /tokenize", {"--model", "m"}},
+                      PreRunHang{"SIGTERMDuringModelLookup", SIGTERM, "GET /v1/models", {"--model", "m"}},
+                      PreRunHang{"SIGINTDuringModelLookupWithoutModel", SIGINT, "GET /v1/models", {}}),
+    [](const auto& info) { return info.param.name; });
 
 TEST(BenchSim, UnreachableServerExitsOneWithOrWithoutModel) {
   // Without --model the model lookup meets the dead port first: still "cannot reach", still 1 (2 is for usage).
