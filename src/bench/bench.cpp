@@ -1,6 +1,7 @@
 #include "bench/bench.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "net/asio.hpp"
@@ -112,12 +113,18 @@ Nanos side_request_timeout(const net::ClientOptions& client, Nanos limit) {
   return std::min({limit, client.read_timeout, client.total_timeout});
 }
 
-Error unreachable_error(const providers::Endpoint& ep, const Error& e, const net::ClientOptions&) {
+Error unreachable_error(const providers::Endpoint& ep, const Error& e, const net::ClientOptions& client) {
+  if (e.code != ErrorCode::timeout)
+    return Error{e.code, "cannot reach " + ep.base_url + ": " + e.message, "check --url and that the server is running", 0};
+  char waited[32];
+  std::snprintf(waited, sizeof waited, "%g s", to_seconds(side_request_timeout(client, kModelLookupTimeout)));
+  // Without --model the lookup picks the model; with it, the lookup only checks the server
+  // before the run. Either way --model would not help: the run would wait on the same server.
+  std::string why = ep.model.empty() ? "sent to pick a model as no --model was given" : "sent to check the server before the run";
   return Error{e.code, "cannot reach " + ep.base_url + ": " + e.message,
-               e.code == ErrorCode::timeout ? "no answer to GET /models within " +
-                                                  std::to_string(kModelLookupTimeout / kNanosPerSecond) +
-                                                  " s; check --url and that the server is up, or pass --model"
-                                            : "check --url and that the server is running",
+               std::string("no answer to GET /models within ") + waited + ", " + why +
+                   ": the server accepts connections but does not answer; check that --url points at the API and "
+                   "that the server is not stuck or still loading",
                0};
 }
 

@@ -269,15 +269,25 @@ TEST(BenchSim, UnreachableServerExitsOneWithOrWithoutModel) {
 }
 
 TEST(BenchSim, ASilentServerFailsTheModelLookupWithinItsOwnTimeout) {
-  // The server accepts and never answers: the lookup gives up after 10 s, not the 120 s --read-timeout.
+  // The server accepts and never answers: the lookup gives up after 10 s (or the user's
+  // shorter --timeout), not the 120 s --read-timeout, and says what it waited for. It does
+  // not suggest --model: with --model the run waits on the same silent server.
   auto server = CannedServer::silent();
-  for (std::vector<std::string> model : {std::vector<std::string>{}, {"--model", "m"}}) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  for (const auto& c : std::vector<Case>{
+           {{}, "no answer to GET /models within 10 s, sent to pick a model as no --model was given"},
+           {{"--model", "m", "--timeout", "2s"}, "no answer to GET /models within 2 s, sent to check the server before the run"}}) {
     std::vector<std::string> argv = {binary(), "bench", "-q", "--url", server.url(), "-n", "1"};
-    argv.insert(argv.end(), model.begin(), model.end());
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
     auto r = run(argv, std::chrono::seconds(60));
     EXPECT_EQ(r.status, 1) << r.err;
     EXPECT_NE(r.err.find("cannot reach " + server.url()), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("pass --model"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("the server accepts connections but does not answer"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("pass --model"), std::string::npos) << r.err;
   }
 }
 
