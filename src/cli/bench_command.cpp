@@ -299,6 +299,8 @@ int run_bench_command(BenchFlags& f) {
   }
   providers::EndpointSpec spec{f.url, *dialect, f.model, f.api_key_env, f.headers};
   if (*preset) {
+    // The preset's key variable, else the others people keep that key in (GOOGLE_API_KEY for gemini).
+    if (f.api_key_env == (*preset)->key_env) spec.fallback_key_envs = (*preset)->other_key_envs;
     spec.auth_header = (*preset)->auth_header;
     if (!(*preset)->api_version.empty()) spec.query = "api-version=" + (*preset)->api_version;
   }

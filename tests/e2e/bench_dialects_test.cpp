@@ -165,6 +165,23 @@ TEST(BenchProviders, CloudProviderWithoutItsKeySaysWhichVariable) {
   EXPECT_NE(r.err.find("ANTHROPIC_API_KEY"), std::string::npos) << r.err;
 }
 
+TEST(BenchProviders, GeminiTakesItsKeyFromGoogleApiKeyToo) {
+  // docs/dialects.md: the gemini preset's key is GEMINI_API_KEY or GOOGLE_API_KEY.
+  SimProcess sim({"--dialect", "gemini", "--ttft", "5ms", "--itl", "1ms"});
+  TempDir dir;
+  std::string out = dir.file("result.json");
+  auto r = run({binary(), "bench", "-q", "--provider", "gemini", "--url", sim.url(), "-n", "1", "--output-tokens", "3",
+                "-o", out},
+               std::chrono::seconds(60), {"GEMINI_API_KEY=", "GOOGLE_API_KEY=g-key"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(json::parse(read_file(out))["endpoint"]["api_key_env"], "GOOGLE_API_KEY");
+  auto none = run({binary(), "bench", "-q", "--provider", "gemini", "-n", "1"}, std::chrono::seconds(30),
+                  {"GEMINI_API_KEY=", "GOOGLE_API_KEY="});
+  EXPECT_EQ(none.status, 2);
+  EXPECT_NE(none.err.find("environment variable GEMINI_API_KEY (or GOOGLE_API_KEY) is not set"), std::string::npos)
+      << none.err;
+}
+
 TEST(BenchProviders, BuiltInSimulatedEndpointSpeaksTheDialectAsked) {
   TempDir dir;
   auto b = run_bench({"--dialect", "gemini", "-c", "1", "-n", "2", "--output-tokens", "5", "--input-tokens", "20"}, dir);
