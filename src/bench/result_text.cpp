@@ -68,6 +68,9 @@ void add_derived_notes(BenchResult& r) {
                   worst_match * 100, why);
     r.notes.push_back(buf);
   }
+  if (!r.run.stream)
+    r.notes.push_back("not streamed (--no-stream): each answer arrived whole, so TTFT and TTFC are the time to the whole "
+                      "answer (as E2E, less the end of the body) and TPOT, ITL and inter-chunk gaps cannot be measured");
   if (estimated) r.notes.push_back("output tokens estimated by counting stream events: the server did not report usage");
   if (apportioned)
     r.notes.push_back("ITL apportioned: the server's token total was spread over events by text length");

@@ -172,6 +172,12 @@ Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
     if (!slos) return tl::unexpected(slos.error());
     c.slos = *slos;
   }
+  for (const auto& slo : c.slos)
+    if (f.no_stream && (slo.metric == "tpot" || slo.metric == "itl"))
+      return fail(ErrorCode::usage,
+                  "SLO '" + slo.text + "' needs streaming: with --no-stream each answer arrives whole, so " +
+                      (slo.metric == "tpot" ? "TPOT" : "ITL") + " cannot be measured",
+                  "--slo with --no-stream: drop --no-stream, or set targets on ttft, ttfc or e2e");
   if (f.search && c.slos.empty()) return fail(ErrorCode::usage, "--search needs --slo targets to meet", "e.g. --slo 'ttft:p90<500ms'");
   c.search = f.search;
   c.search_max = f.search_max;
@@ -432,7 +438,7 @@ void register_bench(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--threads", f->threads, "client I/O threads")->capture_default_str();
   cmd->add_option("--timeout", f->timeout, "per-request time limit")->capture_default_str();
   cmd->add_option("--read-timeout", f->read_timeout, "longest silence within a response")->capture_default_str();
-  cmd->add_flag("--no-stream", f->no_stream, "non-streamed requests (TTFT = E2E)");
+  cmd->add_flag("--no-stream", f->no_stream, "non-streamed requests: TTFT is the time to the whole answer; TPOT and ITL are not measured");
   cmd->add_flag("--completions", f->completions, "use the legacy /completions endpoint");
   cmd->add_option("--ignore-eos", f->ignore_eos, "force output length with ignore_eos: auto (local servers, or the provider's), on, off")
       ->check(CLI::IsMember({"auto", "on", "off"}))->capture_default_str();

@@ -88,6 +88,16 @@ TEST_P(BenchDialect, NonStreamedAnswersCount) {
   EXPECT_EQ(level(b)["requests_completed"], 4);
   EXPECT_EQ(level(b)["output_tokens"]["mean"].get<double>(), 9);
   EXPECT_EQ(level(b)["output_tokens_source"], "server");
+  // Each answer arrives whole: no per-token time was measured, so none is reported (not 0 ms).
+  for (const char* metric : {"tpot_ms", "itl_ms", "inter_chunk_ms"}) {
+    EXPECT_EQ(level(b)[metric]["count"], 0) << metric;
+    EXPECT_TRUE(level(b)[metric]["p50"].is_null()) << metric << ": " << level(b)[metric].dump();
+  }
+  EXPECT_GT(level(b)["ttft_ms"]["count"].get<int>(), 0);
+  EXPECT_FALSE(level(b)["itl_apportioned"].get<bool>());
+  std::string notes = b.result["notes"].dump();
+  EXPECT_NE(notes.find("not streamed (--no-stream)"), std::string::npos) << notes;
+  EXPECT_EQ(notes.find("ITL apportioned"), std::string::npos) << notes;
 }
 
 TEST_P(BenchDialect, FaultsAreClassifiedTheSameWay) {

@@ -432,7 +432,11 @@ TEST(BenchCli, UsageErrorsExitTwoWithAClearMessage) {
                                          {{"--url", "http://127.0.0.1:9/v1", "--prefix-groups", "4"}, "--prefix-groups needs --shared-prefix"},
                                          {{"--url", "http://127.0.0.1:9/v1", "-c", "2", "--max-inflight", "4"},
                                           "--max-inflight caps the open loop"},
-                                         {{"--url", "http://127.0.0.1:9/v1", "--slo", "ttft:p90<500"}, "needs a unit"}}) {
+                                         {{"--url", "http://127.0.0.1:9/v1", "--slo", "ttft:p90<500"}, "needs a unit"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--no-stream", "--slo", "ttft:p90<1s,tpot:p90<50ms"},
+                                          "SLO 'tpot:p90<50ms' needs streaming: with --no-stream each answer arrives whole"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--no-stream", "--slo", "itl:p99<50ms"},
+                                          "ITL cannot be measured"}}) {
     std::vector<std::string> argv = {binary(), "bench"};
     argv.insert(argv.end(), c.args.begin(), c.args.end());
     auto r = run(argv, std::chrono::seconds(30));
