@@ -76,6 +76,12 @@ SearchResult search_levels(const BenchConfig& cfg, const Workload& w, LiveCounte
   sr.mode = rate ? "rate" : "concurrency";
   double start = cfg.levels.empty() ? 1 : cfg.levels.front().value;
   double max = cfg.search_max > 0 ? cfg.search_max : (rate ? 1000 : 1024);
+  // A level with more users than requests never has them all in flight (c=32 with -n 20
+  // runs as c=20): such probes would repeat the cap's figures under larger labels.
+  if (!rate && cfg.run.requests > 0 && static_cast<double>(cfg.run.requests) < max) {
+    max = static_cast<double>(cfg.run.requests);
+    sr.capped_at = max;
+  }
   auto probe = [&](double x) {
     LoadLevel l{rate ? LoadLevel::Mode::rate : LoadLevel::Mode::concurrency, x};
     bool met = run_one(cfg, w, l, live, hooks, result).slos_met;
@@ -83,7 +89,7 @@ SearchResult search_levels(const BenchConfig& cfg, const Workload& w, LiveCounte
     return met;
   };
   double lo = 0, hi = 0;
-  for (double x = start; !live.stop; x *= 2) {
+  for (double x = std::min(start, max); !live.stop; x *= 2) {
     x = std::min(x, max);
     if (!probe(x)) {
       hi = x;

@@ -361,6 +361,33 @@ TEST(BenchSim, SearchFindsTheHighestConcurrencyMeetingTheSlo) {
   EXPECT_NE(b.out.find("highest concurrency meeting every SLO: 4"), std::string::npos) << b.out;
 }
 
+TEST(BenchSim, SearchGoesNoHigherThanTheRequestCountAndSaysSo) {
+  // Every level meets the SLO; with -n 6 no level can have more than 6 requests in flight.
+  SimProcess sim({"--ttft", "2ms", "--itl", "1ms"});
+  TempDir dir;
+  auto b = run_bench({"--url", sim.url(), "--model", "m", "-n", "6", "--output-tokens", "3", "--slo", "e2e:p90<30s",
+                      "--search"},
+                     dir);
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_EQ(b.result["search"]["best"].get<double>(), 6);
+  EXPECT_EQ(b.result["search"]["capped_at"].get<double>(), 6);
+  for (const auto& p : b.result["search"]["probes"]) EXPECT_LE(p["load"].get<double>(), 6) << p.dump();
+  EXPECT_NE(b.result["notes"].dump().find("--search capped at 6 users by -n 6"), std::string::npos)
+      << b.result["notes"].dump();
+  EXPECT_NE(b.out.find("highest concurrency meeting every SLO: 6 (the most -n allows)"), std::string::npos) << b.out;
+}
+
+TEST(BenchSim, ASweptLevelWithMoreUsersThanRequestsIsNotedAsNeverReached) {
+  SimProcess sim({"--ttft", "2ms", "--itl", "1ms"});
+  TempDir dir;
+  auto b = run_bench({"--url", sim.url(), "--model", "m", "-n", "4", "--output-tokens", "3", "-c", "2,8"}, dir);
+  ASSERT_EQ(b.status, 0) << b.err;
+  std::string notes = b.result["notes"].dump();
+  EXPECT_NE(notes.find("c=8 never reached its concurrency: with -n 4 at most 4 measured requests were in flight"),
+            std::string::npos) << notes;
+  EXPECT_EQ(notes.find("c=2 "), std::string::npos) << notes;
+}
+
 TEST(BenchSim, CsvAndPerRequestRecords) {
   SimProcess sim({"--ttft", "5ms", "--itl", "1ms"});
   TempDir dir;
