@@ -1,5 +1,6 @@
 // llmux bench: load-test an endpoint (or the built-in simulated one).
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -186,16 +187,25 @@ Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
 }
 
 // Checks that `path` can be written before the run, so that a typo does not cost the results.
+// It opens the file as the write at the end will (creating and removing it when new):
+// access() says yes to root everywhere, even in /proc, where no file can be created.
 Result<void> check_writable(const std::string& path, const char* flag) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path p(path);
-  auto cannot = [&](const std::string& why) { return fail(ErrorCode::usage, "cannot write " + path + ": " + why, flag); };
+  auto cannot = [&](const std::string& why) {
+    return fail(ErrorCode::usage, "cannot write " + path + ": " + why, std::string(flag) + ": give a path in a writable directory");
+  };
   if (fs::is_directory(p, ec)) return cannot("it is a directory; give a file name");
-  if (fs::exists(p, ec)) return access(path.c_str(), W_OK) == 0 ? Result<void>{} : cannot(std::strerror(errno));
   fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-  if (!fs::is_directory(dir, ec)) return cannot("directory " + dir.string() + " does not exist");
-  if (access(dir.c_str(), W_OK) != 0) return cannot("directory " + dir.string() + ": " + std::strerror(errno));
+  bool existed = fs::exists(p, ec);
+  if (!existed && !fs::is_directory(dir, ec)) return cannot("directory " + dir.string() + " does not exist");
+  int fd = ::open(path.c_str(), existed ? O_WRONLY | O_CLOEXEC : O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return cannot(existed ? std::string(std::strerror(errno))
+                          : "cannot create a file in " + dir.string() + ": " + std::strerror(errno));
+  ::close(fd);
+  if (!existed) ::unlink(path.c_str());
   return {};
 }
 
@@ -216,7 +226,7 @@ Result<void> check_inputs_and_outputs(const BenchFlags& f, bench::BenchConfig& c
 
 Result<void> write_text(const std::string& path, const std::string& text, const char* flag) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return fail(ErrorCode::io, "cannot write " + path, flag);
+  if (!out) return fail(ErrorCode::io, "cannot write " + path + ": " + std::strerror(errno), flag);
   out << text;
   if (!out) return fail(ErrorCode::io, "failed writing " + path, flag);
   return {};

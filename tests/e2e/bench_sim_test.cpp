@@ -486,6 +486,9 @@ TEST(BenchCli, BadOutputPathsAndPromptFilesAreUsageErrorsFoundBeforeTheRun) {
   for (const auto& c : std::vector<Case>{
            {{"-o", "/nonexistent/dir/x.json"}, "cannot write /nonexistent/dir/x.json: directory /nonexistent/dir does not exist"},
            {{"--csv", "/nonexistent/x.csv"}, "--csv"},
+           // access() lets root "write" anywhere; no one can create a file in /proc.
+           {{"--csv", "/proc/llmux-test.csv"}, "cannot write /proc/llmux-test.csv: cannot create a file in /proc"},
+           {{"-o", "/proc/llmux-test.json"}, "cannot write /proc/llmux-test.json: cannot create a file in /proc"},
            {{"-o", dir.path()}, "is a directory"},
            {{"--prompts", dir.file("missing.jsonl")}, "--prompts: cannot read prompt file"},
            {{"--prompts", dir.file("bad.jsonl")}, "bad.jsonl:2"},
