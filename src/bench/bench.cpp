@@ -11,11 +11,12 @@ namespace llmux::bench {
 
 namespace {
 
-using SideRequest = std::function<asio::awaitable<Result<net::HttpResponse>>(providers::ChatClient&, net::CancelSignal*)>;
+using SideRequest =
+    std::function<asio::awaitable<Result<net::HttpResponse>>(providers::ChatClient&, net::CancelSignal*)>;
 
 // Cancels a side request once `stop` is raised (Ctrl-C), checking every 25 ms until `done`.
-asio::awaitable<void> cancel_on_stop(const std::atomic<bool>& stop, const bool& done, net::CancelSignal& cancel,
-                                     asio::steady_timer& tick) {
+asio::awaitable<void> cancel_on_stop(const std::atomic<bool>& stop, const bool& done,
+                                     net::CancelSignal& cancel, asio::steady_timer& tick) {
   error_code ec;
   while (!done) {
     if (stop.load(std::memory_order_relaxed)) cancel.cancel();
@@ -34,11 +35,14 @@ Result<net::HttpResponse> run_sync(const SideRequest& body, const net::ClientOpt
   net::CancelSignal cancel;
   asio::steady_timer tick(ctx);
   bool done = false;
-  asio::co_spawn(ctx, [&]() -> asio::awaitable<void> {
-    out = co_await body(cc, &cancel);
-    done = true;
-    tick.cancel();
-  }, asio::detached);
+  asio::co_spawn(
+      ctx,
+      [&]() -> asio::awaitable<void> {
+        out = co_await body(cc, &cancel);
+        done = true;
+        tick.cancel();
+      },
+      asio::detached);
   if (stop) asio::co_spawn(ctx, cancel_on_stop(*stop, done, cancel, tick), asio::detached);
   ctx.run();
   if (!out) return fail(ErrorCode::internal, "side request did not complete");
@@ -121,21 +125,24 @@ Nanos side_request_timeout(const net::ClientOptions& client, Nanos limit) {
 
 Error unreachable_error(const providers::Endpoint& ep, const Error& e, const net::ClientOptions& client) {
   if (e.code != ErrorCode::timeout)
-    return Error{e.code, "cannot reach " + ep.base_url + ": " + e.message, "check --url and that the server is running", 0};
+    return Error{e.code, "cannot reach " + ep.base_url + ": " + e.message,
+                 "check --url and that the server is running", 0};
   char waited[32];
   std::snprintf(waited, sizeof waited, "%g s", to_seconds(side_request_timeout(client, kModelLookupTimeout)));
   // Without --model the lookup picks the model; with it, the lookup only checks the server
   // before the run. Either way --model would not help: the run would wait on the same server.
-  std::string why = ep.model.empty() ? "sent to pick a model as no --model was given" : "sent to check the server before the run";
-  return Error{e.code, "cannot reach " + ep.base_url + ": " + e.message,
-               std::string("no answer to GET /models within ") + waited + ", " + why +
-                   ": the server accepts connections but does not answer; check that --url points at the API and "
-                   "that the server is not stuck or still loading",
-               0};
+  std::string why = ep.model.empty() ? "sent to pick a model as no --model was given"
+                                     : "sent to check the server before the run";
+  return Error{
+      e.code, "cannot reach " + ep.base_url + ": " + e.message,
+      std::string("no answer to GET /models within ") + waited + ", " + why +
+          ": the server accepts connections but does not answer; check that --url points at the API and "
+          "that the server is not stuck or still loading",
+      0};
 }
 
-Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client, std::string* server,
-                                             const std::atomic<bool>* stop) {
+Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client,
+                                             std::string* server, const std::atomic<bool>* stop) {
   // A server that accepts but never answers must not hold the run for the full --read-timeout.
   Nanos limit = side_request_timeout(client, kModelLookupTimeout);
   client.read_timeout = client.total_timeout = limit;
@@ -144,8 +151,9 @@ Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net:
   // {"data":[{"id"}]}, Gemini {"models":[{"name":"models/x"}]}, Ollama /api/tags {"models":[{"name"}]}.
   bool ollama = ep.dialect == api::Dialect::ollama;
   std::string path = ollama ? "tags" : "models";
-  auto resp = run_sync([&](providers::ChatClient& cc, net::CancelSignal* cancel) { return cc.get(ep, path, cancel); },
-                       client, stop);
+  auto resp =
+      run_sync([&](providers::ChatClient& cc, net::CancelSignal* cancel) { return cc.get(ep, path, cancel); },
+               client, stop);
   if (!resp) return tl::unexpected(resp.error());
   if (server) *server = resp->headers.get("server").value_or("");
   if (resp->status != 200)
@@ -169,8 +177,8 @@ Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net:
   return ids;
 }
 
-std::optional<double> measure_tokens_per_word(const providers::Endpoint& ep, const Workload& w, net::ClientOptions client,
-                                              const std::atomic<bool>* stop) {
+std::optional<double> measure_tokens_per_word(const providers::Endpoint& ep, const Workload& w,
+                                              net::ClientOptions client, const std::atomic<bool>* stop) {
   constexpr std::size_t kWords = 200;
   // Optional: a server that does not answer soon only leaves the prompt lengths estimated.
   Nanos limit = side_request_timeout(client, kCalibrationTimeout);
@@ -182,7 +190,9 @@ std::optional<double> measure_tokens_per_word(const providers::Endpoint& ep, con
   for (const char* field : {"prompt", "content"}) {  // vLLM/SGLang/sim, then llama.cpp
     nlohmann::json body = {{"model", ep.model}, {field, sample}};
     auto resp = run_sync(
-        [&](providers::ChatClient& cc, net::CancelSignal* cancel) { return cc.post_json(root, "tokenize", body.dump(), cancel); },
+        [&](providers::ChatClient& cc, net::CancelSignal* cancel) {
+          return cc.post_json(root, "tokenize", body.dump(), cancel);
+        },
         client, stop);
     if (!resp) return std::nullopt;  // no answer (or stopped): the other shape would get none either
     if (resp->status != 200) continue;
@@ -212,10 +222,13 @@ Result<BenchResult> run_bench(BenchConfig cfg, LiveCounters& live, const BenchHo
   result.slos = cfg.slos;
   // Fail fast when the server cannot be reached at all, instead of timing out request by request.
   std::string server;
-  if (auto probe = list_models(cfg.endpoint, cfg.run.client, &server, &live.stop); !probe && unreachable(probe.error()))
+  if (auto probe = list_models(cfg.endpoint, cfg.run.client, &server, &live.stop);
+      !probe && unreachable(probe.error()))
     return tl::unexpected(unreachable_error(cfg.endpoint, probe.error(), cfg.run.client));
   // Ctrl-C before the first level: nothing was measured, so there is nothing to keep.
-  auto stopped = [] { return fail(ErrorCode::cancelled, "interrupted before the run started: nothing was measured"); };
+  auto stopped = [] {
+    return fail(ErrorCode::cancelled, "interrupted before the run started: nothing was measured");
+  };
   if (live.stop) return stopped();
   // An llmux sim given by URL says what it is in its Server header: its figures are labelled simulated too.
   if (!result.endpoint.simulated && server.starts_with(api::kSimServerName)) {

@@ -44,7 +44,8 @@ Result<BenchResult> run_bench(BenchConfig config, LiveCounters& live, const Benc
 constexpr Nanos kModelLookupTimeout = 10 * kNanosPerSecond;
 // `server`, when given, receives the answer's Server header (an llmux sim names itself there).
 Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client,
-                                             std::string* server = nullptr, const std::atomic<bool>* stop = nullptr);
+                                             std::string* server = nullptr,
+                                             const std::atomic<bool>* stop = nullptr);
 // How long a side request waits: `limit`, or the client's own limits when shorter.
 Nanos side_request_timeout(const net::ClientOptions& client, Nanos limit);
 // Whether a failed side request means the server cannot be reached (connect, TLS, no answer),
@@ -55,6 +56,7 @@ Error unreachable_error(const providers::Endpoint& ep, const Error& e, const net
 // gives no answer within kCalibrationTimeout (calibration is optional), or `stop` is raised.
 constexpr Nanos kCalibrationTimeout = 5 * kNanosPerSecond;
 std::optional<double> measure_tokens_per_word(const providers::Endpoint& ep, const Workload& w,
-                                              net::ClientOptions client, const std::atomic<bool>* stop = nullptr);
+                                              net::ClientOptions client,
+                                              const std::atomic<bool>* stop = nullptr);
 
 }  // namespace llmux::bench

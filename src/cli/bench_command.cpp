@@ -1,8 +1,8 @@
 // llmux bench: load-test an endpoint (or the built-in simulated one).
-#include <CLI/CLI.hpp>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -194,13 +194,15 @@ Result<void> check_writable(const std::string& path, const char* flag) {
   std::error_code ec;
   fs::path p(path);
   auto cannot = [&](const std::string& why) {
-    return fail(ErrorCode::usage, "cannot write " + path + ": " + why, std::string(flag) + ": give a path in a writable directory");
+    return fail(ErrorCode::usage, "cannot write " + path + ": " + why,
+                std::string(flag) + ": give a path in a writable directory");
   };
   if (fs::is_directory(p, ec)) return cannot("it is a directory; give a file name");
   fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
   bool existed = fs::exists(p, ec);
   if (!existed && !fs::is_directory(dir, ec)) return cannot("directory " + dir.string() + " does not exist");
-  int fd = ::open(path.c_str(), existed ? O_WRONLY | O_CLOEXEC : O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  int fd =
+      ::open(path.c_str(), existed ? O_WRONLY | O_CLOEXEC : O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0)
     return cannot(existed ? std::string(std::strerror(errno))
                           : "cannot create a file in " + dir.string() + ": " + std::strerror(errno));
@@ -245,7 +247,8 @@ std::string interrupted_note(int sig, const bench::BenchResult& r, std::int64_t 
 // Ctrl-C before the first level: no results to keep, so none are written (an earlier file stays as it was).
 int exit_interrupted_before_run() {
   int sig = interrupt_signal();
-  std::fprintf(stderr, "llmux bench: interrupted by %s before the run started: nothing was measured or written\n",
+  std::fprintf(stderr,
+               "llmux bench: interrupted by %s before the run started: nothing was measured or written\n",
                sig == SIGINT ? "SIGINT" : "SIGTERM");
   return 128 + sig;
 }
@@ -385,7 +388,8 @@ int run_bench_command(BenchFlags& f) {
   auto result = bench::run_bench(std::move(*cfg), live, hooks);
   progress.finish();
   if (sim_server) sim_server->stop(kNanosPerSecond);
-  if (!result && result.error().code == ErrorCode::cancelled && interrupt_signal()) return exit_interrupted_before_run();
+  if (!result && result.error().code == ErrorCode::cancelled && interrupt_signal())
+    return exit_interrupted_before_run();
   if (!result) return print_error(result.error());
   int sig = interrupt_signal();
   if (sig) result->notes.push_back(interrupted_note(sig, *result, live.cancelled.load()));
@@ -448,7 +452,8 @@ void register_bench(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--threads", f->threads, "client I/O threads")->capture_default_str();
   cmd->add_option("--timeout", f->timeout, "per-request time limit")->capture_default_str();
   cmd->add_option("--read-timeout", f->read_timeout, "longest silence within a response")->capture_default_str();
-  cmd->add_flag("--no-stream", f->no_stream, "non-streamed requests: TTFT is the time to the whole answer; TPOT and ITL are not measured");
+  cmd->add_flag("--no-stream", f->no_stream,
+                "non-streamed requests: TTFT is the time to the whole answer; TPOT and ITL are not measured");
   cmd->add_flag("--completions", f->completions, "use the legacy /completions endpoint");
   cmd->add_option("--ignore-eos", f->ignore_eos, "force output length with ignore_eos: auto (local servers, or the provider's), on, off")
       ->check(CLI::IsMember({"auto", "on", "off"}))->capture_default_str();

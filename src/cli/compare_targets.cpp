@@ -44,7 +44,8 @@ Result<CompareTarget> cloud_preset_target(std::string_view item, const catalog::
   t.price_id = (*price)->id;
   t.model = api_model(*price, model);
   const char* key = std::getenv(t.key_env.c_str());
-  if (!key || !*key) t.not_measured = providers::key_env_names(*p) + " is not set, so it was priced from the catalog";
+  if (!key || !*key)
+    t.not_measured = providers::key_env_names(*p) + " is not set, so it was priced from the catalog";
   return t;
 }
 

@@ -190,7 +190,8 @@ asio::awaitable<Result<net::HttpResponse>> ChatClient::get(const Endpoint& ep, s
 }
 
 asio::awaitable<Result<net::HttpResponse>> ChatClient::post_json(const Endpoint& ep, std::string_view path,
-                                                                 std::string body, net::CancelSignal* cancel) {
+                                                                 std::string body,
+                                                                 net::CancelSignal* cancel) {
   auto url = ep.url_for(path);
   if (!url) co_return tl::unexpected(url.error());
   net::HttpRequest req;

@@ -40,8 +40,8 @@ class ChatClient {
   // Plain GET/POST helpers for side endpoints (/models, /tokenize, /health).
   asio::awaitable<Result<net::HttpResponse>> get(const Endpoint& ep, std::string_view path,
                                                  net::CancelSignal* cancel = nullptr);
-  asio::awaitable<Result<net::HttpResponse>> post_json(const Endpoint& ep, std::string_view path, std::string body,
-                                                       net::CancelSignal* cancel = nullptr);
+  asio::awaitable<Result<net::HttpResponse>> post_json(const Endpoint& ep, std::string_view path,
+                                                       std::string body, net::CancelSignal* cancel = nullptr);
   net::HttpClient& http() { return *http_; }
 
  private:

@@ -106,9 +106,11 @@ Result<Endpoint> make_endpoint(const EndpointSpec& spec) {
       ep.api_key_env = name;
       return ep;
     }
-    return fail(ErrorCode::usage, "environment variable " + key_env_names(spec.api_key_env, spec.fallback_key_envs) + " is not set",
-                names.size() > 1 ? "export one of them, or drop --api-key-env for a server without auth"
-                                 : "export it, or drop --api-key-env for a server without auth");
+    return fail(
+        ErrorCode::usage,
+        "environment variable " + key_env_names(spec.api_key_env, spec.fallback_key_envs) + " is not set",
+        names.size() > 1 ? "export one of them, or drop --api-key-env for a server without auth"
+                         : "export it, or drop --api-key-env for a server without auth");
   }
   return ep;
 }

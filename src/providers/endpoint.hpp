@@ -40,7 +40,8 @@ struct EndpointSpec {
   std::vector<std::string> header_lines;  // "Name: value"
   std::string auth_header = {};           // e.g. "api-key" (Azure); empty: the dialect's own
   std::string query = {};                 // e.g. "api-version=2024-10-21", unless the URL has one
-  std::vector<std::string> fallback_key_envs = {};  // read when api_key_env is not set (a preset's other_key_envs)
+  std::vector<std::string> fallback_key_envs =
+      {};  // read when api_key_env is not set (a preset's other_key_envs)
 };
 
 // Validates the URL and headers, reads the key from the environment (api_key_env, else
