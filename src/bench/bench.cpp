@@ -1,6 +1,7 @@
 #include "bench/bench.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "net/asio.hpp"
@@ -10,14 +11,39 @@ namespace llmux::bench {
 
 namespace {
 
-// Runs one coroutine to completion on a private loop (side requests outside the load).
-template <class T>
-Result<T> run_sync(std::function<asio::awaitable<Result<T>>(providers::ChatClient&)> body,
-                   const net::ClientOptions& client) {
+using SideRequest =
+    std::function<asio::awaitable<Result<net::HttpResponse>>(providers::ChatClient&, net::CancelSignal*)>;
+
+// Cancels a side request once `stop` is raised (Ctrl-C), checking every 25 ms until `done`.
+asio::awaitable<void> cancel_on_stop(const std::atomic<bool>& stop, const bool& done,
+                                     net::CancelSignal& cancel, asio::steady_timer& tick) {
+  error_code ec;
+  while (!done) {
+    if (stop.load(std::memory_order_relaxed)) cancel.cancel();
+    tick.expires_after(std::chrono::milliseconds(25));
+    co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+// Runs one side request (outside the load) to completion on a private loop; a raised
+// `stop` cancels it (ErrorCode::cancelled).
+Result<net::HttpResponse> run_sync(const SideRequest& body, const net::ClientOptions& client,
+                                   const std::atomic<bool>* stop) {
   asio::io_context ctx{1};
   providers::ChatClient cc(ctx.get_executor(), client);
-  std::optional<Result<T>> out;
-  asio::co_spawn(ctx, [&]() -> asio::awaitable<void> { out = co_await body(cc); }, asio::detached);
+  std::optional<Result<net::HttpResponse>> out;
+  net::CancelSignal cancel;
+  asio::steady_timer tick(ctx);
+  bool done = false;
+  asio::co_spawn(
+      ctx,
+      [&]() -> asio::awaitable<void> {
+        out = co_await body(cc, &cancel);
+        done = true;
+        tick.cancel();
+      },
+      asio::detached);
+  if (stop) asio::co_spawn(ctx, cancel_on_stop(*stop, done, cancel, tick), asio::detached);
   ctx.run();
   if (!out) return fail(ErrorCode::internal, "side request did not complete");
   return std::move(*out);
@@ -54,6 +80,12 @@ SearchResult search_levels(const BenchConfig& cfg, const Workload& w, LiveCounte
   sr.mode = rate ? "rate" : "concurrency";
   double start = cfg.levels.empty() ? 1 : cfg.levels.front().value;
   double max = cfg.search_max > 0 ? cfg.search_max : (rate ? 1000 : 1024);
+  // A level with more users than requests never has them all in flight (c=32 with -n 20
+  // runs as c=20): such probes would repeat the cap's figures under larger labels.
+  if (!rate && cfg.run.requests > 0 && static_cast<double>(cfg.run.requests) < max) {
+    max = static_cast<double>(cfg.run.requests);
+    sr.capped_at = max;
+  }
   auto probe = [&](double x) {
     LoadLevel l{rate ? LoadLevel::Mode::rate : LoadLevel::Mode::concurrency, x};
     bool met = run_one(cfg, w, l, live, hooks, result).slos_met;
@@ -61,7 +93,7 @@ SearchResult search_levels(const BenchConfig& cfg, const Workload& w, LiveCounte
     return met;
   };
   double lo = 0, hi = 0;
-  for (double x = start; !live.stop; x *= 2) {
+  for (double x = std::min(start, max); !live.stop; x *= 2) {
     x = std::min(x, max);
     if (!probe(x)) {
       hi = x;
@@ -87,25 +119,41 @@ bool unreachable(const Error& e) {
   return e.code == ErrorCode::connect || e.code == ErrorCode::tls || e.code == ErrorCode::timeout;
 }
 
-Error unreachable_error(const providers::Endpoint& ep, const Error& e) {
-  return Error{e.code, "cannot reach " + ep.base_url + ": " + e.message,
-               e.code == ErrorCode::timeout ? "no answer to GET /models within " +
-                                                  std::to_string(kModelLookupTimeout / kNanosPerSecond) +
-                                                  " s; check --url and that the server is up, or pass --model"
-                                            : "check --url and that the server is running",
-               0};
+Nanos side_request_timeout(const net::ClientOptions& client, Nanos limit) {
+  return std::min({limit, client.read_timeout, client.total_timeout});
 }
 
-Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client, std::string* server) {
+Error unreachable_error(const providers::Endpoint& ep, const Error& e, const net::ClientOptions& client) {
+  if (e.code != ErrorCode::timeout)
+    return Error{e.code, "cannot reach " + ep.base_url + ": " + e.message,
+                 "check --url and that the server is running", 0};
+  char waited[32];
+  std::snprintf(waited, sizeof waited, "%g s", to_seconds(side_request_timeout(client, kModelLookupTimeout)));
+  // Without --model the lookup picks the model; with it, the lookup only checks the server
+  // before the run. Either way --model would not help: the run would wait on the same server.
+  std::string why = ep.model.empty() ? "sent to pick a model as no --model was given"
+                                     : "sent to check the server before the run";
+  return Error{
+      e.code, "cannot reach " + ep.base_url + ": " + e.message,
+      std::string("no answer to GET /models within ") + waited + ", " + why +
+          ": the server accepts connections but does not answer; check that --url points at the API and "
+          "that the server is not stuck or still loading",
+      0};
+}
+
+Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client,
+                                             std::string* server, const std::atomic<bool>* stop) {
   // A server that accepts but never answers must not hold the run for the full --read-timeout.
-  client.read_timeout = std::min(client.read_timeout, kModelLookupTimeout);
-  client.total_timeout = std::min(client.total_timeout, kModelLookupTimeout);
+  Nanos limit = side_request_timeout(client, kModelLookupTimeout);
+  client.read_timeout = client.total_timeout = limit;
+  client.connect_timeout = std::min(client.connect_timeout, limit);
   // Each API lists its models in its own place and shape: OpenAI and Anthropic
   // {"data":[{"id"}]}, Gemini {"models":[{"name":"models/x"}]}, Ollama /api/tags {"models":[{"name"}]}.
   bool ollama = ep.dialect == api::Dialect::ollama;
   std::string path = ollama ? "tags" : "models";
-  auto resp = run_sync<net::HttpResponse>(
-      [&](providers::ChatClient& cc) { return cc.get(ep, path); }, client);
+  auto resp =
+      run_sync([&](providers::ChatClient& cc, net::CancelSignal* cancel) { return cc.get(ep, path, cancel); },
+               client, stop);
   if (!resp) return tl::unexpected(resp.error());
   if (server) *server = resp->headers.get("server").value_or("");
   if (resp->status != 200)
@@ -130,16 +178,24 @@ Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net:
 }
 
 std::optional<double> measure_tokens_per_word(const providers::Endpoint& ep, const Workload& w,
-                                              const net::ClientOptions& client) {
+                                              net::ClientOptions client, const std::atomic<bool>* stop) {
   constexpr std::size_t kWords = 200;
+  // Optional: a server that does not answer soon only leaves the prompt lengths estimated.
+  Nanos limit = side_request_timeout(client, kCalibrationTimeout);
+  client.read_timeout = client.total_timeout = limit;
+  client.connect_timeout = std::min(client.connect_timeout, limit);
   std::string sample = w.sample_text(kWords);
   providers::Endpoint root = ep;
   root.base_url = root_of(ep.base_url);
   for (const char* field : {"prompt", "content"}) {  // vLLM/SGLang/sim, then llama.cpp
     nlohmann::json body = {{"model", ep.model}, {field, sample}};
-    auto resp = run_sync<net::HttpResponse>(
-        [&](providers::ChatClient& cc) { return cc.post_json(root, "tokenize", body.dump()); }, client);
-    if (!resp || resp->status != 200) continue;
+    auto resp = run_sync(
+        [&](providers::ChatClient& cc, net::CancelSignal* cancel) {
+          return cc.post_json(root, "tokenize", body.dump(), cancel);
+        },
+        client, stop);
+    if (!resp) return std::nullopt;  // no answer (or stopped): the other shape would get none either
+    if (resp->status != 200) continue;
     auto doc = nlohmann::json::parse(resp->body, nullptr, false);
     if (!doc.is_object()) continue;
     double count = 0;
@@ -166,18 +222,25 @@ Result<BenchResult> run_bench(BenchConfig cfg, LiveCounters& live, const BenchHo
   result.slos = cfg.slos;
   // Fail fast when the server cannot be reached at all, instead of timing out request by request.
   std::string server;
-  if (auto probe = list_models(cfg.endpoint, cfg.run.client, &server); !probe && unreachable(probe.error()))
-    return tl::unexpected(unreachable_error(cfg.endpoint, probe.error()));
+  if (auto probe = list_models(cfg.endpoint, cfg.run.client, &server, &live.stop);
+      !probe && unreachable(probe.error()))
+    return tl::unexpected(unreachable_error(cfg.endpoint, probe.error(), cfg.run.client));
+  // Ctrl-C before the first level: nothing was measured, so there is nothing to keep.
+  auto stopped = [] {
+    return fail(ErrorCode::cancelled, "interrupted before the run started: nothing was measured");
+  };
+  if (live.stop) return stopped();
   // An llmux sim given by URL says what it is in its Server header: its figures are labelled simulated too.
   if (!result.endpoint.simulated && server.starts_with(api::kSimServerName)) {
     result.endpoint.simulated = true;
     result.endpoint.simulated_profile = server + " at " + cfg.endpoint.base_url;
   }
   if (cfg.calibrate && cfg.workload.prompts_jsonl.empty() && cfg.workload.sharegpt_json.empty()) {
-    if (auto tpw = measure_tokens_per_word(cfg.endpoint, *workload, cfg.run.client)) {
+    if (auto tpw = measure_tokens_per_word(cfg.endpoint, *workload, cfg.run.client, &live.stop)) {
       workload->calibrate(*tpw);
       if (hooks.info) hooks.info("calibrated prompts with the server's tokenizer: " + std::to_string(*tpw).substr(0, 5) + " tokens per word");
     }
+    if (live.stop) return stopped();
   }
   result.tokens_per_word = workload->tokens_per_word();
   result.input_calibrated = workload->calibrated() || !cfg.workload.prompts_jsonl.empty() || !cfg.workload.sharegpt_json.empty();

@@ -2,6 +2,7 @@
 // A whole `llmux bench` run: calibrate prompt lengths against the server's
 // tokenizer, run each load level (or search for the highest one that meets the
 // SLOs), and summarise. The CLI wires flags to BenchConfig and shows progress.
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -38,17 +39,24 @@ struct BenchHooks {
 Result<BenchResult> run_bench(BenchConfig config, LiveCounters& live, const BenchHooks& hooks);
 
 // Model ids the endpoint lists (/models), for defaulting --model and for errors. Waits at
-// most kModelLookupTimeout (or the client's own limits when shorter) for the answer.
+// most side_request_timeout(client, kModelLookupTimeout) for the answer; a raised `stop`
+// (Ctrl-C) cancels the wait (ErrorCode::cancelled).
 constexpr Nanos kModelLookupTimeout = 10 * kNanosPerSecond;
 // `server`, when given, receives the answer's Server header (an llmux sim names itself there).
 Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client,
-                                             std::string* server = nullptr);
+                                             std::string* server = nullptr,
+                                             const std::atomic<bool>* stop = nullptr);
+// How long a side request waits: `limit`, or the client's own limits when shorter.
+Nanos side_request_timeout(const net::ClientOptions& client, Nanos limit);
 // Whether a failed side request means the server cannot be reached (connect, TLS, no answer),
-// and the error bench reports then (exit status 1).
+// and the error bench reports then (exit status 1). `client` is what the model lookup ran with.
 bool unreachable(const Error& e);
-Error unreachable_error(const providers::Endpoint& ep, const Error& e);
-// Tokens per synthetic word, measured with the server's /tokenize; nullopt when it has none.
+Error unreachable_error(const providers::Endpoint& ep, const Error& e, const net::ClientOptions& client);
+// Tokens per synthetic word, measured with the server's /tokenize; nullopt when it has none,
+// gives no answer within kCalibrationTimeout (calibration is optional), or `stop` is raised.
+constexpr Nanos kCalibrationTimeout = 5 * kNanosPerSecond;
 std::optional<double> measure_tokens_per_word(const providers::Endpoint& ep, const Workload& w,
-                                              const net::ClientOptions& client);
+                                              net::ClientOptions client,
+                                              const std::atomic<bool>* stop = nullptr);
 
 }  // namespace llmux::bench

@@ -56,6 +56,12 @@ RequestMetrics compute_metrics(const RequestRecord& r) {
   }
   m.output_tokens = total;
   m.tokens_from_server = from_server;
+  // A whole (non-streamed) answer arrives at once: TPOT, ITL and inter-chunk gaps cannot be
+  // measured (NaN and no samples, null in the JSON), and nothing was apportioned.
+  if (!r.streamed) {
+    m.tpot_ms = kNaN;
+    return m;
+  }
   m.tpot_ms = total >= 2 && r.first_token ? to_ms(r.last_token - r.first_token) / (total - 1) : kNaN;
 
   auto per_event = tokens_per_event(r, total, from_server, m.itl_apportioned);

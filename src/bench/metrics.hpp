@@ -15,7 +15,7 @@ struct RequestMetrics {
   double ttft_sched_ms = 0;      // first_token - scheduled (open loop: includes client queueing)
   double ttfc_ms = 0;            // first_content - sent; NaN when no content arrived
   double e2e_ms = 0;             // done - sent
-  double tpot_ms = 0;            // (last_token - first_token) / (tokens - 1); NaN under 2 tokens
+  double tpot_ms = 0;            // (last_token - first_token) / (tokens - 1); NaN: < 2 tokens, unstreamed
   double send_lag_ms = 0;        // sent - scheduled
   double output_tokens = 0;
   bool tokens_from_server = false;

@@ -46,6 +46,7 @@ struct RequestRecord {
   std::int64_t input_tokens_planned = 0;
   std::int64_t output_tokens_planned = 0;
   std::uint64_t output_chars = 0;
+  bool streamed = true;  // false (--no-stream): the answer came whole, with no per-token times
 
   bool ok() const { return error == ErrorKind::none; }
 };

@@ -18,6 +18,7 @@ struct SearchResult {
   double best = 0;         // highest load that met every SLO (0: none did)
   bool found = false;
   std::vector<std::pair<double, bool>> probes;  // load, met
+  double capped_at = 0;                         // concurrency: the cap -n put on the search (0: none)
 };
 
 struct BenchResult {

@@ -155,6 +155,7 @@ std::string to_json(const BenchResult& r, bool per_request) {
     ordered_json probes = ordered_json::array();
     for (auto& [load, met] : r.search->probes) probes.push_back({{"load", load}, {"met", met}});
     o["search"] = {{"mode", r.search->mode}, {"found", r.search->found}, {"best", r.search->best}, {"probes", probes}};
+    if (r.search->capped_at > 0) o["search"]["capped_at"] = r.search->capped_at;
   }
   o["notes"] = r.notes;
   return o.dump(2) + "\n";

@@ -68,6 +68,27 @@ void add_derived_notes(BenchResult& r) {
                   worst_match * 100, why);
     r.notes.push_back(buf);
   }
+  // Closed loop: a level with more users than measured requests never reaches its concurrency.
+  std::string short_levels;
+  int shorts = 0;
+  for (const auto& l : r.levels)
+    if (l.level.mode == LoadLevel::Mode::concurrency && r.run.requests > 0 &&
+        l.level.value > static_cast<double>(r.run.requests))
+      short_levels += (shorts++ ? ", " : "") + l.level.label();
+  std::string n = std::to_string(r.run.requests);
+  if (shorts)
+    r.notes.push_back(
+        short_levels + (shorts > 1 ? " never reached their concurrency" : " never reached its concurrency") +
+        ": with -n " + n + " at most " + n +
+        " measured requests were in flight; give -n several times the concurrency to measure it");
+  if (r.search && r.search->capped_at > 0)
+    r.notes.push_back(
+        "--search capped at " + fixed(r.search->capped_at, 0) + " users by -n " + n +
+        ": a level with more users than requests never has them all in flight; raise -n to search higher");
+  if (!r.run.stream)
+    r.notes.push_back(
+        "not streamed (--no-stream): each answer arrived whole, so TTFT and TTFC are the time to the whole "
+        "answer (as E2E, less the end of the body) and TPOT, ITL and inter-chunk gaps cannot be measured");
   if (estimated) r.notes.push_back("output tokens estimated by counting stream events: the server did not report usage");
   if (apportioned)
     r.notes.push_back("ITL apportioned: the server's token total was spread over events by text length");
@@ -104,8 +125,11 @@ std::string render_table(const BenchResult& r) {
     out += "  (✓ met, ✗ missed)\n";
   }
   if (r.search) {
-    out += r.search->found ? "highest " + r.search->mode + " meeting every SLO: " + fixed(r.search->best, r.search->mode == "rate" ? 2 : 0) + "\n"
-                           : "no tested " + r.search->mode + " met every SLO\n";
+    out += r.search->found
+               ? "highest " + r.search->mode +
+                     " meeting every SLO: " + fixed(r.search->best, r.search->mode == "rate" ? 2 : 0) +
+                     (r.search->best == r.search->capped_at ? " (the most -n allows)" : "") + "\n"
+               : "no tested " + r.search->mode + " met every SLO\n";
   }
   for (const auto& n : r.notes) out += "\nnote: " + n;
   if (!r.notes.empty()) out += "\n";

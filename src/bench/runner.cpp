@@ -132,6 +132,7 @@ asio::awaitable<void> one_request(Shared& s, Worker& w, std::int64_t index, Nano
   RequestRecord r;
   r.index = index;
   r.warmup = index < s.opts.warmup;
+  r.streamed = s.opts.stream;
   RequestSpec spec = s.workload.make(index);
   r.input_tokens_planned = spec.input_tokens;
   r.output_tokens_planned = spec.max_tokens;

@@ -1,7 +1,8 @@
 // llmux bench: load-test an endpoint (or the built-in simulated one).
-#include <CLI/CLI.hpp>
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -172,6 +173,12 @@ Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
     if (!slos) return tl::unexpected(slos.error());
     c.slos = *slos;
   }
+  for (const auto& slo : c.slos)
+    if (f.no_stream && (slo.metric == "tpot" || slo.metric == "itl"))
+      return fail(ErrorCode::usage,
+                  "SLO '" + slo.text + "' needs streaming: with --no-stream each answer arrives whole, so " +
+                      (slo.metric == "tpot" ? "TPOT" : "ITL") + " cannot be measured",
+                  "--slo with --no-stream: drop --no-stream, or set targets on ttft, ttfc or e2e");
   if (f.search && c.slos.empty()) return fail(ErrorCode::usage, "--search needs --slo targets to meet", "e.g. --slo 'ttft:p90<500ms'");
   c.search = f.search;
   c.search_max = f.search_max;
@@ -180,16 +187,27 @@ Result<bench::BenchConfig> make_config(const BenchFlags& f, bool simulated) {
 }
 
 // Checks that `path` can be written before the run, so that a typo does not cost the results.
+// It opens the file as the write at the end will (creating and removing it when new):
+// access() says yes to root everywhere, even in /proc, where no file can be created.
 Result<void> check_writable(const std::string& path, const char* flag) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::path p(path);
-  auto cannot = [&](const std::string& why) { return fail(ErrorCode::usage, "cannot write " + path + ": " + why, flag); };
+  auto cannot = [&](const std::string& why) {
+    return fail(ErrorCode::usage, "cannot write " + path + ": " + why,
+                std::string(flag) + ": give a path in a writable directory");
+  };
   if (fs::is_directory(p, ec)) return cannot("it is a directory; give a file name");
-  if (fs::exists(p, ec)) return access(path.c_str(), W_OK) == 0 ? Result<void>{} : cannot(std::strerror(errno));
   fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
-  if (!fs::is_directory(dir, ec)) return cannot("directory " + dir.string() + " does not exist");
-  if (access(dir.c_str(), W_OK) != 0) return cannot("directory " + dir.string() + ": " + std::strerror(errno));
+  bool existed = fs::exists(p, ec);
+  if (!existed && !fs::is_directory(dir, ec)) return cannot("directory " + dir.string() + " does not exist");
+  int fd =
+      ::open(path.c_str(), existed ? O_WRONLY | O_CLOEXEC : O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return cannot(existed ? std::string(std::strerror(errno))
+                          : "cannot create a file in " + dir.string() + ": " + std::strerror(errno));
+  ::close(fd);
+  if (!existed) ::unlink(path.c_str());
   return {};
 }
 
@@ -210,7 +228,7 @@ Result<void> check_inputs_and_outputs(const BenchFlags& f, bench::BenchConfig& c
 
 Result<void> write_text(const std::string& path, const std::string& text, const char* flag) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return fail(ErrorCode::io, "cannot write " + path, flag);
+  if (!out) return fail(ErrorCode::io, "cannot write " + path + ": " + std::strerror(errno), flag);
   out << text;
   if (!out) return fail(ErrorCode::io, "failed writing " + path, flag);
   return {};
@@ -224,6 +242,15 @@ std::string interrupted_note(int sig, const bench::BenchResult& r, std::int64_t 
          " after " + std::to_string(done) + " requests" +
          (cancelled ? " (" + std::to_string(cancelled) + " in flight were cancelled and left out)" : "") +
          ": these results are partial";
+}
+
+// Ctrl-C before the first level: no results to keep, so none are written (an earlier file stays as it was).
+int exit_interrupted_before_run() {
+  int sig = interrupt_signal();
+  std::fprintf(stderr,
+               "llmux bench: interrupted by %s before the run started: nothing was measured or written\n",
+               sig == SIGINT ? "SIGINT" : "SIGTERM");
+  return 128 + sig;
 }
 
 // --provider fills in what the flags leave out: URL, key variable, dialect, model.
@@ -291,6 +318,8 @@ int run_bench_command(BenchFlags& f) {
   }
   providers::EndpointSpec spec{f.url, *dialect, f.model, f.api_key_env, f.headers};
   if (*preset) {
+    // The preset's key variable, else the others people keep that key in (GOOGLE_API_KEY for gemini).
+    if (f.api_key_env == (*preset)->key_env) spec.fallback_key_envs = (*preset)->other_key_envs;
     spec.auth_header = (*preset)->auth_header;
     if (!(*preset)->api_version.empty()) spec.query = "api-version=" + (*preset)->api_version;
   }
@@ -305,9 +334,14 @@ int run_bench_command(BenchFlags& f) {
   ep->accepts_ignore_eos = can_force && (f.ignore_eos == "on" || (f.ignore_eos == "auto" && auto_force));
   if (*preset) ep->stream_usage = (*preset)->stream_usage;
   cfg->run.ignore_eos = ep->accepts_ignore_eos;
+  bench::LiveCounters live;
+  // Ctrl-C stops the side requests before the run as much as the run itself.
+  StopOnInterrupt stop_on_interrupt(live.stop);
   if (ep->model.empty()) {
-    auto models = bench::list_models(*ep, cfg->run.client);
-    if (!models && bench::unreachable(models.error())) return print_error(bench::unreachable_error(*ep, models.error()));
+    auto models = bench::list_models(*ep, cfg->run.client, nullptr, &live.stop);
+    if (live.stop) return exit_interrupted_before_run();
+    if (!models && bench::unreachable(models.error()))
+      return print_error(bench::unreachable_error(*ep, models.error(), cfg->run.client));
     if (!models)
       return print_error(Error{ErrorCode::usage, "no --model given and " + models.error().message + "; or pass --model",
                                ep->base_url, 0});
@@ -319,8 +353,6 @@ int run_bench_command(BenchFlags& f) {
   cfg->endpoint = *ep;
   cfg->command = shell_command(f.argv);
 
-  bench::LiveCounters live;
-  StopOnInterrupt stop_on_interrupt(live.stop);  // Ctrl-C: stop now, keep what was measured
   bool tty = interactive_stderr() && !f.quiet;
   std::string level_label;
   Nanos level_start = 0;
@@ -356,6 +388,8 @@ int run_bench_command(BenchFlags& f) {
   auto result = bench::run_bench(std::move(*cfg), live, hooks);
   progress.finish();
   if (sim_server) sim_server->stop(kNanosPerSecond);
+  if (!result && result.error().code == ErrorCode::cancelled && interrupt_signal())
+    return exit_interrupted_before_run();
   if (!result) return print_error(result.error());
   int sig = interrupt_signal();
   if (sig) result->notes.push_back(interrupted_note(sig, *result, live.cancelled.load()));
@@ -418,7 +452,8 @@ void register_bench(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--threads", f->threads, "client I/O threads")->capture_default_str();
   cmd->add_option("--timeout", f->timeout, "per-request time limit")->capture_default_str();
   cmd->add_option("--read-timeout", f->read_timeout, "longest silence within a response")->capture_default_str();
-  cmd->add_flag("--no-stream", f->no_stream, "non-streamed requests (TTFT = E2E)");
+  cmd->add_flag("--no-stream", f->no_stream,
+                "non-streamed requests: TTFT is the time to the whole answer; TPOT and ITL are not measured");
   cmd->add_flag("--completions", f->completions, "use the legacy /completions endpoint");
   cmd->add_option("--ignore-eos", f->ignore_eos, "force output length with ignore_eos: auto (local servers, or the provider's), on, off")
       ->check(CLI::IsMember({"auto", "on", "off"}))->capture_default_str();

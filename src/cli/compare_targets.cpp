@@ -33,7 +33,8 @@ Result<CompareTarget> cloud_preset_target(std::string_view item, const catalog::
   std::string model = colon == std::string_view::npos ? p->default_model : std::string(trim(item.substr(colon + 1)));
   CompareTarget t;
   t.name = provider + ":" + model;
-  t.provider = provider, t.url = p->base_url, t.dialect = std::string(api::to_string(p->dialect)), t.key_env = p->key_env;
+  t.provider = provider, t.url = p->base_url, t.dialect = std::string(api::to_string(p->dialect));
+  t.key_env = providers::key_env_in_use(*p);  // the preset's variable, else another that holds its key
   // A model the catalog does not price would be neither measured without a key nor
   // costed with one, and would drop out of the answer without a word: most often a typo.
   auto price = cat.price(model);
@@ -42,8 +43,9 @@ Result<CompareTarget> cloud_preset_target(std::string_view item, const catalog::
                 "see `llmux catalog list prices`; to measure a model it lacks, --cloud-url NAME=URL,model=M,price=ID");
   t.price_id = (*price)->id;
   t.model = api_model(*price, model);
-  const char* key = std::getenv(p->key_env.c_str());
-  if (!key || !*key) t.not_measured = p->key_env + " is not set, so it was priced from the catalog";
+  const char* key = std::getenv(t.key_env.c_str());
+  if (!key || !*key)
+    t.not_measured = providers::key_env_names(*p) + " is not set, so it was priced from the catalog";
   return t;
 }
 

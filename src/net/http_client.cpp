@@ -144,6 +144,22 @@ struct Connection {
   }
 };
 
+// While alive, a CancelSignal closes `c` (aborting its connect or TLS handshake).
+class CloseOnCancel {
+ public:
+  CloseOnCancel(CancelSignal* cancel, Connection& c) : cancel_(cancel) {
+    if (cancel_) cancel_->set_action([&c] { c.close(); });
+  }
+  ~CloseOnCancel() {
+    if (cancel_) cancel_->clear_action();
+  }
+  CloseOnCancel(const CloseOnCancel&) = delete;
+  CloseOnCancel& operator=(const CloseOnCancel&) = delete;
+
+ private:
+  CancelSignal* cancel_;
+};
+
 // Whether more of the body than the parser has taken is already in `buffer`, so that
 // parsing can go on without waiting for the socket. Beast leaves a chunk's closing
 // CRLF in the buffer until the next chunk's size line is complete; a size line with
@@ -417,7 +433,8 @@ struct HttpClient::Impl {
     q.push_back(std::move(c));
   }
 
-  asio::awaitable<Result<std::unique_ptr<Connection>>> connect(const Url& url, Nanos deadline);
+  asio::awaitable<Result<std::unique_ptr<Connection>>> connect(const Url& url, Nanos deadline,
+                                                               CancelSignal* cancel);
   asio::awaitable<Result<void>> tunnel(Connection& c, const Url& url, Nanos deadline);
   asio::awaitable<Result<void>> exchange(Connection& c, const HttpRequest& req, bool via_http_proxy, Nanos deadline,
                                          ResponseSink& sink, bool& got_bytes, bool& keep_alive);
@@ -426,7 +443,8 @@ struct HttpClient::Impl {
                                             Nanos deadline, ResponseSink& sink, bool& got_bytes, bool& keep_alive);
 };
 
-asio::awaitable<Result<std::unique_ptr<Connection>>> HttpClient::Impl::connect(const Url& url, Nanos deadline) {
+asio::awaitable<Result<std::unique_ptr<Connection>>> HttpClient::Impl::connect(const Url& url, Nanos deadline,
+                                                                               CancelSignal* cancel) {
   auto proxy = proxy_for(url, opts.proxy);
   if (!proxy) co_return tl::unexpected(proxy.error());
   const Url& hop = *proxy ? **proxy : url;
@@ -438,6 +456,8 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> HttpClient::Impl::connect(c
         transport_error(ErrorCode::connect, "cannot resolve host '" + hop.host + "': " + ec.message(), url));
   auto c = std::make_unique<Connection>(ex);
   c->origin = url.origin();
+  // A host that drops SYNs must not hold a Ctrl-C for connect_timeout.
+  CloseOnCancel abort_connect(cancel, *c);
   Nanos connect_deadline = std::min(deadline, mono_now() + opts.connect_timeout);
   c->tcp.expires_after(until(connect_deadline));
   co_await c->tcp.async_connect(results, asio::redirect_error(asio::use_awaitable, ec));
@@ -603,7 +623,9 @@ asio::awaitable<Result<void>> HttpClient::stream(const HttpRequest& request, Res
     if (cancel && cancel->cancelled()) co_return fail(ErrorCode::cancelled, "request cancelled", request.url.str());
     auto conn = attempt == 0 ? im.take_idle(request.url) : nullptr;
     if (!conn) {
-      auto fresh = co_await im.connect(request.url, deadline);
+      auto fresh = co_await im.connect(request.url, deadline, cancel);
+      if (cancel && cancel->cancelled())
+        co_return fail(ErrorCode::cancelled, "request cancelled", request.url.str());
       if (!fresh) co_return tl::unexpected(fresh.error());
       conn = std::move(*fresh);
     }

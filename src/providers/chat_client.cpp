@@ -178,18 +178,20 @@ asio::awaitable<Result<void>> ChatClient::send(const Endpoint& ep, const api::Ch
   co_return sink.complete(t);
 }
 
-asio::awaitable<Result<net::HttpResponse>> ChatClient::get(const Endpoint& ep, std::string_view path) {
+asio::awaitable<Result<net::HttpResponse>> ChatClient::get(const Endpoint& ep, std::string_view path,
+                                                           net::CancelSignal* cancel) {
   auto url = ep.url_for(path);
   if (!url) co_return tl::unexpected(url.error());
   net::HttpRequest req;
   req.method = "GET";
   req.url = std::move(*url);
   req.headers = ep.headers;
-  co_return co_await http_->fetch(req);  // side lookups keep the client's own (short) timeouts
+  co_return co_await http_->fetch(req, cancel);  // side lookups keep the client's own (short) timeouts
 }
 
 asio::awaitable<Result<net::HttpResponse>> ChatClient::post_json(const Endpoint& ep, std::string_view path,
-                                                                 std::string body) {
+                                                                 std::string body,
+                                                                 net::CancelSignal* cancel) {
   auto url = ep.url_for(path);
   if (!url) co_return tl::unexpected(url.error());
   net::HttpRequest req;
@@ -198,7 +200,7 @@ asio::awaitable<Result<net::HttpResponse>> ChatClient::post_json(const Endpoint&
   req.body = std::move(body);
   req.total_timeout = ep.total_timeout;  // the endpoint's timeouts, as for chat
   req.read_timeout = ep.read_timeout;
-  co_return co_await http_->fetch(req);
+  co_return co_await http_->fetch(req, cancel);
 }
 
 }  // namespace llmux::providers

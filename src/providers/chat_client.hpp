@@ -38,8 +38,10 @@ class ChatClient {
   asio::awaitable<Result<void>> send(const Endpoint& ep, const api::ChatRequest& request, ChatObserver& observer,
                                      net::CancelSignal* cancel = nullptr);
   // Plain GET/POST helpers for side endpoints (/models, /tokenize, /health).
-  asio::awaitable<Result<net::HttpResponse>> get(const Endpoint& ep, std::string_view path);
-  asio::awaitable<Result<net::HttpResponse>> post_json(const Endpoint& ep, std::string_view path, std::string body);
+  asio::awaitable<Result<net::HttpResponse>> get(const Endpoint& ep, std::string_view path,
+                                                 net::CancelSignal* cancel = nullptr);
+  asio::awaitable<Result<net::HttpResponse>> post_json(const Endpoint& ep, std::string_view path,
+                                                       std::string body, net::CancelSignal* cancel = nullptr);
   net::HttpClient& http() { return *http_; }
 
  private:

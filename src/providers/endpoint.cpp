@@ -97,12 +97,20 @@ Result<Endpoint> make_endpoint(const EndpointSpec& spec) {
   if (ep.dialect == api::Dialect::anthropic && !ep.headers.has("anthropic-version"))
     ep.headers.set("anthropic-version", std::string(api::anthropic::kApiVersion));
   if (!spec.api_key_env.empty()) {
-    const char* key = std::getenv(spec.api_key_env.c_str());
-    if (!key || !*key)
-      return fail(ErrorCode::usage, "environment variable " + spec.api_key_env + " is not set",
-                  "export it, or drop --api-key-env for a server without auth");
-    apply_auth(ep, key);
-    ep.api_key_env = spec.api_key_env;
+    std::vector<std::string> names{spec.api_key_env};
+    names.insert(names.end(), spec.fallback_key_envs.begin(), spec.fallback_key_envs.end());
+    for (const auto& name : names) {
+      const char* key = std::getenv(name.c_str());
+      if (!key || !*key) continue;
+      apply_auth(ep, key);
+      ep.api_key_env = name;
+      return ep;
+    }
+    return fail(
+        ErrorCode::usage,
+        "environment variable " + key_env_names(spec.api_key_env, spec.fallback_key_envs) + " is not set",
+        names.size() > 1 ? "export one of them, or drop --api-key-env for a server without auth"
+                         : "export it, or drop --api-key-env for a server without auth");
   }
   return ep;
 }

@@ -40,9 +40,12 @@ struct EndpointSpec {
   std::vector<std::string> header_lines;  // "Name: value"
   std::string auth_header = {};           // e.g. "api-key" (Azure); empty: the dialect's own
   std::string query = {};                 // e.g. "api-version=2024-10-21", unless the URL has one
+  std::vector<std::string> fallback_key_envs =
+      {};  // read when api_key_env is not set (a preset's other_key_envs)
 };
 
-// Validates the URL and headers, reads the key from the environment. Errors say which
+// Validates the URL and headers, reads the key from the environment (api_key_env, else
+// the first fallback that is set; Endpoint::api_key_env names the one used). Errors say which
 // flag is wrong and what to do. A query in the URL ("?api-version=...") is kept for
 // every request; a bare host gets the dialect's usual API root (/v1 for Anthropic,
 // /v1beta for Gemini, /api for Ollama's native API).

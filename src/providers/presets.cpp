@@ -1,5 +1,7 @@
 #include "providers/presets.hpp"
 
+#include <cstdlib>
+
 namespace llmux::providers {
 
 const std::vector<Preset>& presets() {
@@ -34,6 +36,25 @@ const Preset* find_preset(std::string_view name) {
     if (p.name == name) return &p;
   return nullptr;
 }
+
+std::string key_env_in_use(const Preset& p) {
+  auto set = [](const std::string& name) {
+    const char* v = std::getenv(name.c_str());
+    return v && *v;
+  };
+  if (set(p.key_env)) return p.key_env;
+  for (const auto& other : p.other_key_envs)
+    if (set(other)) return other;
+  return p.key_env;
+}
+
+std::string key_env_names(const std::string& key_env, const std::vector<std::string>& others) {
+  std::string out = key_env;
+  for (std::size_t i = 0; i < others.size(); ++i) out += (i ? ", " : " (or ") + others[i];
+  return others.empty() ? out : out + ")";
+}
+
+std::string key_env_names(const Preset& p) { return key_env_names(p.key_env, p.other_key_envs); }
 
 std::vector<std::string> preset_names() {
   std::vector<std::string> out;

@@ -29,6 +29,12 @@ struct Preset {
 };
 
 const std::vector<Preset>& presets();
+// The variable a preset's key is read from: key_env when it is set, else the first of
+// other_key_envs that is (GOOGLE_API_KEY for gemini); key_env when none is.
+std::string key_env_in_use(const Preset& p);
+// Every variable a key may be in, for messages: "GEMINI_API_KEY (or GOOGLE_API_KEY)".
+std::string key_env_names(const std::string& key_env, const std::vector<std::string>& others);
+std::string key_env_names(const Preset& p);
 const Preset* find_preset(std::string_view name);
 std::vector<std::string> preset_names();
 

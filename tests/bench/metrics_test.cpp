@@ -50,6 +50,22 @@ TEST(Metrics, ApportionsTheServerTotalByTextLengthWhenEventsDoNotSay) {
   EXPECT_DOUBLE_EQ(m.tpot_ms, 20);
 }
 
+TEST(Metrics, AWholeAnswerHasNoPerTokenTimes) {
+  // --no-stream: the whole answer arrives at once (one event carrying every token).
+  auto r = worked_example(false);
+  r.streamed = false;
+  r.first_token = r.first_content = r.last_token = ms(1200);
+  r.events = {{ms(1200), 0, 0, 10, api::StreamEvent::Kind::content_delta}};
+  auto m = compute_metrics(r);
+  EXPECT_DOUBLE_EQ(m.ttft_ms, 200);
+  EXPECT_DOUBLE_EQ(m.e2e_ms, 205);
+  EXPECT_TRUE(std::isnan(m.tpot_ms)) << m.tpot_ms;
+  EXPECT_TRUE(m.itl_ms.empty());
+  EXPECT_TRUE(m.chunk_gap_ms.empty());
+  EXPECT_FALSE(m.itl_apportioned);
+  EXPECT_DOUBLE_EQ(m.output_tokens, 5);
+}
+
 TEST(Metrics, OneTokenPerEventWhenTheTotalMatchesTheEventCount) {
   auto r = worked_example(false);
   r.usage.completion_tokens = 4;

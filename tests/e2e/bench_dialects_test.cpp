@@ -88,6 +88,16 @@ TEST_P(BenchDialect, NonStreamedAnswersCount) {
   EXPECT_EQ(level(b)["requests_completed"], 4);
   EXPECT_EQ(level(b)["output_tokens"]["mean"].get<double>(), 9);
   EXPECT_EQ(level(b)["output_tokens_source"], "server");
+  // Each answer arrives whole: no per-token time was measured, so none is reported (not 0 ms).
+  for (const char* metric : {"tpot_ms", "itl_ms", "inter_chunk_ms"}) {
+    EXPECT_EQ(level(b)[metric]["count"], 0) << metric;
+    EXPECT_TRUE(level(b)[metric]["p50"].is_null()) << metric << ": " << level(b)[metric].dump();
+  }
+  EXPECT_GT(level(b)["ttft_ms"]["count"].get<int>(), 0);
+  EXPECT_FALSE(level(b)["itl_apportioned"].get<bool>());
+  std::string notes = b.result["notes"].dump();
+  EXPECT_NE(notes.find("not streamed (--no-stream)"), std::string::npos) << notes;
+  EXPECT_EQ(notes.find("ITL apportioned"), std::string::npos) << notes;
 }
 
 TEST_P(BenchDialect, FaultsAreClassifiedTheSameWay) {
@@ -163,6 +173,23 @@ TEST(BenchProviders, CloudProviderWithoutItsKeySaysWhichVariable) {
   auto r = run({binary(), "bench", "-q", "--provider", "anthropic", "-n", "1"}, std::chrono::seconds(30));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("ANTHROPIC_API_KEY"), std::string::npos) << r.err;
+}
+
+TEST(BenchProviders, GeminiTakesItsKeyFromGoogleApiKeyToo) {
+  // docs/dialects.md: the gemini preset's key is GEMINI_API_KEY or GOOGLE_API_KEY.
+  SimProcess sim({"--dialect", "gemini", "--ttft", "5ms", "--itl", "1ms"});
+  TempDir dir;
+  std::string out = dir.file("result.json");
+  auto r = run({binary(), "bench", "-q", "--provider", "gemini", "--url", sim.url(), "-n", "1", "--output-tokens", "3",
+                "-o", out},
+               std::chrono::seconds(60), {"GEMINI_API_KEY=", "GOOGLE_API_KEY=g-key"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(json::parse(read_file(out))["endpoint"]["api_key_env"], "GOOGLE_API_KEY");
+  auto none = run({binary(), "bench", "-q", "--provider", "gemini", "-n", "1"}, std::chrono::seconds(30),
+                  {"GEMINI_API_KEY=", "GOOGLE_API_KEY="});
+  EXPECT_EQ(none.status, 2);
+  EXPECT_NE(none.err.find("environment variable GEMINI_API_KEY (or GOOGLE_API_KEY) is not set"), std::string::npos)
+      << none.err;
 }
 
 TEST(BenchProviders, BuiltInSimulatedEndpointSpeaksTheDialectAsked) {

@@ -7,6 +7,8 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "e2e/canned_server.hpp"
@@ -207,6 +209,57 @@ TEST_P(BenchSignal, StopsPromptlyWritesPartialResultsAndExitsWithTheShellsCode) 
 INSTANTIATE_TEST_SUITE_P(Signals, BenchSignal, ::testing::Values(SIGINT, SIGTERM),
                          [](const auto& info) { return info.param == SIGINT ? "SIGINT" : "SIGTERM"; });
 
+struct PreRunHang {
+  std::string name;
+  int sig;
+  std::string hangs_on;             // the request line the server never answers
+  std::vector<std::string> args;    // beyond --url, -n 1 and -o
+};
+
+void PrintTo(const PreRunHang& c, std::ostream* os) { *os << c.name; }
+
+class BenchSignalBeforeTheRun : public ::testing::TestWithParam<PreRunHang> {};
+
+TEST_P(BenchSignalBeforeTheRun, StopsAtOnceSendsNoRequestAndWritesNothing) {
+  // The server lists its models but never answers what it hangs on: the signal must end
+  // bench at once, not after the side request's own time limit, and no run may follow.
+  const auto& c = GetParam();
+  std::atomic<bool> hanging{false}, chat_sent{false};
+  CannedServer server([&](const std::string& line) {
+    if (line.find("/chat/completions") != std::string::npos) chat_sent = true;
+    if (line == c.hangs_on) {
+      hanging = true;
+      return CannedServer::kHang;
+    }
+    if (line == "GET /v1/models") return CannedServer::response(200, "application/json", R"({"data":[{"id":"m"}]})");
+    return CannedServer::kHang;
+  });
+  TempDir dir;
+  std::string out = dir.file("result.json");
+  std::vector<std::string> argv = {binary(), "bench", "--url", server.url(), "-n", "1", "-o", out};
+  argv.insert(argv.end(), c.args.begin(), c.args.end());
+  Process bench(argv);
+  for (int i = 0; i < 3000 && !hanging; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_TRUE(hanging) << bench.err();
+  bench.signal(c.sig);
+  int status = bench.wait(std::chrono::seconds(10));
+  ASSERT_NE(status, -1) << "still running 10 s after the signal, waiting on " << c.hangs_on;
+  EXPECT_EQ(status, 128 + c.sig) << bench.err();
+  EXPECT_FALSE(chat_sent) << "no measured request after a stop";
+  EXPECT_NE(bench.err().find(std::string("interrupted by ") + (c.sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                             " before the run started: nothing was measured or written"),
+            std::string::npos) << bench.err();
+  EXPECT_FALSE(std::filesystem::exists(out)) << "no empty result written over the user's file";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Hangs, BenchSignalBeforeTheRun,
+    ::testing::Values(PreRunHang{"SIGTERMDuringCalibration", SIGTERM, "POST /tokenize", {}},
+                      PreRunHang{"SIGINTDuringCalibration", SIGINT, "POST /tokenize", {"--model", "m"}},
+                      PreRunHang{"SIGTERMDuringModelLookup", SIGTERM, "GET /v1/models", {"--model", "m"}},
+                      PreRunHang{"SIGINTDuringModelLookupWithoutModel", SIGINT, "GET /v1/models", {}}),
+    [](const auto& info) { return info.param.name; });
+
 TEST(BenchSim, UnreachableServerExitsOneWithOrWithoutModel) {
   // Without --model the model lookup meets the dead port first: still "cannot reach", still 1 (2 is for usage).
   TempDir dir;
@@ -216,15 +269,25 @@ TEST(BenchSim, UnreachableServerExitsOneWithOrWithoutModel) {
 }
 
 TEST(BenchSim, ASilentServerFailsTheModelLookupWithinItsOwnTimeout) {
-  // The server accepts and never answers: the lookup gives up after 10 s, not the 120 s --read-timeout.
+  // The server accepts and never answers: the lookup gives up after 10 s (or the user's
+  // shorter --timeout), not the 120 s --read-timeout, and says what it waited for. It does
+  // not suggest --model: with --model the run waits on the same silent server.
   auto server = CannedServer::silent();
-  for (std::vector<std::string> model : {std::vector<std::string>{}, {"--model", "m"}}) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  for (const auto& c : std::vector<Case>{
+           {{}, "no answer to GET /models within 10 s, sent to pick a model as no --model was given"},
+           {{"--model", "m", "--timeout", "2s"}, "no answer to GET /models within 2 s, sent to check the server before the run"}}) {
     std::vector<std::string> argv = {binary(), "bench", "-q", "--url", server.url(), "-n", "1"};
-    argv.insert(argv.end(), model.begin(), model.end());
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
     auto r = run(argv, std::chrono::seconds(60));
     EXPECT_EQ(r.status, 1) << r.err;
     EXPECT_NE(r.err.find("cannot reach " + server.url()), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("pass --model"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("the server accepts connections but does not answer"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("pass --model"), std::string::npos) << r.err;
   }
 }
 
@@ -298,6 +361,33 @@ TEST(BenchSim, SearchFindsTheHighestConcurrencyMeetingTheSlo) {
   EXPECT_NE(b.out.find("highest concurrency meeting every SLO: 4"), std::string::npos) << b.out;
 }
 
+TEST(BenchSim, SearchGoesNoHigherThanTheRequestCountAndSaysSo) {
+  // Every level meets the SLO; with -n 6 no level can have more than 6 requests in flight.
+  SimProcess sim({"--ttft", "2ms", "--itl", "1ms"});
+  TempDir dir;
+  auto b = run_bench({"--url", sim.url(), "--model", "m", "-n", "6", "--output-tokens", "3", "--slo", "e2e:p90<30s",
+                      "--search"},
+                     dir);
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_EQ(b.result["search"]["best"].get<double>(), 6);
+  EXPECT_EQ(b.result["search"]["capped_at"].get<double>(), 6);
+  for (const auto& p : b.result["search"]["probes"]) EXPECT_LE(p["load"].get<double>(), 6) << p.dump();
+  EXPECT_NE(b.result["notes"].dump().find("--search capped at 6 users by -n 6"), std::string::npos)
+      << b.result["notes"].dump();
+  EXPECT_NE(b.out.find("highest concurrency meeting every SLO: 6 (the most -n allows)"), std::string::npos) << b.out;
+}
+
+TEST(BenchSim, ASweptLevelWithMoreUsersThanRequestsIsNotedAsNeverReached) {
+  SimProcess sim({"--ttft", "2ms", "--itl", "1ms"});
+  TempDir dir;
+  auto b = run_bench({"--url", sim.url(), "--model", "m", "-n", "4", "--output-tokens", "3", "-c", "2,8"}, dir);
+  ASSERT_EQ(b.status, 0) << b.err;
+  std::string notes = b.result["notes"].dump();
+  EXPECT_NE(notes.find("c=8 never reached its concurrency: with -n 4 at most 4 measured requests were in flight"),
+            std::string::npos) << notes;
+  EXPECT_EQ(notes.find("c=2 "), std::string::npos) << notes;
+}
+
 TEST(BenchSim, CsvAndPerRequestRecords) {
   SimProcess sim({"--ttft", "5ms", "--itl", "1ms"});
   TempDir dir;
@@ -369,7 +459,11 @@ TEST(BenchCli, UsageErrorsExitTwoWithAClearMessage) {
                                          {{"--url", "http://127.0.0.1:9/v1", "--prefix-groups", "4"}, "--prefix-groups needs --shared-prefix"},
                                          {{"--url", "http://127.0.0.1:9/v1", "-c", "2", "--max-inflight", "4"},
                                           "--max-inflight caps the open loop"},
-                                         {{"--url", "http://127.0.0.1:9/v1", "--slo", "ttft:p90<500"}, "needs a unit"}}) {
+                                         {{"--url", "http://127.0.0.1:9/v1", "--slo", "ttft:p90<500"}, "needs a unit"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--no-stream", "--slo", "ttft:p90<1s,tpot:p90<50ms"},
+                                          "SLO 'tpot:p90<50ms' needs streaming: with --no-stream each answer arrives whole"},
+                                         {{"--url", "http://127.0.0.1:9/v1", "--no-stream", "--slo", "itl:p99<50ms"},
+                                          "ITL cannot be measured"}}) {
     std::vector<std::string> argv = {binary(), "bench"};
     argv.insert(argv.end(), c.args.begin(), c.args.end());
     auto r = run(argv, std::chrono::seconds(30));
@@ -392,6 +486,9 @@ TEST(BenchCli, BadOutputPathsAndPromptFilesAreUsageErrorsFoundBeforeTheRun) {
   for (const auto& c : std::vector<Case>{
            {{"-o", "/nonexistent/dir/x.json"}, "cannot write /nonexistent/dir/x.json: directory /nonexistent/dir does not exist"},
            {{"--csv", "/nonexistent/x.csv"}, "--csv"},
+           // access() lets root "write" anywhere; no one can create a file in /proc.
+           {{"--csv", "/proc/llmux-test.csv"}, "cannot write /proc/llmux-test.csv: cannot create a file in /proc"},
+           {{"-o", "/proc/llmux-test.json"}, "cannot write /proc/llmux-test.json: cannot create a file in /proc"},
            {{"-o", dir.path()}, "is a directory"},
            {{"--prompts", dir.file("missing.jsonl")}, "--prompts: cannot read prompt file"},
            {{"--prompts", dir.file("bad.jsonl")}, "bad.jsonl:2"},

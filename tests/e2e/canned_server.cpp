@@ -68,6 +68,7 @@ CannedServer::CannedServer(CannedServer&& other) noexcept
 CannedServer::~CannedServer() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
+  for (int c : hanging_) close(c);
   if (fd_ >= 0) close(fd_);
 }
 
@@ -89,10 +90,12 @@ void CannedServer::serve() {
 
 void CannedServer::answer(int fd) {
   std::string line = read_request(fd);
-  if (!line.empty()) {
-    std::string out = respond_(line);
-    (void)!write(fd, out.data(), out.size());
+  std::string out = line.empty() ? std::string() : respond_(line);
+  if (out == kHang) {
+    hanging_.push_back(fd);
+    return;
   }
+  (void)!write(fd, out.data(), out.size());
   close(fd);
 }
 

@@ -175,6 +175,16 @@ TEST(Compare, FreshMachineUsesThePlanDrivenSimAndSaysSoOnEveryPage) {
   EXPECT_NE(r.out.find("SIMULATED"), std::string::npos);
 }
 
+TEST(Compare, ACloudTargetWithoutItsKeyNamesEveryVariableItCouldBeIn) {
+  TempDir dir;
+  auto r = run({binary(), "compare", "-q", "--local", "sim", "--cloud", "gemini", "--workload",
+                "in=100,out=8,requests-per-day=1000", "--concurrency", "1", "--level-duration", "1s", "-o", dir.file("report.md")},
+               std::chrono::seconds(120), {"GEMINI_API_KEY=", "GOOGLE_API_KEY="});
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
+  EXPECT_NE(read_file(dir.file("report.md")).find("not measured: GEMINI_API_KEY (or GOOGLE_API_KEY) is not set"),
+            std::string::npos);
+}
+
 TEST(Compare, CapacityIsPlannedAtTheMostLoadThatMetTheSlos) {
   TempDir dir;
   // The plan-driven sim of an 8B model on one GPU: at 16 concurrent requests its

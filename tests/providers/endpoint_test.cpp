@@ -75,6 +75,29 @@ TEST(Endpoint, UrlsAreTheirOwnEndpointsWhateverWasBuiltBefore) {
   EXPECT_FALSE(bad.url_for("chat/completions"));
 }
 
+TEST(Presets, AKeyKeptInAnotherUsualVariableIsFound) {
+  // docs/dialects.md: gemini's key is GEMINI_API_KEY or GOOGLE_API_KEY.
+  const Preset& gemini = *find_preset("gemini");
+  EndpointSpec spec{gemini.base_url, gemini.dialect, "m", gemini.key_env, {}};
+  spec.fallback_key_envs = gemini.other_key_envs;
+  ::unsetenv("GEMINI_API_KEY");
+  ::setenv("GOOGLE_API_KEY", "g-key", 1);
+  EXPECT_EQ(key_env_in_use(gemini), "GOOGLE_API_KEY");
+  auto ep = make_endpoint(spec);
+  ASSERT_TRUE(ep) << ep.error().message;
+  EXPECT_EQ(ep->headers.get("x-goog-api-key"), "g-key");
+  EXPECT_EQ(ep->api_key_env, "GOOGLE_API_KEY");
+  ::setenv("GEMINI_API_KEY", "gemini-key", 1);  // the preset's own variable comes first
+  EXPECT_EQ(key_env_in_use(gemini), "GEMINI_API_KEY");
+  EXPECT_EQ(make_endpoint(spec)->headers.get("x-goog-api-key"), "gemini-key");
+  ::unsetenv("GEMINI_API_KEY");
+  ::unsetenv("GOOGLE_API_KEY");
+  auto missing = make_endpoint(spec);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message, "environment variable GEMINI_API_KEY (or GOOGLE_API_KEY) is not set");
+  EXPECT_EQ(key_env_in_use(gemini), "GEMINI_API_KEY");
+}
+
 TEST(Presets, EveryDialectAndTheUsualServersAreKnown) {
   for (const char* name : {"openai", "anthropic", "gemini", "ollama", "ollama-native", "lmstudio", "llama.cpp", "vllm",
                            "sglang", "groq", "together", "fireworks", "deepseek", "mistral", "openrouter", "azure"})
