@@ -121,7 +121,7 @@ DeploymentConfig read_deployment(ConfigReader r) {
     if (d.url.empty()) d.url = preset->base_url;
     d.dialect = preset->dialect;
     d.accepts_ignore_eos = preset->accepts_ignore_eos;
-    if (d.api_key_env.empty() && d.api_key_file.empty()) d.api_key_env = preset->key_env;
+    if (d.api_key_env.empty() && d.api_key_file.empty()) d.api_key_env = providers::key_env_in_use(*preset);
   }
   if (auto v = r.text("dialect")) {
     if (auto dl = api::parse_dialect(*v)) d.dialect = *dl;

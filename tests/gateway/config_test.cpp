@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 namespace llmux::gateway {
 namespace {
 
@@ -59,6 +61,17 @@ TEST(GatewayConfig, ParsesAValidFile) {
   EXPECT_DOUBLE_EQ(*c->deployments[1].price_output, 0.6);
   EXPECT_EQ(c->route("chat")->strategy, Strategy::least_outstanding);
   EXPECT_EQ(c->keys[0].routes, std::vector<std::string>{"chat"});
+}
+
+TEST(GatewayConfig, APresetsKeyIsReadFromWhicheverOfItsUsualVariablesIsSet) {
+  const char* kGemini = "[[deployments]]\nname = \"g\"\nprovider = \"gemini\"\nmodel = \"gemini-2.0-flash\"\n"
+                        "[[routes]]\nalias = \"chat\"\ndeployments = [\"g\"]\n";
+  unsetenv("GEMINI_API_KEY");
+  setenv("GOOGLE_API_KEY", "test-key", 1);
+  auto c = parse_config(kGemini, "llmux.toml");
+  unsetenv("GOOGLE_API_KEY");
+  ASSERT_TRUE(c) << c.error().front().describe();
+  EXPECT_EQ(c->deployments[0].api_key_env, "GOOGLE_API_KEY") << "docs/dialects.md: GEMINI_API_KEY or GOOGLE_API_KEY";
 }
 
 TEST(GatewayConfig, AnUnknownHostIsCloudUnlessSaidOtherwise) {
