@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -313,7 +314,18 @@ tl::expected<GatewayConfig, Problems> parse_config(std::string_view text, const 
   r.finish();
   if (c.ledger.path.empty()) c.ledger.path = default_ledger_path();
   cross_check(c, problems);
-  if (!problems.empty()) return tl::unexpected(problems);
+  if (!problems.empty()) {
+    // In line order, as an editor walks the file (sections are read one after another).
+    auto line_of = [](const Error& e) {
+      auto colon = e.context.rfind(':');
+      if (colon == std::string::npos) return std::numeric_limits<long>::max();
+      char* end = nullptr;
+      long n = std::strtol(e.context.c_str() + colon + 1, &end, 10);
+      return end && *end == '\0' && end != e.context.c_str() + colon + 1 ? n : std::numeric_limits<long>::max();
+    };
+    std::stable_sort(problems.begin(), problems.end(), [&](const Error& a, const Error& b) { return line_of(a) < line_of(b); });
+    return tl::unexpected(problems);
+  }
   return c;
 }
 

@@ -141,6 +141,13 @@ hash = "plaintext-secret"
   EXPECT_NE(all.find("strategy: must be priority"), std::string::npos) << all;
   EXPECT_NE(all.find("hash: must be \"sha256:"), std::string::npos) << all;
   EXPECT_GE(c.error().size(), 9u);
+  // In line order, as one walks the file (the cross-checks come last in the code, not in the list).
+  long last = 0;
+  for (const auto& p : c.error()) {
+    long line = std::stol(p.context.substr(p.context.rfind(':') + 1));
+    EXPECT_GE(line, last) << all;
+    last = line;
+  }
 }
 
 TEST(GatewayConfig, OneProblemPerKeyInPlainNumbersWithASuggestion) {
