@@ -52,6 +52,7 @@ tl::expected<std::shared_ptr<const Snapshot>, Problems> build_snapshot(GatewayCo
     ep->accepts_ignore_eos = d.accepts_ignore_eos;
     ep->total_timeout = d.timeout;
     ep->read_timeout = d.read_timeout;
+    ep->connect_timeout = d.connect_timeout;
     dep.endpoint = std::move(*ep);
     dep.state = states.get(d.name);
     dep.state->limiter.configure(d.max_concurrent, d.max_queue);

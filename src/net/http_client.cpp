@@ -433,7 +433,7 @@ struct HttpClient::Impl {
     q.push_back(std::move(c));
   }
 
-  asio::awaitable<Result<std::unique_ptr<Connection>>> connect(const Url& url, Nanos deadline,
+  asio::awaitable<Result<std::unique_ptr<Connection>>> connect(const Url& url, Nanos deadline, Nanos connect_timeout,
                                                                CancelSignal* cancel);
   asio::awaitable<Result<void>> tunnel(Connection& c, const Url& url, Nanos deadline);
   asio::awaitable<Result<void>> exchange(Connection& c, const HttpRequest& req, bool via_http_proxy, Nanos deadline,
@@ -444,6 +444,7 @@ struct HttpClient::Impl {
 };
 
 asio::awaitable<Result<std::unique_ptr<Connection>>> HttpClient::Impl::connect(const Url& url, Nanos deadline,
+                                                                               Nanos connect_timeout,
                                                                                CancelSignal* cancel) {
   auto proxy = proxy_for(url, opts.proxy);
   if (!proxy) co_return tl::unexpected(proxy.error());
@@ -458,7 +459,7 @@ asio::awaitable<Result<std::unique_ptr<Connection>>> HttpClient::Impl::connect(c
   c->origin = url.origin();
   // A host that drops SYNs must not hold a Ctrl-C for connect_timeout.
   CloseOnCancel abort_connect(cancel, *c);
-  Nanos connect_deadline = std::min(deadline, mono_now() + opts.connect_timeout);
+  Nanos connect_deadline = std::min(deadline, mono_now() + (connect_timeout > 0 ? connect_timeout : opts.connect_timeout));
   c->tcp.expires_after(until(connect_deadline));
   co_await c->tcp.async_connect(results, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
@@ -623,7 +624,7 @@ asio::awaitable<Result<void>> HttpClient::stream(const HttpRequest& request, Res
     if (cancel && cancel->cancelled()) co_return fail(ErrorCode::cancelled, "request cancelled", request.url.str());
     auto conn = attempt == 0 ? im.take_idle(request.url) : nullptr;
     if (!conn) {
-      auto fresh = co_await im.connect(request.url, deadline, cancel);
+      auto fresh = co_await im.connect(request.url, deadline, request.connect_timeout, cancel);
       if (cancel && cancel->cancelled())
         co_return fail(ErrorCode::cancelled, "request cancelled", request.url.str());
       if (!fresh) co_return tl::unexpected(fresh.error());

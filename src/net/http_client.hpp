@@ -41,8 +41,9 @@ struct HttpRequest {
   Url url;
   Headers headers;
   std::string body;
-  Nanos total_timeout = 0;  // 0: the client's default
-  Nanos read_timeout = 0;   // 0: the client's default
+  Nanos total_timeout = 0;    // 0: the client's default
+  Nanos read_timeout = 0;     // 0: the client's default
+  Nanos connect_timeout = 0;  // 0: the client's default (a fresh connection only)
 };
 
 struct ResponseHead {

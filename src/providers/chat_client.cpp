@@ -171,6 +171,7 @@ asio::awaitable<Result<void>> ChatClient::send(const Endpoint& ep, const api::Ch
   http_req.body = std::move(wire->body);
   http_req.total_timeout = ep.total_timeout;
   http_req.read_timeout = ep.read_timeout;
+  http_req.connect_timeout = ep.connect_timeout;
   DecodingSink sink(*codec, request, observer);
   auto r = co_await http_->stream(http_req, sink, cancel);
   Nanos t = mono_now();
@@ -200,6 +201,7 @@ asio::awaitable<Result<net::HttpResponse>> ChatClient::post_json(const Endpoint&
   req.body = std::move(body);
   req.total_timeout = ep.total_timeout;  // the endpoint's timeouts, as for chat
   req.read_timeout = ep.read_timeout;
+  req.connect_timeout = ep.connect_timeout;
   co_return co_await http_->fetch(req, cancel);
 }
 

@@ -24,6 +24,7 @@ struct Endpoint {
   bool accepts_ignore_eos = true;  // send ignore_eos to force output length
   Nanos total_timeout = 0;         // per request; 0: the client's default
   Nanos read_timeout = 0;          // longest silence; 0: the client's default
+  Nanos connect_timeout = 0;       // to open a connection; 0: the client's default
   bool stream_usage = true;        // ask for usage in streams (stream_options); off for servers that reject it
   std::string query = {};          // added to every request URL ("api-version=2024-10-21" for Azure)
   std::string auth_header = {};    // header that carries the bare key instead of the dialect's ("api-key")

@@ -1,6 +1,9 @@
 // HttpClient failure modes, each against an upstream that misbehaves one way: the
 // error code and message a user (and bench's error counts) will see.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "net/loopback.hpp"
 
@@ -61,6 +64,40 @@ std::optional<Result<void>> stream_with_short_read_timeout(Script script, std::s
   auto r = run(ctx, client.stream(request("GET", server.port(), "/"), sink));
   body = sink.body;
   return r;
+}
+
+TEST(HttpClientErrors, ARequestsOwnConnectTimeoutBoundsAConnectThatHangs) {
+  // A listener whose accept queue is full drops further SYNs: a connect to it hangs.
+  asio::io_context ctx;
+  tcp::acceptor full(ctx);
+  full.open(tcp::v4());
+  full.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  full.listen(0);
+  std::vector<int> queued;  // fill the queue (backlog 0 holds one or two); plain non-blocking connects
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(full.local_endpoint().port());
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (int i = 0; i < 3; ++i) {
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ASSERT_GE(fd, 0);
+    ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to);  // EINPROGRESS
+    queued.push_back(fd);
+  }
+  auto opts = test::local_options();
+  opts.connect_timeout = 60 * kNanosPerSecond;  // the client's default would hold the request a minute
+  opts.total_timeout = 120 * kNanosPerSecond;
+  HttpClient client(ctx.get_executor(), opts);
+  auto req = request("GET", full.local_endpoint().port(), "/v1/models");
+  req.connect_timeout = 300 * kNanosPerMilli;  // a gateway deployment's connect_timeout
+  Nanos start = mono_now();
+  auto r = run(ctx, client.fetch(req));
+  ASSERT_TRUE(r);
+  ASSERT_FALSE(*r);
+  EXPECT_EQ(r->error().code, ErrorCode::timeout) << r->error().message;
+  EXPECT_NE(r->error().message.find("connect timed out"), std::string::npos) << r->error().message;
+  EXPECT_LT(mono_now() - start, 30 * kNanosPerSecond) << "the request's 300 ms, not the client's minute";
+  for (int fd : queued) ::close(fd);
 }
 
 TEST(HttpClientErrors, ConnectionRefusedIsAConnectErrorNamingTheAddress) {
