@@ -513,10 +513,11 @@ asio::awaitable<void> HttpServer::Impl::run_session(int ctx_index, tcp::socket s
 std::string HttpServer::Impl::busy_response(const std::string& message) const {
   // Answered without reading the request (its target is unknown).
   std::string body = opts.error_body ? opts.error_body("", 503, message) : error_json(message, "service_unavailable");
-  std::string r = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: " +
-                  std::to_string(body.size()) + "\r\nConnection: close\r\nRetry-After: 1\r\n";
-  if (!opts.server.empty()) r += "Server: " + opts.server + "\r\n";
-  return r + "\r\n" + body;
+  std::string r;
+  append_status_line(r, 503, opts.server);
+  r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+       "\r\nConnection: close\r\nRetry-After: 1\r\n\r\n";
+  return r + body;
 }
 
 bool HttpServer::Impl::shed_one() {
