@@ -28,9 +28,10 @@ Section cost_section(const PlanResult& p) {
                            ? c.monthly_total / (p.workload.requests_per_day * 30.4375) : 0;
   std::string mark = !usable ? " (does not fit)" : c.keeps_up ? "" : " (at capacity)";
   double served_per_request = c.capacity_requests_per_day > 0 ? c.monthly_total / (c.capacity_requests_per_day * 30.4375) : 0;
+  bool serves = usable && c.tokens_per_month > 0;  // no requests: nothing to spread the month over
   s.rows.push_back({"local (" + p.chosen().config.quant.name + ")" + mark, usable ? money(c.monthly_total) : "-",
-                    usable ? money(c.per_million) : "-",
-                    usable ? money(c.keeps_up ? per_request : served_per_request) : "-", ""});
+                    serves ? money(c.per_million) : "-",
+                    serves ? money(c.keeps_up ? per_request : served_per_request) : "-", ""});
   for (const auto& cl : p.cloud) {
     std::string label = cl.id + (p.privacy == Privacy::local_only ? " (excluded: local-only)" : "");
     s.rows.push_back({label, money(cl.monthly), money(cl.per_million), money(cl.per_request), break_even_text(p, cl.id)});

@@ -349,6 +349,19 @@ TEST(Plan, WithoutConcurrencyTheFewestRequestsAtOnceThatKeepUpArePlanned) {
   EXPECT_TRUE(said) << "the raised default is named among the assumptions";
 }
 
+TEST(Plan, NoRequestsHaveNoCostPerTokenOrRequest) {
+  // requests-per-day=0: the month still costs money, but there is nothing to divide it by.
+  auto req = test::request("llama-3.1-8b", "Q4_K_M", "rtx-4090");
+  req.workload = *parse_workload("in=100,out=10,requests-per-day=0");
+  auto r = make_plan(req);
+  ASSERT_TRUE(r) << r.error().describe();
+  std::string text = render_text(*r);
+  auto row = text.substr(text.find("local (Q4_K_M)"));
+  row = row.substr(0, row.find('\n'));
+  EXPECT_EQ(row.find("$0.0000"), std::string::npos) << row;
+  EXPECT_NE(row.find(" - "), std::string::npos) << row;
+}
+
 TEST(Plan, WhenNothingFitsTheAlternativesSayWhatWould) {
   auto r = make_plan(test::request("llama-3.1-405b", "", "rtx-3060"));
   ASSERT_TRUE(r) << r.error().describe();
