@@ -27,6 +27,7 @@ inline constexpr std::size_t kMaxEchoedName = 256;
 std::string elide(std::string_view text, std::size_t max = kMaxEchoedName);
 
 inline bool is_messages_path(std::string_view p) { return p == "/v1/messages" || p == "/messages"; }
+inline bool is_embeddings_path(std::string_view p) { return p == "/v1/embeddings" || p == "/embeddings"; }
 
 struct RequestContext {
   std::string id;

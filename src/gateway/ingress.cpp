@@ -19,7 +19,7 @@ bool is_chat_path(std::string_view p) {
 // The method each path the gateway serves takes; empty for a path it does not serve
 // (the admin endpoints route themselves).
 std::string_view method_for(std::string_view p) {
-  if (is_chat_path(p) || is_messages_path(p) || p == "/v1/embeddings" || p == "/embeddings") return "POST";
+  if (is_chat_path(p) || is_messages_path(p) || is_embeddings_path(p)) return "POST";
   if (p == "/v1/models" || p == "/models" || p == "/health" || p == "/ready" || p == "/metrics") return "GET";
   return "";
 }
@@ -57,7 +57,7 @@ RequestContext Gateway::Impl::open_request(const net::ServerRequest& req, bool& 
   ctx.snap = snapshot();
   ctx.key = authenticate(*ctx.snap, req, ok);
   auto path = req.path();
-  if (path == "/v1/embeddings" || path == "/embeddings") ctx.operation = "embeddings";
+  if (is_embeddings_path(path)) ctx.operation = "embeddings";
   else if (path.ends_with("/completions") && !path.ends_with("/chat/completions")) ctx.operation = "text_completion";
   return ctx;
 }
@@ -89,7 +89,7 @@ asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::Respon
                                   &allow, &codec_for(path));
   }
   if (is_chat_path(path) || is_messages_path(path)) co_return co_await chat(req, w, codec_for(path));
-  if (path == "/v1/embeddings" || path == "/embeddings") co_return co_await embeddings(req, w);
+  if (is_embeddings_path(path)) co_return co_await embeddings(req, w);
   if (path == "/v1/models" || path == "/models") {
     auto snap = snapshot();
     bool ok = false;
