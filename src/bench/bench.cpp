@@ -49,17 +49,6 @@ Result<net::HttpResponse> run_sync(const SideRequest& body, const net::ClientOpt
   return std::move(*out);
 }
 
-// The server root under the API base ("/v1", "/v1beta", "/api"), where /tokenize lives.
-std::string root_of(const std::string& base) {
-  std::string root = base;
-  for (std::string_view suffix : {"/v1", "/v1beta", "/api"})
-    if (root.ends_with(suffix)) {
-      root.resize(root.size() - suffix.size());
-      break;
-    }
-  return root;
-}
-
 LevelSummary run_one(const BenchConfig& cfg, const Workload& w, const LoadLevel& level, LiveCounters& live,
                      const BenchHooks& hooks, BenchResult& result) {
   live.reset();
@@ -123,6 +112,18 @@ Nanos side_request_timeout(const net::ClientOptions& client, Nanos limit) {
   return std::min({limit, client.read_timeout, client.total_timeout});
 }
 
+namespace {
+
+// The client's options with every wait of a side request held to `limit` (or the client's own, if shorter).
+net::ClientOptions bounded(net::ClientOptions client, Nanos limit) {
+  limit = side_request_timeout(client, limit);
+  client.read_timeout = client.total_timeout = limit;
+  client.connect_timeout = std::min(client.connect_timeout, limit);
+  return client;
+}
+
+}  // namespace
+
 Error unreachable_error(const providers::Endpoint& ep, const Error& e, const net::ClientOptions& client) {
   if (e.code != ErrorCode::timeout)
     return Error{e.code, "cannot reach " + ep.base_url + ": " + e.message,
@@ -144,9 +145,7 @@ Error unreachable_error(const providers::Endpoint& ep, const Error& e, const net
 Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net::ClientOptions client,
                                              std::string* server, const std::atomic<bool>* stop) {
   // A server that accepts but never answers must not hold the run for the full --read-timeout.
-  Nanos limit = side_request_timeout(client, kModelLookupTimeout);
-  client.read_timeout = client.total_timeout = limit;
-  client.connect_timeout = std::min(client.connect_timeout, limit);
+  client = bounded(client, kModelLookupTimeout);
   // Each API lists its models in its own place and shape: OpenAI and Anthropic
   // {"data":[{"id"}]}, Gemini {"models":[{"name":"models/x"}]}, Ollama /api/tags {"models":[{"name"}]}.
   bool ollama = ep.dialect == api::Dialect::ollama;
@@ -181,12 +180,10 @@ std::optional<double> measure_tokens_per_word(const providers::Endpoint& ep, con
                                               net::ClientOptions client, const std::atomic<bool>* stop) {
   constexpr std::size_t kWords = 200;
   // Optional: a server that does not answer soon only leaves the prompt lengths estimated.
-  Nanos limit = side_request_timeout(client, kCalibrationTimeout);
-  client.read_timeout = client.total_timeout = limit;
-  client.connect_timeout = std::min(client.connect_timeout, limit);
+  client = bounded(client, kCalibrationTimeout);
   std::string sample = w.sample_text(kWords);
   providers::Endpoint root = ep;
-  root.base_url = root_of(ep.base_url);
+  root.base_url = providers::server_root(ep.base_url);  // where /tokenize lives
   for (const char* field : {"prompt", "content"}) {  // vLLM/SGLang/sim, then llama.cpp
     nlohmann::json body = {{"model", ep.model}, {field, sample}};
     auto resp = run_sync(
@@ -222,9 +219,12 @@ Result<BenchResult> run_bench(BenchConfig cfg, LiveCounters& live, const BenchHo
   result.slos = cfg.slos;
   // Fail fast when the server cannot be reached at all, instead of timing out request by request.
   std::string server;
-  if (auto probe = list_models(cfg.endpoint, cfg.run.client, &server, &live.stop);
-      !probe && unreachable(probe.error()))
+  if (cfg.probed_server) {
+    server = *cfg.probed_server;  // the caller looked the models up already (to pick one)
+  } else if (auto probe = list_models(cfg.endpoint, cfg.run.client, &server, &live.stop);
+             !probe && unreachable(probe.error())) {
     return tl::unexpected(unreachable_error(cfg.endpoint, probe.error(), cfg.run.client));
+  }
   // Ctrl-C before the first level: nothing was measured, so there is nothing to keep.
   auto stopped = [] {
     return fail(ErrorCode::cancelled, "interrupted before the run started: nothing was measured");

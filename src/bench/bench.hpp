@@ -28,6 +28,9 @@ struct BenchConfig {
   std::string command;
   std::string simulated_profile;  // non-empty when the endpoint is the built-in sim
   std::optional<Workload> prepared;  // built (prompt files loaded) by the caller; else from `workload`
+  // The Server header of a /models lookup the caller already made (to pick the model);
+  // unset: run_bench makes its own, to fail fast on an unreachable server.
+  std::optional<std::string> probed_server;
 };
 
 struct BenchHooks {

@@ -338,7 +338,8 @@ int run_bench_command(BenchFlags& f) {
   // Ctrl-C stops the side requests before the run as much as the run itself.
   StopOnInterrupt stop_on_interrupt(live.stop);
   if (ep->model.empty()) {
-    auto models = bench::list_models(*ep, cfg->run.client, nullptr, &live.stop);
+    std::string server;
+    auto models = bench::list_models(*ep, cfg->run.client, &server, &live.stop);
     if (live.stop) return exit_interrupted_before_run();
     if (!models && bench::unreachable(models.error()))
       return print_error(bench::unreachable_error(*ep, models.error(), cfg->run.client));
@@ -348,6 +349,7 @@ int run_bench_command(BenchFlags& f) {
     if (models->empty())
       return print_error(Error{ErrorCode::usage, "no --model given and the server lists no models; pass --model", ep->base_url, 0});
     ep->model = models->front();
+    cfg->probed_server = server;
     std::fprintf(stderr, "llmux bench: using model %s (the first the server lists)\n", ep->model.c_str());
   }
   cfg->endpoint = *ep;

@@ -43,8 +43,7 @@ Result<CompareTarget> cloud_preset_target(std::string_view item, const catalog::
                 "see `llmux catalog list prices`; to measure a model it lacks, --cloud-url NAME=URL,model=M,price=ID");
   t.price_id = (*price)->id;
   t.model = api_model(*price, model);
-  const char* key = std::getenv(t.key_env.c_str());
-  if (!key || !*key)
+  if (!providers::env_set(t.key_env))
     t.not_measured = providers::key_env_names(*p) + " is not set, so it was priced from the catalog";
   return t;
 }

@@ -170,24 +170,17 @@ std::vector<DetectedRuntime> detect_local(const std::vector<std::uint16_t>& extr
 
 std::vector<CloudKey> cloud_keys_present() {
   std::vector<CloudKey> out;
-  auto set = [](const std::string& name) {
-    const char* v = std::getenv(name.c_str());
-    return v && *v;
-  };
   for (const auto& p : presets()) {
     if (p.local || p.key_env.empty()) continue;
-    if (set(p.key_env)) out.push_back({p.name, p.key_env});
+    if (env_set(p.key_env)) out.push_back({p.name, p.key_env});
     for (const auto& other : p.other_key_envs)
-      if (set(other)) out.push_back({p.name, other});
+      if (env_set(other)) out.push_back({p.name, other});
   }
   return out;
 }
 
 Result<std::string> ollama_show(const std::string& url, const std::string& model, Nanos timeout, std::size_t max_bytes) {
-  std::string root = url;
-  while (root.ends_with('/')) root.pop_back();
-  for (std::string_view suffix : {"/v1", "/api"})
-    if (root.ends_with(suffix)) root.resize(root.size() - suffix.size());
+  std::string root = server_root(url);
   asio::io_context ctx{1};
   net::ClientOptions o;
   o.connect_timeout = o.total_timeout = o.read_timeout = timeout;

@@ -71,6 +71,17 @@ std::string_view default_api_root(api::Dialect d) {
   return "";
 }
 
+std::string server_root(std::string_view base_url) {
+  std::string root(base_url);
+  while (root.ends_with('/')) root.pop_back();
+  for (std::string_view suffix : {"/v1", "/v1beta", "/api"})
+    if (root.ends_with(suffix)) {
+      root.resize(root.size() - suffix.size());
+      break;
+    }
+  return root;
+}
+
 Result<Endpoint> make_endpoint(const EndpointSpec& spec) {
   Endpoint ep;
   auto url = net::parse_url(spec.url);

@@ -58,5 +58,8 @@ void apply_auth(Endpoint& ep, const std::string& key);
 
 // The path a bare base URL gets for a dialect ("/v1", "/v1beta", "/api").
 std::string_view default_api_root(api::Dialect d);
+// The server's root under an API base ("http://h:p/v1", ".../v1beta", ".../api" ->
+// "http://h:p"), where side endpoints live (/tokenize, Ollama's /api/show).
+std::string server_root(std::string_view base_url);
 
 }  // namespace llmux::providers

@@ -37,14 +37,15 @@ const Preset* find_preset(std::string_view name) {
   return nullptr;
 }
 
+bool env_set(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  return v && *v;
+}
+
 std::string key_env_in_use(const Preset& p) {
-  auto set = [](const std::string& name) {
-    const char* v = std::getenv(name.c_str());
-    return v && *v;
-  };
-  if (set(p.key_env)) return p.key_env;
+  if (env_set(p.key_env)) return p.key_env;
   for (const auto& other : p.other_key_envs)
-    if (set(other)) return other;
+    if (env_set(other)) return other;
   return p.key_env;
 }
 

@@ -29,6 +29,8 @@ struct Preset {
 };
 
 const std::vector<Preset>& presets();
+// Whether the environment variable is set and not empty (its value is not read further).
+bool env_set(const std::string& name);
 // The variable a preset's key is read from: key_env when it is set, else the first of
 // other_key_envs that is (GOOGLE_API_KEY for gemini); key_env when none is.
 std::string key_env_in_use(const Preset& p);

@@ -423,6 +423,17 @@ TEST(BenchSim, PerRequestRecordsHaveNoNegativeTimesIntegerCountsAndNullsForFailu
   }
 }
 
+TEST(BenchSim, WithoutModelTheFirstListedIsBenchedAndASimStillSaysWhatItIs) {
+  // The model lookup that picks the model is also the one that reads the Server header.
+  SimProcess sim({"--ttft", "5ms", "--itl", "1ms", "--model-name", "first-model,second-model"});
+  TempDir dir;
+  auto b = run_bench({"--url", sim.url(), "-c", "1", "-n", "2", "--output-tokens", "4"}, dir);
+  ASSERT_EQ(b.status, 0) << b.err;
+  EXPECT_EQ(b.result["endpoint"]["model"], "first-model");
+  EXPECT_NE(b.err.find("using model first-model (the first the server lists)"), std::string::npos) << b.err;
+  EXPECT_TRUE(b.result["endpoint"]["simulated"].get<bool>());
+}
+
 TEST(BenchSim, NoTargetBenchesTheBuiltInSimulatedEndpoint) {
   TempDir dir;
   auto b = run_bench({"-c", "2", "-n", "4", "--output-tokens", "8"}, dir);
