@@ -29,7 +29,7 @@ void Gateway::Impl::account(const RequestContext& ctx) {
     row.key_id = ctx.key->id;
     row.team = ctx.key->team;
   }
-  row.route = elide(ctx.route);  // a client may send any name: the ledger, log and metrics get a bounded one
+  row.route = elide(ctx.route);  // a client may send any name: the ledger and log get a bounded one
   if (ctx.deployment) {
     row.deployment = ctx.deployment->config->name;
     row.locality = std::string(to_string(ctx.deployment->config->locality));
@@ -52,7 +52,12 @@ void Gateway::Impl::account(const RequestContext& ctx) {
   }
   if (ctx.reservation) budgets.settle(*ctx.reservation, ctx.usage.prompt_tokens + ctx.usage.completion_tokens, row.cost_usd);
 
-  RequestMetricsEvent m{ctx.operation, row.route, row.deployment, row.locality, row.model, row.status, row.error_kind,
+  // Metrics keep a series per configured route only: a name a client made up (an
+  // unknown model, a typo, a scan) counts under "(unknown)", so clients cannot grow
+  // /metrics and the gateway's memory without bound. The ledger and log keep the name.
+  std::string_view metric_route = row.route;
+  if (!ctx.route.empty() && !(ctx.snap && ctx.snap->config.route(ctx.route))) metric_route = kUnknownRouteLabel;
+  RequestMetricsEvent m{ctx.operation, metric_route, row.deployment, row.locality, row.model, row.status, row.error_kind,
                         row.e2e_ms / 1e3, row.ttft_ms / 1e3, row.prompt_tokens, row.completion_tokens,
                         row.cost_usd, row.stream};
   metrics.request_finished(m);

@@ -1,5 +1,7 @@
 #include "gateway/deployment_state.hpp"
 
+#include "net/http_client.hpp"
+
 namespace llmux::gateway {
 
 bool CircuitBreaker::allow(Nanos now, const BreakerSection& cfg) {
@@ -70,7 +72,8 @@ bool Limiter::try_acquire() {
   return take_free_slot();
 }
 
-asio::awaitable<bool> Limiter::acquire(Nanos deadline) {
+asio::awaitable<bool> Limiter::acquire(Nanos deadline, net::CancelSignal* cancel) {
+  if (cancel && cancel->cancelled()) co_return false;
   std::shared_ptr<Waiter> me;
   {
     std::lock_guard lock(mu_);
@@ -80,8 +83,10 @@ asio::awaitable<bool> Limiter::acquire(Nanos deadline) {
     waiters_.push_back(me);
   }
   me->timer.expires_at(asio::steady_timer::time_point(std::chrono::nanoseconds(deadline)));
+  if (cancel) cancel->set_action([me] { me->timer.cancel(); });
   error_code ec;
   co_await me->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  if (cancel) cancel->clear_action();
   std::lock_guard lock(mu_);
   if (me->granted) co_return true;  // release() handed its slot over
   std::erase(waiters_, me);

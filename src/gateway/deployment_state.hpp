@@ -12,6 +12,10 @@
 #include "gateway/config.hpp"
 #include "net/asio.hpp"
 
+namespace llmux::net {
+class CancelSignal;
+}
+
 namespace llmux::gateway {
 
 // closed -> (N consecutive failures) -> open -> (cooldown) -> half-open: one probe;
@@ -41,8 +45,10 @@ class CircuitBreaker {
 class Limiter {
  public:
   void configure(int max_concurrent, int max_queue);
-  // True when admitted; false when the queue is full or the deadline passed.
-  asio::awaitable<bool> acquire(Nanos deadline);
+  // True when admitted; false when the queue is full, the deadline passed or `cancel`
+  // fired while waiting (the client left: its place in the queue goes at once).
+  // `cancel` belongs to the waiter's executor, as the waiter does.
+  asio::awaitable<bool> acquire(Nanos deadline, net::CancelSignal* cancel = nullptr);
   // A slot if one is free now, without waiting (and without a coroutine).
   bool try_acquire();
   void release();

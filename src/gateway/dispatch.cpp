@@ -50,40 +50,6 @@ asio::awaitable<void> sleep_for(Nanos d) {
   co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
-// `[server] request_timeout` while an upstream answers: at the deadline, an upstream
-// request whose answer has not started reaching the client is cancelled (its socket
-// closed). Once the client has bytes, the stream runs on under the deployment's own
-// timeout and read_timeout. The handler holds only the shared state, so a timer that
-// fires after the attempt ended touches nothing that is gone.
-class DeadlineGuard {
- public:
-  DeadlineGuard(asio::any_io_executor ex, Nanos deadline, net::CancelSignal& cancel, const Relay& relay)
-      : timer_(ex, std::chrono::nanoseconds(std::max<Nanos>(deadline - mono_now(), 0))),
-        state_(std::make_shared<State>(State{&cancel, &relay, false})) {
-    timer_.async_wait([s = state_](error_code ec) {
-      if (ec || !s->cancel || s->relay->started()) return;
-      s->fired = true;
-      s->cancel->cancel();
-    });
-  }
-  ~DeadlineGuard() {
-    state_->cancel = nullptr;
-    timer_.cancel();
-  }
-  DeadlineGuard(const DeadlineGuard&) = delete;
-  DeadlineGuard& operator=(const DeadlineGuard&) = delete;
-  bool fired() const { return state_->fired; }
-
- private:
-  struct State {
-    net::CancelSignal* cancel;
-    const Relay* relay;
-    bool fired;
-  };
-  asio::steady_timer timer_;
-  std::shared_ptr<State> state_;
-};
-
 int client_status_for(const Error& e) {
   if (e.code == ErrorCode::http_status && e.http_status >= 400 && e.http_status < 500) return e.http_status;
   if (e.code == ErrorCode::timeout) return 504;
@@ -113,6 +79,34 @@ asio::awaitable<Result<void>> Gateway::Impl::send_upstream(RequestContext& ctx, 
   co_return r;
 }
 
+asio::awaitable<std::optional<Error>> Gateway::Impl::take_slot(RequestContext& ctx, const Deployment& d, Nanos deadline,
+                                                              net::CancelSignal& cancel, net::ResponseWriter& w) {
+  bool admitted = d.state->limiter.try_acquire();
+  if (!admitted) {
+    Nanos queued = mono_now();
+    admitted = co_await d.state->limiter.acquire(deadline, &cancel);
+    ctx.upstream_ns += mono_now() - queued;
+    if (admitted && w.client_gone()) {  // it left just as its turn came
+      d.state->limiter.release();
+      admitted = false;
+    }
+  }
+  if (!admitted) {
+    if (w.client_gone()) co_return Error{ErrorCode::cancelled, "the client left while queued", {}, 0};
+    if (mono_now() >= deadline)
+      co_return Error{ErrorCode::timeout,
+                      "request_timeout (" + format_duration_ms(to_ms(ctx.snap->config.server.request_timeout)) +
+                          ") passed while queued for deployment " + d.config->name + " (at its concurrency limit)",
+                      {}, 0};
+    co_return Error{ErrorCode::unavailable, "deployment " + d.config->name + " is at its concurrency limit", {}, 0};
+  }
+  if (!d.state->breaker.allow(mono_now(), ctx.snap->config.breaker)) {
+    d.state->limiter.release();
+    co_return Error{ErrorCode::unavailable, "circuit open for deployment " + d.config->name, {}, 0};
+  }
+  co_return std::nullopt;
+}
+
 asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequest& request,
                                               const RouteChoice& choice, const RouteConfig& route,
                                               net::ResponseWriter& w) {
@@ -121,7 +115,7 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
   Relay relay(w, *ctx.ingress, request, meta);
   net::CancelSignal cancel;
   w.watch_disconnect([&cancel] { cancel.cancel(); });  // a client that leaves cancels its upstream at once
-  DeadlineGuard guard(co_await asio::this_coro::executor, deadline, cancel, relay);
+  DeadlineGuard guard(co_await asio::this_coro::executor, deadline, cancel, &relay);
   std::optional<Error> last;
   const Deployment* previous = nullptr;
   for (const Deployment* d : choice.order) {
@@ -130,19 +124,9 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
     ctx.deployment = d;
     for (int attempt = 0; attempt <= route.retries; ++attempt) {
       if (mono_now() >= deadline || w.client_gone()) break;
-      bool admitted = d->state->limiter.try_acquire();
-      if (!admitted) {
-        Nanos queued = mono_now();
-        admitted = co_await d->state->limiter.acquire(deadline);
-        ctx.upstream_ns += mono_now() - queued;
-      }
-      if (!admitted) {
-        last = Error{ErrorCode::unavailable, "deployment " + d->config->name + " is at its concurrency limit", {}, 0};
-        break;
-      }
-      if (!d->state->breaker.allow(mono_now(), ctx.snap->config.breaker)) {
-        d->state->limiter.release();
-        last = Error{ErrorCode::unavailable, "circuit open for deployment " + d->config->name, {}, 0};
+      auto refused = co_await take_slot(ctx, *d, deadline, cancel, w);
+      if (refused) {
+        last = std::move(*refused);
         break;
       }
       // Cloud deployments see the redacted text when the policy says redact.

@@ -61,6 +61,40 @@ struct RequestContext {
   }
 };
 
+// `[server] request_timeout` while an upstream answers: at the deadline, an upstream
+// request whose answer has not started reaching the client (through `relay`; none: a
+// whole answer, passed on at its end) is cancelled (its socket closed). Once the client has bytes, the stream runs on under the deployment's own
+// timeout and read_timeout. The handler holds only the shared state, so a timer that
+// fires after the attempt ended touches nothing that is gone.
+class DeadlineGuard {
+ public:
+  DeadlineGuard(asio::any_io_executor ex, Nanos deadline, net::CancelSignal& cancel, const Relay* relay)
+      : timer_(ex, std::chrono::nanoseconds(std::max<Nanos>(deadline - mono_now(), 0))),
+        state_(std::make_shared<State>(State{&cancel, relay, false})) {
+    timer_.async_wait([s = state_](error_code ec) {
+      if (ec || !s->cancel || (s->relay && s->relay->started())) return;
+      s->fired = true;
+      s->cancel->cancel();
+    });
+  }
+  ~DeadlineGuard() {
+    state_->cancel = nullptr;
+    timer_.cancel();
+  }
+  DeadlineGuard(const DeadlineGuard&) = delete;
+  DeadlineGuard& operator=(const DeadlineGuard&) = delete;
+  bool fired() const { return state_->fired; }
+
+ private:
+  struct State {
+    net::CancelSignal* cancel;
+    const Relay* relay;
+    bool fired;
+  };
+  asio::steady_timer timer_;
+  std::shared_ptr<State> state_;
+};
+
 struct Gateway::Impl {
   std::string config_path;
   StateRegistry states;
@@ -120,6 +154,12 @@ struct Gateway::Impl {
   // dispatch.cpp
   asio::awaitable<void> dispatch(RequestContext& ctx, api::ChatRequest& request, const RouteChoice& choice,
                                  const RouteConfig& route, net::ResponseWriter& w);
+
+  // A slot under the deployment's concurrency limit (queued up to max_queue until the
+  // deadline or the client's leaving) and its breaker's leave: nothing when admitted (the
+  // caller releases the slot), else why not (cancelled: the client left).
+  asio::awaitable<std::optional<Error>> take_slot(RequestContext& ctx, const Deployment& d, Nanos deadline,
+                                                  net::CancelSignal& cancel, net::ResponseWriter& w);
 
   // The one point where a request leaves for an upstream: the privacy invariant is
   // enforced here, whatever routing, retries or reloads decided.

@@ -207,14 +207,27 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
     }
     if (ctx.privacy->redact()) redacted = redacted_body(req.body, ctx.privacy->decision);
   }
+  // Under the same limits as chat: request_timeout, the deployments' concurrency limits
+  // and breakers, and a client that leaves cancels the upstream request at once.
+  const Nanos deadline = ctx.start + snap.config.server.request_timeout;
+  net::CancelSignal cancel;
+  w.watch_disconnect([&cancel] { cancel.cancel(); });
+  DeadlineGuard guard(co_await asio::this_coro::executor, deadline, cancel, nullptr);
   std::string why;  // each deployment tried, and what it said
   bool timed_out = false;  // the last one tried timed out: a 504, as chat answers
   for (const auto& name : route->deployments) {  // pass-through to the first OpenAI-dialect deployment that answers
     const Deployment* d = snap.deployment(name);
     if (!d || d->config->dialect != api::Dialect::openai) continue;
+    if (w.client_gone() || mono_now() >= deadline) break;
     bool cloud = d->config->locality != Locality::local;
     if (cloud && ctx.privacy && ctx.privacy->local_only()) {
       why += "; " + name + ": cloud deployment, and the data must stay local";
+      continue;
+    }
+    auto refused = co_await take_slot(ctx, *d, deadline, cancel, w);
+    if (refused) {
+      why += "; " + refused->message;
+      timed_out = refused->code == ErrorCode::timeout;
       continue;
     }
     auto body = cloud && !redacted.empty() ? nlohmann::json::parse(redacted) : doc;
@@ -223,9 +236,22 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
     ++ctx.attempts;
     auto& client = thread_client(co_await asio::this_coro::executor);
     Nanos sent = mono_now();
-    auto resp = co_await client.post_json(d->endpoint, "embeddings", body.dump());
+    d->state->in_flight.fetch_add(1);
+    auto resp = co_await client.post_json(d->endpoint, "embeddings", body.dump(), &cancel);
+    d->state->in_flight.fetch_sub(1);
+    d->state->limiter.release();
     ctx.upstream_ns += mono_now() - sent;
     if (!resp) {
+      if (guard.fired() || w.client_gone()) {  // the gateway gave up, not the deployment
+        d->state->breaker.abandon();
+        timed_out = !w.client_gone();
+        if (timed_out)
+          why += "; request_timeout (" + format_duration_ms(to_ms(snap.config.server.request_timeout)) +
+                 ") passed while waiting on deployment " + name;
+        break;
+      }
+      d->state->breaker.on_failure(mono_now(), snap.config.breaker);
+      metrics.upstream_error(name, std::string(to_string(resp.error().code)));
       why += "; " + name + ": " + resp.error().message;
       timed_out = resp.error().code == ErrorCode::timeout;
       continue;
@@ -233,9 +259,13 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
     timed_out = false;
     // 5xx, or no embeddings endpoint at all (404, 405): the next deployment may do better.
     if (resp->status >= 500 || resp->status == 404 || resp->status == 405) {
+      if (resp->status >= 500) d->state->breaker.on_failure(mono_now(), snap.config.breaker);
+      else d->state->breaker.on_success();  // it answers: no reason to keep chat away from it
+      metrics.upstream_error(name, "http_" + std::to_string(resp->status));
       why += "; " + name + ": HTTP " + std::to_string(resp->status);
       continue;
     }
+    d->state->breaker.on_success();
     ctx.status = resp->status;
     if (resp->status >= 400) ctx.error_kind = "http_" + std::to_string(resp->status);
     auto answer = nlohmann::json::parse(resp->body, nullptr, false);
@@ -243,6 +273,10 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
       ctx.usage.prompt_tokens = answer["usage"].value("prompt_tokens", std::int64_t{0});
     auto ct = resp->headers.get("content-type").value_or("application/json");
     co_await w.send(resp->status, ct, resp->body);
+    co_return account(ctx);
+  }
+  if (w.client_gone()) {
+    ctx.refuse(499, "client_gone");
     co_return account(ctx);
   }
   if (why.empty()) why = "; it has no OpenAI-dialect deployment";

@@ -63,6 +63,9 @@ class HistogramFamily {
   std::map<std::string, Series, std::less<>> series_;
 };
 
+// The route label of requests for a route the config does not have.
+inline constexpr std::string_view kUnknownRouteLabel = "(unknown)";
+
 // One finished request, as the metrics see it.
 // Views into the caller's strings, which outlive the call.
 struct RequestMetricsEvent {

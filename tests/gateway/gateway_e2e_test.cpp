@@ -312,10 +312,14 @@ TEST(Gateway, MetricsMatchTheTrafficSent) {
   TempDir dir;
   Gateway gw(dir, deployment("local", sim.url()) + route("chat", {"local"}));
   for (int i = 0; i < 6; ++i) http_request("POST", gw.url() + "/chat/completions", chat_body(false, 3));
-  http_request("POST", gw.url() + "/chat/completions", R"({"model":"nope","messages":[{"role":"user","content":"x"}]})");
+  for (const char* made_up : {"nope", "gpt-9", "caht"})
+    http_request("POST", gw.url() + "/chat/completions",
+                 std::string(R"({"model":")") + made_up + R"(","messages":[{"role":"user","content":"x"}]})");
   auto m = gw.metrics();
   EXPECT_EQ(metric(m, R"(llmux_requests_total{route="chat",deployment="local",status="200"})"), 6) << m;
-  EXPECT_EQ(metric(m, R"(llmux_requests_total{route="nope",deployment="",status="404"})"), 1) << m;
+  // Names no route has share one series: clients cannot grow /metrics without bound.
+  EXPECT_EQ(metric(m, R"x(llmux_requests_total{route="(unknown)",deployment="",status="404"})x"), 3) << m;
+  EXPECT_EQ(m.find("gpt-9"), std::string::npos) << m;
   EXPECT_EQ(metric(m, R"(llmux_tokens_total{deployment="local",type="output"})"), 18);
   EXPECT_NE(m.find("gen_ai_client_operation_duration_seconds_bucket"), std::string::npos);
   EXPECT_NE(m.find("gen_ai_server_time_to_first_token_seconds_count"), std::string::npos);

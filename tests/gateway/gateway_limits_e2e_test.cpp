@@ -93,6 +93,30 @@ TEST(GatewayLimits, RequestTimeoutIsA504WhileAnUpstreamIsSlowOrSilentAndTheStrea
   EXPECT_EQ(stream.body.find("\"error\""), std::string::npos) << stream.body;
 }
 
+TEST(GatewayLimits, AQueuedClientThatLeavesFreesItsPlaceAndOneStillQueuedAtTheDeadlineGetsA504) {
+  SimProcess sim({"--ttft", "100ms", "--itl", "400ms"});
+  TempDir dir;
+  GatewayProcess gw(dir, deployment("q", sim.url(), "ignore_eos = true\nmax_concurrent = 1\nmax_queue = 1") +
+                             route("chat", {"q"}, "retries = 0"),
+                    {}, "request_timeout = \"1500ms\"");
+  // A holds the one slot for ~3.7 s (its stream started before the deadline, so it runs on).
+  std::thread a([&] { gw.chat(chat_body(true, 10)); });
+  for (int i = 0; i < 200 && metric(gw.metrics(), R"(llmux_in_flight_requests{deployment="q"})") != 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // C takes the one place in the queue, waits 300 ms for an answer and leaves.
+  EXPECT_EQ(http_read_then_disconnect(gw.url() + "/chat/completions", chat_body(false, 3), 1, 300), "");
+  for (int i = 0; i < 200 && metric(gw.metrics(), R"(llmux_requests_total{route="chat",deployment="q",status="499"})") != 1;
+       ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(metric(gw.metrics(), R"(llmux_requests_total{route="chat",deployment="q",status="499"})"), 1)
+      << "the client that left is accounted at once, not at its deadline";
+  // D finds the place C left (not "queue full": 503), waits, and at request_timeout gets a 504.
+  auto d = gw.chat(chat_body(false, 3));
+  EXPECT_EQ(d.status, 504) << d.body;
+  EXPECT_NE(d.body.find("queued for deployment q"), std::string::npos) << d.body;
+  a.join();
+}
+
 TEST(GatewayLimits, EmbeddingsKeepTheDeploymentsTimeoutAndSayTimeoutAs504) {
   CannedServer silent = CannedServer::silent();
   TempDir dir;
@@ -100,6 +124,29 @@ TEST(GatewayLimits, EmbeddingsKeepTheDeploymentsTimeoutAndSayTimeoutAs504) {
   auto r = http_request("POST", gw.url() + "/embeddings", R"({"model":"embed","input":"hello"})", {}, 20000);
   EXPECT_EQ(r.status, 504) << r.body;
   EXPECT_NE(r.body.find("silent"), std::string::npos) << "names the deployment: " << r.body;
+}
+
+TEST(GatewayLimits, EmbeddingsAreBoundedByRequestTimeoutAndCancelledWhenTheClientLeaves) {
+  CannedServer hang([](const std::string&) { return CannedServer::kHang; });
+  const std::string body = R"({"model":"embed","input":"hello"})";
+  TempDir dir;
+  {
+    GatewayProcess gw(dir, deployment("hang", hang.url(), "timeout = \"60s\"") + route("embed", {"hang"}), {},
+                      "request_timeout = \"1s\"");
+    auto r = http_request("POST", gw.url() + "/embeddings", body, {}, 20000);
+    EXPECT_EQ(r.status, 504) << r.body;
+    EXPECT_NE(r.body.find("request_timeout (1.00 s) passed while waiting on deployment hang"), std::string::npos)
+        << r.body;
+  }
+  TempDir dir2;
+  GatewayProcess gw(dir2, deployment("hang", hang.url(), "timeout = \"60s\"") + route("embed", {"hang"}));
+  EXPECT_EQ(http_read_then_disconnect(gw.url() + "/embeddings", body, 1, 300), "");
+  const std::string gone = R"(llmux_requests_total{route="embed",deployment="hang",status="499"})";
+  for (int i = 0; i < 200 && metric(gw.metrics(), gone) != 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  auto m = gw.metrics();
+  EXPECT_EQ(metric(m, gone), 1) << "the upstream wait ended when the client left, not at its 60 s timeout: " << m;
+  EXPECT_EQ(metric(m, R"(llmux_in_flight_requests{deployment="hang"})"), 0) << m;
 }
 
 TEST(GatewayLimits, AConfigThatRoutesNothingIsRefusedByCheckAndByReload) {

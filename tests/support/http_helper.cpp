@@ -79,7 +79,8 @@ HttpResult http_request(const std::string& method, const std::string& url, const
   return r;
 }
 
-std::string http_read_then_disconnect(const std::string& url, const std::string& body, std::size_t stop_after) {
+std::string http_read_then_disconnect(const std::string& url, const std::string& body, std::size_t stop_after,
+                                      int quiet_ms) {
   std::string path, hostport;
   int fd = connect_loopback(url, path, hostport);
   if (fd < 0) return {};
@@ -89,7 +90,7 @@ std::string http_read_then_disconnect(const std::string& url, const std::string&
   char buf[4096];
   while (got.size() < stop_after) {
     pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, 10000) <= 0) break;
+    if (poll(&p, 1, quiet_ms) <= 0) break;
     ssize_t n = read(fd, buf, sizeof buf);
     if (n <= 0) break;
     got.append(buf, static_cast<std::size_t>(n));

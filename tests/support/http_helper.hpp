@@ -18,6 +18,8 @@ HttpResult http_request(const std::string& method, const std::string& url, const
 
 // Sends a streaming request, reads until `stop_after` body bytes arrived, then closes
 // the connection abruptly (a client that goes away). Returns the bytes read.
-std::string http_read_then_disconnect(const std::string& url, const std::string& body, std::size_t stop_after);
+// `quiet_ms`: how long it waits for more bytes before it leaves anyway.
+std::string http_read_then_disconnect(const std::string& url, const std::string& body, std::size_t stop_after,
+                                      int quiet_ms = 10000);
 
 }  // namespace llmux::test
