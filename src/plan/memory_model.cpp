@@ -193,10 +193,14 @@ MemoryPlan place_vllm(const MemoryInputs& in) {
     d.compute = vllm_activation(in, tp);
     d.overhead = runtime_overhead_bytes(in.engine, *in.device);
     d.capacity = capacity_bytes(in);
-    d.free = device_free_bytes(in);
-    double budget = std::min(d.capacity * in.gpu_memory_utilization, d.free);
-    d.kv = std::max(0.0, budget - d.weights - d.compute - d.overhead);
-    pool_total = std::min(pool_total, d.kv);
+    // vLLM takes its share (gpu_memory_utilization) and fills what the weights, activations
+    // and runtime leave with KV cache; a pool smaller than one context shows what that
+    // context needs, so that the device's row and the verdict agree.
+    double budget = std::min(d.capacity * in.gpu_memory_utilization, device_free_bytes(in));
+    d.free = budget;
+    double pool = std::max(0.0, budget - d.weights - d.compute - d.overhead);
+    pool_total = std::min(pool_total, pool);
+    d.kv = std::max(pool, static_cast<double>(in.ctx) * per_token);
     p.headroom = g == 0 ? budget - d.weights - d.compute - d.overhead : std::min(p.headroom, budget - d.weights - d.compute - d.overhead);
     p.devices.push_back(d);
   }

@@ -71,6 +71,11 @@ json options_json(const PlanResult& p) {
                    {"weights_bytes", o.config.weights.file_bytes()}, {"bits_per_weight", o.config.weights.bits_per_weight()},
                    {"dtype_mix", o.config.weights.dtype_mix}, {"memory", memory_json(o.config.memory)},
                    {"speed", speed_json(o.speed)}, {"cost", cost_json(o.cost)}});
+    if (!o.config.memory.fits) {  // nothing runs: no speed, and no price per token to quote
+      out.back()["speed"] = nullptr;
+      out.back()["cost"]["per_million_tokens_usd"] = nullptr;
+      out.back()["cost"]["energy_per_request_usd"] = nullptr;
+    }
   }
   return out;
 }

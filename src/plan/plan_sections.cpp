@@ -96,7 +96,10 @@ void memory_lines(const PlanResult& p, Section& s) {
                                   m.kv_bytes_per_token / 1024)
                         : fmt("%.0f KiB per token", m.kv_bytes_per_token / 1024);
   s.lines.push_back("KV cache: " + per + ", " + thousands(m.kv_tokens) + " tokens held" +
-                    (p.engine == Engine::vllm ? fmt(" (room for %.0f requests of your length)", m.max_sequences) : ""));
+                    (p.engine == Engine::vllm ? fmt(m.max_sequences == 1 ? " (room for %.0f request of your length)"
+                                                                           : " (room for %.0f requests of your length)",
+                                                     m.max_sequences)
+                                               : ""));
   for (const auto& n : m.notes) s.lines.push_back(n);
   if (m.fits) s.lines.push_back("start it with: " + engine_command(p));
   else s.lines.push_back("no start command: this setup cannot run here (see Alternatives)");

@@ -104,7 +104,7 @@ Result<plan::LocalCost> read_cost(const json& opt, const Where& w) {
   LLMUX_TRY_ASSIGN(lc.monthly_ops, need_number(*cost, "monthly_ops_usd", c));
   LLMUX_TRY_ASSIGN(lc.monthly_total, need_number(*cost, "monthly_total_usd", c));
   LLMUX_TRY_ASSIGN(lc.tokens_per_month, need_number(*cost, "tokens_per_month", c));
-  LLMUX_TRY_ASSIGN(lc.per_million, need_number(*cost, "per_million_tokens_usd", c));
+  LLMUX_TRY_ASSIGN(lc.per_million, opt_number(*cost, "per_million_tokens_usd", c, 0));  // null: it does not fit
   LLMUX_TRY_ASSIGN(lc.capacity_requests_per_day, need_number(*cost, "capacity_requests_per_day", c));
   LLMUX_TRY_ASSIGN(lc.keeps_up, need_bool(*cost, "keeps_up", c));
   LLMUX_TRY_ASSIGN(lc.energy_per_request, opt_number(*cost, "energy_per_request_usd", c, 0));
@@ -150,13 +150,16 @@ Result<PlanOption> read_option(const json& opt, const Where& w) {
   LLMUX_TRY_ASSIGN(o.weights_bytes, need_number(opt, "weights_bytes", w));
   LLMUX_TRY_ASSIGN(o.bits_per_weight, opt_number(opt, "bits_per_weight", w, 0));
   LLMUX_TRY_VOID(read_memory(opt, w, o));
-  const json* speed = nullptr;
-  LLMUX_TRY_ASSIGN(speed, need(opt, "speed", w, json::value_t::object));
-  Where s = w.at("speed");
-  LLMUX_TRY_ASSIGN(o.ttft_s, need_number(*speed, "ttft_s", s));
-  LLMUX_TRY_ASSIGN(o.user_tps, need_number(*speed, "decode_tokens_per_s_per_user", s));
-  LLMUX_TRY_ASSIGN(o.total_tps, need_number(*speed, "output_tokens_per_s_total", s));
-  LLMUX_TRY_ASSIGN(o.capacity_rpd, need_number(*speed, "capacity_requests_per_day", s));
+  // An option that does not fit has no speed (null); older plan files gave one anyway.
+  if (auto it = opt.find("speed"); !(it != opt.end() && it->is_null() && !o.fits)) {
+    const json* speed = nullptr;
+    LLMUX_TRY_ASSIGN(speed, need(opt, "speed", w, json::value_t::object));
+    Where s = w.at("speed");
+    LLMUX_TRY_ASSIGN(o.ttft_s, need_number(*speed, "ttft_s", s));
+    LLMUX_TRY_ASSIGN(o.user_tps, need_number(*speed, "decode_tokens_per_s_per_user", s));
+    LLMUX_TRY_ASSIGN(o.total_tps, need_number(*speed, "output_tokens_per_s_total", s));
+    LLMUX_TRY_ASSIGN(o.capacity_rpd, need_number(*speed, "capacity_requests_per_day", s));
+  }
   LLMUX_TRY_ASSIGN(o.cost, read_cost(opt, w));
   return o;
 }

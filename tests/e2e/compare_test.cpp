@@ -210,6 +210,10 @@ TEST(Report, ASetupThatDoesNotFitHasNoBreakEvenToOffer) {
   auto plan = run({binary(), "plan", "--model", "llama-3.1-70b", "--quant", "F16", "--gpu", "rtx-4090", "--compare",
                    "gpt-4o-mini", "--format", "json"});
   ASSERT_EQ(plan.status, 0) << plan.err;
+  json option = json::parse(plan.out)["options"][0];
+  EXPECT_EQ(option["verdict"], "does not fit");
+  EXPECT_TRUE(option["speed"].is_null()) << "nothing runs, so no speed: " << option["speed"];
+  EXPECT_TRUE(option["cost"]["per_million_tokens_usd"].is_null()) << "$0 per 1M tokens would read as free";
   write_file(dir.file("plan.json"), plan.out);
   auto md = run({binary(), "report", dir.file("plan.json")});
   ASSERT_EQ(md.status, 0) << md.err;

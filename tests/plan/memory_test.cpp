@@ -106,6 +106,23 @@ TEST(Memory, VllmReservesNinetyPercentAndFillsTheRestWithKv) {
   EXPECT_GT(m.kv_tokens, 400000);  // ~55 GiB of KV at 128 KiB per token
 }
 
+TEST(Memory, VllmDeviceRowsAgreeWithTheVerdict) {
+  // 70B FP8 on one H100: the weights leave less KV cache than one 4,096-token context needs.
+  auto short_of_kv = make_plan(test::request("llama-3.1-70b", "FP8", "h100-sxm", 1, 4096, 1, Engine::vllm));
+  auto roomy = make_plan(test::request("llama-3.1-70b", "AWQ", "h100-sxm", 1, 4096, 1, Engine::vllm));
+  ASSERT_TRUE(short_of_kv && roomy);
+  for (const auto* r : {&*short_of_kv, &*roomy}) {
+    const auto& m = r->chosen().config.memory;
+    const auto& d = m.devices.front();
+    EXPECT_EQ(d.fits(), m.fits) << r->chosen().config.quant.name << ": the device's row says what the verdict says";
+    EXPECT_NEAR(d.free / d.capacity, 0.9, 0.01) << "vLLM's share is what it may use";
+  }
+  EXPECT_FALSE(short_of_kv->chosen().config.memory.fits);
+  const auto& d = short_of_kv->chosen().config.memory.devices.front();
+  EXPECT_NEAR(d.kv, 4096.0 * short_of_kv->chosen().config.memory.kv_bytes_per_token, 1)
+      << "the KV row shows what one context needs";
+}
+
 TEST(Memory, VllmTensorParallelSplitsTheWeights) {
   auto one = make_plan(test::request("llama-3.1-70b", "BF16", "h100-sxm", 1, 8192, 1, Engine::vllm));
   auto two = make_plan(test::request("llama-3.1-70b", "BF16", "h100-sxm", 2, 8192, 1, Engine::vllm));
