@@ -118,7 +118,7 @@ void write_messages(JsonWriter& w, const std::vector<Message>& messages) {
 // OpenAI-style tool_choice ("auto", "required", {"type":"function",...}) as Anthropic's.
 void write_tool_choice(JsonWriter& w, const ChatRequest& req) {
   const std::string& tc = req.tool_choice_json;
-  bool no_parallel = util::extra_value(req.extra, "parallel_tool_calls") == "false";
+  bool no_parallel = req.parallel_tool_calls == false && !req.tools.empty();  // refused without tools
   if (tc.empty() && !no_parallel) return;
   std::string type = "auto", name;
   if (tc == "\"required\"" || tc == "\"any\"") type = "any";
@@ -158,7 +158,9 @@ void write_tools(JsonWriter& w, const std::vector<ToolDef>& tools) {
 
 }  // namespace
 
-std::string encode_request_body(const ChatRequest& req) {
+std::string encode_request_body(const ChatRequest& request) {
+  std::optional<ChatRequest> stripped;
+  const ChatRequest& req = util::in_terms_of(request, Dialect::anthropic, stripped);
   std::string out;
   out.reserve(256 + req.prompt.size());
   JsonWriter w(out);
@@ -182,8 +184,7 @@ std::string encode_request_body(const ChatRequest& req) {
   write_tools(w, req.tools);
   write_tool_choice(w, req);
   if (req.stream) w.field("stream", true);
-  for (const auto& f : req.extra)
-    if (f.key != "parallel_tool_calls") w.raw_field(f.key, f.json);
+  for (const auto& f : req.extra) w.raw_field(f.key, f.json);
   w.end_object();
   return out;
 }
@@ -335,8 +336,7 @@ void decode_tool_choice(const json::element& value, ChatRequest& req) {
   } else {
     req.tool_choice_json = "\"auto\"";
   }
-  if (json::get_bool(o, "disable_parallel_tool_use").value_or(false))
-    req.extra.push_back(RawField{"parallel_tool_calls", "false"});
+  if (json::get_bool(o, "disable_parallel_tool_use").value_or(false)) req.parallel_tool_calls = false;
 }
 
 Result<void> decode_number_field(std::string_view key, const json::element& value, std::optional<double>& into) {
@@ -395,6 +395,7 @@ Result<ChatRequest> decode_request_body(std::string_view body) {
   auto root = util::parse_request(body);
   if (!root) return tl::unexpected(root.error());
   ChatRequest req;
+  req.origin = Dialect::anthropic;
   req.include_usage = true;  // Anthropic streams always carry usage
   json::element system;
   bool has_system = false;

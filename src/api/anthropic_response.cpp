@@ -125,6 +125,7 @@ ApiError decode_error_body(int http_status, std::string_view body) {
 }
 
 Result<WireRequest> ClientCodecImpl::encode_request(const ChatRequest& req) const {
+  if (auto r = util::check_parts_translate(req, Dialect::anthropic); !r) return tl::unexpected(r.error());
   WireRequest w;
   w.path = "messages";
   w.headers.emplace_back("anthropic-version", std::string(kApiVersion));

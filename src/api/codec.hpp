@@ -14,7 +14,6 @@
 
 namespace llmux::api {
 
-enum class Dialect { openai, anthropic, gemini, ollama };
 std::string_view to_string(Dialect d);
 std::optional<Dialect> parse_dialect(std::string_view s);
 

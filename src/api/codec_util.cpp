@@ -1,5 +1,6 @@
 #include "api/codec_util.hpp"
 
+#include "api/codec.hpp"
 #include "core/text.hpp"
 
 namespace llmux::api::util {
@@ -74,6 +75,38 @@ void write_sampling(JsonWriter& w, const Sampling& s, const SamplingKeys& keys) 
 
 bool any_sampling(const Sampling& s) {
   return s.temperature || s.top_p || s.max_tokens || !s.stop.empty() || s.seed;
+}
+
+const ChatRequest& in_terms_of(const ChatRequest& req, Dialect target, std::optional<ChatRequest>& stripped) {
+  if (!req.origin || *req.origin == target) return req;
+  stripped = req;
+  ChatRequest& r = *stripped;
+  r.extra.clear();
+  for (auto& m : r.messages) {
+    m.extra.clear();
+    std::erase_if(m.content, [](const ContentPart& p) { return p.kind == ContentPart::Kind::raw; });
+    for (auto& p : m.content) p.extra.clear();
+  }
+  for (auto& t : r.tools) t.extra.clear();
+  return r;
+}
+
+Result<void> check_parts_translate(const ChatRequest& req, Dialect target) {
+  if (!req.origin || *req.origin == target) return {};
+  for (std::size_t i = 0; i < req.messages.size(); ++i)
+    for (const auto& p : req.messages[i].content) {
+      if (p.kind != ContentPart::Kind::raw) continue;
+      std::string type = "unknown";
+      simdjson::dom::parser parser;
+      json::object o;
+      if (parser.parse(p.text).get(o) == simdjson::SUCCESS) type = json::get_string(o, "type").value_or(type);
+      if (type == "redacted_thinking") continue;  // the model's own, meaningless to another: dropped
+      return fail(ErrorCode::usage,
+                  "a content part of type '" + type + "' from the " + std::string(to_string(*req.origin)) +
+                      " API has no equivalent in the " + std::string(to_string(target)) + " API",
+                  "messages[" + std::to_string(i) + "]");
+    }
+  return {};
 }
 
 std::string_view extra_value(const std::vector<RawField>& extra, std::string_view key) {

@@ -41,6 +41,16 @@ struct SamplingKeys {
 void write_sampling(JsonWriter& w, const Sampling& s, const SamplingKeys& keys);
 bool any_sampling(const Sampling& s);
 
+// The request as `target`'s encoder may write it: what a decoder kept verbatim (extra
+// members of the request, its messages, parts and tools; raw parts) is in the terms
+// of the API that sent it (req.origin) and goes out only to that API. For another,
+// `stripped` receives a copy without it and is returned.
+const ChatRequest& in_terms_of(const ChatRequest& req, Dialect target, std::optional<ChatRequest>& stripped);
+// A request `target` cannot be given without losing part of it: a content part kept
+// verbatim from another API (an Anthropic document, an OpenAI input_audio...) is
+// refused by name rather than dropped.
+Result<void> check_parts_translate(const ChatRequest& req, Dialect target);
+
 // The JSON of the kept field `key` among `extra`, or empty.
 std::string_view extra_value(const std::vector<RawField>& extra, std::string_view key);
 

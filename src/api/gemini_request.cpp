@@ -97,6 +97,21 @@ void write_system(JsonWriter& w, const std::vector<Message>& messages) {
   if (any) w.end_array().end_object();
 }
 
+// The schema without its "$schema" member (a dialect marker, not a constraint).
+std::string without_dollar_schema(const std::string& schema) {
+  if (schema.find("\"$schema\"") == std::string::npos) return schema;
+  simdjson::dom::parser parser;
+  json::object o;
+  if (parser.parse(schema).get(o) != simdjson::SUCCESS) return schema;
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  for (auto [key, value] : o)
+    if (key != "$schema") w.raw_field(key, json::to_json(value));
+  w.end_object();
+  return out;
+}
+
 void write_tools(JsonWriter& w, const ChatRequest& req) {
   std::string_view others = inner(util::extra_value(req.extra, kTools));
   if (req.tools.empty() && others.empty()) return;
@@ -106,7 +121,15 @@ void write_tools(JsonWriter& w, const ChatRequest& req) {
     for (const auto& t : req.tools) {
       w.begin_object().field("name", t.name);
       if (!t.description.empty()) w.field("description", t.description);
-      if (t.parameters_json != "{}") w.raw_field("parameters", t.parameters_json);
+      // A Gemini client's schema goes back as it came; anyone else's is JSON Schema,
+      // which `parameters` (a subset of OpenAPI's) refuses in part (additionalProperties,
+      // const, type lists): parametersJsonSchema takes it whole.
+      if (t.parameters_json == "{}") {
+      } else if (req.origin == Dialect::gemini) {
+        w.raw_field("parameters", t.parameters_json);
+      } else {
+        w.raw_field("parametersJsonSchema", without_dollar_schema(t.parameters_json));
+      }
       for (const auto& f : t.extra) w.raw_field(f.key, f.json);
       w.end_object();
     }
@@ -148,7 +171,9 @@ void write_generation_config(JsonWriter& w, const ChatRequest& req) {
 
 }  // namespace
 
-std::string encode_request_body(const ChatRequest& req) {
+std::string encode_request_body(const ChatRequest& request) {
+  std::optional<ChatRequest> stripped;
+  const ChatRequest& req = util::in_terms_of(request, Dialect::gemini, stripped);
   std::string out;
   out.reserve(256 + req.prompt.size());
   JsonWriter w(out);
@@ -315,6 +340,7 @@ Result<ChatRequest> decode_request_body(std::string_view body, const ModelAction
   auto root = util::parse_request(body);
   if (!root) return tl::unexpected(root.error());
   ChatRequest req;
+  req.origin = Dialect::gemini;
   req.model = action.model;
   req.stream = action.stream;
   req.include_usage = true;  // usageMetadata comes with every answer

@@ -188,6 +188,7 @@ ApiError decode_error_body(int http_status, std::string_view body) {
 }
 
 Result<WireRequest> ClientCodecImpl::encode_request(const ChatRequest& req) const {
+  if (auto r = util::check_parts_translate(req, Dialect::gemini); !r) return tl::unexpected(r.error());
   std::string_view model = req.model;
   if (model.starts_with("models/")) model.remove_prefix(7);
   if (model.empty()) return fail(ErrorCode::usage, "Gemini requests need a model (it is part of the URL)", "--model");

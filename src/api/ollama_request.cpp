@@ -65,7 +65,9 @@ void write_tool_calls(JsonWriter& w, const std::vector<ToolCall>& calls) {
   w.end_array();
 }
 
-std::string encode_request_body(const ChatRequest& req) {
+std::string encode_request_body(const ChatRequest& request) {
+  std::optional<ChatRequest> stripped;
+  const ChatRequest& req = util::in_terms_of(request, Dialect::ollama, stripped);
   std::string out;
   out.reserve(256 + req.prompt.size());
   JsonWriter w(out);
@@ -206,6 +208,7 @@ Result<ChatRequest> decode_request_body(std::string_view body, EndpointKind endp
   auto root = util::parse_request(body);
   if (!root) return tl::unexpected(root.error());
   ChatRequest req;
+  req.origin = Dialect::ollama;
   req.endpoint = endpoint;
   req.stream = true;         // Ollama's default
   req.include_usage = true;  // the final line always has the counts

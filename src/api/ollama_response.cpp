@@ -110,6 +110,7 @@ ApiError decode_error_body(int http_status, std::string_view body) {
 }
 
 Result<WireRequest> ClientCodecImpl::encode_request(const ChatRequest& req) const {
+  if (auto r = util::check_parts_translate(req, Dialect::ollama); !r) return tl::unexpected(r.error());
   for (std::size_t i = 0; i < req.messages.size(); ++i)
     for (const auto& p : req.messages[i].content)
       if (p.kind == ContentPart::Kind::image_url && !util::parse_data_url(p.text))

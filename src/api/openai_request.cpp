@@ -68,7 +68,9 @@ void write_tool_calls(JsonWriter& w, const std::vector<ToolCall>& calls) {
   w.end_array();
 }
 
-std::string encode_request_body(const ChatRequest& req) {
+std::string encode_request_body(const ChatRequest& request) {
+  std::optional<ChatRequest> stripped;
+  const ChatRequest& req = util::in_terms_of(request, Dialect::openai, stripped);
   std::string out;
   std::size_t size = 256 + req.prompt.size();
   for (const auto& m : req.messages) size += 64 + m.text_size();
@@ -93,6 +95,8 @@ std::string encode_request_body(const ChatRequest& req) {
   }
   if (req.ignore_eos) w.field("ignore_eos", *req.ignore_eos);
   for (const auto& f : req.extra) w.raw_field(f.key, f.json);
+  // OpenAI refuses parallel_tool_calls in a request without tools.
+  if (req.parallel_tool_calls && !req.tools.empty()) w.field("parallel_tool_calls", *req.parallel_tool_calls);
   w.end_object();
   return out;
 }
@@ -284,6 +288,11 @@ Result<bool> decode_known_field(std::string_view key, const json::element& value
     bool b = false;
     if (value.get(b) != simdjson::SUCCESS) return fail(ErrorCode::parse, "ignore_eos must be a boolean");
     req.ignore_eos = b;
+  } else if (key == "parallel_tool_calls") {
+    if (value.is_null()) return true;
+    bool b = false;
+    if (value.get(b) != simdjson::SUCCESS) return fail(ErrorCode::parse, "parallel_tool_calls must be a boolean");
+    req.parallel_tool_calls = b;
   } else {
     return false;
   }
@@ -296,6 +305,7 @@ Result<ChatRequest> decode_request_body(std::string_view body, EndpointKind endp
   auto root = util::parse_request(body);
   if (!root) return tl::unexpected(root.error());
   ChatRequest req;
+  req.origin = Dialect::openai;
   req.endpoint = endpoint;
   for (auto [key, value] : *root) {
     auto known = decode_known_field(key, value, req);

@@ -126,6 +126,8 @@ std::string encode_error_body(const ApiError& e) {
   JsonWriter w(out);
   w.begin_object().key("error").begin_object().field("message", e.message);
   w.field("type", e.type.empty() ? "api_error" : e.type);
+  if (e.param.empty()) w.key("param").null();
+  else w.field("param", e.param);
   if (e.code.empty()) w.key("code").null();
   else w.field("code", e.code);
   w.end_object().end_object();
@@ -137,6 +139,7 @@ namespace {
 // type and code beside a message, in {"error":{...}} and in vLLM's flat {"object":"error",...}.
 void read_type_and_code(const json::object& o, ApiError& e) {
   e.type = json::get_text(o, "type");
+  e.param = json::get_text(o, "param");
   json::element code;
   if (o.at_key("code").get(code) == simdjson::SUCCESS && !code.is_null()) e.code = json::text_or_json(code);
 }
@@ -187,6 +190,7 @@ ApiError decode_error_body(int http_status, std::string_view body) {
 }
 
 Result<WireRequest> ClientCodecImpl::encode_request(const ChatRequest& req) const {
+  if (auto r = util::check_parts_translate(req, Dialect::openai); !r) return tl::unexpected(r.error());
   WireRequest w;
   w.path = req.endpoint == EndpointKind::chat ? "chat/completions" : "completions";
   w.body = encode_request_body(req);

@@ -11,6 +11,9 @@
 
 namespace llmux::api {
 
+// The APIs llmux speaks.
+enum class Dialect { openai, anthropic, gemini, ollama };
+
 enum class Role { system, developer, user, assistant, tool };
 std::string_view to_string(Role r);
 std::optional<Role> parse_role(std::string_view s);
@@ -84,6 +87,11 @@ struct ChatRequest {
   bool stream = false;
   bool include_usage = false;     // stream_options.include_usage
   std::optional<bool> ignore_eos; // vLLM / llama.cpp / sim extension
+  std::optional<bool> parallel_tool_calls;  // false: at most one tool call (Anthropic disable_parallel_tool_use)
+  // The API whose decoder built the request. What it kept verbatim (the extra members
+  // here and in messages, parts and tools; raw parts) is in that API's terms and goes
+  // out again only to that API: another's encoder leaves it out (unset: built in code).
+  std::optional<Dialect> origin;
   std::vector<RawField> extra;
 
   // Every piece of text the request carries (prompt, messages, tool arguments and results).
@@ -121,6 +129,7 @@ struct ApiError {
   std::string type;     // "invalid_request_error", "rate_limit_error", "overloaded_error"...
   std::string code;
   std::string message;
+  std::string param;    // the request field at fault (OpenAI "param"), when the server names it
 };
 
 // role_start may carry the prompt's usage (Anthropic message_start reports it);

@@ -53,6 +53,9 @@ asio::awaitable<void> sleep_for(Nanos d) {
 int client_status_for(const Error& e) {
   if (e.code == ErrorCode::http_status && e.http_status >= 400 && e.http_status < 500) return e.http_status;
   if (e.code == ErrorCode::timeout) return 504;
+  // The request cannot be put to this deployment's API (a part with no equivalent
+  // there): the client's request, not the upstream, is what fails.
+  if (e.code == ErrorCode::usage) return 400;
   return 502;
 }
 
@@ -168,8 +171,9 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
       }
       last = r.error();
       // The client left, or its deadline passed: the gateway gave up, not the deployment.
+      // Nor did it fail when the request cannot be put in its API (nothing was sent).
       const bool gave_up = last->code == ErrorCode::cancelled || past_deadline || w.client_gone();
-      if (gave_up) d->state->breaker.abandon();
+      if (gave_up || last->code == ErrorCode::usage) d->state->breaker.abandon();
       else {
         metrics.upstream_error(d->config->name, kind_of(*last));
         d->state->breaker.on_failure(mono_now(), ctx.snap->config.breaker);
@@ -192,7 +196,15 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
       if (v == Verdict::give_up) {
         ctx.status = last->code == ErrorCode::cancelled ? 499 : client_status_for(*last);
         ctx.error_kind = last->code == ErrorCode::cancelled ? "client_gone" : kind_of(*last);
-        if (!w.client_gone()) co_await send_error(w, ctx.status, "invalid_request_error", last->message, nullptr, ctx.ingress);
+        if (!w.client_gone()) {
+          // The client's request is at fault: it gets the upstream's own words (message,
+          // type, code, param) in its API's shape.
+          api::ApiError e = relay.upstream_error().value_or(api::ApiError{});
+          e.http_status = ctx.status;
+          if (e.message.empty()) e.message = last->message;
+          if (e.type.empty()) e.type = "invalid_request_error";
+          co_await w.send(ctx.status, "application/json", ctx.ingress->encode_error(e));
+        }
         co_return;
       }
       if (v == Verdict::next_deployment || attempt == route.retries) break;
@@ -217,7 +229,7 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
   ctx.error_kind = last ? kind_of(*last) : "unavailable";
   net::Headers extra;
   if (ctx.status == 429 || ctx.status == 503) extra.add("Retry-After", std::to_string(relay.retry_after_s().value_or(1)));
-  std::string type = ctx.status == 503 ? "service_unavailable" : "api_error";
+  std::string type = ctx.status == 503 ? "service_unavailable" : ctx.status == 400 ? "invalid_request_error" : "api_error";
   std::string message = "route '" + route.alias + "' failed: " + why;
   co_await send_error(w, ctx.status, type, message, &extra, ctx.ingress);
 }

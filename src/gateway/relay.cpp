@@ -54,6 +54,7 @@ void Relay::reset_attempt() {
   token_deltas_ = 0;
   retry_after_.reset();
   stream_error_.reset();
+  upstream_error_.reset();
   whole_.message = api::Message{};
   whole_.message.role = api::Role::assistant;
   if (req_.stream && !encoder_fresh_) {  // an encoder that has written is replaced (it keeps state)

@@ -21,6 +21,7 @@ class Relay final : public providers::ChatObserver {
         api::ResponseMeta meta);
 
   void on_head(int status, const net::Headers& headers, Nanos t) override;
+  void on_error_body(const api::ApiError& error) override { upstream_error_ = error; }
   void on_events(std::vector<api::StreamEvent>& events, Nanos t) override;
   asio::awaitable<bool> flush() override;
 
@@ -39,6 +40,8 @@ class Relay final : public providers::ChatObserver {
   Nanos first_token() const { return first_token_; }
   std::optional<int> retry_after_s() const { return retry_after_; }
   const std::optional<api::ApiError>& stream_error() const { return stream_error_; }
+  // The last attempt's error answer (a non-2xx status), as the upstream put it.
+  const std::optional<api::ApiError>& upstream_error() const { return upstream_error_; }
   // Forget a failed attempt's partial state before the next one (nothing was sent).
   void reset_attempt();
   // For an attempt on redacted text: put the original values back into the answer,
@@ -66,6 +69,7 @@ class Relay final : public providers::ChatObserver {
   std::int64_t token_deltas_ = 0;
   std::optional<int> retry_after_;
   std::optional<api::ApiError> stream_error_;
+  std::optional<api::ApiError> upstream_error_;
   const privacy::RedactionMap* restore_map_ = nullptr;
   std::map<std::pair<int, int>, privacy::Restorer> restorers_;  // (event kind, tool index) -> stream restorer
 

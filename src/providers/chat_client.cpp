@@ -58,6 +58,7 @@ class DecodingSink final : public net::ResponseSink {
     if (failure_) return tl::unexpected(*failure_);
     if (status_ < 200 || status_ >= 300) {
       api::ApiError e = codec_.decode_error(status_, body_);
+      obs_.on_error_body(e);
       Error err{ErrorCode::http_status, "HTTP " + std::to_string(status_) + ": " + e.message, {}, status_};
       return tl::unexpected(err);
     }

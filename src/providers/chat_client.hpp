@@ -17,6 +17,8 @@ class ChatObserver {
   virtual ~ChatObserver() = default;
   virtual void on_sent(Nanos /*t*/) {}
   virtual void on_head(int /*status*/, const net::Headers& /*headers*/, Nanos /*t*/) {}
+  // A non-2xx answer, decoded from the upstream's error body (before send returns the error).
+  virtual void on_error_body(const api::ApiError& /*error*/) {}
   // Decoded events that arrived together at time t. The observer may move from them.
   virtual void on_events(std::vector<api::StreamEvent>& events, Nanos t) = 0;
   // Return false to stop reading (the request is abandoned, the connection closed).

@@ -40,7 +40,7 @@ Result<Generation> plan_generation(api::ChatRequest request, const SimOptions& o
   TextGenerator rng(g.seed ^ 0xA5A5A5A5ull);
   g.prompt_tokens = static_cast<std::int64_t>(count_tokens(request.all_text()));
   if (g.prompt_tokens > opts.max_context)
-    return fail(ErrorCode::parse, "This model's maximum context length is " + std::to_string(opts.max_context) +
+    return fail(ErrorCode::limit, "This model's maximum context length is " + std::to_string(opts.max_context) +
                                       " tokens; the prompt has " + std::to_string(g.prompt_tokens));
   // As vLLM: a request must fit the context; without max_tokens the answer may use what is left.
   std::int64_t room = opts.max_context - g.prompt_tokens;
@@ -49,7 +49,7 @@ Result<Generation> plan_generation(api::ChatRequest request, const SimOptions& o
     max_tokens = *request.sampling.max_tokens;
     if (max_tokens < 1) return fail(ErrorCode::parse, "max_tokens must be at least 1, got " + std::to_string(max_tokens));
     if (max_tokens > room)
-      return fail(ErrorCode::parse, "This model's maximum context length is " + std::to_string(opts.max_context) +
+      return fail(ErrorCode::limit, "This model's maximum context length is " + std::to_string(opts.max_context) +
                                         " tokens; the request asks for " + std::to_string(g.prompt_tokens + max_tokens) + " (" +
                                         std::to_string(g.prompt_tokens) + " in the prompt, " + std::to_string(max_tokens) +
                                         " to generate)");

@@ -263,7 +263,15 @@ asio::awaitable<void> SimServer::Impl::generate(net::ServerRequest& req, net::Re
   auto planned = plan_generation(std::move(*decoded), opts, number, fault_header);
   if (!planned) {
     rejected.fetch_add(1);
-    co_return co_await send_error(w, 400, "invalid_request_error", planned.error().message, nullptr, &c);
+    api::ApiError e;
+    e.http_status = 400;
+    e.type = "invalid_request_error";
+    e.message = planned.error().message;
+    if (planned.error().code == ErrorCode::limit) {  // as OpenAI names it
+      e.code = "context_length_exceeded";
+      e.param = "messages";
+    }
+    co_return co_await w.send(400, "application/json", c.encode_error(e));
   }
   Generation& g = *planned;
   g.meta.id = response_id(c.dialect(), number);

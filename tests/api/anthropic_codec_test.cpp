@@ -276,7 +276,7 @@ TEST(AnthropicRequest, DecodesSystemBlocksToolsToolResultsAndThinking) {
             "temperature=0.500000 top_p=- max_tokens=1024 seed=-\n"
             "stop [END]\n"
             "stream=1 include_usage=1 ignore_eos=-\n"
-            "extra parallel_tool_calls=false\n"
+            "parallel_tool_calls=false\n"
             "extra thinking={\"type\":\"enabled\",\"budget_tokens\":2000}\n");
 }
 

@@ -133,6 +133,83 @@ TEST(CrossDialectRequest, EveryPairKeepsTheMeaning) {
   }
 }
 
+// What one API's client sent that llmux does not model goes on only to that API.
+TEST(CrossDialectRequest, FieldsKeptVerbatimGoOnlyToTheAPIThatSentThem) {
+  const std::string openai_body = R"({"model":"m","user":"u1","n":1,"metadata":{"a":"b"},"reasoning_effort":"low",
+    "response_format":{"type":"json_object"},"parallel_tool_calls":false,
+    "messages":[{"role":"user","content":[{"type":"text","text":"hi","cache_control":{"type":"ephemeral"}}],"prefix":true}],
+    "tools":[{"type":"function","function":{"name":"f","strict":true,
+      "parameters":{"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,
+                    "properties":{"x":{"type":["string","null"]}}}}}]})";
+  auto from_openai = make_server_codec(Dialect::openai)->decode_request("/v1/chat/completions", openai_body);
+  ASSERT_TRUE(from_openai) << from_openai.error().message;
+  for (const char* field : {"u1", "\"n\"", "metadata", "reasoning_effort", "response_format", "cache_control",
+                            "strict", "prefix", "parallel_tool_calls"})
+    for (Dialect d : {Dialect::anthropic, Dialect::gemini, Dialect::ollama}) {
+      auto wire = make_client_codec(d)->encode_request(*from_openai);
+      ASSERT_TRUE(wire) << wire.error().message;
+      EXPECT_EQ(wire->body.find(field), std::string::npos) << to_string(d) << " got " << field << ": " << wire->body;
+    }
+  // The same API gets them all back.
+  auto same = make_client_codec(Dialect::openai)->encode_request(*from_openai);
+  ASSERT_TRUE(same);
+  for (const char* field : {"u1", "reasoning_effort", "response_format", "strict", "prefix"})
+    EXPECT_NE(same->body.find(field), std::string::npos) << field << ": " << same->body;
+  // parallel_tool_calls is understood: Anthropic's form of it, with the tools it needs.
+  auto anthropic = make_client_codec(Dialect::anthropic)->encode_request(*from_openai);
+  ASSERT_TRUE(anthropic);
+  EXPECT_NE(anthropic->body.find("\"disable_parallel_tool_use\":true"), std::string::npos) << anthropic->body;
+  ChatRequest no_tools = *from_openai;
+  no_tools.tools.clear();
+  EXPECT_EQ(make_client_codec(Dialect::anthropic)->encode_request(no_tools)->body.find("disable_parallel_tool_use"),
+            std::string::npos)
+      << "Anthropic refuses it without tools";
+  // Gemini takes a JSON Schema whole as parametersJsonSchema (its `parameters` refuses
+  // additionalProperties and type lists), without the $schema marker.
+  auto gemini = make_client_codec(Dialect::gemini)->encode_request(*from_openai);
+  ASSERT_TRUE(gemini);
+  EXPECT_NE(gemini->body.find(R"("parametersJsonSchema":{"type":"object","additionalProperties":false)"),
+            std::string::npos)
+      << gemini->body;
+  EXPECT_EQ(gemini->body.find("$schema"), std::string::npos) << gemini->body;
+
+  const std::string anthropic_body = R"({"model":"m","max_tokens":10,"top_k":5,"thinking":{"type":"enabled","budget_tokens":1024},
+    "messages":[{"role":"user","content":"hi"}],
+    "tools":[{"name":"f","input_schema":{"type":"object"},"cache_control":{"type":"ephemeral"}}]})";
+  auto from_anthropic = make_server_codec(Dialect::anthropic)->decode_request("/v1/messages", anthropic_body);
+  ASSERT_TRUE(from_anthropic) << from_anthropic.error().message;
+  for (Dialect d : {Dialect::openai, Dialect::gemini, Dialect::ollama}) {
+    auto wire = make_client_codec(d)->encode_request(*from_anthropic);
+    ASSERT_TRUE(wire);
+    for (const char* field : {"top_k", "thinking", "cache_control"})
+      EXPECT_EQ(wire->body.find(field), std::string::npos) << to_string(d) << " got " << field << ": " << wire->body;
+  }
+  // A Gemini client's schema goes back to Gemini as `parameters`.
+  auto from_gemini = make_server_codec(Dialect::gemini)->decode_request(
+      "/v1beta/models/m:generateContent",
+      R"({"contents":[{"role":"user","parts":[{"text":"hi"}]}],"tools":[{"functionDeclarations":[{"name":"f","parameters":{"type":"OBJECT"}}]}]})");
+  ASSERT_TRUE(from_gemini) << from_gemini.error().message;
+  auto back = make_client_codec(Dialect::gemini)->encode_request(*from_gemini);
+  ASSERT_TRUE(back);
+  EXPECT_NE(back->body.find(R"("parameters":{"type":"OBJECT"})"), std::string::npos) << back->body;
+}
+
+TEST(CrossDialectRequest, AContentPartWithoutAnEquivalentIsRefusedByName) {
+  auto from_anthropic = make_server_codec(Dialect::anthropic)->decode_request(
+      "/v1/messages", R"({"model":"m","max_tokens":10,"messages":[{"role":"user","content":[
+        {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBE"}},
+        {"type":"text","text":"summarise"}]}]})");
+  ASSERT_TRUE(from_anthropic) << from_anthropic.error().message;
+  for (Dialect d : {Dialect::openai, Dialect::gemini, Dialect::ollama}) {
+    auto wire = make_client_codec(d)->encode_request(*from_anthropic);
+    ASSERT_FALSE(wire) << to_string(d) << " took a PDF it cannot read: " << wire->body;
+    EXPECT_EQ(wire.error().code, ErrorCode::usage);
+    EXPECT_NE(wire.error().message.find("'document' from the anthropic API has no equivalent"), std::string::npos)
+        << wire.error().message;
+  }
+  EXPECT_TRUE(make_client_codec(Dialect::anthropic)->encode_request(*from_anthropic)) << "its own API takes it";
+}
+
 // ---- streams ----
 
 std::vector<StreamEvent> answer() {

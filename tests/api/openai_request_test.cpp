@@ -74,8 +74,8 @@ ChatRequest rich_request() {
              RawField{"logit_bias", R"({"50256":-100})"},
              RawField{"user", R"("user-42")"},
              RawField{"n", "1"},
-             RawField{"metadata", R"({"team":"ml","nested":[1,2.5,null,true]})"},
-             RawField{"parallel_tool_calls", "false"}};
+             RawField{"metadata", R"({"team":"ml","nested":[1,2.5,null,true]})"}};
+  r.parallel_tool_calls = false;
   return r;
 }
 

@@ -166,13 +166,14 @@ TEST(OpenAiErrors, NonJsonBodiesKeepTheirText) {
 
 TEST(OpenAiErrors, EncodedErrorsDecodeBack) {
   ApiError in{429, "rate_limit_error", "rate_limit_exceeded",
-              "Rate limit reached for gpt-4o: \"tokens\" per min"};
+              "Rate limit reached for gpt-4o: \"tokens\" per min", "messages"};
   auto out = decode_error_body(429, encode_error_body(in));
   EXPECT_EQ(out.message, in.message);
   EXPECT_EQ(out.type, in.type);
   EXPECT_EQ(out.code, in.code);
+  EXPECT_EQ(out.param, in.param);
   EXPECT_EQ(encode_error_body(ApiError{500, "", "", "boom"}),
-            R"({"error":{"message":"boom","type":"api_error","code":null}})");
+            R"({"error":{"message":"boom","type":"api_error","param":null,"code":null}})");
 }
 
 }  // namespace

@@ -98,7 +98,7 @@ TEST(OpenAiStreamEncoder, GoldenErrorChunk) {
                       stream_request());
   EXPECT_EQ(bytes,
             "data: {\"error\":{\"message\":\"The server had an "
-            "error\",\"type\":\"server_error\",\"code\":null}}\n\n"
+            "error\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n"
             "data: [DONE]\n\n");
 }
 

@@ -124,6 +124,7 @@ std::string show(const ChatRequest& r) {
   for (const auto& x : p.stop) s += "stop [" + x + "]\n";
   s += "stream=" + std::string(r.stream ? "1" : "0") + " include_usage=" + (r.include_usage ? "1" : "0") +
        " ignore_eos=" + opt(r.ignore_eos) + "\n";
+  if (r.parallel_tool_calls) s += "parallel_tool_calls=" + opt(r.parallel_tool_calls) + "\n";
   for (const auto& f : r.extra) s += "extra " + f.key + "=" + f.json + "\n";
   return s;
 }

@@ -119,8 +119,20 @@ TEST(Gateway, AClientErrorIsNotRetriedElsewhere) {
   Gateway gw(dir, deployment("small", small.url()) + deployment("other", other.url()) + route("chat", {"small", "other"}));
   auto r = http_request("POST", gw.url() + "/chat/completions", chat_body(false));
   EXPECT_EQ(r.status, 400) << r.body;
-  EXPECT_NE(r.body.find("maximum context length"), std::string::npos);
+  // The upstream's own words, as it said them: SDKs read code and param.
+  auto e = json::parse(r.body)["error"];
+  EXPECT_EQ(e["message"], "This model's maximum context length is 2 tokens; the prompt has 4") << r.body;
+  EXPECT_EQ(e["code"], "context_length_exceeded") << r.body;
+  EXPECT_EQ(e["param"], "messages") << r.body;
+  EXPECT_EQ(e["type"], "invalid_request_error") << r.body;
   EXPECT_EQ(other.stats()["requests"], 0);
+  // An Anthropic client gets the same words in Anthropic's shape.
+  auto a = http_request("POST", gw.url() + "/messages",
+                        R"({"model":"chat","max_tokens":5,"messages":[{"role":"user","content":"how fast is it"}]})");
+  EXPECT_EQ(a.status, 400) << a.body;
+  auto ae = json::parse(a.body);
+  EXPECT_EQ(ae["type"], "error") << a.body;
+  EXPECT_EQ(ae["error"]["message"], "This model's maximum context length is 2 tokens; the prompt has 4") << a.body;
 }
 
 TEST(Gateway, AFailureAfterTheFirstByteEndsTheStreamWithAnErrorEvent) {
@@ -229,6 +241,28 @@ TEST(Gateway, AnthropicClientsGetAnthropicErrorsAndAWrongMethodIsA405) {
   EXPECT_EQ(post_models.headers["allow"], "GET");
   EXPECT_EQ(anthropic_type(http_request("GET", gw.url() + "/messages")), "invalid_request_error");
   EXPECT_EQ(http_request("GET", gw.url() + "/nowhere").status, 404);
+}
+
+TEST(Gateway, ARequestAnUpstreamsAPICannotExpressIsA400AndLeavesItsBreakerAlone) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  Gateway gw(dir, deployment("openai", sim.url()) + route("chat", {"openai"}));
+  const std::string pdf = R"({"model":"chat","max_tokens":5,"messages":[{"role":"user","content":[
+    {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBE"}},
+    {"type":"text","text":"summarise"}]}]})";
+  for (int i = 0; i < 6; ++i) {  // more than the breaker's 5 failures
+    auto r = http_request("POST", gw.url() + "/messages", pdf);
+    EXPECT_EQ(r.status, 400) << r.body;
+    auto j = json::parse(r.body, nullptr, false);
+    EXPECT_EQ(j["error"]["type"], "invalid_request_error") << r.body;
+    EXPECT_NE(r.body.find("'document' from the anthropic API has no equivalent in the openai API"), std::string::npos)
+        << r.body;
+  }
+  EXPECT_EQ(sim.stats()["requests"], 0) << "nothing was sent";
+  auto ok = http_request("POST", gw.url() + "/messages",
+                         R"({"model":"chat","max_tokens":5,"messages":[{"role":"user","content":"hi"}]})");
+  EXPECT_EQ(ok.status, 200) << "the deployment did nothing wrong: its breaker stays closed: " << ok.body;
+  EXPECT_EQ(metric(gw.metrics(), R"(llmux_breaker_state{deployment="openai"})"), 0);
 }
 
 TEST(Gateway, EmbeddingsPassThroughToTheFirstDeploymentThatHasThem) {
