@@ -57,7 +57,8 @@ void write_blocks(JsonWriter& w, const Message& m) {
     w.begin_object().field("type", "thinking").field("thinking", m.reasoning);
     w.field("signature", m.reasoning_signature).end_object();
   }
-  for (const auto& p : m.content) write_part(w, p);
+  for (const auto& p : m.content)  // Anthropic refuses empty text blocks ("must be non-empty")
+    if (p.kind != ContentPart::Kind::text || !p.text.empty()) write_part(w, p);
   for (const auto& tc : m.tool_calls) {
     w.begin_object().field("type", "tool_use").field("id", tc.id).field("name", tc.name);
     w.raw_field("input", util::arguments_object(tc.arguments).value_or("{}")).end_object();

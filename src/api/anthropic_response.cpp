@@ -48,8 +48,7 @@ std::string encode_response_body(const ChatResponse& resp) {
   w.field("model", resp.model).key("content");
   Message m = resp.message;
   m.content_as_parts = true;
-  if (m.content.empty() && m.tool_calls.empty()) m.content.push_back(ContentPart{ContentPart::Kind::text, "", {}});
-  write_blocks(w, m);
+  write_blocks(w, m);  // an empty answer is "content": [], as Anthropic's own
   w.field("stop_reason", stop_reason_text(resp.finish, !resp.stop_sequence.empty()));
   if (resp.stop_sequence.empty()) w.key("stop_sequence").null();
   else w.field("stop_sequence", resp.stop_sequence);

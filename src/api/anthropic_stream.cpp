@@ -125,8 +125,39 @@ class Decoder final : public util::SseDecoder {
   bool saw_finish_ = false;
 };
 
+// Whether JSON text fed in pieces has closed its top-level value (a tool call's
+// arguments are complete), braces and brackets inside strings aside.
+class JsonValueEnd {
+ public:
+  void feed(std::string_view s) {
+    for (char c : s) {
+      if (in_string_) {
+        if (escape_) escape_ = false;
+        else if (c == '\\') escape_ = true;
+        else if (c == '"') in_string_ = false;
+      } else if (c == '"') {
+        in_string_ = true;
+      } else if (c == '{' || c == '[') {
+        ++depth_;
+        started_ = true;
+      } else if (c == '}' || c == ']') {
+        --depth_;
+      }
+    }
+  }
+  bool complete() const { return started_ && depth_ <= 0 && !in_string_; }
+
+ private:
+  int depth_ = 0;
+  bool in_string_ = false, escape_ = false, started_ = false;
+};
+
 // Canonical events as Anthropic content blocks: one block open at a time, a new one
-// whenever the kind of output (thinking, text, a tool call) changes.
+// whenever the kind of output (thinking, text, a tool call) changes. Anthropic's blocks
+// run start, deltas, stop, one after another, while OpenAI-style upstreams may
+// interleave the fragments of parallel tool calls: a call that starts while another's
+// block is open waits, its fragments gathered, until that call's arguments are a
+// complete JSON value (or the answer ends), and then goes out in its own block.
 class Encoder final : public StreamEncoder {
  public:
   Encoder(ResponseMeta meta, bool annotate) : meta_(std::move(meta)), annotate_(annotate) {}
@@ -142,7 +173,7 @@ class Encoder final : public StreamEncoder {
       case K::reasoning_signature: text_delta(out, Block::thinking, "signature_delta", "signature", e); break;
       case K::tool_call_delta: tool_delta(out, e); break;
       case K::finish:
-        close_block(out);
+        close_tools(out);
         finish_ = e.finish;
         stop_sequence_ = e.text;
         finish_pending_ = true;
@@ -158,7 +189,7 @@ class Encoder final : public StreamEncoder {
   void finish(std::string& out) override {
     if (errored_) return;
     start(StreamEvent{}, out);
-    close_block(out);
+    close_tools(out);
     if (!delta_sent_) message_delta(out);
     net::append_sse_event(out, R"({"type":"message_stop"})", "message_stop");
   }
@@ -222,19 +253,69 @@ class Encoder final : public StreamEncoder {
     delta(out, open_index_, type, field, e);
   }
 
-  // A tool call with an id starts its own block; fragments go to that call's block.
+  struct WaitingCall {
+    int index;
+    StreamEvent start;   // id and name
+    std::string args;    // fragments gathered while another call's block was open
+  };
+
+  // A tool call's fragments: to its open block, to its place in the queue, or a new call.
   void tool_delta(std::string& out, const StreamEvent& e) {
-    auto it = tool_blocks_.find(e.index);
-    if (it == tool_blocks_.end() || !e.id.empty()) {
-      open_block(out, Block::tool, e);
-      open_tool_ = e.index;
-      tool_blocks_[e.index] = open_index_;
-      if (!e.text.empty()) delta(out, open_index_, "input_json_delta", "partial_json", e);
+    if (open_ == Block::tool && open_tool_ == e.index) {
+      if (!e.text.empty()) tool_fragment(out, e);
       return;
     }
-    if (e.text.empty()) return;
-    if (open_ != Block::tool || open_tool_ != e.index) close_block(out);  // interleaved: the SDKs index by block
-    delta(out, it->second, "input_json_delta", "partial_json", e);
+    for (auto& w : waiting_)
+      if (w.index == e.index) {
+        w.args += e.text;
+        return;
+      }
+    if (auto it = tool_blocks_.find(e.index); it != tool_blocks_.end()) {
+      // Its block closed before it was complete (text came between its fragments): the
+      // SDKs gather input by block index, so the fragment goes there.
+      if (e.text.empty()) return;
+      close_block(out);
+      delta(out, it->second, "input_json_delta", "partial_json", e);
+      return;
+    }
+    if (open_ == Block::tool) {  // another call's block is open: this one waits its turn
+      waiting_.push_back(WaitingCall{e.index, e, e.text});
+      return;
+    }
+    open_tool(out, e.index, e, e.text);
+  }
+
+  void open_tool(std::string& out, int index, const StreamEvent& start, const std::string& args) {
+    open_block(out, Block::tool, start);
+    open_tool_ = index;
+    tool_blocks_[index] = open_index_;
+    args_end_ = JsonValueEnd{};
+    if (args.empty()) return;
+    StreamEvent e = start;
+    e.text = args;
+    tool_fragment(out, e);
+  }
+
+  // Into the open tool block; a call whose arguments are complete gives way to the next waiting one.
+  void tool_fragment(std::string& out, const StreamEvent& e) {
+    delta(out, open_index_, "input_json_delta", "partial_json", e);
+    args_end_.feed(e.text);
+    if (!args_end_.complete() || waiting_.empty()) return;
+    close_block(out);
+    WaitingCall next = std::move(waiting_.front());
+    waiting_.erase(waiting_.begin());
+    open_tool(out, next.index, next.start, next.args);
+  }
+
+  // The answer is over: the open block closes and every waiting call goes out whole.
+  void close_tools(std::string& out) {
+    close_block(out);
+    while (!waiting_.empty()) {
+      WaitingCall next = std::move(waiting_.front());
+      waiting_.erase(waiting_.begin());
+      open_tool(out, next.index, next.start, next.args);
+      close_block(out);
+    }
   }
 
   void message_delta(std::string& out) {
@@ -268,6 +349,8 @@ class Encoder final : public StreamEncoder {
   int next_index_ = 0;
   int open_tool_ = -1;
   std::map<int, int> tool_blocks_;  // tool-call index -> content block index
+  std::vector<WaitingCall> waiting_;  // calls begun while another's block was open, in order
+  JsonValueEnd args_end_;             // of the open tool block's arguments
   FinishReason finish_ = FinishReason::stop;
   std::string stop_sequence_;
   Usage usage_;

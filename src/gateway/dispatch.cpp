@@ -76,8 +76,14 @@ asio::awaitable<Result<void>> Gateway::Impl::send_upstream(RequestContext& ctx, 
     }
   }
   auto& client = thread_client(co_await asio::this_coro::executor);
+  std::optional<providers::Endpoint> with_beta;  // rare: a copy only when the client opted into betas
+  if (!ctx.anthropic_beta.empty() && d.config->dialect == api::Dialect::anthropic) {
+    with_beta = d.endpoint;
+    with_beta->headers.add("anthropic-beta", ctx.anthropic_beta);
+  }
+  const providers::Endpoint& endpoint = with_beta ? *with_beta : d.endpoint;
   Nanos t0 = mono_now();
-  auto r = co_await client.send(d.endpoint, upstream, relay, &cancel);
+  auto r = co_await client.send(endpoint, upstream, relay, &cancel);
   ctx.upstream_ns += mono_now() - t0;
   co_return r;
 }

@@ -45,6 +45,7 @@ struct RequestContext {
   Nanos first_token = 0;
   int attempts = 0;
   bool stream = false;
+  std::string anthropic_beta;  // an Anthropic client's anthropic-beta header, passed to Anthropic deployments
   // Time spent waiting on upstreams, summed over attempts: their answers, a slot
   // under a deployment's concurrency limit, and the backoff before a retry.
   Nanos upstream_ns = 0;

@@ -130,6 +130,8 @@ asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::Response
   bool ok = false;
   RequestContext ctx = open_request(req, ok);
   ctx.ingress = &ingress;
+  if (ingress.dialect() == api::Dialect::anthropic)  // beta features the client opted into, for Anthropic upstreams
+    ctx.anthropic_beta = std::string(req.headers.get("anthropic-beta").value_or(""));
   if (!ok) {
     ctx.refuse(401, "auth");
     co_await send_error(w, 401, "authentication_error", "invalid or missing API key (send Authorization: Bearer KEY or x-api-key: KEY)", nullptr, &ingress);

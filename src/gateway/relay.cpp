@@ -57,6 +57,7 @@ void Relay::reset_attempt() {
   upstream_error_.reset();
   whole_.message = api::Message{};
   whole_.message.role = api::Role::assistant;
+  whole_.stop_sequence.clear();
   if (req_.stream && !encoder_fresh_) {  // an encoder that has written is replaced (it keeps state)
     encoder_ = ingress_.stream_encoder(req_, meta_);
     encoder_fresh_ = true;
@@ -94,7 +95,10 @@ void Relay::on_events(std::vector<api::StreamEvent>& events, Nanos t) {
 void Relay::apply(api::StreamEvent& e, Nanos) {
   using K = api::StreamEvent::Kind;
   if (e.kind == K::usage) usage_ = e.usage;
-  if (e.kind == K::finish) finish_ = e.finish;
+  if (e.kind == K::finish) {
+    finish_ = e.finish;
+    whole_.stop_sequence = e.text;
+  }
   if (e.kind == K::error) stream_error_ = e.error;
   // A role-only chunk is not an answer yet: the client sees nothing until the first
   // token (or the finish), so an upstream that dies before it can still be retried.

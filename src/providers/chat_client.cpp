@@ -113,7 +113,10 @@ class DecodingSink final : public net::ResponseSink {
       e.text = std::move(tc.arguments);
       events_.push_back(std::move(e));
     }
-    if (resp->finish != api::FinishReason::none) events_.push_back(api::StreamEvent::finished(resp->finish));
+    if (resp->finish != api::FinishReason::none) {
+      events_.push_back(api::StreamEvent::finished(resp->finish));
+      events_.back().text = std::move(resp->stop_sequence);  // the sequence that ended it, where the API says
+    }
     if (resp->usage.present()) events_.push_back(api::StreamEvent::usage_of(resp->usage));
     obs_.on_events(events_, t);
     events_.clear();

@@ -365,6 +365,59 @@ TEST(CrossDialectStream, OpenAiUpstreamGivesACorrectAnthropicStream) {
             ev("message_stop", R"({"type":"message_stop"})"));
 }
 
+// OpenAI upstreams may interleave the fragments of parallel tool calls; Anthropic's
+// blocks run start, deltas, stop one after another, and SDKs that act on a block's stop
+// must see its whole input by then.
+TEST(CrossDialectStream, InterleavedParallelToolCallsBecomeAnthropicBlocksInOrder) {
+  std::vector<StreamEvent> events = {StreamEvent::role_started(),
+                                     StreamEvent::content("Both."),
+                                     StreamEvent::tool_call(0, "call_A", "f", ""),
+                                     StreamEvent::tool_call(1, "call_B", "g", ""),
+                                     StreamEvent::tool_call(0, "", "", "{\"x\":"),
+                                     StreamEvent::tool_call(1, "", "", "{\"y\":\"}{\""),
+                                     StreamEvent::tool_call(0, "", "", "1}"),
+                                     StreamEvent::tool_call(1, "", "", "}"),
+                                     StreamEvent::tool_call(2, "call_C", "h", "{}"),
+                                     StreamEvent::finished(FinishReason::tool_calls),
+                                     StreamEvent::usage_of(Usage{5, 7, 0, 0, Usage::Source::server})};
+  auto bytes = test::encode_stream(*make_server_codec(Dialect::anthropic), stream_request(), events, {"msg_1", "m", 1});
+  // Walk the events: one block open at a time, deltas only inside their block, input by block.
+  simdjson::dom::parser parser;
+  int open = -1, next = 0;
+  std::map<int, std::string> input, name;
+  std::size_t at = 0;
+  while ((at = bytes.find("data: ", at)) != std::string::npos) {
+    auto end = bytes.find('\n', at);
+    std::string data = bytes.substr(at + 6, end - at - 6);
+    at = end;
+    simdjson::dom::element ev;
+    ASSERT_EQ(parser.parse(data).get(ev), simdjson::SUCCESS) << data;
+    std::string_view type = ev["type"].get_string().value_unsafe();
+    if (type == "content_block_start") {
+      ASSERT_EQ(open, -1) << "a block started while another was open: " << bytes;
+      open = static_cast<int>(ev["index"].get_int64().value_unsafe());
+      EXPECT_EQ(open, next++) << "blocks are numbered in order";
+      std::string_view n;
+      if (ev["content_block"]["name"].get(n) == simdjson::SUCCESS) name[open] = std::string(n);
+    } else if (type == "content_block_delta") {
+      EXPECT_EQ(ev["index"].get_int64().value_unsafe(), open) << "a delta outside its block: " << bytes;
+      std::string_view part;
+      if (ev["delta"]["partial_json"].get(part) == simdjson::SUCCESS) input[open] += std::string(part);
+    } else if (type == "content_block_stop") {
+      EXPECT_EQ(ev["index"].get_int64().value_unsafe(), open);
+      open = -1;
+    }
+  }
+  EXPECT_EQ(open, -1);
+  ASSERT_EQ(next, 4) << bytes;  // text, f, g, h
+  EXPECT_EQ(name[1], "f");
+  EXPECT_EQ(input[1], "{\"x\":1}");
+  EXPECT_EQ(name[2], "g");
+  EXPECT_EQ(input[2], "{\"y\":\"}{\"}") << "braces inside strings do not end a call";
+  EXPECT_EQ(name[3], "h");
+  EXPECT_EQ(input[3], "{}");
+}
+
 TEST(CrossDialectStream, WholeResponsesTranslateToo) {
   ChatResponse r;
   r.id = "x";

@@ -26,7 +26,7 @@ int listen_loopback(int& port) {
 }
 
 // Reads one request (head, then a Content-Length body) and returns its first line.
-std::string read_request(int fd) {
+std::string read_request(int fd, std::string& head) {
   std::string in;
   char buf[4096];
   std::size_t head_end;
@@ -43,6 +43,7 @@ std::string read_request(int fd) {
     if (n <= 0) break;
     in.append(buf, static_cast<std::size_t>(n));
   }
+  head = in.substr(0, head_end);
   auto line = in.substr(0, in.find("\r\n"));
   return line.substr(0, line.rfind(' '));  // "POST /v1/chat/completions"
 }
@@ -72,6 +73,11 @@ CannedServer::~CannedServer() {
   if (fd_ >= 0) close(fd_);
 }
 
+std::vector<std::string> CannedServer::heads() const {
+  std::lock_guard lock(mu_);
+  return heads_;
+}
+
 std::string CannedServer::url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
 
 std::string CannedServer::response(int status, const std::string& content_type, const std::string& body) {
@@ -89,7 +95,12 @@ void CannedServer::serve() {
 }
 
 void CannedServer::answer(int fd) {
-  std::string line = read_request(fd);
+  std::string head;
+  std::string line = read_request(fd, head);
+  {
+    std::lock_guard lock(mu_);
+    heads_.push_back(head);
+  }
   std::string out = line.empty() ? std::string() : respond_(line);
   if (out == kHang) {
     hanging_.push_back(fd);

@@ -4,6 +4,7 @@
 // chosen requests hanging, or (silent) accepts connections and never answers. Port 0; one thread.
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +28,8 @@ class CannedServer {
   static inline const std::string kHang = "(hang)";
 
   std::string url() const;  // http://127.0.0.1:PORT/v1
+  // The request line and headers of every request answered so far, in order.
+  std::vector<std::string> heads() const;
 
   // "HTTP/1.1 <status>" with the content type and body, Content-Length and Connection: close.
   static std::string response(int status, const std::string& content_type, const std::string& body);
@@ -39,6 +42,8 @@ class CannedServer {
   int port_ = 0;
   std::function<std::string(const std::string&)> respond_;
   std::vector<int> hanging_;  // connections held open unanswered
+  mutable std::mutex mu_;
+  std::vector<std::string> heads_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

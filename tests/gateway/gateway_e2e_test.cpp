@@ -6,8 +6,10 @@
 #include <sqlite3.h>
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <thread>
 
+#include "e2e/canned_server.hpp"
 #include "e2e/e2e_support.hpp"
 #include "gateway/gateway_fixture.hpp"
 
@@ -263,6 +265,40 @@ TEST(Gateway, ARequestAnUpstreamsAPICannotExpressIsA400AndLeavesItsBreakerAlone)
                          R"({"model":"chat","max_tokens":5,"messages":[{"role":"user","content":"hi"}]})");
   EXPECT_EQ(ok.status, 200) << "the deployment did nothing wrong: its breaker stays closed: " << ok.body;
   EXPECT_EQ(metric(gw.metrics(), R"(llmux_breaker_state{deployment="openai"})"), 0);
+}
+
+TEST(Gateway, AnthropicUpstreamsGetTheClientsBetasAndTheirStopSequenceAndEmptyAnswersComeBackWhole) {
+  auto answer = [](const std::string& body) {
+    return CannedServer([body](const std::string&) { return CannedServer::response(200, "application/json", body); });
+  };
+  CannedServer stopped = answer(
+      R"({"id":"msg_1","type":"message","role":"assistant","model":"m","content":[{"type":"text","text":"done"}],)"
+      R"("stop_reason":"stop_sequence","stop_sequence":"END","usage":{"input_tokens":3,"output_tokens":2}})");
+  CannedServer empty = answer(
+      R"({"id":"msg_2","type":"message","role":"assistant","model":"m","content":[],)"
+      R"("stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":3,"output_tokens":0}})");
+  TempDir dir;
+  Gateway gw(dir, deployment("stopped", stopped.url(), "dialect = \"anthropic\"") +
+                      deployment("empty", empty.url(), "dialect = \"anthropic\"") + route("chat", {"stopped"}) +
+                      route("quiet", {"empty"}));
+  auto ask = [&](const std::string& model) {
+    auto r = http_request("POST", gw.url() + "/messages",
+                          R"({"model":")" + model + R"(","max_tokens":5,"stop_sequences":["END"],"messages":[{"role":"user","content":"x"}]})",
+                          {"anthropic-beta: context-1m-2025-08-07"});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body, nullptr, false);
+  };
+  auto s = ask("chat");
+  ASSERT_EQ(stopped.heads().size(), 1u);
+  std::string head = stopped.heads()[0];
+  std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
+  EXPECT_NE(head.find("anthropic-beta: context-1m-2025-08-07"), std::string::npos)
+      << "an Anthropic client's beta opt-in reaches the Anthropic upstream: " << head;
+  EXPECT_EQ(s["stop_reason"], "stop_sequence") << s.dump();
+  EXPECT_EQ(s["stop_sequence"], "END") << s.dump();
+  auto e = ask("quiet");
+  EXPECT_TRUE(e["content"].is_array() && e["content"].empty())
+      << "Anthropic refuses empty text blocks when the conversation is sent back: " << e.dump();
 }
 
 TEST(Gateway, EmbeddingsPassThroughToTheFirstDeploymentThatHasThem) {
