@@ -30,6 +30,49 @@ std::int64_t natural_length(TextGenerator& rng, std::int64_t mean) {
   return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(-std::log(u) * static_cast<double>(mean))));
 }
 
+// Stop sequences, as servers honour them: the answer's text (after any reasoning) ends
+// just before the first place one of them appears, which is not sent, and the finish
+// is `stop`. Found by producing the text once ahead (the generator is deterministic).
+void find_stop_sequence(Generation& g, const std::vector<std::string>& stops) {
+  if (std::none_of(stops.begin(), stops.end(), [](const std::string& s) { return !s.empty(); })) return;
+  const Generation dry = g;  // the request is not in it yet: a copy of the plan alone
+  TokenSource source(dry);
+  api::StreamEvent e;
+  std::string text;
+  std::vector<std::size_t> token_end;  // text offset after each content token
+  std::int64_t reasoning = 0;
+  while (!source.done()) {
+    int n = source.next(1, e);
+    if (e.kind != api::StreamEvent::Kind::content_delta) {
+      reasoning += n;
+      continue;
+    }
+    text += e.text;
+    token_end.push_back(text.size());
+  }
+  std::size_t at = std::string::npos;
+  for (const auto& s : stops)
+    if (!s.empty()) {
+      auto p = text.find(s);
+      if (p < at) {
+        at = p;
+        g.stop_sequence = s;
+      }
+    }
+  if (at == std::string::npos) return;
+  // Tokens wholly before the sequence, and the part of the one it starts in.
+  auto whole = static_cast<std::size_t>(std::upper_bound(token_end.begin(), token_end.end(), at) - token_end.begin());
+  std::size_t before = whole == 0 ? 0 : token_end[whole - 1];
+  g.output_tokens = reasoning + static_cast<std::int64_t>(whole);
+  // The token the sequence starts in was generated (and is counted), its text cut; one
+  // at the very start leaves an empty answer of that one token.
+  if (at > before || whole == 0) {
+    ++g.output_tokens;
+    g.last_token_bytes = static_cast<int>(at - before);
+  }
+  g.finish = api::FinishReason::stop;
+}
+
 }  // namespace
 
 Result<Generation> plan_generation(api::ChatRequest request, const SimOptions& opts, std::uint64_t request_number,
@@ -74,6 +117,7 @@ Result<Generation> plan_generation(api::ChatRequest request, const SimOptions& o
     g.output_tokens = std::max<std::int64_t>(g.output_tokens, g.reasoning_tokens + 2);
     if (g.finish == api::FinishReason::stop) g.finish = api::FinishReason::tool_calls;
   }
+  if (!g.tool_call) find_stop_sequence(g, request.sampling.stop);
   if (fault_header.empty()) {
     g.faults = draw_faults(opts.faults, rng, g.output_tokens);
   } else {
@@ -93,6 +137,13 @@ TokenSource::Kind TokenSource::kind_at(std::int64_t i) const {
 }
 
 std::string_view TokenSource::piece(std::int64_t i) {
+  std::string_view p = raw_piece(i);
+  if (g_.last_token_bytes >= 0 && i == g_.output_tokens - 1)
+    p = p.substr(0, std::min(p.size(), static_cast<std::size_t>(g_.last_token_bytes)));
+  return p;
+}
+
+std::string_view TokenSource::raw_piece(std::int64_t i) {
   if (!g_.echo.empty()) {
     if (echo_.empty()) echo_ = token_pieces(g_.echo);
     return static_cast<std::size_t>(i) < echo_.size() ? echo_[static_cast<std::size_t>(i)] : std::string_view(".");
@@ -143,6 +194,7 @@ api::ChatResponse TokenSource::whole() {
   if (g_.tool_call)
     r.message.tool_calls.push_back({"call_sim" + std::to_string(g_.seed % 100000), g_.tool_name, std::move(args)});
   r.finish = g_.finish;
+  r.stop_sequence = g_.stop_sequence;
   r.usage = g_.usage();
   return r;
 }

@@ -25,6 +25,10 @@ struct Generation {
   FaultPlan faults;
   std::uint64_t seed = 0;
   std::string echo;  // echo mode: the text the answer repeats
+  // A stop sequence the answer reached: the answer ends just before it (the last token
+  // cut to `last_token_bytes` when the sequence starts inside it, -1: whole).
+  std::string stop_sequence;
+  int last_token_bytes = -1;
 
   api::Usage usage() const;
 };
@@ -48,6 +52,7 @@ class TokenSource {
   enum class Kind { reasoning, content, tool };
   Kind kind_at(std::int64_t i) const;
   std::string_view piece(std::int64_t i);
+  std::string_view raw_piece(std::int64_t i);
 
   const Generation& g_;
   TextGenerator text_;

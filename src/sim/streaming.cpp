@@ -29,7 +29,9 @@ struct WriteTimes {
 
 // The events that close a stream: finish reason, usage, terminal marker.
 void append_tail(api::StreamEncoder& enc, const Generation& g, const WriteTimes& times, std::string& buf) {
-  enc.encode(api::StreamEvent::finished(g.finish), buf);
+  auto finish = api::StreamEvent::finished(g.finish);
+  finish.text = g.stop_sequence;  // Anthropic reports which sequence ended it
+  enc.encode(finish, buf);
   api::Usage u = g.usage();
   u.timing = times.timing(mono_now());
   enc.encode(api::StreamEvent::usage_of(u), buf);

@@ -115,6 +115,46 @@ TEST(Generation, ToolsProduceAToolCallWithValidJsonArguments) {
   EXPECT_EQ(args.substr(args.size() - 2), "\"}");
 }
 
+TEST(Generation, AStopSequenceEndsTheAnswerJustBeforeIt) {
+  SimOptions o;
+  o.echo = true;
+  auto req = chat(50, false);
+  req.messages.back() = api::Message::of_text(api::Role::user, "alpha beta gamma delta epsilon");
+  auto streamed = [](const Generation& g) {
+    TokenSource src(g);
+    std::string text;
+    api::StreamEvent e;
+    while (!src.done()) {
+      src.next(1, e);
+      text += e.text;
+    }
+    return text;
+  };
+  struct Case {
+    std::vector<std::string> stop;
+    std::string text, sequence;
+  };
+  for (const Case& c : {Case{{"gamma"}, "alpha beta ", "gamma"}, Case{{"mma", "delta"}, "alpha beta ga", "mma"},
+                        Case{{"delta", "beta"}, "alpha ", "beta"}, Case{{"alpha"}, "", "alpha"},
+                        Case{{"zzz", ""}, "alpha beta gamma delta epsilon", ""}}) {
+    req.sampling.stop = c.stop;
+    auto g = *plan_generation(req, o, 1, "");
+    EXPECT_EQ(g.stop_sequence, c.sequence);
+    EXPECT_EQ(g.finish, api::FinishReason::stop);
+    TokenSource src(g);
+    auto whole = src.whole();
+    EXPECT_EQ(whole.message.text(), c.text) << c.stop[0];
+    EXPECT_EQ(whole.stop_sequence, c.sequence);
+    EXPECT_EQ(streamed(g), c.text) << "streamed and whole agree: " << c.stop[0];
+  }
+  // max_tokens before the sequence: the length runs out first.
+  req.sampling.stop = {"epsilon"};
+  req.sampling.max_tokens = 2;
+  auto short_one = *plan_generation(req, o, 1, "");
+  EXPECT_EQ(short_one.finish, api::FinishReason::length);
+  EXPECT_EQ(short_one.stop_sequence, "");
+}
+
 TEST(Generation, ContextOverflowIsTheClientsError) {
   SimOptions o;
   o.max_context = 3;
