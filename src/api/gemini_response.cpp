@@ -152,6 +152,16 @@ Result<ChatResponse> decode_response_body(std::string_view body) {
 std::string_view status_for(const ApiError& e) {
   const std::string& t = e.type;
   if (t.find_first_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos && !t.empty()) return t;  // already a status
+  switch (e.http_status) {  // the status says it exactly (OpenAI calls a 404 an invalid_request_error)
+    case 400: return "INVALID_ARGUMENT";
+    case 401: return "UNAUTHENTICATED";
+    case 403: return "PERMISSION_DENIED";
+    case 404: return "NOT_FOUND";
+    case 429: return "RESOURCE_EXHAUSTED";
+    case 503: return "UNAVAILABLE";
+    case 504: return "DEADLINE_EXCEEDED";
+    default: break;
+  }
   if (t == "invalid_request_error" || e.http_status == 400) return "INVALID_ARGUMENT";
   if (t == "authentication_error" || e.http_status == 401) return "UNAUTHENTICATED";
   if (t == "permission_error" || e.http_status == 403) return "PERMISSION_DENIED";

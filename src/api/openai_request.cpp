@@ -288,6 +288,12 @@ Result<bool> decode_known_field(std::string_view key, const json::element& value
     bool b = false;
     if (value.get(b) != simdjson::SUCCESS) return fail(ErrorCode::parse, "ignore_eos must be a boolean");
     req.ignore_eos = b;
+  } else if (key == "n") {  // several choices: llmux relays, times and simulates one
+    auto n = integer_of(value);
+    if (n && *n > 1)
+      return fail(ErrorCode::parse, "n = " + std::to_string(*n) + ": llmux answers with one choice; send " +
+                                        std::to_string(*n) + " requests instead");
+    return false;  // n = 1 goes on as it came
   } else if (key == "parallel_tool_calls") {
     if (value.is_null()) return true;
     bool b = false;

@@ -233,6 +233,9 @@ TEST(GeminiErrors, ReferenceErrorBodies) {
   EXPECT_EQ(wrapped.type, "RESOURCE_EXHAUSTED");
   EXPECT_EQ(gemini::encode_error_body(ApiError{429, "rate_limit_error", "", "slow down"}),
             R"({"error":{"code":429,"message":"slow down","status":"RESOURCE_EXHAUSTED"}})");
+  // The HTTP status decides where another API's type is vaguer (OpenAI's 404 is an invalid_request_error).
+  EXPECT_EQ(gemini::encode_error_body(ApiError{404, "invalid_request_error", "", "no such model"}),
+            R"({"error":{"code":404,"message":"no such model","status":"NOT_FOUND"}})");
 }
 
 }  // namespace

@@ -262,6 +262,9 @@ TEST(OpenAiRequest, MalformedRequestsNameTheField) {
       {R"({"model":"m","messages":[{"role":"user","content":"a"}],"stop":[1]})", "stop"},
       {R"({"model":"m","messages":[{"role":"user","content":"a"}],"stream":"yes"})", "stream"},
       {R"({"model":"m","messages":[{"role":"user","content":"a"}],"ignore_eos":1})", "ignore_eos"},
+      {R"({"model":"m","messages":[{"role":"user","content":"a"}],"parallel_tool_calls":"no"})", "parallel_tool_calls"},
+      // One choice only: a second would be dropped without a word.
+      {R"({"model":"m","messages":[{"role":"user","content":"a"}],"n":3})", "n = 3: llmux answers with one choice"},
   };
   for (const auto& c : cases) {
     auto r = decode_request_body(c.body, EndpointKind::chat);
