@@ -11,44 +11,6 @@ namespace llmux::bench {
 
 namespace {
 
-using SideRequest =
-    std::function<asio::awaitable<Result<net::HttpResponse>>(providers::ChatClient&, net::CancelSignal*)>;
-
-// Cancels a side request once `stop` is raised (Ctrl-C), checking every 25 ms until `done`.
-asio::awaitable<void> cancel_on_stop(const std::atomic<bool>& stop, const bool& done,
-                                     net::CancelSignal& cancel, asio::steady_timer& tick) {
-  error_code ec;
-  while (!done) {
-    if (stop.load(std::memory_order_relaxed)) cancel.cancel();
-    tick.expires_after(std::chrono::milliseconds(25));
-    co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  }
-}
-
-// Runs one side request (outside the load) to completion on a private loop; a raised
-// `stop` cancels it (ErrorCode::cancelled).
-Result<net::HttpResponse> run_sync(const SideRequest& body, const net::ClientOptions& client,
-                                   const std::atomic<bool>* stop) {
-  asio::io_context ctx{1};
-  providers::ChatClient cc(ctx.get_executor(), client);
-  std::optional<Result<net::HttpResponse>> out;
-  net::CancelSignal cancel;
-  asio::steady_timer tick(ctx);
-  bool done = false;
-  asio::co_spawn(
-      ctx,
-      [&]() -> asio::awaitable<void> {
-        out = co_await body(cc, &cancel);
-        done = true;
-        tick.cancel();
-      },
-      asio::detached);
-  if (stop) asio::co_spawn(ctx, cancel_on_stop(*stop, done, cancel, tick), asio::detached);
-  ctx.run();
-  if (!out) return fail(ErrorCode::internal, "side request did not complete");
-  return std::move(*out);
-}
-
 LevelSummary run_one(const BenchConfig& cfg, const Workload& w, const LoadLevel& level, LiveCounters& live,
                      const BenchHooks& hooks, BenchResult& result) {
   live.reset();
@@ -151,7 +113,7 @@ Result<std::vector<std::string>> list_models(const providers::Endpoint& ep, net:
   bool ollama = ep.dialect == api::Dialect::ollama;
   std::string path = ollama ? "tags" : "models";
   auto resp =
-      run_sync([&](providers::ChatClient& cc, net::CancelSignal* cancel) { return cc.get(ep, path, cancel); },
+      providers::run_side_request([&](providers::ChatClient& cc, net::CancelSignal* cancel) { return cc.get(ep, path, cancel); },
                client, stop);
   if (!resp) return tl::unexpected(resp.error());
   if (server) *server = resp->headers.get("server").value_or("");
@@ -186,7 +148,7 @@ std::optional<double> measure_tokens_per_word(const providers::Endpoint& ep, con
   root.base_url = providers::server_root(ep.base_url);  // where /tokenize lives
   for (const char* field : {"prompt", "content"}) {  // vLLM/SGLang/sim, then llama.cpp
     nlohmann::json body = {{"model", ep.model}, {field, sample}};
-    auto resp = run_sync(
+    auto resp = providers::run_side_request(
         [&](providers::ChatClient& cc, net::CancelSignal* cancel) {
           return cc.post_json(root, "tokenize", body.dump(), cancel);
         },

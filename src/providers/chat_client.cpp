@@ -134,6 +134,17 @@ class DecodingSink final : public net::ResponseSink {
   std::optional<Error> failure_;
 };
 
+// Cancels a side request once `stop` is raised (Ctrl-C), checking every 25 ms until `done`.
+asio::awaitable<void> cancel_on_stop(const std::atomic<bool>& stop, const bool& done,
+                                     net::CancelSignal& cancel, asio::steady_timer& tick) {
+  error_code ec;
+  while (!done) {
+    if (stop.load(std::memory_order_relaxed)) cancel.cancel();
+    tick.expires_after(std::chrono::milliseconds(25));
+    co_await tick.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
 // The client codecs are stateless: one of each serves every request.
 const api::ClientCodec* client_codec(api::Dialect d) {
   static const std::array<std::unique_ptr<api::ClientCodec>, 4> codecs = {
@@ -207,6 +218,28 @@ asio::awaitable<Result<net::HttpResponse>> ChatClient::post_json(const Endpoint&
   req.read_timeout = ep.read_timeout;
   req.connect_timeout = ep.connect_timeout;
   co_return co_await http_->fetch(req, cancel);
+}
+
+Result<net::HttpResponse> run_side_request(const SideRequest& body, const net::ClientOptions& client,
+                                           const std::atomic<bool>* stop) {
+  asio::io_context ctx{1};
+  ChatClient cc(ctx.get_executor(), client);
+  std::optional<Result<net::HttpResponse>> out;
+  net::CancelSignal cancel;
+  asio::steady_timer tick(ctx);
+  bool done = false;
+  asio::co_spawn(
+      ctx,
+      [&]() -> asio::awaitable<void> {
+        out = co_await body(cc, &cancel);
+        done = true;
+        tick.cancel();
+      },
+      asio::detached);
+  if (stop) asio::co_spawn(ctx, cancel_on_stop(*stop, done, cancel, tick), asio::detached);
+  ctx.run();
+  if (!out) return fail(ErrorCode::internal, "side request did not complete");
+  return std::move(*out);
 }
 
 }  // namespace llmux::providers

@@ -2,6 +2,8 @@
 // Sends canonical chat requests to an Endpoint and delivers canonical events as
 // they arrive, timestamped. Shared by bench (which measures) and gateway (which
 // relays). One ChatClient per io_context thread.
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -27,6 +29,15 @@ class ChatObserver {
   // returns): asynchronous work such as relaying them to a client.
   virtual asio::awaitable<bool> flush() { co_return true; }
 };
+
+class ChatClient;
+
+// One request outside any running loop (a model lookup, /api/show, /tokenize): run to
+// completion on a private loop with a client made from `options`; a raised `stop`
+// (Ctrl-C) cancels it (ErrorCode::cancelled).
+using SideRequest = std::function<asio::awaitable<Result<net::HttpResponse>>(ChatClient&, net::CancelSignal*)>;
+Result<net::HttpResponse> run_side_request(const SideRequest& request, const net::ClientOptions& options,
+                                           const std::atomic<bool>* stop = nullptr);
 
 class ChatClient {
  public:

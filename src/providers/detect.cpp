@@ -181,20 +181,16 @@ std::vector<CloudKey> cloud_keys_present() {
 
 Result<std::string> ollama_show(const std::string& url, const std::string& model, Nanos timeout, std::size_t max_bytes) {
   std::string root = server_root(url);
-  asio::io_context ctx{1};
   net::ClientOptions o;
   o.connect_timeout = o.total_timeout = o.read_timeout = timeout;
   o.max_body_bytes = max_bytes;
-  ChatClient client(ctx.get_executor(), o);
   Endpoint ep;
   ep.base_url = root;
-  std::optional<Result<net::HttpResponse>> got;
   std::string body = json{{"model", model}}.dump();
-  asio::co_spawn(ctx, [&]() -> asio::awaitable<void> { got = co_await client.post_json(ep, "api/show", body); }, asio::detached);
-  ctx.run();
-  if (!got) return fail(ErrorCode::internal, "POST /api/show did not complete", root);
-  if (!*got) return tl::unexpected(got->error());
-  const auto& r = **got;
+  auto got = run_side_request([&](ChatClient& c, net::CancelSignal* cancel) { return c.post_json(ep, "api/show", body, cancel); },
+                              o);
+  if (!got) return tl::unexpected(got.error());
+  const auto& r = *got;
   if (r.status != 200)
     return fail(ErrorCode::http_status, "POST /api/show for '" + model + "' answered HTTP " + std::to_string(r.status), root);
   return r.body;
