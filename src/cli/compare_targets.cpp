@@ -146,13 +146,7 @@ Result<std::vector<CompareTarget>> resolve_local(const std::string& local, const
       t.local = t.simulated = true;
       out.push_back(t);
     } else if (item.rfind("http://", 0) == 0 || item.rfind("https://", 0) == 0) {
-      // A bare host:port is a runtime's root: every local runtime serves its OpenAI-compatible API under /v1.
-      std::string_view rest = std::string_view(item).substr(item.find("://") + 3);
-      if (rest.find('/') == std::string_view::npos || rest.substr(rest.find('/')) == "/") {
-        while (item.ends_with('/')) item.pop_back();
-        item += "/v1";
-      }
-      out.push_back(local_url_target(item, model, "", true));
+      out.push_back(local_url_target(item, model, "", true));  // a bare host:port gets /v1 (make_endpoint)
     } else if (const providers::Preset* p = providers::find_preset(item); p && p->local) {
       out.push_back(local_url_target(p->base_url, model, p->name, p->accepts_ignore_eos));
     } else {

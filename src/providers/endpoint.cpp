@@ -66,7 +66,7 @@ std::string_view default_api_root(api::Dialect d) {
     case api::Dialect::anthropic: return "/v1";
     case api::Dialect::gemini: return "/v1beta";
     case api::Dialect::ollama: return "/api";
-    case api::Dialect::openai: return "";
+    case api::Dialect::openai: return "/v1";  // OpenAI's own, and every local runtime's OpenAI-compatible API
   }
   return "";
 }

@@ -31,7 +31,10 @@ TEST(Endpoint, BareHostsGetTheDialectsApiRoot) {
   EXPECT_EQ(make("https://api.anthropic.com/", api::Dialect::anthropic).base_url, "https://api.anthropic.com/v1");
   EXPECT_EQ(make("https://generativelanguage.googleapis.com", api::Dialect::gemini).base_url,
             "https://generativelanguage.googleapis.com/v1beta");
-  EXPECT_EQ(make("http://127.0.0.1:8080", api::Dialect::openai).base_url, "http://127.0.0.1:8080");
+  EXPECT_EQ(make("http://127.0.0.1:8080", api::Dialect::openai).base_url, "http://127.0.0.1:8080/v1")
+      << "llama-server, vLLM, LM Studio and Ollama serve the OpenAI API under /v1";
+  EXPECT_EQ(make("http://127.0.0.1:8080/custom", api::Dialect::openai).base_url, "http://127.0.0.1:8080/custom")
+      << "a path is taken as given";
   EXPECT_EQ(make("http://127.0.0.1:11434/api", api::Dialect::ollama).base_url, "http://127.0.0.1:11434/api");
 }
 
