@@ -88,17 +88,21 @@ asio::awaitable<Result<void>> Gateway::Impl::send_upstream(RequestContext& ctx, 
   co_return r;
 }
 
-asio::awaitable<std::optional<Error>> Gateway::Impl::take_slot(RequestContext& ctx, const Deployment& d, Nanos deadline,
-                                                              net::CancelSignal& cancel, net::ResponseWriter& w) {
-  bool admitted = d.state->limiter.try_acquire();
-  if (!admitted) {
-    Nanos queued = mono_now();
-    admitted = co_await d.state->limiter.acquire(deadline, &cancel);
-    ctx.upstream_ns += mono_now() - queued;
-    if (admitted && w.client_gone()) {  // it left just as its turn came
-      d.state->limiter.release();
-      admitted = false;
-    }
+std::optional<Error> Gateway::Impl::breaker_refusal(const RequestContext& ctx, const Deployment& d) {
+  if (d.state->breaker.allow(mono_now(), ctx.snap->config.breaker)) return std::nullopt;
+  d.state->limiter.release();
+  return Error{ErrorCode::unavailable, "circuit open for deployment " + d.config->name, {}, 0};
+}
+
+asio::awaitable<std::optional<Error>> Gateway::Impl::wait_for_slot(RequestContext& ctx, const Deployment& d,
+                                                                  Nanos deadline, net::CancelSignal& cancel,
+                                                                  net::ResponseWriter& w) {
+  Nanos queued = mono_now();
+  bool admitted = co_await d.state->limiter.acquire(deadline, &cancel);
+  ctx.upstream_ns += mono_now() - queued;
+  if (admitted && w.client_gone()) {  // it left just as its turn came
+    d.state->limiter.release();
+    admitted = false;
   }
   if (!admitted) {
     if (w.client_gone()) co_return Error{ErrorCode::cancelled, "the client left while queued", {}, 0};
@@ -109,11 +113,7 @@ asio::awaitable<std::optional<Error>> Gateway::Impl::take_slot(RequestContext& c
                       {}, 0};
     co_return Error{ErrorCode::unavailable, "deployment " + d.config->name + " is at its concurrency limit", {}, 0};
   }
-  if (!d.state->breaker.allow(mono_now(), ctx.snap->config.breaker)) {
-    d.state->limiter.release();
-    co_return Error{ErrorCode::unavailable, "circuit open for deployment " + d.config->name, {}, 0};
-  }
-  co_return std::nullopt;
+  co_return breaker_refusal(ctx, d);
 }
 
 asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequest& request,
@@ -133,7 +133,9 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
     ctx.deployment = d;
     for (int attempt = 0; attempt <= route.retries; ++attempt) {
       if (mono_now() >= deadline || w.client_gone()) break;
-      auto refused = co_await take_slot(ctx, *d, deadline, cancel, w);
+      std::optional<Error> refused;  // a free slot needs no coroutine; a full deployment queues
+      if (d->state->limiter.try_acquire()) refused = breaker_refusal(ctx, *d);
+      else refused = co_await wait_for_slot(ctx, *d, deadline, cancel, w);
       if (refused) {
         last = std::move(*refused);
         break;

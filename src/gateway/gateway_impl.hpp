@@ -156,11 +156,13 @@ struct Gateway::Impl {
   asio::awaitable<void> dispatch(RequestContext& ctx, api::ChatRequest& request, const RouteChoice& choice,
                                  const RouteConfig& route, net::ResponseWriter& w);
 
-  // A slot under the deployment's concurrency limit (queued up to max_queue until the
-  // deadline or the client's leaving) and its breaker's leave: nothing when admitted (the
-  // caller releases the slot), else why not (cancelled: the client left).
-  asio::awaitable<std::optional<Error>> take_slot(RequestContext& ctx, const Deployment& d, Nanos deadline,
-                                                  net::CancelSignal& cancel, net::ResponseWriter& w);
+  // Admission to a deployment: a slot under its concurrency limit (limiter.try_acquire,
+  // or else wait_for_slot: queued up to max_queue until the deadline or the client's
+  // leaving), then its breaker's leave. Nothing when admitted (the caller releases the
+  // slot), else why not (cancelled: the client left); a refusal gives the slot back.
+  asio::awaitable<std::optional<Error>> wait_for_slot(RequestContext& ctx, const Deployment& d, Nanos deadline,
+                                                      net::CancelSignal& cancel, net::ResponseWriter& w);
+  std::optional<Error> breaker_refusal(const RequestContext& ctx, const Deployment& d);
 
   // The one point where a request leaves for an upstream: the privacy invariant is
   // enforced here, whatever routing, retries or reloads decided.

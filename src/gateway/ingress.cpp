@@ -226,7 +226,9 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
       why += "; " + name + ": cloud deployment, and the data must stay local";
       continue;
     }
-    auto refused = co_await take_slot(ctx, *d, deadline, cancel, w);
+    std::optional<Error> refused;
+    if (d->state->limiter.try_acquire()) refused = breaker_refusal(ctx, *d);
+    else refused = co_await wait_for_slot(ctx, *d, deadline, cancel, w);
     if (refused) {
       why += "; " + refused->message;
       timed_out = refused->code == ErrorCode::timeout;
