@@ -231,14 +231,27 @@ int run_usage(const UsageFlags& f) {
     return 0;
   }
   bool csv = f.format == "csv";
-  std::printf(csv ? "%s,requests,errors,prompt_tokens,completion_tokens,cost_local_usd,cost_cloud_usd,avg_ttft_ms,avg_e2e_ms\n"
-                  : "%-28s %9s %7s %13s %13s %12s %12s %10s %10s\n",
-              f.by.c_str(), "requests", "errors", "prompt_tok", "output_tok", "local_usd", "cloud_usd", "ttft_ms", "e2e_ms");
-  for (const auto& g : *rows)
-    std::printf(csv ? "%s,%lld,%lld,%lld,%lld,%s,%s,%.1f,%.1f\n" : "%-28s %9lld %7lld %13lld %13lld %12s %12s %10.1f %10.1f\n",
-                g.key.c_str(), static_cast<long long>(g.requests), static_cast<long long>(g.errors),
-                static_cast<long long>(g.prompt_tokens), static_cast<long long>(g.completion_tokens),
-                money(g.cost_local).c_str(), money(g.cost_cloud).c_str(), g.avg_ttft_ms, g.avg_e2e_ms);
+  // Group names are what clients sent (a route may be any model name): CSV quotes them
+  // (RFC 4180, formulas defused) and the table shows control characters escaped. CSV
+  // carries costs at full precision; the table rounds them for reading.
+  if (csv)
+    std::printf("%s,requests,errors,prompt_tokens,completion_tokens,cost_local_usd,cost_cloud_usd,avg_ttft_ms,avg_e2e_ms\n",
+                f.by.c_str());
+  else
+    std::printf("%-28s %9s %7s %13s %13s %12s %12s %10s %10s\n", f.by.c_str(), "requests", "errors", "prompt_tok",
+                "output_tok", "local_usd", "cloud_usd", "ttft_ms", "e2e_ms");
+  for (const auto& g : *rows) {
+    if (csv)
+      std::printf("%s,%lld,%lld,%lld,%lld,%s,%s,%.1f,%.1f\n", csv_field(g.key).c_str(), static_cast<long long>(g.requests),
+                  static_cast<long long>(g.errors), static_cast<long long>(g.prompt_tokens),
+                  static_cast<long long>(g.completion_tokens), shortest_number(g.cost_local).c_str(),
+                  shortest_number(g.cost_cloud).c_str(), g.avg_ttft_ms, g.avg_e2e_ms);
+    else
+      std::printf("%-28s %9lld %7lld %13lld %13lld %12s %12s %10.1f %10.1f\n", printable(g.key).c_str(),
+                  static_cast<long long>(g.requests), static_cast<long long>(g.errors),
+                  static_cast<long long>(g.prompt_tokens), static_cast<long long>(g.completion_tokens),
+                  money(g.cost_local).c_str(), money(g.cost_cloud).c_str(), g.avg_ttft_ms, g.avg_e2e_ms);
+  }
   if (!csv && rows->empty())
     std::printf("(no requests in %s over the last %s)\n", path.c_str(), f.since.c_str());
   if (!csv && !spend.text.empty()) std::printf("\nbudgets (UTC):\n%s", spend.text.c_str());

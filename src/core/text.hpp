@@ -41,6 +41,18 @@ std::string did_you_mean(std::string_view wanted, const std::vector<std::string>
 std::string format_bytes(double bytes);        // "4.58 GiB"
 std::string format_duration_ms(double ms);     // "0.998 ms", "1.00 ms", "12.3 ms", "1.20 s"
 
+// The shortest text that reads back as exactly `v` ("0.1", not "0.10000000000000001");
+// "+Inf", "-Inf", "NaN" as Prometheus writes them.
+std::string shortest_number(double v);
+
+// One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma, quote,
+// CR or LF; text that a spreadsheet would run as a formula (a leading =, +, -, @, tab or
+// CR) gets a leading apostrophe. For text fields, not numbers.
+std::string csv_field(std::string_view text);
+// Text for a terminal table: control characters as \n, \t or \xNN, so that a name a
+// client chose cannot break or forge lines.
+std::string printable(std::string_view text);
+
 // A command line a POSIX shell reads back as these arguments: each one that needs it
 // single-quoted ("--slo 'ttft:p90<500ms'"), for the commands result files record.
 std::string shell_command(const std::vector<std::string>& argv);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/text.hpp"
+
 namespace llmux::gateway {
 
 namespace {
@@ -22,11 +24,9 @@ void append_escaped(std::string& out, std::string_view v) {
   }
 }
 
-std::string number(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
+// Prometheus reads any float, but `le` labels are matched as text: {le="0.1"} must be
+// what is written, so every number is the shortest that reads back exactly.
+std::string number(double v) { return shortest_number(v); }
 
 // "{a="x"}" -> "{a="x",le="0.5"}"
 std::string with_le(const std::string& labels, const std::string& le) {

@@ -97,6 +97,25 @@ TEST(FormatDuration, ThreeSignificantDigitsAtEverySize) {
 namespace llmux {
 namespace {
 
+TEST(Text, CsvFieldsQuoteWhatWouldSplitARowAndDefuseFormulas) {
+  EXPECT_EQ(csv_field("plain"), "plain");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csv_field("=1+1"), "'=1+1");
+  EXPECT_EQ(csv_field("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(csv_field("-2,3"), "\"'-2,3\"");
+  EXPECT_EQ(csv_field(""), "");
+  EXPECT_EQ(printable("a\nb\tc\x01" "d"), "a\\nb\\tc\\x01d");
+  EXPECT_EQ(printable("caf\xc3\xa9"), "caf\xc3\xa9") << "UTF-8 stays";
+  EXPECT_EQ(shortest_number(0.1), "0.1");
+  EXPECT_EQ(shortest_number(0.005), "0.005");
+  EXPECT_EQ(shortest_number(1048576), "1048576");
+  EXPECT_EQ(shortest_number(1e6), "1e+06") << "as Prometheus' own Go client writes it";
+  EXPECT_EQ(shortest_number(1.0 / 0.0), "+Inf");
+  EXPECT_EQ(std::stod(shortest_number(0.1 + 0.2)), 0.1 + 0.2) << "reads back exactly";
+}
+
 TEST(Text, ShellCommandQuotesWhatTheShellWouldSplitOrExpand) {
   EXPECT_EQ(shell_command({"llmux", "bench", "--url", "http://127.0.0.1:8080/v1", "-c", "1,4"}),
             "llmux bench --url http://127.0.0.1:8080/v1 -c 1,4");

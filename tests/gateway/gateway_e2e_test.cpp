@@ -353,6 +353,35 @@ TEST(Gateway, LedgerAndUsageAreExact) {
   EXPECT_EQ(j[0]["completion_tokens"], 42);
   EXPECT_EQ(j[0]["prompt_tokens"], 7 * 4);
   EXPECT_NEAR(j[0]["cost_cloud_usd"].get<double>(), (28 * 2.0 + 42 * 4.0) / 1e6, 1e-12);
+  // CSV carries the cost exactly, not rounded to four decimals.
+  auto csv = run({binary(), "usage", "--ledger", dir.file("ledger.db"), "--by", "deployment", "--format", "csv"});
+  ASSERT_EQ(csv.status, 0) << csv.err;
+  auto row = csv.out.substr(csv.out.find('\n') + 1);
+  std::vector<std::string> fields;
+  for (std::size_t at = 0, comma; (comma = row.find_first_of(",\n", at)) != std::string::npos; at = comma + 1)
+    fields.push_back(row.substr(at, comma - at));
+  ASSERT_GE(fields.size(), 7u) << csv.out;
+  EXPECT_EQ(fields[0], "local");
+  EXPECT_NEAR(std::stod(fields[6]), (28 * 2.0 + 42 * 4.0) / 1e6, 1e-12) << "cost_cloud_usd, unrounded: " << csv.out;
+}
+
+TEST(Gateway, UsageCsvQuotesNamesClientsChoseAndTheTableEscapesThem) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  {
+    Gateway gw(dir, deployment("local", sim.url()) + route("chat", {"local"}));
+    for (std::string model : {"a,b\"c", "line1\nline2", "=HYPERLINK(\"http://x\")"})
+      http_request("POST", gw.url() + "/chat/completions",
+                   json{{"model", model}, {"messages", {{{"role", "user"}, {"content", "x"}}}}}.dump());
+  }
+  auto csv = run({binary(), "usage", "--ledger", dir.file("ledger.db"), "--by", "route", "--format", "csv"});
+  ASSERT_EQ(csv.status, 0) << csv.err;
+  EXPECT_NE(csv.out.find("\"a,b\"\"c\",1,1,"), std::string::npos) << csv.out;
+  EXPECT_NE(csv.out.find("\"line1\nline2\",1,1,"), std::string::npos) << csv.out;
+  EXPECT_NE(csv.out.find("\"'=HYPERLINK(\"\"http://x\"\")\",1,1,"), std::string::npos) << "a formula is defused: " << csv.out;
+  auto table = run({binary(), "usage", "--ledger", dir.file("ledger.db"), "--by", "route"});
+  EXPECT_NE(table.out.find("line1\\nline2"), std::string::npos) << table.out;
+  EXPECT_EQ(table.out.find("line1\nline2"), std::string::npos) << "no forged line: " << table.out;
 }
 
 TEST(Gateway, LedgerIsConsistentAfterKill9) {

@@ -34,9 +34,11 @@ TEST(Metrics, HistogramBucketsAreCumulativeAndABoundCountsInItsOwnBucket) {
   for (double v : {0.003, 0.02, 0.025, 7.0, 1000.0}) m.request_finished(event("chat", "a", 200, v));
   auto text = m.render({});
   const std::string s = R"(gen_ai_client_operation_duration_seconds_bucket{gen_ai_operation_name="chat",gen_ai_request_model="chat",gen_ai_response_model="m",llmux_deployment="a",le=")";
-  EXPECT_EQ(value_of(text, s + "0.0050000000000000001\"}"), 1) << text;
+  // Bounds as written in a query ({le="0.005"}): the shortest text that reads back exactly.
+  EXPECT_EQ(value_of(text, s + "0.005\"}"), 1) << text;
   EXPECT_EQ(value_of(text, s + "0.01\"}"), 1);
-  EXPECT_EQ(value_of(text, s + "0.025000000000000001\"}"), 3) << "0.025 is counted in le=0.025";
+  EXPECT_EQ(value_of(text, s + "0.025\"}"), 3) << "0.025 is counted in le=0.025";
+  EXPECT_EQ(text.find("0000000"), std::string::npos) << "no 0.10000000000000001: " << text;
   EXPECT_EQ(value_of(text, s + "10\"}"), 4);
   EXPECT_EQ(value_of(text, s + "300\"}"), 4) << "1000 s is above every bound";
   EXPECT_EQ(value_of(text, s + "+Inf\"}"), 5);
