@@ -51,6 +51,10 @@ asio::awaitable<void> sleep_for(Nanos d) {
 }
 
 int client_status_for(const Error& e) {
+  // The upstream refused the gateway's own credentials or does not know the configured
+  // model (401, 403, 404): the gateway is at fault, not the client's request.
+  if (e.code == ErrorCode::http_status && (e.http_status == 401 || e.http_status == 403 || e.http_status == 404))
+    return 502;
   if (e.code == ErrorCode::http_status && e.http_status >= 400 && e.http_status < 500) return e.http_status;
   if (e.code == ErrorCode::timeout) return 504;
   // The request cannot be put to this deployment's API (a part with no equivalent
@@ -122,6 +126,7 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
   const Nanos deadline = ctx.start + ctx.snap->config.server.request_timeout;
   api::ResponseMeta meta{ctx.id, request.model, wall_now() / kNanosPerSecond};
   Relay relay(w, *ctx.ingress, request, meta);
+  relay.scrub_with(&ctx.snap->secrets);
   net::CancelSignal cancel;
   w.watch_disconnect([&cancel] { cancel.cancel(); });  // a client that leaves cancels its upstream at once
   DeadlineGuard guard(co_await asio::this_coro::executor, deadline, cancel, &relay);
@@ -195,7 +200,9 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
           co_return;
         }
         // End its stream cleanly, with the error.
-        co_await relay.finish_with_error("upstream " + d->config->name + " failed mid-stream: " + last->message, "api_error");
+        co_await relay.finish_with_error(
+            scrub_secrets("upstream " + d->config->name + " failed mid-stream: " + last->message, ctx.snap->secrets),
+            "api_error");
         ctx.status = 200;
         ctx.error_kind = "upstream_" + kind_of(*last) + "_mid_stream";
         co_return;
@@ -238,7 +245,7 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
   net::Headers extra;
   if (ctx.status == 429 || ctx.status == 503) extra.add("Retry-After", std::to_string(relay.retry_after_s().value_or(1)));
   std::string type = ctx.status == 503 ? "service_unavailable" : ctx.status == 400 ? "invalid_request_error" : "api_error";
-  std::string message = "route '" + route.alias + "' failed: " + why;
+  std::string message = scrub_secrets("route '" + route.alias + "' failed: " + why, ctx.snap->secrets);
   co_await send_error(w, ctx.status, type, message, &extra, ctx.ingress);
 }
 

@@ -261,8 +261,10 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
       continue;
     }
     timed_out = false;
-    // 5xx, or no embeddings endpoint at all (404, 405): the next deployment may do better.
-    if (resp->status >= 500 || resp->status == 404 || resp->status == 405) {
+    // 5xx, no embeddings endpoint at all (404, 405), or the gateway's own credentials
+    // refused (401, 403): the next deployment may do better.
+    if (resp->status >= 500 || resp->status == 404 || resp->status == 405 || resp->status == 401 ||
+        resp->status == 403) {
       if (resp->status >= 500) d->state->breaker.on_failure(mono_now(), snap.config.breaker);
       else d->state->breaker.on_success();  // it answers: no reason to keep chat away from it
       metrics.upstream_error(name, "http_" + std::to_string(resp->status));
@@ -276,6 +278,7 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
     if (answer.is_object() && answer.contains("usage") && answer["usage"].is_object())
       ctx.usage.prompt_tokens = answer["usage"].value("prompt_tokens", std::int64_t{0});
     auto ct = resp->headers.get("content-type").value_or("application/json");
+    if (resp->status >= 400) resp->body = scrub_secrets(resp->body, snap.secrets);  // an echoed key stays here
     co_await w.send(resp->status, ct, resp->body);
     co_return account(ctx);
   }
@@ -288,7 +291,9 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
   if (kept_local) ctx.refuse(503, "privacy_no_local");
   else ctx.refuse(timed_out ? 504 : 502, timed_out ? "timeout" : "upstream");
   std::string type = kept_local ? "service_unavailable" : "api_error";
-  co_await send_error(w, ctx.status, type, "no deployment of route '" + route->alias + "' answered the embeddings request" + why);
+  co_await send_error(w, ctx.status, type,
+                      scrub_secrets("no deployment of route '" + route->alias + "' answered the embeddings request" + why,
+                                    snap.secrets));
   account(ctx);
 }
 

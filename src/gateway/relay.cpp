@@ -1,6 +1,7 @@
 #include "gateway/relay.hpp"
 
 #include "core/text.hpp"
+#include "gateway/snapshot.hpp"
 
 namespace llmux::gateway {
 
@@ -92,8 +93,14 @@ void Relay::on_events(std::vector<api::StreamEvent>& events, Nanos t) {
   }
 }
 
+void Relay::on_error_body(const api::ApiError& error) {
+  upstream_error_ = error;
+  if (secrets_) upstream_error_->message = scrub_secrets(error.message, *secrets_);
+}
+
 void Relay::apply(api::StreamEvent& e, Nanos) {
   using K = api::StreamEvent::Kind;
+  if (e.kind == K::error && secrets_) e.error.message = scrub_secrets(e.error.message, *secrets_);
   if (e.kind == K::usage) usage_ = e.usage;
   if (e.kind == K::finish) {
     finish_ = e.finish;

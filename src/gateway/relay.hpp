@@ -21,7 +21,7 @@ class Relay final : public providers::ChatObserver {
         api::ResponseMeta meta);
 
   void on_head(int status, const net::Headers& headers, Nanos t) override;
-  void on_error_body(const api::ApiError& error) override { upstream_error_ = error; }
+  void on_error_body(const api::ApiError& error) override;
   void on_events(std::vector<api::StreamEvent>& events, Nanos t) override;
   asio::awaitable<bool> flush() override;
 
@@ -44,6 +44,8 @@ class Relay final : public providers::ChatObserver {
   const std::optional<api::ApiError>& upstream_error() const { return upstream_error_; }
   // Forget a failed attempt's partial state before the next one (nothing was sent).
   void reset_attempt();
+  // Upstream secrets to take out of what upstreams say (error messages) before the client sees it.
+  void scrub_with(const std::vector<std::string>* secrets) { secrets_ = secrets; }
   // For an attempt on redacted text: put the original values back into the answer,
   // placeholders split across chunks included. nullptr: no restoring.
   void restore_with(const privacy::RedactionMap* map);
@@ -70,6 +72,7 @@ class Relay final : public providers::ChatObserver {
   std::optional<int> retry_after_;
   std::optional<api::ApiError> stream_error_;
   std::optional<api::ApiError> upstream_error_;
+  const std::vector<std::string>* secrets_ = nullptr;
   const privacy::RedactionMap* restore_map_ = nullptr;
   std::map<std::pair<int, int>, privacy::Restorer> restorers_;  // (event kind, tool index) -> stream restorer
 

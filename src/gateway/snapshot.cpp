@@ -22,6 +22,15 @@ const Deployment* Snapshot::deployment(std::string_view name) const {
   return nullptr;
 }
 
+std::string scrub_secrets(std::string_view text, const std::vector<std::string>& secrets) {
+  std::string out(text);
+  for (const auto& s : secrets) {
+    if (s.empty()) continue;
+    for (std::size_t at = 0; (at = out.find(s, at)) != std::string::npos; at += 10) out.replace(at, s.size(), "[redacted]");
+  }
+  return out;
+}
+
 tl::expected<std::shared_ptr<const Snapshot>, Problems> build_snapshot(GatewayConfig config, StateRegistry& states,
                                                                       std::uint64_t version) {
   auto snap = std::make_shared<Snapshot>();
@@ -47,6 +56,7 @@ tl::expected<std::shared_ptr<const Snapshot>, Problems> build_snapshot(GatewayCo
       continue;
     }
     if (!secret->empty()) providers::apply_auth(*ep, *secret);
+    if (secret->size() >= 8) snap->secrets.push_back(*secret);  // shorter ones would match everyday words
     ep->name = d.name;
     ep->api_key_env = d.api_key_env;
     ep->accepts_ignore_eos = d.accepts_ignore_eos;

@@ -34,11 +34,16 @@ struct Deployment {
   std::shared_ptr<DeploymentState> state;
 };
 
+// `text` with every one of `secrets` in it replaced by "[redacted]": for what an
+// upstream says (an error that echoes the key it was sent) before a client or a log sees it.
+std::string scrub_secrets(std::string_view text, const std::vector<std::string>& secrets);
+
 struct Snapshot {
   GatewayConfig config;
   KeyStore keys{{}};
   std::vector<Deployment> deployments;  // same order as config.deployments
   std::uint64_t version = 0;
+  std::vector<std::string> secrets;     // the deployments' API keys
 
   const Deployment* deployment(std::string_view name) const;
 };

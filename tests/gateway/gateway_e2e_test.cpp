@@ -301,6 +301,29 @@ TEST(Gateway, AnthropicUpstreamsGetTheClientsBetasAndTheirStopSequenceAndEmptyAn
       << "Anthropic refuses empty text blocks when the conversation is sent back: " << e.dump();
 }
 
+TEST(Gateway, AnUpstreamThatRefusesTheGatewaysKeyIsA502ThatNeverEchoesTheKey) {
+  const std::string key = "sk-test-SECRET-0123456789";
+  CannedServer refusing([&](const std::string&) {
+    return CannedServer::response(
+        401, "application/json",
+        R"({"error":{"message":"Incorrect API key provided: Bearer )" + key + R"(","type":"invalid_request_error","code":"invalid_api_key"}})");
+  });
+  TempDir dir;
+  Gateway gw(dir, deployment("cloud", refusing.url(), "api_key_env = \"LLMUX_TEST_UPSTREAM_KEY\"") +
+                      route("chat", {"cloud"}, "retries = 0"),
+             {"LLMUX_TEST_UPSTREAM_KEY=" + key});
+  for (bool stream : {false, true}) {
+    auto r = gw.chat(chat_body(stream));
+    EXPECT_EQ(r.status, 502) << "the client's own key was fine: " << r.body;
+    EXPECT_EQ(r.body.find(key), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("[redacted]"), std::string::npos) << r.body;
+  }
+  auto e = http_request("POST", gw.url() + "/embeddings", R"({"model":"chat","input":"x"})");
+  EXPECT_EQ(e.status, 502) << e.body;
+  EXPECT_EQ(e.body.find(key), std::string::npos) << e.body;
+  EXPECT_EQ(gw.process().err().find(key), std::string::npos) << "nor in the log";
+}
+
 TEST(Gateway, EmbeddingsPassThroughToTheFirstDeploymentThatHasThem) {
   SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
   SimProcess messages_only({"--dialect", "anthropic"});  // answers 404 to /v1/embeddings
