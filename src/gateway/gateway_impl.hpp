@@ -116,6 +116,10 @@ struct Gateway::Impl {
   std::mutex log_mu;
   std::string log_buffer;           // access-log lines waiting for the watcher thread
   std::atomic<std::uint64_t> request_counter{0};
+  // Request ids are "llmux-<this start>-<n>": unique across restarts, so that ledger rows
+  // and log lines of different runs never share one.
+  const std::string id_prefix = make_id_prefix();
+  static std::string make_id_prefix();
   std::atomic<bool> stopping{false};
   BudgetManager budgets;
   std::thread watcher;  // config file changes and active health checks

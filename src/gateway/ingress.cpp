@@ -50,10 +50,24 @@ const KeyConfig* Gateway::Impl::authenticate(const Snapshot& snap, const net::Se
   return k;
 }
 
+std::string Gateway::Impl::make_id_prefix() {
+  // The start time in milliseconds, base 36, and 16 random bits: two gateways started
+  // in the same millisecond still differ.
+  auto ms = static_cast<std::uint64_t>(wall_now() / kNanosPerMilli);
+  std::string t;
+  do {
+    t.insert(t.begin(), "0123456789abcdefghijklmnopqrstuvwxyz"[ms % 36]);
+    ms /= 36;
+  } while (ms);
+  char salt[8];
+  std::snprintf(salt, sizeof salt, "%04x", static_cast<unsigned>(std::random_device{}() & 0xffff));
+  return "llmux-" + t + salt + "-";
+}
+
 RequestContext Gateway::Impl::open_request(const net::ServerRequest& req, bool& ok) {
   RequestContext ctx;
   ctx.start = mono_now();
-  ctx.id = "llmux-" + std::to_string(request_counter.fetch_add(1));
+  ctx.id = id_prefix + std::to_string(request_counter.fetch_add(1));
   ctx.snap = snapshot();
   ctx.key = authenticate(*ctx.snap, req, ok);
   auto path = req.path();

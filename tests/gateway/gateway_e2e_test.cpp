@@ -427,6 +427,19 @@ TEST(Gateway, LedgerIsConsistentAfterKill9) {
   EXPECT_EQ(sqlite3_column_int(st, 0), 20);
   sqlite3_finalize(st);
   sqlite3_close(db);
+  // A restart opens the same ledger and carries on; its request ids are new ones.
+  {
+    Gateway again(dir, deployment("local", sim.url()) + route("chat", {"local"}));
+    ASSERT_EQ(again.ledger(), gw.ledger());
+    ASSERT_EQ(http_request("POST", again.url() + "/chat/completions", chat_body(false)).status, 200);
+  }
+  ASSERT_EQ(sqlite3_open(gw.ledger().c_str(), &db), SQLITE_OK);
+  sqlite3_prepare_v2(db, "SELECT COUNT(*), COUNT(DISTINCT request_id) FROM requests", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 21);
+  EXPECT_EQ(sqlite3_column_int(st, 1), 21) << "no request id used twice across runs";
+  sqlite3_finalize(st);
+  sqlite3_close(db);
 }
 
 TEST(Gateway, MetricsMatchTheTrafficSent) {
