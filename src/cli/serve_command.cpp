@@ -60,8 +60,9 @@ int run_serve(const ServeFlags& f) {
     if (sig != SIGHUP) break;
     (void)(*gw)->reload();
   }
-  std::fprintf(stderr, "llmux serve: stopping (requests in flight get 10 s)\n");
-  (*gw)->stop(10 * kNanosPerSecond);
+  Nanos grace = (*gw)->shutdown_grace();
+  std::fprintf(stderr, "llmux serve: stopping (requests in flight get %s)\n", format_duration_ms(to_ms(grace)).c_str());
+  (*gw)->stop(grace);
   return 0;
 }
 

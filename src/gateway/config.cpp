@@ -58,6 +58,10 @@ void read_server(ConfigReader r, ServerSection& s) {
   if (auto v = r.integer("max_connections", 1, 1'000'000)) s.max_connections = static_cast<std::size_t>(*v);
   if (auto v = r.duration("idle_timeout")) s.idle_timeout = *v;
   if (auto v = r.duration("request_timeout")) s.request_timeout = *v;
+  if (auto v = r.duration("shutdown_grace")) {
+    if (*v < 0 || *v > 3600 * kNanosPerSecond) r.problem("shutdown_grace", "must be between 0 and 1h");
+    else s.shutdown_grace = *v;
+  }
   if (auto v = r.duration("busy_poll")) {
     if (*v < 0 || *v > 10 * kNanosPerMilli) r.problem("busy_poll", "must be between 0 and 10ms");
     else s.busy_poll = *v;

@@ -73,6 +73,7 @@ struct ServerSection {
   std::size_t max_connections = 20000;
   Nanos idle_timeout = 75 * kNanosPerSecond;
   Nanos request_timeout = 600 * kNanosPerSecond;  // whole request, all attempts
+  Nanos shutdown_grace = 10 * kNanosPerSecond;    // a stop waits this long for requests in flight
   Nanos busy_poll = 0;                            // see net::IoPool
 };
 

@@ -130,6 +130,7 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
   net::CancelSignal cancel;
   w.watch_disconnect([&cancel] { cancel.cancel(); });  // a client that leaves cancels its upstream at once
   DeadlineGuard guard(co_await asio::this_coro::executor, deadline, cancel, &relay);
+  InFlightRegistration in_flight(cancel);
   std::optional<Error> last;
   const Deployment* previous = nullptr;
   for (const Deployment* d : choice.order) {
@@ -183,6 +184,22 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
         co_return;
       }
       last = r.error();
+      if (in_flight.shutdown() && !w.client_gone()) {  // the gateway is stopping and its grace period is over
+        d->state->breaker.abandon();
+        ctx.error_kind = "shutdown";
+        if (relay.started()) {
+          ctx.usage = relay.streamed_usage();
+          ctx.first_token = relay.first_token();
+          ctx.status = 200;
+          co_await relay.finish_with_error("the gateway is shutting down; the answer is incomplete", "api_error");
+          co_return;
+        }
+        ctx.status = 503;
+        net::Headers extra;
+        extra.add("Retry-After", "1");
+        co_await send_error(w, 503, "service_unavailable", "the gateway is shutting down; retry", &extra, ctx.ingress);
+        co_return;
+      }
       // The client left, or its deadline passed: the gateway gave up, not the deployment.
       // Nor did it fail when the request cannot be put in its API (nothing was sent).
       const bool gave_up = last->code == ErrorCode::cancelled || past_deadline || w.client_gone();

@@ -30,9 +30,11 @@ class Gateway {
   // problems are returned (and logged). Requests in flight finish on the config
   // they started with.
   tl::expected<void, Problems> reload();
-  // Graceful: stops accepting, lets requests in flight finish (up to `grace`),
-  // commits the ledger.
+  // Graceful: stops accepting, lets requests in flight finish (up to `grace`), ends
+  // the ones still running with a proper answer (503, or an error event that closes the
+  // stream) and their ledger rows, commits the ledger.
   void stop(Nanos grace = 10 * kNanosPerSecond);
+  Nanos shutdown_grace() const;  // [server] shutdown_grace
   // A human summary of what is configured (printed at startup).
   std::string describe() const;
   Metrics& metrics();

@@ -96,6 +96,24 @@ class DeadlineGuard {
   std::shared_ptr<State> state_;
 };
 
+// The requests in flight on this I/O thread, for a stop whose grace period ran out: each
+// is cancelled with shutdown() set, and its handler ends it with a proper answer (503,
+// or an error event that ends its stream) and its ledger row, before connections close.
+class InFlightRegistration {
+ public:
+  explicit InFlightRegistration(net::CancelSignal& cancel);
+  ~InFlightRegistration();
+  InFlightRegistration(const InFlightRegistration&) = delete;
+  InFlightRegistration& operator=(const InFlightRegistration&) = delete;
+  bool shutdown() const { return shutdown_; }
+  // On an I/O thread: cancels every request registered on it; returns how many.
+  static std::size_t end_all_for_shutdown();
+
+ private:
+  net::CancelSignal& cancel_;
+  bool shutdown_ = false;
+};
+
 struct Gateway::Impl {
   std::string config_path;
   StateRegistry states;
@@ -116,6 +134,7 @@ struct Gateway::Impl {
   std::mutex log_mu;
   std::string log_buffer;           // access-log lines waiting for the watcher thread
   std::atomic<std::uint64_t> request_counter{0};
+  std::atomic<std::size_t> ended_by_shutdown{0};
   // Request ids are "llmux-<this start>-<n>": unique across restarts, so that ledger rows
   // and log lines of different runs never share one.
   const std::string id_prefix = make_id_prefix();

@@ -229,6 +229,7 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
   net::CancelSignal cancel;
   w.watch_disconnect([&cancel] { cancel.cancel(); });
   DeadlineGuard guard(co_await asio::this_coro::executor, deadline, cancel, nullptr);
+  InFlightRegistration in_flight(cancel);
   std::string why;  // each deployment tried, and what it said
   bool timed_out = false;  // the last one tried timed out: a 504, as chat answers
   for (const auto& name : route->deployments) {  // pass-through to the first OpenAI-dialect deployment that answers
@@ -260,6 +261,14 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
     d->state->limiter.release();
     ctx.upstream_ns += mono_now() - sent;
     if (!resp) {
+      if (in_flight.shutdown() && !w.client_gone()) {
+        d->state->breaker.abandon();
+        ctx.refuse(503, "shutdown");
+        net::Headers extra;
+        extra.add("Retry-After", "1");
+        co_await send_error(w, 503, "service_unavailable", "the gateway is shutting down; retry", &extra);
+        co_return account(ctx);
+      }
       if (guard.fired() || w.client_gone()) {  // the gateway gave up, not the deployment
         d->state->breaker.abandon();
         timed_out = !w.client_gone();

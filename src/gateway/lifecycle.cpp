@@ -142,6 +142,8 @@ Result<void> Gateway::start() {
 
 std::uint16_t Gateway::port() const { return impl_->http ? impl_->http->port() : 0; }
 
+Nanos Gateway::shutdown_grace() const { return impl_->snapshot()->config.server.shutdown_grace; }
+
 std::string Gateway::base_url() const {
   auto host = impl_->snapshot()->config.server.host;
   if (host == "0.0.0.0") host = "127.0.0.1";
@@ -203,10 +205,33 @@ tl::expected<void, Problems> Gateway::Impl::reload() {
   return {};
 }
 
+namespace {
+thread_local std::vector<InFlightRegistration*> in_flight_here;
+}  // namespace
+
+InFlightRegistration::InFlightRegistration(net::CancelSignal& cancel) : cancel_(cancel) {
+  in_flight_here.push_back(this);
+}
+
+InFlightRegistration::~InFlightRegistration() { std::erase(in_flight_here, this); }
+
+std::size_t InFlightRegistration::end_all_for_shutdown() {
+  auto all = in_flight_here;  // cancelling runs handlers that may unregister
+  for (auto* r : all) {
+    r->shutdown_ = true;
+    r->cancel_.cancel();
+  }
+  return all.size();
+}
+
 void Gateway::stop(Nanos grace) {
   Impl& im = *impl_;
   if (im.stopping.exchange(true)) return;
-  if (im.http) im.http->stop(grace);
+  if (im.http)
+    im.http->stop(grace, [&im] { im.ended_by_shutdown += InFlightRegistration::end_all_for_shutdown(); });
+  if (auto n = im.ended_by_shutdown.load())
+    log_line(std::to_string(n) + " request(s) still running when the stop's grace period ended were ended: a 503, "
+             "or an error event that closed the stream (ledger error kind \"shutdown\")");
   {
     std::lock_guard lock(im.watch_mu);
   }

@@ -632,7 +632,7 @@ std::uint16_t HttpServer::port() const { return impl_->bound_port; }
 std::size_t HttpServer::connections() const { return impl_->conns.load(); }
 std::size_t HttpServer::requests_served() const { return impl_->served.load(); }
 
-void HttpServer::stop(Nanos grace) {
+void HttpServer::stop(Nanos grace, std::function<void()> at_deadline) {
   Impl& im = *impl_;
   if (!im.started) return;
   im.started = false;
@@ -647,6 +647,10 @@ void HttpServer::stop(Nanos grace) {
   };
   im.close_sessions(true);
   wait_drained(grace);
+  if (at_deadline && im.conns.load() > 0) {
+    for (int i = 0; i < im.pool.size(); ++i) asio::post(im.pool.context(i), at_deadline);
+    wait_drained(2 * kNanosPerSecond);
+  }
   im.close_sessions(false);
   wait_drained(kNanosPerSecond);
   im.pool.stop();

@@ -86,8 +86,10 @@ class HttpServer {
   Result<void> start();
   std::uint16_t port() const;
   // Graceful stop: no new connections; idle ones close now; requests in flight get
-  // up to `grace` to finish, then their connections are closed. Joins the threads.
-  void stop(Nanos grace = 5 * kNanosPerSecond);
+  // up to `grace` to finish. Those still running then: `at_deadline` runs once on each
+  // I/O thread (the application ends its requests there, answering each properly) and
+  // they get up to 2 s more; then their connections are closed. Joins the threads.
+  void stop(Nanos grace = 5 * kNanosPerSecond, std::function<void()> at_deadline = {});
   std::size_t connections() const;
   std::size_t requests_served() const;
 

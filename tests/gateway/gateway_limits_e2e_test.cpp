@@ -217,6 +217,35 @@ TEST(GatewayLimits, TheLedgerCountsWhatACutStreamDeliveredAndAClientThatLeftIs49
   EXPECT_GT(rows[1].ttft_ms, 0);
 }
 
+TEST(GatewayLimits, AStopWhoseGraceRunsOutAnswersEveryRequestAndLedgersIt) {
+  SimProcess slow({"--ttft", "50ms", "--itl", "200ms"});
+  TempDir dir;
+  HttpResult whole, stream;
+  {
+    GatewayProcess gw(dir, deployment("slow", slow.url(), "ignore_eos = true") + route("chat", {"slow"}), {},
+                      "shutdown_grace = \"1s\"");
+    std::thread a([&] { whole = gw.chat(chat_body(false, 100)); });   // ~20 s of work
+    std::thread b([&] { stream = gw.chat(chat_body(true, 100)); });
+    for (int i = 0; i < 300 && metric(gw.metrics(), R"(llmux_in_flight_requests{deployment="slow"})") != 2; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the stream has begun
+    gw.process().signal(SIGTERM);
+    a.join();
+    b.join();
+    EXPECT_EQ(gw.process().wait(), 0);
+    EXPECT_NE(gw.process().err().find("2 request(s) still running when the stop's grace period ended"), std::string::npos)
+        << gw.process().err();
+  }
+  EXPECT_EQ(whole.status, 503) << whole.body;
+  EXPECT_NE(whole.body.find("shutting down"), std::string::npos) << whole.body;
+  EXPECT_EQ(stream.status, 200);
+  EXPECT_NE(stream.body.find("shutting down"), std::string::npos) << "an error event, not a silent cut: " << stream.body;
+  EXPECT_NE(stream.body.find("data: [DONE]"), std::string::npos) << stream.body;
+  auto rows = ledger_rows(dir.file("ledger.db"));
+  ASSERT_EQ(rows.size(), 2u) << "a row for each, the graceful stop committed them";
+  for (const auto& r : rows) EXPECT_EQ(r.error_kind, "shutdown");
+}
+
 TEST(GatewayLimits, AnUpstreamThatClosesBeforeItsAnswerIsACutNotAConnectError) {
   SimProcess cut({"--ttft", "5ms", "--itl", "1ms", "--cut-rate", "1", "--cut-after", "0"});
   TempDir dir;
