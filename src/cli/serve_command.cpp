@@ -130,6 +130,9 @@ int run_check(const std::string& path) {
     if (auto secret = gateway::read_secret(d); !secret)
       std::fprintf(stderr, "%s:%d: warning: %s here; llmux serve will not start without it\n", cfg->source.c_str(),
                    d.line, secret.error().message.c_str());
+  if (const char* k = std::getenv(cfg->admin.key_env.c_str()); cfg->admin.enabled && !(k && *k))
+    std::fprintf(stderr, "%s: warning: [admin] is enabled but $%s is not set here: every admin request would be refused\n",
+                 cfg->source.c_str(), cfg->admin.key_env.c_str());
   return 0;
 }
 

@@ -348,6 +348,14 @@ asio::awaitable<void> Gateway::Impl::admin(net::ServerRequest& req, net::Respons
     j.end_array();
     co_return co_await w.send(200, "application/json", out);
   }
+  // A known endpoint asked with the wrong method: 405 with Allow, as the API paths answer.
+  const char* allow = path == "/admin/reload" ? "POST" : path == "/admin/deployments" ? "GET" : nullptr;
+  if (allow) {
+    net::Headers extra;
+    extra.add("Allow", allow);
+    co_return co_await send_error(w, 405, "invalid_request_error", std::string("use ") + allow + " for " + std::string(path),
+                                  &extra);
+  }
   co_await send_error(w, 404, "invalid_request_error", "unknown admin endpoint");
 }
 

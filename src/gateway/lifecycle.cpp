@@ -323,6 +323,14 @@ std::string Gateway::describe() const {
   }
   o << "  keys: " << (snap->config.keys.empty() ? "none (no authentication)" : std::to_string(snap->config.keys.size()))
     << "\n  ledger: " << (impl_->ledger ? impl_->ledger->path() : "off") << "\n";
+  o << "  access log: " << snap->config.log.access << "\n";
+  const auto& a = snap->config.admin;
+  const char* admin_key = std::getenv(a.key_env.c_str());
+  if (!a.enabled) o << "  admin endpoints: off\n";
+  else if (admin_key && *admin_key) o << "  admin endpoints: on (/admin/..., key from $" << a.key_env << ")\n";
+  else
+    o << "  admin endpoints: on, but $" << a.key_env << " is not set here: every admin request is refused (401)\n";
+  if (snap->config.privacy && snap->config.privacy->enabled) o << "  privacy rules: on (see [privacy])\n";
   return o.str();
 }
 

@@ -203,7 +203,7 @@ void Metrics::request_finished(const RequestMetricsEvent& e) {
                                     {"error_type", e.error_kind}});
   }
   duration.observe(s.duration, e.duration_s);
-  if (e.error_kind.empty() && e.ttft_s > 0) {
+  if (e.error_kind.empty() && e.ttft_s > 0 && e.stream) {  // a whole answer's "first token" is its end
     if (!s.ttft) s.ttft = ttft.series({{"gen_ai_request_model", e.route}, {"llmux_deployment", e.deployment}});
     ttft.observe(s.ttft, e.ttft_s);
   }

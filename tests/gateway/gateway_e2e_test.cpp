@@ -446,7 +446,7 @@ TEST(Gateway, MetricsMatchTheTrafficSent) {
   SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
   TempDir dir;
   Gateway gw(dir, deployment("local", sim.url()) + route("chat", {"local"}));
-  for (int i = 0; i < 6; ++i) http_request("POST", gw.url() + "/chat/completions", chat_body(false, 3));
+  for (int i = 0; i < 6; ++i) http_request("POST", gw.url() + "/chat/completions", chat_body(i < 2, 3));
   for (const char* made_up : {"nope", "gpt-9", "caht"})
     http_request("POST", gw.url() + "/chat/completions",
                  std::string(R"({"model":")") + made_up + R"(","messages":[{"role":"user","content":"x"}]})");
@@ -457,7 +457,8 @@ TEST(Gateway, MetricsMatchTheTrafficSent) {
   EXPECT_EQ(m.find("gpt-9"), std::string::npos) << m;
   EXPECT_EQ(metric(m, R"(llmux_tokens_total{deployment="local",type="output"})"), 18);
   EXPECT_NE(m.find("gen_ai_client_operation_duration_seconds_bucket"), std::string::npos);
-  EXPECT_NE(m.find("gen_ai_server_time_to_first_token_seconds_count"), std::string::npos);
+  EXPECT_EQ(metric(m, R"(gen_ai_server_time_to_first_token_seconds_count{gen_ai_request_model="chat",llmux_deployment="local"})"), 2)
+      << "time to first token of the two streamed requests only: " << m;
 }
 
 TEST(Gateway, InvalidReloadIsRejectedAndTheOldConfigStays) {
@@ -530,18 +531,21 @@ TEST(GatewayCli, ConfigCheckListsProblemsAndExitsTwo) {
 
 TEST(GatewayCli, ConfigCheckWarnsOfASecretThisMachineLacks) {
   TempDir dir;
-  write_file(dir.file("gw.toml"), deployment("cloud", "https://api.example.com/v1",
+  write_file(dir.file("gw.toml"), "[admin]\nenabled = true\nkey_env = \"LLMUX_TEST_UNSET_ADMIN\"\n" +
+                                      deployment("cloud", "https://api.example.com/v1",
                                              "api_key_env = \"LLMUX_TEST_UNSET_KEY_VARIABLE\"") +
                                       deployment("filed", "https://api.example.com/v1",
                                                  "api_key_file = \"" + dir.file("missing.key") + "\"") +
                                       route("chat", {"cloud", "filed"}));
   auto r = run({binary(), "config", "check", dir.file("gw.toml")});
   EXPECT_EQ(r.status, 0) << "the file itself is valid: " << r.err;
-  EXPECT_NE(r.err.find("gw.toml:1: warning: deployment 'cloud': environment variable LLMUX_TEST_UNSET_KEY_VARIABLE is "
+  EXPECT_NE(r.err.find("warning: [admin] is enabled but $LLMUX_TEST_UNSET_ADMIN is not set here"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("gw.toml:4: warning: deployment 'cloud': environment variable LLMUX_TEST_UNSET_KEY_VARIABLE is "
                        "not set here; llmux serve will not start without it"),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find("gw.toml:6: warning: deployment 'filed': api_key_file"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("gw.toml:9: warning: deployment 'filed': api_key_file"), std::string::npos) << r.err;
 }
 
 TEST(GatewayCli, KeysCreatePrintsAnEntryTheConfigAccepts) {
@@ -636,6 +640,11 @@ TEST(GatewayAdmin, OffByDefaultAuthenticatedWhenOnAndManagesKeys) {
   std::string root = gw.url().substr(0, gw.url().size() - 3);
   EXPECT_EQ(http_request("POST", root + "/admin/reload").status, 401);
   EXPECT_EQ(http_request("POST", root + "/admin/reload", "", {"Authorization: Bearer admin-secret"}).status, 200);
+  auto get_reload = http_request("GET", root + "/admin/reload", "", {"Authorization: Bearer admin-secret"});
+  EXPECT_EQ(get_reload.status, 405) << get_reload.body;
+  EXPECT_EQ(get_reload.headers["allow"], "POST");
+  EXPECT_NE(gw.process().out().find("admin endpoints: on (/admin/..., key from $LLMUX_TEST_ADMIN)"), std::string::npos)
+      << gw.process().out();
   auto created = http_request("POST", root + "/admin/keys", R"({"id":"app","routes":["chat"]})",
                               {"Authorization: Bearer admin-secret"});
   ASSERT_EQ(created.status, 201) << created.body;
