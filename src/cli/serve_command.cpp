@@ -1,6 +1,7 @@
 // llmux serve, llmux config check, llmux keys create, llmux usage.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <ctime>
@@ -209,6 +210,13 @@ BudgetReport budget_lines(const std::string& ledger, const std::vector<gateway::
 }
 
 int run_usage(const UsageFlags& f) {
+  // A bare number or an "M" could mean days, seconds, minutes or months: ask for the unit.
+  std::string_view s = trim(f.since);
+  if (!s.empty() && (std::isdigit(static_cast<unsigned char>(s.back())) || s.back() == '.'))
+    return print_error(Error{ErrorCode::usage, "--since " + f.since + " has no unit", "e.g. --since 7d, 12h or 30m", 0});
+  if (s.ends_with('M'))
+    return print_error(Error{ErrorCode::usage, "--since " + f.since + ": M could be minutes or months",
+                             "minutes are m (30m); for a month use 30d", 0});
   auto since = parse_duration_ns(f.since, "d");
   if (!since) return print_error(Error{ErrorCode::usage, since.error().message, "--since", 0});
   std::string path = f.ledger;

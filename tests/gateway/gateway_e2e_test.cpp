@@ -402,6 +402,11 @@ TEST(Gateway, UsageCsvQuotesNamesClientsChoseAndTheTableEscapesThem) {
   EXPECT_NE(csv.out.find("\"a,b\"\"c\",1,1,"), std::string::npos) << csv.out;
   EXPECT_NE(csv.out.find("\"line1\nline2\",1,1,"), std::string::npos) << csv.out;
   EXPECT_NE(csv.out.find("\"'=HYPERLINK(\"\"http://x\"\")\",1,1,"), std::string::npos) << "a formula is defused: " << csv.out;
+  for (const char* vague : {"1", "5M"}) {
+    auto r = run({binary(), "usage", "--ledger", dir.file("ledger.db"), "--since", vague});
+    EXPECT_EQ(r.status, 2) << vague << ": " << r.out;
+    EXPECT_NE(r.err.find("--since " + std::string(vague)), std::string::npos) << r.err;
+  }
   auto table = run({binary(), "usage", "--ledger", dir.file("ledger.db"), "--by", "route"});
   EXPECT_NE(table.out.find("line1\\nline2"), std::string::npos) << table.out;
   EXPECT_EQ(table.out.find("line1\nline2"), std::string::npos) << "no forged line: " << table.out;
