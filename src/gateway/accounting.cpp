@@ -60,6 +60,7 @@ void Gateway::Impl::account(const RequestContext& ctx) {
   RequestMetricsEvent m{ctx.operation, metric_route, row.deployment, row.locality, row.model, row.status, row.error_kind,
                         row.e2e_ms / 1e3, row.ttft_ms / 1e3, row.prompt_tokens, row.completion_tokens,
                         row.cost_usd, row.stream};
+  if (ctx.deployment) m.provider = ctx.deployment->provider_name;
   metrics.request_finished(m);
   if (ctx.attempts > 0) metrics.overhead_ns.record(end - ctx.start - ctx.upstream_ns);
 

@@ -160,7 +160,7 @@ RequestSeries& series_for(std::uint64_t metrics_id, const RequestMetricsEvent& e
   thread_local RequestSeries cache;
   thread_local std::string identity;
   identity.clear();
-  for (std::string_view part : {e.operation, e.route, e.deployment, e.model, e.locality, status, e.error_kind}) {
+  for (std::string_view part : {e.operation, e.route, e.deployment, e.model, e.locality, status, e.error_kind, e.provider}) {
     identity += part;
     identity += '\x1f';
   }
@@ -195,24 +195,29 @@ void Metrics::request_finished(const RequestMetricsEvent& e) {
   requests.add(s.requests, 1);
   if (!s.duration) {
     if (e.error_kind.empty())
-      s.duration = duration.series({{"gen_ai_operation_name", e.operation}, {"gen_ai_request_model", e.route},
-                                    {"gen_ai_response_model", e.model}, {"llmux_deployment", e.deployment}});
+      s.duration = duration.series({{"gen_ai_operation_name", e.operation}, {"gen_ai_provider_name", e.provider},
+                                    {"gen_ai_request_model", e.route}, {"gen_ai_response_model", e.model},
+                                    {"llmux_deployment", e.deployment}});
     else
-      s.duration = duration.series({{"gen_ai_operation_name", e.operation}, {"gen_ai_request_model", e.route},
-                                    {"gen_ai_response_model", e.model}, {"llmux_deployment", e.deployment},
-                                    {"error_type", e.error_kind}});
+      s.duration = duration.series({{"gen_ai_operation_name", e.operation}, {"gen_ai_provider_name", e.provider},
+                                    {"gen_ai_request_model", e.route}, {"gen_ai_response_model", e.model},
+                                    {"llmux_deployment", e.deployment}, {"error_type", e.error_kind}});
   }
   duration.observe(s.duration, e.duration_s);
   if (e.error_kind.empty() && e.ttft_s > 0 && e.stream) {  // a whole answer's "first token" is its end
-    if (!s.ttft) s.ttft = ttft.series({{"gen_ai_request_model", e.route}, {"llmux_deployment", e.deployment}});
+    if (!s.ttft)
+      s.ttft = ttft.series({{"gen_ai_provider_name", e.provider}, {"gen_ai_request_model", e.route},
+                            {"llmux_deployment", e.deployment}});
     ttft.observe(s.ttft, e.ttft_s);
   }
   if (e.input_tokens || e.output_tokens) {
     if (!s.tokens_in) {
       s.tokens_in = tokens.slot({{"deployment", e.deployment}, {"type", "input"}});
       s.tokens_out = tokens.slot({{"deployment", e.deployment}, {"type", "output"}});
-      s.usage_in = token_usage.series({{"gen_ai_token_type", "input"}, {"gen_ai_request_model", e.route}});
-      s.usage_out = token_usage.series({{"gen_ai_token_type", "output"}, {"gen_ai_request_model", e.route}});
+      s.usage_in = token_usage.series({{"gen_ai_provider_name", e.provider}, {"gen_ai_token_type", "input"},
+                                       {"gen_ai_request_model", e.route}});
+      s.usage_out = token_usage.series({{"gen_ai_provider_name", e.provider}, {"gen_ai_token_type", "output"},
+                                        {"gen_ai_request_model", e.route}});
     }
     tokens.add(s.tokens_in, static_cast<double>(e.input_tokens));
     tokens.add(s.tokens_out, static_cast<double>(e.output_tokens));

@@ -77,6 +77,7 @@ struct RequestMetricsEvent {
   std::int64_t input_tokens = 0, output_tokens = 0;
   double cost_usd = 0;
   bool stream = false;
+  std::string_view provider = {};  // gen_ai.provider.name (empty: no deployment was tried)
 };
 
 class Metrics {

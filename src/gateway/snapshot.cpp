@@ -31,6 +31,21 @@ std::string scrub_secrets(std::string_view text, const std::vector<std::string>&
   return out;
 }
 
+namespace {
+
+std::string otel_provider_name(const DeploymentConfig& d) {
+  static const std::pair<std::string_view, std::string_view> kOtel[] = {
+      {"gemini", "gcp.gemini"}, {"azure", "azure.ai.openai"}, {"mistral", "mistral_ai"}, {"ollama-native", "ollama"}};
+  if (!d.provider.empty()) {
+    for (const auto& [preset, name] : kOtel)
+      if (d.provider == preset) return std::string(name);
+    return d.provider;
+  }
+  return d.dialect == api::Dialect::gemini ? "gcp.gemini" : std::string(api::to_string(d.dialect));
+}
+
+}  // namespace
+
 tl::expected<std::shared_ptr<const Snapshot>, Problems> build_snapshot(GatewayConfig config, StateRegistry& states,
                                                                       std::uint64_t version) {
   auto snap = std::make_shared<Snapshot>();
@@ -64,6 +79,7 @@ tl::expected<std::shared_ptr<const Snapshot>, Problems> build_snapshot(GatewayCo
     ep->read_timeout = d.read_timeout;
     ep->connect_timeout = d.connect_timeout;
     dep.endpoint = std::move(*ep);
+    dep.provider_name = otel_provider_name(d);
     dep.state = states.get(d.name);
     dep.state->limiter.configure(d.max_concurrent, d.max_queue);
     snap->deployments.push_back(std::move(dep));

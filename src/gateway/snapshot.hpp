@@ -32,6 +32,10 @@ struct Deployment {
   const DeploymentConfig* config = nullptr;
   providers::Endpoint endpoint;
   std::shared_ptr<DeploymentState> state;
+  // OpenTelemetry's gen_ai.provider.name: its name for the provider preset where it has
+  // one (gcp.gemini, azure.ai.openai, mistral_ai), the preset's name, or without a
+  // preset the API the deployment speaks.
+  std::string provider_name;
 };
 
 // `text` with every one of `secrets` in it replaced by "[redacted]": for what an

@@ -462,7 +462,7 @@ TEST(Gateway, MetricsMatchTheTrafficSent) {
   EXPECT_EQ(m.find("gpt-9"), std::string::npos) << m;
   EXPECT_EQ(metric(m, R"(llmux_tokens_total{deployment="local",type="output"})"), 18);
   EXPECT_NE(m.find("gen_ai_client_operation_duration_seconds_bucket"), std::string::npos);
-  EXPECT_EQ(metric(m, R"(gen_ai_server_time_to_first_token_seconds_count{gen_ai_request_model="chat",llmux_deployment="local"})"), 2)
+  EXPECT_EQ(metric(m, R"(gen_ai_server_time_to_first_token_seconds_count{gen_ai_provider_name="openai",gen_ai_request_model="chat",llmux_deployment="local"})"), 2)
       << "time to first token of the two streamed requests only: " << m;
 }
 
@@ -616,6 +616,9 @@ TEST_P(GatewayDialects, StreamedAndWholeAnswersTranslate) {
       EXPECT_EQ(j["usage"]["completion_tokens"], 5);
     }
   }
+  // OpenTelemetry's name for the provider: the API spoken when no preset names it.
+  std::string provider = p.backend == "gemini" ? "gcp.gemini" : p.backend;
+  EXPECT_NE(gw.metrics().find("gen_ai_provider_name=\"" + provider + "\""), std::string::npos) << gw.metrics();
 }
 
 INSTANTIATE_TEST_SUITE_P(Pairs, GatewayDialects,

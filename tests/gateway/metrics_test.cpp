@@ -22,6 +22,7 @@ RequestMetricsEvent event(std::string_view route, std::string_view deployment, i
   e.deployment = deployment;
   e.model = "m";
   e.locality = "local";
+  e.provider = "openai";
   e.status = status;
   e.duration_s = seconds;
   e.input_tokens = 10;
@@ -33,7 +34,7 @@ TEST(Metrics, HistogramBucketsAreCumulativeAndABoundCountsInItsOwnBucket) {
   Metrics m;
   for (double v : {0.003, 0.02, 0.025, 7.0, 1000.0}) m.request_finished(event("chat", "a", 200, v));
   auto text = m.render({});
-  const std::string s = R"(gen_ai_client_operation_duration_seconds_bucket{gen_ai_operation_name="chat",gen_ai_request_model="chat",gen_ai_response_model="m",llmux_deployment="a",le=")";
+  const std::string s = R"(gen_ai_client_operation_duration_seconds_bucket{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="chat",gen_ai_response_model="m",llmux_deployment="a",le=")";
   // Bounds as written in a query ({le="0.005"}): the shortest text that reads back exactly.
   EXPECT_EQ(value_of(text, s + "0.005\"}"), 1) << text;
   EXPECT_EQ(value_of(text, s + "0.01\"}"), 1);
@@ -42,7 +43,7 @@ TEST(Metrics, HistogramBucketsAreCumulativeAndABoundCountsInItsOwnBucket) {
   EXPECT_EQ(value_of(text, s + "10\"}"), 4);
   EXPECT_EQ(value_of(text, s + "300\"}"), 4) << "1000 s is above every bound";
   EXPECT_EQ(value_of(text, s + "+Inf\"}"), 5);
-  EXPECT_NE(text.find("gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_request_model=\"chat\",gen_ai_response_model=\"m\",llmux_deployment=\"a\"} 5"),
+  EXPECT_NE(text.find("gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name=\"chat\",gen_ai_provider_name=\"openai\",gen_ai_request_model=\"chat\",gen_ai_response_model=\"m\",llmux_deployment=\"a\"} 5"),
             std::string::npos);
 }
 

@@ -327,7 +327,7 @@ TEST(Privacy, EmbeddingsFollowThePolicyAndAreInTheLedger) {
   auto direct = http_request("POST", cloud.url() + "/embeddings", json{{"model", "m-cloud"}, {"input", "write to <EMAIL_1>"}}.dump());
   EXPECT_EQ(json::parse(mail.body)["data"][0]["embedding"], json::parse(direct.body)["data"][0]["embedding"]);
   auto metrics = gw.metrics();
-  EXPECT_NE(metrics.find(R"(gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name="embeddings",gen_ai_request_model="embed")"),
+  EXPECT_NE(metrics.find(R"(gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name="embeddings",gen_ai_provider_name="openai",gen_ai_request_model="embed")"),
             std::string::npos) << "embeddings are their own GenAI operation, not chat:\n" << metrics;
   EXPECT_EQ(metrics.find(R"(gen_ai_operation_name="chat")"), std::string::npos) << metrics;
   gw.process().signal(SIGTERM);
