@@ -50,6 +50,7 @@ void Relay::reset_attempt() {
   pending_.clear();
   saw_events_ = false;
   usage_ = {};
+  start_usage_ = {};
   finish_ = api::FinishReason::none;
   first_token_ = 0;
   token_deltas_ = 0;
@@ -67,8 +68,16 @@ void Relay::reset_attempt() {
 
 api::Usage Relay::streamed_usage() const {
   if (usage_.present()) return usage_;
+  // The stream ended before the upstream's usage (a client that left, a cut): the
+  // prompt's count from the stream's start where the API gives one (Anthropic), else an
+  // estimate at 4 bytes a token, so that leaving early does not make the prompt free.
   api::Usage counted;
   counted.completion_tokens = token_deltas_;
+  counted.prompt_tokens = start_usage_.prompt_tokens > 0
+                              ? start_usage_.prompt_tokens
+                              : static_cast<std::int64_t>((req_.all_text().size() + 3) / 4);
+  counted.cached_prompt_tokens = start_usage_.cached_prompt_tokens;
+  counted.source = api::Usage::Source::estimated;
   return counted;
 }
 
@@ -102,6 +111,7 @@ void Relay::apply(api::StreamEvent& e, Nanos) {
   using K = api::StreamEvent::Kind;
   if (e.kind == K::error && secrets_) e.error.message = scrub_secrets(e.error.message, *secrets_);
   if (e.kind == K::usage) usage_ = e.usage;
+  if (e.kind == K::role_start && e.usage.prompt_tokens > 0) start_usage_ = e.usage;
   if (e.kind == K::finish) {
     finish_ = e.finish;
     whole_.stop_sequence = e.text;

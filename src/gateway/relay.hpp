@@ -34,7 +34,8 @@ class Relay final : public providers::ChatObserver {
   bool saw_events() const { return saw_events_; }
   const api::Usage& usage() const { return usage_; }
   // What a stream delivered: the upstream's usage when it sent one, else the tokens
-  // counted as they went by (one per content, reasoning or tool-call delta).
+  // counted as they went by (one per content, reasoning or tool-call delta) and the
+  // prompt's tokens as the stream's start gave them or estimated (Source::estimated).
   api::Usage streamed_usage() const;
   api::FinishReason finish() const { return finish_; }
   Nanos first_token() const { return first_token_; }
@@ -66,6 +67,7 @@ class Relay final : public providers::ChatObserver {
   // For non-streamed answers: assembled here.
   api::ChatResponse whole_;
   api::Usage usage_;
+  api::Usage start_usage_;  // what the stream's start reported (Anthropic message_start: the prompt)
   api::FinishReason finish_ = api::FinishReason::none;
   Nanos first_token_ = 0;
   std::int64_t token_deltas_ = 0;

@@ -32,7 +32,7 @@ std::string chat_body(bool stream, int max_tokens) {
 struct LedgerRowSeen {
   int status = 0;
   std::string error_kind, route;
-  long long completion_tokens = -1;
+  long long completion_tokens = -1, prompt_tokens = -1;
   double ttft_ms = -1;
 };
 
@@ -42,7 +42,7 @@ std::vector<LedgerRowSeen> ledger_rows(const std::string& path) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return out;
   sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "SELECT status, error_kind, route, completion_tokens, ttft_ms FROM requests ORDER BY rowid", -1,
+  sqlite3_prepare_v2(db, "SELECT status, error_kind, route, completion_tokens, ttft_ms, prompt_tokens FROM requests ORDER BY rowid", -1,
                      &st, nullptr);
   while (st && sqlite3_step(st) == SQLITE_ROW) {
     LedgerRowSeen r;
@@ -55,6 +55,7 @@ std::vector<LedgerRowSeen> ledger_rows(const std::string& path) {
     r.route = text(2);
     r.completion_tokens = sqlite3_column_int64(st, 3);
     r.ttft_ms = sqlite3_column_double(st, 4);
+    r.prompt_tokens = sqlite3_column_int64(st, 5);
     out.push_back(r);
   }
   sqlite3_finalize(st);
@@ -214,6 +215,7 @@ TEST(GatewayLimits, TheLedgerCountsWhatACutStreamDeliveredAndAClientThatLeftIs49
   EXPECT_EQ(rows[1].status, 499);
   EXPECT_EQ(rows[1].error_kind, "client_gone");
   EXPECT_GT(rows[1].completion_tokens, 0) << "the tokens it got before it left";
+  EXPECT_GT(rows[1].prompt_tokens, 0) << "leaving before the usage chunk does not make the prompt free";
   EXPECT_GT(rows[1].ttft_ms, 0);
 }
 
