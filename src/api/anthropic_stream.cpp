@@ -278,6 +278,7 @@ class Encoder final : public StreamEncoder {
       delta(out, it->second, "input_json_delta", "partial_json", e);
       return;
     }
+    if (open_ == Block::tool && args_end_.complete() && waiting_.empty()) close_block(out);  // it is done: next
     if (open_ == Block::tool) {  // another call's block is open: this one waits its turn
       waiting_.push_back(WaitingCall{e.index, e, e.text});
       return;

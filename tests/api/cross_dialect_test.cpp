@@ -418,6 +418,19 @@ TEST(CrossDialectStream, InterleavedParallelToolCallsBecomeAnthropicBlocksInOrde
   EXPECT_EQ(input[3], "{}");
 }
 
+// Calls that come one after another (the usual case) stream live: a call whose
+// arguments are complete gives way to the next at once, not at the end of the answer.
+TEST(CrossDialectStream, SequentialToolCallsStreamLiveAsAnthropicBlocks) {
+  auto enc = make_server_codec(Dialect::anthropic)->stream_encoder(stream_request(), {"msg_1", "m", 1});
+  std::string out;
+  enc->encode(StreamEvent::role_started(), out);
+  enc->encode(StreamEvent::tool_call(0, "call_A", "f", "{\"x\":1}"), out);
+  enc->encode(StreamEvent::tool_call(1, "call_B", "g", ""), out);
+  EXPECT_NE(out.find("\"name\":\"g\""), std::string::npos) << "g's block started as its call began: " << out;
+  enc->encode(StreamEvent::tool_call(1, "", "", "{\"y\":"), out);
+  EXPECT_NE(out.find("{\\\"y\\\":"), std::string::npos) << "and its fragments go out as they come: " << out;
+}
+
 TEST(CrossDialectStream, WholeResponsesTranslateToo) {
   ChatResponse r;
   r.id = "x";
