@@ -158,7 +158,7 @@ struct Gateway::Impl {
   asio::awaitable<void> handle(net::ServerRequest& req, net::ResponseWriter& w);
   asio::awaitable<void> chat(net::ServerRequest& req, net::ResponseWriter& w, const api::ServerCodec& ingress);
   asio::awaitable<void> embeddings(net::ServerRequest& req, net::ResponseWriter& w);
-  asio::awaitable<void> models(const Snapshot& snap, net::ResponseWriter& w);
+  asio::awaitable<void> models(const Snapshot& snap, net::ResponseWriter& w, bool anthropic);
   asio::awaitable<void> admin(net::ServerRequest& req, net::ResponseWriter& w);
   asio::awaitable<void> admin_keys(net::ServerRequest& req, net::ResponseWriter& w);
   // An error body in the codec's API shape.

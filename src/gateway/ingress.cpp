@@ -109,7 +109,7 @@ asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::Respon
     bool ok = false;
     authenticate(*snap, req, ok);
     if (!ok) co_return co_await send_error(w, 401, "authentication_error", "invalid or missing API key");
-    co_return co_await models(*snap, w);
+    co_return co_await models(*snap, w, req.headers.has("anthropic-version"));
   }
   if (path == "/health") co_return co_await w.send(200, "application/json", R"({"status":"ok"})");
   if (path == "/ready") {
@@ -129,13 +129,26 @@ asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::Respon
   co_await w.send(200, "text/plain; version=0.0.4", metrics.render(gauges));
 }
 
-asio::awaitable<void> Gateway::Impl::models(const Snapshot& snap, net::ResponseWriter& w) {
+// The route aliases, in OpenAI's list shape, or Anthropic's for its clients (they send
+// anthropic-version): type, id, display_name, created_at, and the page fields.
+asio::awaitable<void> Gateway::Impl::models(const Snapshot& snap, net::ResponseWriter& w, bool anthropic) {
   std::string out;
   JsonWriter j(out);
-  j.begin_object().field("object", "list").key("data").begin_array();
-  for (const auto& r : snap.config.routes)
-    j.begin_object().field("id", r.alias).field("object", "model").field("created", 0).field("owned_by", "llmux").end_object();
-  j.end_array().end_object();
+  if (anthropic) {
+    j.begin_object().key("data").begin_array();
+    for (const auto& r : snap.config.routes)
+      j.begin_object().field("type", "model").field("id", r.alias).field("display_name", r.alias)
+          .field("created_at", "1970-01-01T00:00:00Z").end_object();
+    j.end_array().field("has_more", false);
+    if (snap.config.routes.empty()) j.key("first_id").null().key("last_id").null();
+    else j.field("first_id", snap.config.routes.front().alias).field("last_id", snap.config.routes.back().alias);
+    j.end_object();
+  } else {
+    j.begin_object().field("object", "list").key("data").begin_array();
+    for (const auto& r : snap.config.routes)
+      j.begin_object().field("id", r.alias).field("object", "model").field("created", 0).field("owned_by", "llmux").end_object();
+    j.end_array().end_object();
+  }
   co_await w.send(200, "application/json", out);
 }
 

@@ -44,6 +44,10 @@ TEST(Gateway, ServesChatStreamedAndNotThroughTheRoute) {
   EXPECT_NE(u.body.find("\"completion_tokens\":4"), std::string::npos) << u.body;
   auto models = json::parse(http_request("GET", gw.url() + "/models").body);
   EXPECT_EQ(models["data"][0]["id"], "chat");
+  auto claude = json::parse(http_request("GET", gw.url() + "/models", "", {"anthropic-version: 2023-06-01"}).body);
+  EXPECT_EQ(claude["data"][0]["type"], "model") << "Anthropic's shape for Anthropic's SDKs: " << claude.dump();
+  EXPECT_EQ(claude["data"][0]["id"], "chat");
+  EXPECT_EQ(claude["has_more"], false);
 }
 
 TEST(Gateway, UnknownModelIsA404ThatListsRoutes) {
