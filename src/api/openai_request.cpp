@@ -250,7 +250,18 @@ Result<bool> decode_known_field(std::string_view key, const json::element& value
       req.messages.push_back(std::move(*m));
     }
   } else if (key == "prompt" && req.endpoint == EndpointKind::completion) {
-    req.prompt = json::text_or_json(value);
+    // One prompt, as text: a list of one string is that string; several prompts (a
+    // batch) or token ids are refused rather than sent on as the list's JSON text.
+    std::string_view text;
+    simdjson::dom::array list;
+    if (value.get(text) == simdjson::SUCCESS) {
+      req.prompt = std::string(text);
+    } else if (value.get(list) == simdjson::SUCCESS && list.size() == 1 && list.at(0).get(text) == simdjson::SUCCESS) {
+      req.prompt = std::string(text);
+    } else {
+      return fail(ErrorCode::parse, "prompt must be a string (or a list of one string): llmux sends one prompt per "
+                                    "request, as text, not a batch or token ids");
+    }
   } else if (key == "tools") {
     simdjson::dom::array arr;
     if (value.get(arr) != simdjson::SUCCESS) return fail(ErrorCode::parse, "tools must be an array");

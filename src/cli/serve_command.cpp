@@ -124,6 +124,14 @@ int run_check(const std::string& path) {
                 : d.locality == gateway::Locality::local ? ", inferred: a loopback URL"
                                                          : ", inferred: not a loopback URL; set locality = \"local\" if it is yours");
   if (cfg->privacy) std::printf("%s\n", privacy_summary(*cfg->privacy).c_str());
+  // A team's own class with no action anywhere is allowed everywhere: rarely what was meant.
+  if (cfg->privacy && cfg->privacy->enabled)
+    for (const auto& u : cfg->privacy->patterns)
+      if (!u.action && !cfg->privacy->actions.count(u.name) && cfg->privacy->action_for(u.name) == privacy::Action::allow)
+        std::fprintf(stderr,
+                     "%s: warning: pattern '%s' has no action and the default is allow: requests that carry it go "
+                     "anywhere; give it action = \"local-only\", \"redact\" or \"block\"\n",
+                     cfg->source.c_str(), u.name.c_str());
   warn_routes_without_local(*cfg);
   // Secrets are read at start, from this machine's environment: the file may be fine
   // and still not start here. A warning, since the check may run where they are not.

@@ -157,8 +157,13 @@ asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::Response
   bool ok = false;
   RequestContext ctx = open_request(req, ok);
   ctx.ingress = &ingress;
-  if (ingress.dialect() == api::Dialect::anthropic)  // beta features the client opted into, for Anthropic upstreams
-    ctx.anthropic_beta = std::string(req.headers.get("anthropic-beta").value_or(""));
+  if (ingress.dialect() == api::Dialect::anthropic) {  // beta features the client opted into, for Anthropic upstreams
+    // Beta names only ("context-1m-2025-08-07,files-api-2025-04-14"): nothing else rides
+    // along to a cloud deployment unscanned.
+    auto beta = req.headers.get("anthropic-beta").value_or("");
+    if (beta.size() <= 512 && beta.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_., ") == std::string_view::npos)
+      ctx.anthropic_beta = std::string(beta);
+  }
   if (!ok) {
     ctx.refuse(401, "auth");
     co_await send_error(w, 401, "authentication_error", "invalid or missing API key (send Authorization: Bearer KEY or x-api-key: KEY)", nullptr, &ingress);

@@ -1,7 +1,10 @@
 #include "gateway/request_privacy.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <nlohmann/json.hpp>
+
+#include "core/text.hpp"
 
 namespace llmux::gateway {
 
@@ -59,20 +62,33 @@ void raw_fields(std::vector<api::RawField>& fields, F& f) {
 // image URLs, raw content blocks and fields llmux passes through without knowing
 // them. Only the provider's own thinking signature is left out (it is theirs, and
 // opaque). The request is taken by reference: `f` may rewrite what it visits.
+// An inline image: data:image/...;base64, with base64 after it. Its base64 is pixels,
+// not text (its randomness would pass for a secret), so it is not scanned; any other
+// data: URL (data:,text or data:text/plain) and a payload that is not base64 are text.
+bool inline_image(std::string_view url) {
+  auto comma = url.find(',');
+  if (comma == std::string_view::npos || url.size() < 11) return false;
+  std::string head = to_lower(url.substr(0, comma));
+  if (!head.starts_with("data:image/") || !head.ends_with(";base64")) return false;
+  return url.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n", comma + 1) ==
+         std::string_view::npos;
+}
+
 template <class F>
 void for_each_text(api::ChatRequest& r, F&& f) {
   if (!r.prompt.empty()) f(r.prompt);
   for (auto& m : r.messages) {
     for (auto& part : m.content) {
       if (part.kind == api::ContentPart::Kind::raw) json_text(part.text, f);
-      else if (part.kind == api::ContentPart::Kind::text || !part.text.starts_with("data:")) f(part.text);
-      // (An inline image's base64 is pixels, not text: its randomness would pass for a secret.)
+      else if (part.kind == api::ContentPart::Kind::text || !inline_image(part.text)) f(part.text);
+      if (!part.detail.empty()) f(part.detail);
       raw_fields(part.extra, f);
     }
     if (!m.name.empty()) f(m.name);
     if (!m.tool_call_id.empty()) f(m.tool_call_id);
     if (!m.reasoning.empty()) f(m.reasoning);
     for (auto& tc : m.tool_calls) {
+      if (!tc.id.empty()) f(tc.id);  // as the tool result's tool_call_id is: both get the same placeholder
       f(tc.name);
       f(tc.arguments);
     }
@@ -89,14 +105,74 @@ void for_each_text(api::ChatRequest& r, F&& f) {
   raw_fields(r.extra, f);
 }
 
+// What the texts one by one can miss, scanned as context: a value split across two
+// parts or messages (the joined conversation), a value whose meaning is in its JSON
+// key or that is a JSON number (fields kept verbatim, as their JSON text). A value
+// found there that no single text holds counts; block and local-only classes act as
+// always, and one whose class says redact cannot be redacted in place, so the request
+// becomes local-only (fail closed).
+std::vector<std::string> context_texts(const api::ChatRequest& r) {
+  std::vector<std::string> out;
+  std::string joined = r.prompt;
+  std::size_t pieces = r.prompt.empty() ? 0 : 1;
+  auto raw = [&](const std::vector<api::RawField>& fields) {
+    for (const auto& f : fields) out.push_back("\"" + f.key + "\":" + f.json);
+  };
+  for (const auto& m : r.messages) {
+    if (!joined.empty()) joined += '\n';
+    for (const auto& part : m.content) {
+      if (part.kind == api::ContentPart::Kind::text) {
+        joined += part.text;
+        ++pieces;
+      } else if (part.kind == api::ContentPart::Kind::raw) {
+        out.push_back(part.text);
+      }
+      raw(part.extra);
+    }
+    raw(m.extra);
+  }
+  for (const auto& t : r.tools) raw(t.extra);
+  raw(r.extra);
+  if (pieces > 1) out.push_back(std::move(joined));
+  return out;
+}
+
+void merge_context(const privacy::Scanner& scanner, const std::vector<std::string_view>& texts,
+                   const std::vector<std::string>& context, privacy::Decision& d) {
+  using privacy::Action;
+  for (const auto& c : context) {
+    for (const auto& f : scanner.scan(c)) {
+      std::string_view value = std::string_view(c).substr(f.begin, f.size());
+      bool held = false;
+      for (std::size_t i = 0; i < texts.size() && !held; ++i)
+        for (const auto& g : d.findings[i])
+          if (g.class_id == f.class_id && texts[i].substr(g.begin, g.size()).find(value) != std::string_view::npos) {
+            held = true;
+            break;
+          }
+      if (held) continue;
+      auto it = std::find_if(d.classes.begin(), d.classes.end(),
+                             [&](const privacy::ClassCount& k) { return k.name == f.class_name; });
+      if (it == d.classes.end()) it = d.classes.insert(d.classes.end(), {std::string(f.class_name), f.action, 0});
+      ++it->count;
+      d.action = privacy::strictest(d.action, f.action == Action::redact ? Action::local_only : f.action);
+    }
+  }
+  std::sort(d.classes.begin(), d.classes.end(),
+            [](const privacy::ClassCount& a, const privacy::ClassCount& b) { return a.name < b.name; });
+}
+
 // Scans what `visit` finds in a copy of the request: strings decoded from JSON live
 // only as long as the copy, so they are kept here while the scanner reads them.
 template <class Visit>
-PrivacyVerdict classify_texts(const privacy::Scanner& scanner, Visit&& visit) {
+PrivacyVerdict classify_texts(const privacy::Scanner& scanner, Visit&& visit,
+                              const std::vector<std::string>& context = {}) {
   std::deque<std::string> texts;  // stable addresses
   visit([&](std::string& s) { texts.push_back(s); });
   std::vector<std::string_view> views(texts.begin(), texts.end());
-  return PrivacyVerdict{privacy::classify(scanner, views)};
+  PrivacyVerdict v{privacy::classify(scanner, views)};
+  merge_context(scanner, views, context, v.decision);
+  return v;
 }
 
 // Puts each visited text's redacted version in its place, in the same order.
@@ -120,7 +196,7 @@ std::string PrivacyVerdict::classes() const {
 
 PrivacyVerdict classify_request(const privacy::Scanner& scanner, const api::ChatRequest& request) {
   api::ChatRequest copy = request;
-  return classify_texts(scanner, [&](auto&& f) { for_each_text(copy, f); });
+  return classify_texts(scanner, [&](auto&& f) { for_each_text(copy, f); }, context_texts(request));
 }
 
 api::ChatRequest redacted_copy(const api::ChatRequest& request, const privacy::Decision& decision) {
@@ -132,7 +208,8 @@ api::ChatRequest redacted_copy(const api::ChatRequest& request, const privacy::D
 Result<PrivacyVerdict> classify_body(const privacy::Scanner& scanner, std::string_view body) {
   Json doc = Json::parse(body, nullptr, false);
   if (doc.is_discarded()) return fail(ErrorCode::parse, "the request body is not JSON");
-  return classify_texts(scanner, [&](auto&& f) { walk_json(doc, f); });
+  // The body's own text is the context: keys beside their values, and numbers.
+  return classify_texts(scanner, [&](auto&& f) { walk_json(doc, f); }, {std::string(body)});
 }
 
 std::string redacted_body(std::string_view body, const privacy::Decision& decision) {

@@ -114,8 +114,9 @@ void check_pattern(const UserPattern& p, const toml::table& at, const std::set<s
   if (!name || (name->is_string() && p.name.empty())) problems.add(at, "a [[privacy.patterns]] entry needs a 'name'");
   if (!p.name.empty() && !valid_class_name(p.name))
     problems.add(at, "pattern name '" + p.name + "' must be lowercase letters, digits and '_', starting with a letter");
-  if (!p.name.empty() && (is_builtin_class(p.name) || taken.count(p.name)))
-    problems.add(at, "pattern name '" + p.name + "' is already taken");
+  if (!p.name.empty() && (is_builtin_class(p.name) || taken.count(p.name) || p.name == "default"))
+    problems.add(at, "pattern name '" + p.name + "' is already taken" +
+                         (p.name == "default" ? " ([privacy.actions] default is the action of classes without one)" : ""));
   std::string named = p.name.empty() ? "a pattern" : "pattern '" + p.name + "'";
   // Given: present, and not an empty string or list (one of the wrong type was reported already).
   const toml::node* regex = at.get("regex");

@@ -298,6 +298,16 @@ TEST(OpenAiRequest, LegacyCompletionsRoundTrip) {
   ASSERT_TRUE(again);
   EXPECT_EQ(show(*again), show(*r));
   EXPECT_NE(encode_request_body(*r).find(R"("echo":false)"), std::string::npos);
+  // A list of one prompt is that prompt; a batch or token ids are refused, not sent on as JSON text.
+  auto one = decode_request_body(R"({"model":"m","prompt":["hello"]})", EndpointKind::completion);
+  ASSERT_TRUE(one) << one.error().describe();
+  EXPECT_EQ(one->prompt, "hello");
+  for (const char* body : {R"({"model":"m","prompt":["hello","world"]})", R"({"model":"m","prompt":[45,39]})",
+                           R"({"model":"m","prompt":{"x":1}})"}) {
+    auto bad = decode_request_body(body, EndpointKind::completion);
+    ASSERT_FALSE(bad) << body;
+    EXPECT_NE(bad.error().message.find("one prompt per request"), std::string::npos) << bad.error().message;
+  }
 }
 
 TEST(OpenAiRequest, CodecsPickTheEndpointFromThePath) {

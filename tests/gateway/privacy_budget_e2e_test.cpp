@@ -158,6 +158,16 @@ TEST(Budgets, ConcurrentRequestsNeverOvershootAMoneyLimit) {
   EXPECT_EQ(done + j["runs"][0]["summary"]["errors"]["http_429"].get<int>(), 500);
 }
 
+TEST(PrivacyConfig, APatternWithoutAnActionIsAllowedAndConfigCheckSaysSo) {
+  TempDir dir;
+  write_file(dir.file("p.toml"), std::string("[[deployments]]\nname = \"d\"\nurl = \"http://127.0.0.1:1/v1\"\nmodel = \"m\"\n") +
+                                     "[[routes]]\nalias = \"chat\"\ndeployments = [\"d\"]\n[privacy]\n[[privacy.patterns]]\n" +
+                                     "name = \"codename\"\nkeywords = [\"Zeus\"]\n");
+  auto r = run({binary(), "config", "check", dir.file("p.toml")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("pattern 'codename' has no action and the default is allow"), std::string::npos) << r.err;
+}
+
 TEST(PrivacyConfig, BadPatternFailsConfigCheckWithItsLine) {
   TempDir dir;
   write_file(dir.file("p.toml"), "[privacy]\n[[privacy.patterns]]\nname = \"broken\"\nregex = \"(unclosed\"\n");
@@ -262,6 +272,24 @@ TEST(Privacy, EveryFieldThatGoesUpstreamIsScanned) {
                                    {{"type", "image_url"}, {"image_url", {{"url", "https://x.example/i.png?card=" + card}}}}};
   });
   with("json escapes", [&](json& b) { b["metadata"] = json::parse(R"({"n":"\u0034539148803436467"})"); });
+  with("a data: URL that is text", [&](json& b) {
+    b["messages"][0]["content"] = {{{"type", "image_url"}, {"image_url", {{"url", "data:,card " + card}}}}};
+  });
+  with("image detail", [&](json& b) {
+    b["messages"][0]["content"] = {{{"type", "image_url"}, {"image_url", {{"url", "https://x.example/i.png"}, {"detail", card}}}}};
+  });
+  with("a tool call's id", [&](json& b) {
+    b["messages"].push_back({{"role", "assistant"}, {"content", nullptr},
+                             {"tool_calls", {{{"id", card}, {"type", "function"},
+                                              {"function", {{"name", "f"}, {"arguments", "{}"}}}}}}});
+  });
+  with("a JSON number", [&](json& b) { b["metadata"] = {{"card", 4539148803436467}}; });
+  with("a card split across two parts", [&](json& b) {
+    b["messages"][0]["content"] = {{{"type", "text"}, {"text", "card 4539 1488 "}}, {{"type", "text"}, {"text", "0343 6467"}}};
+  });
+  with("a card split across two messages", [&](json& b) {
+    b["messages"] = {{{"role", "user"}, {"content", "card 4539 1488"}}, {{"role", "user"}, {"content", "0343 6467"}}};
+  });
   for (const auto& [name, body] : cases) {
     auto r = gw.chat(body.dump());
     EXPECT_EQ(r.status, 503) << name << ": " << r.body;
@@ -278,6 +306,15 @@ TEST(Privacy, EveryFieldThatGoesUpstreamIsScanned) {
   tool["function"]["description"] = "use key sk-proj-Abc123XyZ987qwertyUIOP456asdfGHJK789zxcvBNM0";
   secret["tools"] = {tool};
   EXPECT_EQ(gw.chat(secret.dump()).status, 403) << "a secret in a tool description is blocked as in a message";
+  json keyed = base;
+  keyed["metadata"] = {{"password", "Xk9#mPq2vL"}};
+  EXPECT_EQ(gw.chat(keyed.dump()).status, 403) << "a value whose key says what it is, in a field passed through";
+  // An email (redact) split so that no part holds it cannot be redacted in place: local-only, so 503 here.
+  json split = base;
+  split["messages"][0]["content"] = {{{"type", "text"}, {"text", "mail jane.doe@"}}, {{"type", "text"}, {"text", "example.com"}}};
+  auto r = gw.chat(split.dump());
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_NE(r.body.find("email"), std::string::npos) << r.body;
   EXPECT_EQ(cloud.stats()["requests"], 0) << "nothing reached the cloud";
   EXPECT_EQ(gw.chat(ask("hello")).status, 200) << "and a clean request still goes";
 }

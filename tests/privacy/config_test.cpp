@@ -75,6 +75,8 @@ TEST(PrivacyConfig, RejectsMistakesWithTheirLine) {
   expect_error("[privacy]\n\n[[privacy.patterns]]\nname = \"x\"\nregex = \"a\"\nkeywords = [\"b\"]\n",
                "llmux.toml:3", "exactly one of");
   expect_error("[privacy]\n[[privacy.patterns]]\nname = \"email\"\nregex = \"a\"\n", "llmux.toml:2", "taken");
+  expect_error("[privacy]\n[[privacy.patterns]]\nname = \"default\"\nregex = \"a\"\n", "llmux.toml:2",
+               "is the action of classes without one");
   expect_error("[privacy]\n[[privacy.patterns]]\nname = \"Bad Name\"\nregex = \"a\"\n", "llmux.toml:2",
                "lowercase");
   expect_error("[privacy]\n[[privacy.patterns]]\nname = \"x\"\nregex = \"a\"\ncase = true\n", "llmux.toml:5",
