@@ -81,11 +81,21 @@ bool loose_ssn(std::string_view text, const LooseNumber& n) {
 
 std::size_t invisible_at(std::string_view text, std::size_t i) {
   unsigned char c = static_cast<unsigned char>(at(text, i));
-  if (c != 0xE2 && c != 0xEF && c != 0xC2) return 0;
+  if (c != 0xE2 && c != 0xEF && c != 0xC2 && c != 0xCD && c != 0xE1) return 0;
   if (bytes_at(text, i, "\xC2\xAD")) return 2;  // soft hyphen
-  if (bytes_at(text, i, "\xE2\x80\x8B") || bytes_at(text, i, "\xE2\x80\x8C") ||
-      bytes_at(text, i, "\xE2\x80\x8D") || bytes_at(text, i, "\xE2\x81\xA0") || bytes_at(text, i, "\xEF\xBB\xBF"))
-    return 3;
+  if (bytes_at(text, i, "\xCD\x8F")) return 2;  // combining grapheme joiner
+  if (bytes_at(text, i, "\xE1\xA0\x8E")) return 3;  // Mongolian vowel separator
+  // Zero-width space/joiners, left-to-right and right-to-left marks, word joiner,
+  // invisible function application/times/separator/plus, byte order mark.
+  if (c == 0xE2 && static_cast<unsigned char>(at(text, i + 1)) == 0x80) {
+    unsigned char d = static_cast<unsigned char>(at(text, i + 2));
+    return d >= 0x8B && d <= 0x8F ? 3 : 0;
+  }
+  if (c == 0xE2 && static_cast<unsigned char>(at(text, i + 1)) == 0x81) {
+    unsigned char d = static_cast<unsigned char>(at(text, i + 2));
+    return d >= 0xA0 && d <= 0xA4 ? 3 : 0;
+  }
+  if (bytes_at(text, i, "\xEF\xBB\xBF")) return 3;
   return 0;
 }
 

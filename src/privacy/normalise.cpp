@@ -35,18 +35,29 @@ std::size_t mapped_at(std::string_view s, std::size_t i, char& ascii) {
     if (d.b1 != 0 && b(1) == d.b1 && b(2) >= d.zero && b(2) < d.zero + 10u)
       return ascii = char('0' + b(2) - d.zero), 3;
   }
+  // Hyphens that pass for '-': U+2010 hyphen, U+2011 non-breaking hyphen, U+2012 figure
+  // dash, U+2212 minus, U+FE58 small em dash, U+FE63 small hyphen-minus (not the en and
+  // em dashes of prose). U+3000, the ideographic space, reads as a space.
+  if (c == 0xE2 && b(1) == 0x80 && b(2) >= 0x90 && b(2) <= 0x92) return ascii = '-', 3;
+  if (c == 0xE2 && b(1) == 0x88 && b(2) == 0x92) return ascii = '-', 3;
+  if (c == 0xE3 && b(1) == 0x80 && b(2) == 0x80) return ascii = ' ', 3;
   if (c != 0xEF) return 0;
+  if (b(1) == 0xB9 && (b(2) == 0x98 || b(2) == 0xA3)) return ascii = '-', 3;
   if (b(1) == 0xB9 && b(2) == 0xAB) return ascii = '@', 3;               // U+FE6B small commercial at
   if (b(1) == 0xBC && b(2) >= 0x81 && b(2) <= 0xBF) return ascii = char(b(2) - 0x81 + 0x21), 3;  // U+FF01-FF3F
   if (b(1) == 0xBD && b(2) >= 0x80 && b(2) <= 0x9E) return ascii = char(b(2) - 0x80 + 0x60), 3;  // U+FF40-FF5E
   return 0;
 }
 
-// A marker: a mapped character other than full-width punctuation and letters.
+// A marker: a mapped character that hides a value: an invisible one, a digit of another
+// script, '@', a full-width letter or hyphen, a hyphen look-alike. Not full-width
+// punctuation, nor the ideographic space: CJK text alone does not call for a second scan.
 bool marker_at(std::string_view s, std::size_t i) {
   char ascii = 0;
   std::size_t n = mapped_at(s, i, ascii);
-  return n != 0 && (ascii == 0 || ascii == '@' || (ascii >= '0' && ascii <= '9'));
+  if (n == 0) return false;
+  bool letter = (ascii >= 'A' && ascii <= 'Z') || (ascii >= 'a' && ascii <= 'z');
+  return ascii == 0 || ascii == '@' || ascii == '-' || letter || (ascii >= '0' && ascii <= '9');
 }
 
 bool markers_scalar(std::string_view text, std::size_t from) {
@@ -76,20 +87,27 @@ __attribute__((target("avx2"))) bool markers_avx2(std::string_view text) {
     if (_mm256_movemask_epi8(a) == 0) continue;
     __m256i lead = _mm256_or_si256(_mm256_or_si256(eq(a, 0xC2), eq(a, 0xD9)), _mm256_or_si256(eq(a, 0xDB), eq(a, 0xE0)));
     lead = _mm256_or_si256(lead, _mm256_or_si256(eq(a, 0xE2), eq(a, 0xEF)));
+    lead = _mm256_or_si256(lead, _mm256_or_si256(eq(a, 0xCD), eq(a, 0xE1)));
     if (_mm256_testz_si256(lead, lead)) continue;  // CJK, Cyrillic, accented Latin: no marker lead byte
     __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 1));
     __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 2));
     __m256i m = _mm256_and_si256(eq(a, 0xC2), eq(b, 0xAD));
+    m = _mm256_or_si256(m, _mm256_and_si256(eq(a, 0xCD), eq(b, 0x8F)));
+    m = _mm256_or_si256(m, _mm256_and_si256(eq(a, 0xE1), _mm256_and_si256(eq(b, 0xA0), eq(c, 0x8E))));
     m = _mm256_or_si256(m, _mm256_and_si256(eq(a, 0xD9), range(b, 0xA0, 0xA9)));
     m = _mm256_or_si256(m, _mm256_and_si256(eq(a, 0xDB), range(b, 0xB0, 0xB9)));
     __m256i e0 = _mm256_and_si256(eq(a, 0xE0), _mm256_or_si256(eq(b, 0xA5), eq(b, 0xA7)));
     m = _mm256_or_si256(m, _mm256_and_si256(e0, range(c, 0xA6, 0xAF)));
-    __m256i e2 = _mm256_or_si256(_mm256_and_si256(eq(b, 0x80), range(c, 0x8B, 0x8D)),
-                                 _mm256_and_si256(eq(b, 0x81), eq(c, 0xA0)));
+    __m256i e2 = _mm256_or_si256(_mm256_and_si256(eq(b, 0x80), range(c, 0x8B, 0x92)),
+                                 _mm256_and_si256(eq(b, 0x81), range(c, 0xA0, 0xA4)));
+    e2 = _mm256_or_si256(e2, _mm256_and_si256(eq(b, 0x88), eq(c, 0x92)));
     m = _mm256_or_si256(m, _mm256_and_si256(eq(a, 0xE2), e2));
     __m256i ef = _mm256_or_si256(_mm256_and_si256(eq(b, 0xBB), eq(c, 0xBF)),
                                  _mm256_and_si256(eq(b, 0xB9), eq(c, 0xAB)));
-    ef = _mm256_or_si256(ef, _mm256_and_si256(eq(b, 0xBC), _mm256_or_si256(range(c, 0x90, 0x99), eq(c, 0xA0))));
+    ef = _mm256_or_si256(ef, _mm256_and_si256(eq(b, 0xBC), _mm256_or_si256(range(c, 0x90, 0x99), range(c, 0xA0, 0xBA))));
+    ef = _mm256_or_si256(ef, _mm256_and_si256(eq(b, 0xBC), eq(c, 0x8D)));
+    ef = _mm256_or_si256(ef, _mm256_and_si256(eq(b, 0xBD), range(c, 0x81, 0x9A)));
+    ef = _mm256_or_si256(ef, _mm256_and_si256(eq(b, 0xB9), _mm256_or_si256(eq(c, 0x98), eq(c, 0xA3))));
     m = _mm256_or_si256(m, _mm256_and_si256(eq(a, 0xEF), ef));
     if (!_mm256_testz_si256(m, m)) return true;
   }

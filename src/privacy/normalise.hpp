@@ -26,10 +26,11 @@ struct Normalised {
   std::size_t original_end(std::size_t end) const { return to[end - 1]; }
 };
 
-// `text` without zero-width characters (U+200B-U+200D, U+2060, U+FEFF, U+00AD),
-// with decimal digits of other scripts (Arabic-Indic, Persian, Devanagari,
-// Bengali, full-width) and full-width ASCII (U+FF01-U+FF5E, U+FE6B small at
-// sign) as ASCII. Reuses `out`'s buffers.
+// `text` without invisible characters (U+200B-U+200F, U+2060-U+2064, U+FEFF, U+00AD,
+// U+034F, U+180E), with decimal digits of other scripts (Arabic-Indic, Persian,
+// Devanagari, Bengali, full-width), full-width ASCII (U+FF01-U+FF5E, U+FE6B small at
+// sign), hyphen look-alikes (U+2010-U+2012, U+2212, U+FE58, U+FE63) and the
+// ideographic space as ASCII. Reuses `out`'s buffers.
 void normalise(std::string_view text, Normalised& out);
 
 }  // namespace llmux::privacy::detail

@@ -18,7 +18,11 @@ TEST(Normalise, MarkersAreFoundAtEveryOffsetAndNothingElseCounts) {
   EXPECT_FALSE(has_obfuscation_markers(base));
   for (std::string marker : {"\xE2\x80\x8B", "\xE2\x80\x8D", "\xE2\x81\xA0", "\xEF\xBB\xBF", "\xC2\xAD",
                              "\xD9\xA4", "\xDB\xB9", "\xE0\xA5\xA7", "\xE0\xA7\xAF", "\xEF\xBC\x95", "\xEF\xBC\xA0",
-                             "\xEF\xB9\xAB"}) {
+                             "\xEF\xB9\xAB",
+                             // left-to-right mark, invisible times, combining grapheme joiner, Mongolian
+                             // vowel separator; hyphens: non-breaking, minus, full-width, small; full-width S and k
+                             "\xE2\x80\x8E", "\xE2\x81\xA2", "\xCD\x8F", "\xE1\xA0\x8E", "\xE2\x80\x91",
+                             "\xE2\x88\x92", "\xEF\xBC\x8D", "\xEF\xB9\xA3", "\xEF\xBC\xB3", "\xEF\xBD\x8B"}) {
     for (std::size_t at = 0; at <= 120; ++at) {
       std::string text = std::string(at, 'a') + marker + std::string(80, 'b');
       EXPECT_TRUE(has_obfuscation_markers(text)) << at;

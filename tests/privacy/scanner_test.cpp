@@ -267,6 +267,29 @@ TEST(Scanner, SeesThroughInvisibleCharactersAndOtherScriptsDigits) {
   EXPECT_EQ(found(s, "key " + key + " end"), (std::vector<Found>{{"secret", key}}));
 }
 
+// Full-width letters, hyphen look-alikes and more invisible characters.
+TEST(Scanner, SeesThroughFullWidthLettersAndHyphenLookAlikes) {
+  Scanner s = compile();
+  auto fullwidth = [](std::string_view ascii) {
+    std::string out;
+    for (char c : ascii) {
+      unsigned u = 0xFF00u + static_cast<unsigned char>(c) - 0x20u;  // U+FF01..FF5E for '!'..'~'
+      out += static_cast<char>(0xE0 | (u >> 12));
+      out += static_cast<char>(0x80 | ((u >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (u & 0x3F));
+    }
+    return out;
+  };
+  std::string key = fullwidth("sk") + "-proj-Xq7Lm2Vb9Rt4Nc8Hs3Kd6Pf1Wz5Yg0Tj2Ua7Eo4";
+  EXPECT_EQ(found(s, "key " + key + " end"), (std::vector<Found>{{"secret", key}}));
+  std::string nb_hyphens = "sk\xE2\x80\x91proj\xE2\x80\x91Xq7Lm2Vb9Rt4Nc8Hs3Kd6Pf1Wz5Yg0Tj2Ua7Eo4";
+  EXPECT_EQ(found(s, "key " + nb_hyphens + " end"), (std::vector<Found>{{"secret", nb_hyphens}}));
+  std::string ssn = "536\xEF\xBC\x8D" "22\xEF\xBC\x8D" "8145";  // full-width hyphen-minus
+  EXPECT_EQ(found(s, "ssn " + ssn + " ok"), (std::vector<Found>{{"us_ssn", ssn}}));
+  std::string card = "4539\xE2\x80\x8E" "1488\xE2\x80\x8E" "0343\xE2\x80\x8E" "6467";  // left-to-right marks
+  EXPECT_EQ(found(s, "card " + card + " ok"), (std::vector<Found>{{"credit_card", card}}));
+}
+
 TEST(Scanner, OneSpaceInsideAKeyDoesNotEndIt) {
   Scanner s = compile();
   std::string key = std::string("sk-proj-") + "Xq7Lm2Vb9Rt4Nc8 Hs3Kd6Pf1Wz5Yg0Tj2Ua7Eo4";
@@ -282,6 +305,8 @@ TEST(Scanner, UserPatternsSeeThroughInvisibleCharactersToo) {
   Scanner s = compile(config);
   std::string name = "PROJECT-\xE2\x80\x8B" "ABCD";
   EXPECT_EQ(found(s, "about " + name + "."), (std::vector<Found>{{"codename", name}}));
+  std::string wide = "PROJECT-\xEF\xBC\xBA\xEF\xBC\xA5\xEF\xBC\xB5\xEF\xBC\xB3";  // ＺＥＵＳ
+  EXPECT_EQ(found(s, "about " + wide + "."), (std::vector<Found>{{"codename", wide}}));
 }
 
 }  // namespace
