@@ -77,6 +77,51 @@ bool any_sampling(const Sampling& s) {
   return s.temperature || s.top_p || s.max_tokens || !s.stop.empty() || s.seed;
 }
 
+namespace {
+
+// Gemini's schema (OpenAPI's subset: "type": "OBJECT", "nullable": true) as JSON Schema,
+// which the other APIs take: types in lower case, nullable as a "null" type.
+void write_json_schema(JsonWriter& w, json::element e) {
+  json::object o;
+  simdjson::dom::array a;
+  if (e.get(o) == simdjson::SUCCESS) {
+    bool nullable = json::get_bool(o, "nullable").value_or(false);
+    w.begin_object();
+    for (auto [key, value] : o) {
+      if (key == "nullable") continue;
+      std::string_view type;
+      if (key == "type" && value.get(type) == simdjson::SUCCESS) {
+        std::string lower = to_lower(type);
+        w.key("type");
+        if (nullable && lower != "null") w.begin_array().value(lower).value("null").end_array();
+        else w.value(lower);
+        continue;
+      }
+      w.key(key);
+      write_json_schema(w, value);
+    }
+    w.end_object();
+  } else if (e.get(a) == simdjson::SUCCESS) {
+    w.begin_array();
+    for (auto item : a) write_json_schema(w, item);
+    w.end_array();
+  } else {
+    w.raw(json::to_json(e));
+  }
+}
+
+std::string json_schema_of_gemini(const std::string& schema) {
+  simdjson::dom::parser parser;
+  json::element root;
+  if (parser.parse(schema).get(root) != simdjson::SUCCESS) return schema;
+  std::string out;
+  JsonWriter w(out);
+  write_json_schema(w, root);
+  return out;
+}
+
+}  // namespace
+
 const ChatRequest& in_terms_of(const ChatRequest& req, Dialect target, std::optional<ChatRequest>& stripped) {
   if (!req.origin || *req.origin == target) return req;
   stripped = req;
@@ -87,7 +132,10 @@ const ChatRequest& in_terms_of(const ChatRequest& req, Dialect target, std::opti
     std::erase_if(m.content, [](const ContentPart& p) { return p.kind == ContentPart::Kind::raw; });
     for (auto& p : m.content) p.extra.clear();
   }
-  for (auto& t : r.tools) t.extra.clear();
+  for (auto& t : r.tools) {
+    t.extra.clear();
+    if (*req.origin == Dialect::gemini) t.parameters_json = json_schema_of_gemini(t.parameters_json);
+  }
   return r;
 }
 

@@ -192,6 +192,19 @@ TEST(CrossDialectRequest, FieldsKeptVerbatimGoOnlyToTheAPIThatSentThem) {
   auto back = make_client_codec(Dialect::gemini)->encode_request(*from_gemini);
   ASSERT_TRUE(back);
   EXPECT_NE(back->body.find(R"("parameters":{"type":"OBJECT"})"), std::string::npos) << back->body;
+  // To the other APIs as JSON Schema: types in lower case, nullable as a null type.
+  auto typed = make_server_codec(Dialect::gemini)->decode_request(
+      "/v1beta/models/m:generateContent",
+      R"({"contents":[{"role":"user","parts":[{"text":"hi"}]}],"tools":[{"functionDeclarations":[{"name":"f",)"
+      R"("parameters":{"type":"OBJECT","properties":{"x":{"type":"STRING","nullable":true}},"required":["x"]}}]}]})");
+  ASSERT_TRUE(typed) << typed.error().message;
+  for (Dialect d : {Dialect::openai, Dialect::anthropic, Dialect::ollama}) {
+    auto wire = make_client_codec(d)->encode_request(*typed);
+    ASSERT_TRUE(wire);
+    EXPECT_NE(wire->body.find(R"({"type":"object","properties":{"x":{"type":["string","null"]}},"required":["x"]})"),
+              std::string::npos)
+        << to_string(d) << ": " << wire->body;
+  }
 }
 
 TEST(CrossDialectRequest, AContentPartWithoutAnEquivalentIsRefusedByName) {
