@@ -186,6 +186,9 @@ tl::expected<void, Problems> Gateway::reload() { return impl_->reload(); }
 
 tl::expected<void, Problems> Gateway::Impl::reload() {
   if (config_path.empty()) return tl::unexpected(Problems{Error{ErrorCode::config, "no config file to reload", {}, 0}});
+  // The version of the file read now: the watcher does not read it again for the same
+  // change (an edit followed by SIGHUP reloaded twice).
+  loaded_mtime.store(file_mtime_ns(config_path));
   auto cfg = load_config(config_path);
   if (!cfg) {
     for (const auto& p : cfg.error()) log_line("reload rejected, keeping the running config: " + p.describe());
@@ -246,7 +249,7 @@ void Gateway::stop(Nanos grace) {
 }
 
 void Gateway::Impl::watch_loop() {
-  std::int64_t mtime = file_mtime_ns(config_path);
+  loaded_mtime.store(file_mtime_ns(config_path));
   Nanos next_file_check = 0;
   std::unordered_map<std::string, Nanos> next_health;
   while (!stopping.load()) {
@@ -266,10 +269,7 @@ void Gateway::Impl::watch_loop() {
     Nanos now = mono_now();
     if (!config_path.empty() && now >= next_file_check) {
       next_file_check = now + kNanosPerSecond;
-      if (auto m = file_mtime_ns(config_path); m && m != mtime) {
-        mtime = m;
-        (void)reload();
-      }
+      if (auto m = file_mtime_ns(config_path); m && m != loaded_mtime.load()) (void)reload();
     }
     auto snap = snapshot();
     for (const auto& d : snap->deployments) {

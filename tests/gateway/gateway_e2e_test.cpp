@@ -483,6 +483,24 @@ TEST(Gateway, InvalidReloadIsRejectedAndTheOldConfigStays) {
   EXPECT_EQ(http_request("POST", gw.url() + "/chat/completions", chat_body(false)).status, 200);
 }
 
+TEST(Gateway, AnEditThenSighupReloadsOnce) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  Gateway gw(dir, deployment("local", sim.url()) + route("chat", {"local"}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a new mtime, even on a coarse clock
+  write_file(gw.config_path(), read_file(gw.config_path()) + "\n[[routes]]\nalias = \"also\"\ndeployments = [\"local\"]\n");
+  gw.process().signal(SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // the watcher looks every second
+  auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = 0; (at = text.find(what, at)) != std::string::npos; at += what.size()) ++n;
+    return n;
+  };
+  EXPECT_EQ(count(gw.process().err(), "llmux serve: reloaded "), 1u) << gw.process().err();
+  auto models = json::parse(http_request("GET", gw.url() + "/models").body);
+  EXPECT_EQ(models["data"].size(), 2u);
+}
+
 TEST(Gateway, AReloadSaysWhichChangedSettingsWaitForTheNextStart) {
   SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
   TempDir dir;
