@@ -101,6 +101,8 @@ asio::awaitable<void> SimServer::Impl::handle(net::ServerRequest& req, net::Resp
   if (req.method == "POST" && path == "/v1/embeddings" &&
       (opts.dialect == api::Dialect::openai || opts.dialect == api::Dialect::ollama))
     co_return co_await embeddings(req, w);
+  if (req.method == "POST" && path == "/api/embed" && opts.dialect == api::Dialect::ollama)
+    co_return co_await embeddings(req, w);
   if (req.method == "GET" && path == "/sim/received") {
     std::string out;
     JsonWriter j(out);
@@ -190,8 +192,8 @@ void write_embedding(JsonWriter& j, std::string_view text, std::int64_t dimensio
 }
 }  // namespace
 
-// OpenAI's embeddings endpoint: `input` a string or an array of strings, optional
-// `dimensions` (default 16), floats only.
+// OpenAI's embeddings endpoint, and Ollama's /api/embed in the Ollama dialect: `input`
+// a string or an array of strings, optional `dimensions` (default 16), floats only.
 asio::awaitable<void> SimServer::Impl::embeddings(net::ServerRequest& req, net::ResponseWriter& w) {
   constexpr std::size_t kMaxInputs = 2048;  // OpenAI's limit per request
   simdjson::dom::parser parser;
@@ -232,6 +234,16 @@ asio::awaitable<void> SimServer::Impl::embeddings(net::ServerRequest& req, net::
   std::int64_t tokens = 0;
   std::string out;
   JsonWriter j(out);
+  if (req.path() == "/api/embed") {  // {"model", "embeddings": [[...]], durations, "prompt_eval_count"}
+    j.begin_object().field("model", model).key("embeddings").begin_array();
+    for (auto input : inputs) {
+      tokens += static_cast<std::int64_t>(count_tokens(input));
+      write_embedding(j, input, dimensions);
+    }
+    j.end_array().field("total_duration", std::int64_t{0}).field("load_duration", std::int64_t{0});
+    j.field("prompt_eval_count", tokens).end_object();
+    co_return co_await w.send(200, "application/json", out);
+  }
   j.begin_object().field("object", "list").key("data").begin_array();
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     tokens += static_cast<std::int64_t>(count_tokens(inputs[i]));

@@ -121,7 +121,7 @@ std::string served_paths(api::Dialect d) {
     case api::Dialect::gemini:
       return "POST /v1beta/models/{model}:generateContent and :streamGenerateContent?alt=sse, GET /v1beta/models";
     case api::Dialect::ollama:
-      return "POST /api/chat, /api/generate, /api/show, /v1/chat/completions, /v1/embeddings, GET /api/tags, /api/ps, /api/version, "
+      return "POST /api/chat, /api/generate, /api/embed, /api/show, /v1/chat/completions, /v1/embeddings, GET /api/tags, /api/ps, /api/version, "
              "/v1/models";
     case api::Dialect::openai: break;
   }

@@ -362,6 +362,15 @@ TEST(Gateway, EmbeddingsPassThroughToTheFirstDeploymentThatHasThem) {
   json huge = {{"model", "x"}, {"input", std::vector<std::string>(2048, "a")}, {"dimensions", 4096}};
   auto too_big = http_request("POST", sim.url() + "/embeddings", huge.dump());
   EXPECT_EQ(too_big.status, 400) << "8M values would be a 160 MB answer";
+  // The Ollama dialect's own /api/embed, as ollama's clients call it.
+  SimProcess ollama({"--dialect", "ollama"});
+  std::string root = ollama.url().substr(0, ollama.url().rfind('/'));
+  auto o = http_request("POST", root + "/api/embed", R"({"model":"x","input":["hello world","other text"],"dimensions":8})");
+  ASSERT_EQ(o.status, 200) << o.body;
+  auto oj = json::parse(o.body);
+  ASSERT_EQ(oj["embeddings"].size(), 2u) << o.body;
+  EXPECT_EQ(oj["embeddings"][0], j["data"][0]["embedding"]) << "the same text embeds the same way in every dialect";
+  EXPECT_EQ(oj["prompt_eval_count"], count("hello world") + count("other text"));
 }
 
 TEST(Gateway, LedgerAndUsageAreExact) {
