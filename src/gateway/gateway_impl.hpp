@@ -136,8 +136,8 @@ struct Gateway::Impl {
   std::atomic<std::uint64_t> request_counter{0};
   std::atomic<std::size_t> ended_by_shutdown{0};
   std::atomic<std::int64_t> loaded_mtime{0};  // the config file's mtime when it was last read
-  // Request ids are "llmux-<this start>-<n>": unique across restarts, so that ledger rows
-  // and log lines of different runs never share one.
+  // Request ids are "<this start>-<n>" in base 36: unique across restarts, so that ledger
+  // rows and log lines of different runs never share one.
   const std::string id_prefix = make_id_prefix();
   static std::string make_id_prefix();
   std::atomic<bool> stopping{false};
