@@ -303,6 +303,11 @@ class Encoder final : public StreamEncoder {
     args_end_.feed(e.text);
     if (!args_end_.complete() || waiting_.empty()) return;
     close_block(out);
+    open_next_waiting(out);
+  }
+
+  // The first call that waited gets its block, with what it gathered.
+  void open_next_waiting(std::string& out) {
     WaitingCall next = std::move(waiting_.front());
     waiting_.erase(waiting_.begin());
     open_tool(out, next.index, next.start, next.args);
@@ -312,9 +317,7 @@ class Encoder final : public StreamEncoder {
   void close_tools(std::string& out) {
     close_block(out);
     while (!waiting_.empty()) {
-      WaitingCall next = std::move(waiting_.front());
-      waiting_.erase(waiting_.begin());
-      open_tool(out, next.index, next.start, next.args);
+      open_next_waiting(out);
       close_block(out);
     }
   }

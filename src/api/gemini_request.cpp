@@ -124,12 +124,8 @@ void write_tools(JsonWriter& w, const ChatRequest& req) {
       // A Gemini client's schema goes back as it came; anyone else's is JSON Schema,
       // which `parameters` (a subset of OpenAPI's) refuses in part (additionalProperties,
       // const, type lists): parametersJsonSchema takes it whole.
-      if (t.parameters_json == "{}") {
-      } else if (req.origin == Dialect::gemini) {
-        w.raw_field("parameters", t.parameters_json);
-      } else {
-        w.raw_field("parametersJsonSchema", without_dollar_schema(t.parameters_json));
-      }
+      if (t.parameters_json != "{}" && req.origin == Dialect::gemini) w.raw_field("parameters", t.parameters_json);
+      else if (t.parameters_json != "{}") w.raw_field("parametersJsonSchema", without_dollar_schema(t.parameters_json));
       for (const auto& f : t.extra) w.raw_field(f.key, f.json);
       w.end_object();
     }

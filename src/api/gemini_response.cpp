@@ -162,12 +162,13 @@ std::string_view status_for(const ApiError& e) {
     case 504: return "DEADLINE_EXCEEDED";
     default: break;
   }
-  if (t == "invalid_request_error" || e.http_status == 400) return "INVALID_ARGUMENT";
-  if (t == "authentication_error" || e.http_status == 401) return "UNAUTHENTICATED";
-  if (t == "permission_error" || e.http_status == 403) return "PERMISSION_DENIED";
-  if (t == "not_found_error" || e.http_status == 404) return "NOT_FOUND";
-  if (t == "rate_limit_error" || e.http_status == 429) return "RESOURCE_EXHAUSTED";
-  if (t == "overloaded_error" || e.http_status == 503) return "UNAVAILABLE";
+  // Any other status: the other APIs' error type.
+  if (t == "invalid_request_error") return "INVALID_ARGUMENT";
+  if (t == "authentication_error") return "UNAUTHENTICATED";
+  if (t == "permission_error") return "PERMISSION_DENIED";
+  if (t == "not_found_error") return "NOT_FOUND";
+  if (t == "rate_limit_error") return "RESOURCE_EXHAUSTED";
+  if (t == "overloaded_error") return "UNAVAILABLE";
   return "INTERNAL";
 }
 

@@ -92,6 +92,16 @@ asio::awaitable<Result<void>> Gateway::Impl::send_upstream(RequestContext& ctx, 
   co_return r;
 }
 
+std::string Gateway::Impl::request_timeout_passed(const Snapshot& snap, const std::string& what) {
+  return "request_timeout (" + format_duration_ms(to_ms(snap.config.server.request_timeout)) + ") passed while " + what;
+}
+
+asio::awaitable<void> Gateway::Impl::send_shutting_down(net::ResponseWriter& w, const api::ServerCodec* codec) {
+  net::Headers extra;
+  extra.add("Retry-After", "1");
+  co_await send_error(w, 503, "service_unavailable", "the gateway is shutting down; retry", &extra, codec);
+}
+
 std::optional<Error> Gateway::Impl::breaker_refusal(const RequestContext& ctx, const Deployment& d) {
   if (d.state->breaker.allow(mono_now(), ctx.snap->config.breaker)) return std::nullopt;
   d.state->limiter.release();
@@ -112,8 +122,8 @@ asio::awaitable<std::optional<Error>> Gateway::Impl::wait_for_slot(RequestContex
     if (w.client_gone()) co_return Error{ErrorCode::cancelled, "the client left while queued", {}, 0};
     if (mono_now() >= deadline)
       co_return Error{ErrorCode::timeout,
-                      "request_timeout (" + format_duration_ms(to_ms(ctx.snap->config.server.request_timeout)) +
-                          ") passed while queued for deployment " + d.config->name + " (at its concurrency limit)",
+                      request_timeout_passed(*ctx.snap, "queued for deployment " + d.config->name +
+                                                            " (at its concurrency limit)"),
                       {}, 0};
     co_return Error{ErrorCode::unavailable, "deployment " + d.config->name + " is at its concurrency limit", {}, 0};
   }
@@ -167,9 +177,7 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
       const bool past_deadline = !r && guard.fired() && !w.client_gone();
       if (past_deadline)
         r = tl::unexpected(Error{ErrorCode::timeout,
-                                 "request_timeout (" + format_duration_ms(to_ms(ctx.snap->config.server.request_timeout)) +
-                                     ") passed while waiting on deployment " + d->config->name,
-                                 {}, 0});
+                                 request_timeout_passed(*ctx.snap, "waiting on deployment " + d->config->name), {}, 0});
       if (r && relay.stream_error() && !relay.saw_events())
         r = tl::unexpected(Error{ErrorCode::http_status, "upstream error: " + relay.stream_error()->message, {}, 502});
       d->state->in_flight.fetch_sub(1);
@@ -195,9 +203,7 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
           co_return;
         }
         ctx.status = 503;
-        net::Headers extra;
-        extra.add("Retry-After", "1");
-        co_await send_error(w, 503, "service_unavailable", "the gateway is shutting down; retry", &extra, ctx.ingress);
+        co_await send_shutting_down(w, ctx.ingress);
         co_return;
       }
       // The client left, or its deadline passed: the gateway gave up, not the deployment.

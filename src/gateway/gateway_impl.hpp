@@ -187,6 +187,10 @@ struct Gateway::Impl {
   asio::awaitable<std::optional<Error>> wait_for_slot(RequestContext& ctx, const Deployment& d, Nanos deadline,
                                                       net::CancelSignal& cancel, net::ResponseWriter& w);
   std::optional<Error> breaker_refusal(const RequestContext& ctx, const Deployment& d);
+  // "request_timeout (600 s) passed while <what>".
+  static std::string request_timeout_passed(const Snapshot& snap, const std::string& what);
+  // The answer to a request the stop's grace period ended before it started answering.
+  asio::awaitable<void> send_shutting_down(net::ResponseWriter& w, const api::ServerCodec* codec);
 
   // The one point where a request leaves for an upstream: the privacy invariant is
   // enforced here, whatever routing, retries or reloads decided.

@@ -289,17 +289,14 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
       if (in_flight.shutdown() && !w.client_gone()) {
         d->state->breaker.abandon();
         ctx.refuse(503, "shutdown");
-        net::Headers extra;
-        extra.add("Retry-After", "1");
-        co_await send_error(w, 503, "service_unavailable", "the gateway is shutting down; retry", &extra);
+        co_await send_shutting_down(w, nullptr);
         co_return account(ctx);
       }
       if (guard.fired() || w.client_gone()) {  // the gateway gave up, not the deployment
         d->state->breaker.abandon();
         timed_out = !w.client_gone();
         if (timed_out)
-          why += "; request_timeout (" + format_duration_ms(to_ms(snap.config.server.request_timeout)) +
-                 ") passed while waiting on deployment " + name;
+          why += "; " + request_timeout_passed(snap, "waiting on deployment " + name);
         break;
       }
       d->state->breaker.on_failure(mono_now(), snap.config.breaker);

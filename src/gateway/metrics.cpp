@@ -24,11 +24,8 @@ void append_escaped(std::string& out, std::string_view v) {
   }
 }
 
-// Prometheus reads any float, but `le` labels are matched as text: {le="0.1"} must be
-// what is written, so every number is the shortest that reads back exactly.
-std::string number(double v) { return shortest_number(v); }
-
-// "{a="x"}" -> "{a="x",le="0.5"}"
+// "{a="x"}" -> "{a="x",le="0.5"}". Prometheus reads any float, but `le` labels are matched
+// as text: {le="0.1"} must be what is written, so every number here is shortest_number's.
 std::string with_le(const std::string& labels, const std::string& le) {
   if (labels.empty()) return "{le=\"" + le + "\"}";
   return labels.substr(0, labels.size() - 1) + ",le=\"" + le + "\"}";
@@ -95,7 +92,7 @@ double CounterFamily::value(const Labels& labels) const {
 void CounterFamily::render(std::string& out, const char* type) const {
   std::lock_guard lock(mu_);
   out += "# HELP " + name_ + " " + help_ + "\n# TYPE " + name_ + " " + type + "\n";
-  for (const auto& [labels, v] : values_) out += name_ + labels + " " + number(v) + "\n";
+  for (const auto& [labels, v] : values_) out += name_ + labels + " " + shortest_number(v) + "\n";
 }
 
 void HistogramFamily::observe(const Labels& labels, double v) { observe(series(labels), v); }
@@ -127,10 +124,10 @@ void HistogramFamily::render(std::string& out) const {
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < bounds_.size(); ++i) {
       cumulative += s.buckets[i];
-      out += name_ + "_bucket" + with_le(labels, number(bounds_[i])) + " " + std::to_string(cumulative) + "\n";
+      out += name_ + "_bucket" + with_le(labels, shortest_number(bounds_[i])) + " " + std::to_string(cumulative) + "\n";
     }
     out += name_ + "_bucket" + with_le(labels, "+Inf") + " " + std::to_string(s.count) + "\n";
-    out += name_ + "_sum" + labels + " " + number(s.sum) + "\n";
+    out += name_ + "_sum" + labels + " " + shortest_number(s.sum) + "\n";
     out += name_ + "_count" + labels + " " + std::to_string(s.count) + "\n";
   }
 }
@@ -264,9 +261,9 @@ std::string Metrics::render(const std::vector<DeploymentGauges>& deployments) co
          "# TYPE llmux_gateway_overhead_seconds summary\n";
   for (double q : {0.5, 0.9, 0.99, 0.999})
     out += "llmux_gateway_overhead_seconds{quantile=\"" + std::string(q == 0.5 ? "0.5" : q == 0.9 ? "0.9" : q == 0.99 ? "0.99" : "0.999") + "\"} " +
-           number(static_cast<double>(overhead_ns.quantile(q)) / 1e9) + "\n";
+           shortest_number(static_cast<double>(overhead_ns.quantile(q)) / 1e9) + "\n";
   out += "llmux_gateway_overhead_seconds_count " + std::to_string(overhead_ns.count()) + "\n";
-  out += "llmux_gateway_overhead_seconds_sum " + number(overhead_ns.mean() * static_cast<double>(overhead_ns.count()) / 1e9) + "\n";
+  out += "llmux_gateway_overhead_seconds_sum " + shortest_number(overhead_ns.mean() * static_cast<double>(overhead_ns.count()) / 1e9) + "\n";
   return out;
 }
 

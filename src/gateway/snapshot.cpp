@@ -23,10 +23,12 @@ const Deployment* Snapshot::deployment(std::string_view name) const {
 }
 
 std::string scrub_secrets(std::string_view text, const std::vector<std::string>& secrets) {
+  constexpr std::string_view kRedacted = "[redacted]";
   std::string out(text);
   for (const auto& s : secrets) {
     if (s.empty()) continue;
-    for (std::size_t at = 0; (at = out.find(s, at)) != std::string::npos; at += 10) out.replace(at, s.size(), "[redacted]");
+    for (std::size_t at = 0; (at = out.find(s, at)) != std::string::npos; at += kRedacted.size())
+      out.replace(at, s.size(), kRedacted);
   }
   return out;
 }
@@ -34,14 +36,13 @@ std::string scrub_secrets(std::string_view text, const std::vector<std::string>&
 namespace {
 
 std::string otel_provider_name(const DeploymentConfig& d) {
+  // Preset names, and without a preset the dialect's, where OpenTelemetry names them otherwise.
   static const std::pair<std::string_view, std::string_view> kOtel[] = {
       {"gemini", "gcp.gemini"}, {"azure", "azure.ai.openai"}, {"mistral", "mistral_ai"}, {"ollama-native", "ollama"}};
-  if (!d.provider.empty()) {
-    for (const auto& [preset, name] : kOtel)
-      if (d.provider == preset) return std::string(name);
-    return d.provider;
-  }
-  return d.dialect == api::Dialect::gemini ? "gcp.gemini" : std::string(api::to_string(d.dialect));
+  std::string_view name = d.provider.empty() ? api::to_string(d.dialect) : std::string_view(d.provider);
+  for (const auto& [ours, theirs] : kOtel)
+    if (name == ours) return std::string(theirs);
+  return std::string(name);
 }
 
 }  // namespace
