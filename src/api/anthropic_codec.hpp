@@ -14,7 +14,8 @@ FinishReason parse_stop_reason(std::string_view s);
 std::string_view stop_reason_text(FinishReason f, bool stop_sequence);
 
 std::string encode_request_body(const ChatRequest& req);
-Result<ChatRequest> decode_request_body(std::string_view body);
+// `count_only`: the body of POST /v1/messages/count_tokens (no max_tokens needed).
+Result<ChatRequest> decode_request_body(std::string_view body, bool count_only = false);
 
 std::string encode_response_body(const ChatResponse& resp);
 Result<ChatResponse> decode_response_body(std::string_view body);

@@ -392,7 +392,7 @@ Result<bool> decode_field(std::string_view key, const json::element& value, Chat
 
 }  // namespace
 
-Result<ChatRequest> decode_request_body(std::string_view body) {
+Result<ChatRequest> decode_request_body(std::string_view body, bool count_only) {
   auto root = util::parse_request(body);
   if (!root) return tl::unexpected(root.error());
   ChatRequest req;
@@ -413,7 +413,8 @@ Result<ChatRequest> decode_request_body(std::string_view body) {
   if (has_system)
     if (auto r = decode_system(system, req); !r) return tl::unexpected(r.error());
   if (req.model.empty()) return fail(ErrorCode::parse, "model is required");
-  if (!req.sampling.max_tokens) return fail(ErrorCode::parse, "max_tokens is required");  // as Anthropic's API has it
+  // As Anthropic's API has it; a token count (/v1/messages/count_tokens) takes none.
+  if (!req.sampling.max_tokens && !count_only) return fail(ErrorCode::parse, "max_tokens is required");
   if (req.messages.empty() || (has_system && req.messages.size() == 1))
     return fail(ErrorCode::parse, "messages is required and must not be empty");
   return req;

@@ -137,8 +137,8 @@ std::unique_ptr<StreamDecoder> ClientCodecImpl::stream_decoder(const ChatRequest
   return make_stream_decoder();
 }
 
-Result<ChatRequest> ServerCodecImpl::decode_request(std::string_view, std::string_view body) const {
-  return decode_request_body(body);
+Result<ChatRequest> ServerCodecImpl::decode_request(std::string_view path, std::string_view body) const {
+  return decode_request_body(body, path.ends_with("/count_tokens"));
 }
 
 std::string ServerCodecImpl::encode_response(const ChatResponse& resp, const ChatRequest&) const {

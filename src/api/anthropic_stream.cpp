@@ -199,6 +199,13 @@ class Encoder final : public StreamEncoder {
  private:
   enum class Block { none, text, thinking, tool };
 
+  // An upstream of another API counts the prompt at the end, if at all: until then, and
+  // without it, the estimate (an SDK takes message_delta's input_tokens over the start's).
+  Usage with_estimate(Usage u) const {
+    if (u.prompt_tokens == 0) u.prompt_tokens = meta_.prompt_estimate;
+    return u;
+  }
+
   // message_start, once, before anything else.
   void start(const StreamEvent& e, std::string& out) {
     if (started_) return;
@@ -209,7 +216,7 @@ class Encoder final : public StreamEncoder {
     w.begin_object().field("type", "message_start").key("message").begin_object();
     w.field("id", meta_.id).field("type", "message").field("role", "assistant").field("model", meta_.model);
     w.key("content").begin_array().end_array().key("stop_reason").null().key("stop_sequence").null();
-    Usage u = usage_;
+    Usage u = with_estimate(usage_);
     u.completion_tokens = 0;
     write_usage(w, u);
     w.end_object().end_object();
@@ -332,7 +339,7 @@ class Encoder final : public StreamEncoder {
     if (stop_sequence_.empty()) w.key("stop_sequence").null();
     else w.field("stop_sequence", stop_sequence_);
     w.end_object();
-    write_usage(w, usage_);
+    write_usage(w, with_estimate(usage_));  // (an upstream's count replaces the estimate here)
     w.end_object();
     net::append_sse_event(out, scratch_, "message_delta");
   }

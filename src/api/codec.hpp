@@ -34,6 +34,10 @@ struct ResponseMeta {
   std::string id;
   std::string model;
   std::int64_t created = 0;
+  // The prompt tokens, estimated, for where the API shows a count before (or without)
+  // the upstream's: Anthropic's message_start, which some clients (Claude Code) read as
+  // the prompt's size. 0: none.
+  std::int64_t prompt_estimate = 0;
 };
 
 class StreamDecoder {

@@ -55,6 +55,12 @@ Message Message::of_text(Role role, std::string text) {
   return m;
 }
 
+std::int64_t ChatRequest::estimate_prompt_tokens() const {
+  std::size_t bytes = all_text().size();
+  for (const auto& t : tools) bytes += t.name.size() + t.description.size() + t.parameters_json.size();
+  return static_cast<std::int64_t>((bytes + 3) / 4) + 4 * static_cast<std::int64_t>(messages.size()) + 3;
+}
+
 std::string ChatRequest::all_text() const {
   std::string out = prompt;
   for (const auto& m : messages) {

@@ -96,6 +96,10 @@ struct ChatRequest {
 
   // Every piece of text the request carries (prompt, messages, tool arguments and results).
   std::string all_text() const;
+  // The prompt tokens, estimated where no tokenizer or upstream count is at hand: about
+  // 4 bytes of text a token (English prose under the common BPE vocabularies), plus the
+  // tool definitions and what a chat template adds per message.
+  std::int64_t estimate_prompt_tokens() const;
 };
 
 enum class FinishReason { none, stop, length, tool_calls, content_filter, error };

@@ -76,7 +76,7 @@ void Gateway::Impl::account(const RequestContext& ctx) {
     std::lock_guard lock(log_mu);
     if (log_buffer.size() < (16u << 20)) log_buffer += line;  // bounded: a stuck disk never eats memory
   }
-  if (ledger) ledger->record(std::move(row));
+  if (ledger && ctx.ledgered) ledger->record(std::move(row));
 }
 
 }  // namespace llmux::gateway

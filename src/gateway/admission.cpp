@@ -43,17 +43,14 @@ std::string fit_advice(const Refusal& over, std::int64_t prompt, const std::vect
 
 }  // namespace
 
-asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatRequest& request,
-                                           const RouteConfig& route, RouteChoice& choice, net::ResponseWriter& w) {
-  const auto& cfg = ctx.snap->config;
-  if (cfg.scanner) {
-    ctx.privacy = classify_request(*cfg.scanner, request);
+asio::awaitable<bool> Gateway::Impl::enforce_privacy(RequestContext& ctx, const RouteConfig& route,
+                                                     RouteChoice& choice, net::ResponseWriter& w) {
+  if (ctx.privacy) {
     if (ctx.privacy->block()) {
       ctx.refuse(403, "privacy_blocked");
       co_await send_error(w, 403, "privacy_violation", ctx.privacy->blocked_message(), nullptr, ctx.ingress);
       co_return false;
     }
-    if (ctx.privacy->redact()) ctx.redacted = redacted_copy(request, ctx.privacy->decision);
     if (ctx.privacy->local_only()) {
       std::erase_if(choice.order, [&](const Deployment* d) {
         bool cloud = d->config->locality != Locality::local;
@@ -70,6 +67,18 @@ asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatR
       }
     }
   }
+  co_return true;
+}
+
+asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatRequest& request,
+                                           const RouteConfig& route, RouteChoice& choice, net::ResponseWriter& w) {
+  const auto& cfg = ctx.snap->config;
+  if (cfg.scanner) {
+    ctx.privacy = classify_request(*cfg.scanner, request);
+    if (ctx.privacy->redact()) ctx.redacted = redacted_copy(request, ctx.privacy->decision);
+  }
+  bool allowed = co_await enforce_privacy(ctx, route, choice, w);
+  if (!allowed) co_return false;
   if (!ctx.key) co_return true;
   auto subjects = budgets.subjects_for(ctx.key->id, ctx.key->team);
   std::int64_t prompt = prompt_estimate(request);

@@ -135,6 +135,8 @@ asio::awaitable<void> Gateway::Impl::dispatch(RequestContext& ctx, api::ChatRequ
                                               net::ResponseWriter& w) {
   const Nanos deadline = ctx.start + ctx.snap->config.server.request_timeout;
   api::ResponseMeta meta{ctx.id, request.model, wall_now() / kNanosPerSecond};
+  if (request.stream && ctx.ingress->dialect() == api::Dialect::anthropic)
+    meta.prompt_estimate = request.estimate_prompt_tokens();  // message_start's, until an upstream's count
   Relay relay(w, *ctx.ingress, request, meta);
   relay.scrub_with(&ctx.snap->secrets);
   net::CancelSignal cancel;

@@ -28,6 +28,9 @@ std::string elide(std::string_view text, std::size_t max = kMaxEchoedName);
 
 inline bool is_messages_path(std::string_view p) { return p == "/v1/messages" || p == "/messages"; }
 inline bool is_embeddings_path(std::string_view p) { return p == "/v1/embeddings" || p == "/embeddings"; }
+inline bool is_count_tokens_path(std::string_view p) {
+  return p == "/v1/messages/count_tokens" || p == "/messages/count_tokens";
+}
 
 struct RequestContext {
   std::string id;
@@ -36,8 +39,10 @@ struct RequestContext {
   std::shared_ptr<const Snapshot> snap;
   const KeyConfig* key = nullptr;
   std::string route;
-  // The GenAI operation, as OpenTelemetry names it: chat, text_completion, embeddings.
+  // The GenAI operation, as OpenTelemetry names it: chat, text_completion, embeddings
+  // (and count_tokens, which it does not name).
   std::string_view operation = "chat";
+  bool ledgered = true;  // a row in the usage ledger (not for token counts, which use none)
   const Deployment* deployment = nullptr;  // the last one tried
   int status = 0;
   std::string error_kind;
@@ -114,6 +119,27 @@ class InFlightRegistration {
   bool shutdown_ = false;
 };
 
+// A request passed to upstreams as JSON (pass_through.cpp): its deadline and
+// cancellation (the client leaving, request_timeout, the stop's grace period), and why
+// each deployment tried did not answer.
+struct PassThrough {
+  PassThrough(asio::any_io_executor ex, Nanos deadline, net::ResponseWriter& w);
+  Nanos deadline;
+  net::CancelSignal cancel;
+  DeadlineGuard guard;
+  InFlightRegistration in_flight;
+  std::string why;         // "; <deployment>: <what it said>" for each one tried
+  bool timed_out = false;  // the last one tried timed out: a 504, as chat answers
+};
+
+// What one attempt of a passed-through request came to.
+enum class PassOutcome {
+  answered,  // an answer for the client: 2xx, or a 4xx about the request
+  next,      // this deployment did not answer (PassThrough::why says why): try the next
+  stop,      // the client left or request_timeout passed: no more tries
+  done,      // the gateway is stopping: the client has its 503 already
+};
+
 struct Gateway::Impl {
   std::string config_path;
   StateRegistry states;
@@ -125,9 +151,10 @@ struct Gateway::Impl {
   std::unique_ptr<net::HttpServer> http;
   std::unique_ptr<api::ServerCodec> openai_ingress;     // /v1/chat/completions, /v1/completions
   std::unique_ptr<api::ServerCodec> anthropic_ingress;  // /v1/messages
-  // The ingress of a path, whose error shape its clients expect: Anthropic's for /v1/messages.
+  // The ingress of a path, whose error shape its clients expect: Anthropic's for /v1/messages
+  // and its count_tokens.
   const api::ServerCodec& codec_for(std::string_view path) const {
-    return is_messages_path(path) ? *anthropic_ingress : *openai_ingress;
+    return is_messages_path(path) || is_count_tokens_path(path) ? *anthropic_ingress : *openai_ingress;
   }
   std::FILE* access_log = nullptr;  // written by the watcher thread, never by I/O threads
   bool own_access_log = false;
@@ -158,7 +185,25 @@ struct Gateway::Impl {
   // ingress.cpp
   asio::awaitable<void> handle(net::ServerRequest& req, net::ResponseWriter& w);
   asio::awaitable<void> chat(net::ServerRequest& req, net::ResponseWriter& w, const api::ServerCodec& ingress);
+  // An Anthropic client's anthropic-beta header, when it holds beta names only
+  // ("context-1m-2025-08-07,files-api-2025-04-14"): nothing else rides along to a cloud
+  // deployment unscanned. Empty otherwise.
+  static std::string anthropic_beta_of(const net::ServerRequest& req);
+
+  // pass_through.cpp: embeddings and token counts.
   asio::awaitable<void> embeddings(net::ServerRequest& req, net::ResponseWriter& w);
+  asio::awaitable<void> count_tokens(net::ServerRequest& req, net::ResponseWriter& w);
+  // One attempt at deployment `d`: a slot and its breaker's leave, the POST of `body` to
+  // `path` under its API root (with `extra` headers), and what the answer means; an
+  // answer for the client lands in `out`.
+  asio::awaitable<PassOutcome> pass_attempt(RequestContext& ctx, PassThrough& p, const Deployment& d,
+                                            std::string_view path, std::string body, const net::Headers* extra,
+                                            net::ResponseWriter& w, net::HttpResponse& out);
+  // No deployment answered `what`: 499 (the client left), 503 (the data must stay local
+  // and no local one is left), 504 (request_timeout) or 502, saying why each did not
+  // (`none` when none was tried).
+  asio::awaitable<void> pass_failed(RequestContext& ctx, PassThrough& p, const RouteConfig& route,
+                                    std::string_view what, std::string_view none, net::ResponseWriter& w);
   asio::awaitable<void> models(const Snapshot& snap, net::ResponseWriter& w, bool anthropic);
   asio::awaitable<void> admin(net::ServerRequest& req, net::ResponseWriter& w);
   asio::awaitable<void> admin_keys(net::ServerRequest& req, net::ResponseWriter& w);
@@ -196,7 +241,11 @@ struct Gateway::Impl {
   // enforced here, whatever routing, retries or reloads decided.
   asio::awaitable<Result<void>> send_upstream(RequestContext& ctx, const Deployment& d, api::ChatRequest& upstream,
                                               Relay& relay, net::CancelSignal& cancel);
-  // admission.cpp: privacy verdict, deployment filter and budget admission.
+  // admission.cpp: the privacy verdict in ctx.privacy, if any, applied: a 403 for block;
+  // for local-only data, cloud deployments out of the choice, and a 503 when none is left.
+  asio::awaitable<bool> enforce_privacy(RequestContext& ctx, const RouteConfig& route, RouteChoice& choice,
+                                        net::ResponseWriter& w);
+  // The verdict on the request (and its redacted copy), enforced, then budget admission.
   asio::awaitable<bool> admit(RequestContext& ctx, const api::ChatRequest& request, const RouteConfig& route,
                               RouteChoice& choice, net::ResponseWriter& w);
 

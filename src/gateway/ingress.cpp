@@ -19,7 +19,7 @@ bool is_chat_path(std::string_view p) {
 // The method each path the gateway serves takes; empty for a path it does not serve
 // (the admin endpoints route themselves).
 std::string_view method_for(std::string_view p) {
-  if (is_chat_path(p) || is_messages_path(p) || is_embeddings_path(p)) return "POST";
+  if (is_chat_path(p) || is_messages_path(p) || is_embeddings_path(p) || is_count_tokens_path(p)) return "POST";
   if (p == "/v1/models" || p == "/models" || p == "/health" || p == "/ready" || p == "/metrics") return "GET";
   return "";
 }
@@ -79,6 +79,7 @@ RequestContext Gateway::Impl::open_request(const net::ServerRequest& req, bool& 
   ctx.key = authenticate(*ctx.snap, req, ok);
   auto path = req.path();
   if (is_embeddings_path(path)) ctx.operation = "embeddings";
+  else if (is_count_tokens_path(path)) ctx.operation = "count_tokens";
   else if (path.ends_with("/completions") && !path.ends_with("/chat/completions")) ctx.operation = "text_completion";
   return ctx;
 }
@@ -101,7 +102,8 @@ asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::Respon
   if (wants.empty())
     co_return co_await send_error(w, 404, "invalid_request_error",
                                   "no route for " + req.method + " " + std::string(path) +
-                                      "; llmux serves /v1/chat/completions, /v1/completions, /v1/messages, /v1/embeddings, /v1/models");
+                                      "; llmux serves /v1/chat/completions, /v1/completions, /v1/messages, /v1/messages/count_tokens, "
+                                      "/v1/embeddings, /v1/models");
   if (req.method != wants) {  // a known path, asked with the wrong method
     net::Headers allow;
     allow.add("Allow", std::string(wants));
@@ -111,6 +113,7 @@ asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::Respon
   }
   if (is_chat_path(path) || is_messages_path(path)) co_return co_await chat(req, w, codec_for(path));
   if (is_embeddings_path(path)) co_return co_await embeddings(req, w);
+  if (is_count_tokens_path(path)) co_return co_await count_tokens(req, w);
   if (path == "/v1/models" || path == "/models") {
     auto snap = snapshot();
     bool ok = false;
@@ -159,18 +162,19 @@ asio::awaitable<void> Gateway::Impl::models(const Snapshot& snap, net::ResponseW
   co_await w.send(200, "application/json", out);
 }
 
+std::string Gateway::Impl::anthropic_beta_of(const net::ServerRequest& req) {
+  auto beta = req.headers.get("anthropic-beta").value_or("");
+  if (beta.size() > 512 || beta.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_., ") != std::string_view::npos)
+    return {};
+  return std::string(beta);
+}
+
 asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::ResponseWriter& w,
                                           const api::ServerCodec& ingress) {
   bool ok = false;
   RequestContext ctx = open_request(req, ok);
   ctx.ingress = &ingress;
-  if (ingress.dialect() == api::Dialect::anthropic) {  // beta features the client opted into, for Anthropic upstreams
-    // Beta names only ("context-1m-2025-08-07,files-api-2025-04-14"): nothing else rides
-    // along to a cloud deployment unscanned.
-    auto beta = req.headers.get("anthropic-beta").value_or("");
-    if (beta.size() <= 512 && beta.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_., ") == std::string_view::npos)
-      ctx.anthropic_beta = std::string(beta);
-  }
+  if (ingress.dialect() == api::Dialect::anthropic) ctx.anthropic_beta = anthropic_beta_of(req);
   if (!ok) {
     ctx.refuse(401, "auth");
     co_await send_error(w, 401, "authentication_error", "invalid or missing API key (send Authorization: Bearer KEY or x-api-key: KEY)", nullptr, &ingress);
@@ -199,146 +203,6 @@ asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::Response
   auto choice = choose_deployments(*ctx.snap, *route, rng);
   bool admitted = co_await admit(ctx, *decoded, *route, choice, w);
   if (admitted) co_await dispatch(ctx, *decoded, choice, *route, w);
-  account(ctx);
-}
-
-// Embeddings are passed through as they are, but under the same rules as chat: the
-// key and its routes, the privacy policy (every string of the body is scanned), and
-// a ledger row with the upstream's token count.
-asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::ResponseWriter& w) {
-  bool ok = false;
-  RequestContext ctx = open_request(req, ok);
-  const Snapshot& snap = *ctx.snap;
-  if (!ok) {
-    ctx.refuse(401, "auth");
-    co_await send_error(w, 401, "authentication_error", "invalid or missing API key");
-    co_return account(ctx);
-  }
-  auto doc = nlohmann::json::parse(req.body, nullptr, false);
-  if (!doc.is_object() || !doc.contains("model") || !doc["model"].is_string()) {
-    ctx.refuse(400, "bad_request");
-    co_await send_error(w, 400, "invalid_request_error", "embeddings request needs a string \"model\"");
-    co_return account(ctx);
-  }
-  ctx.route = doc["model"].get<std::string>();
-  const RouteConfig* route = snap.config.route(ctx.route);
-  if (!route) {
-    ctx.refuse(404, "unknown_model");
-    co_await send_error(w, 404, "invalid_request_error", unknown_route_message(snap, ctx.route));
-    co_return account(ctx);
-  }
-  if (!key_allows(ctx.key, *route)) {
-    ctx.refuse(403, "forbidden_route");
-    co_await send_error(w, 403, "permission_error", "this key may not use model '" + route->alias + "'");
-    co_return account(ctx);
-  }
-  std::string redacted;  // the body cloud deployments see when the policy says redact
-  if (snap.config.scanner) {
-    auto verdict = classify_body(*snap.config.scanner, req.body);
-    if (!verdict) {
-      ctx.refuse(400, "bad_request");
-      co_await send_error(w, 400, "invalid_request_error", verdict.error().message);
-      co_return account(ctx);
-    }
-    ctx.privacy = std::move(*verdict);
-    if (ctx.privacy->block()) {
-      ctx.refuse(403, "privacy_blocked");
-      co_await send_error(w, 403, "privacy_violation", ctx.privacy->blocked_message());
-      co_return account(ctx);
-    }
-    if (ctx.privacy->redact()) redacted = redacted_body(req.body, ctx.privacy->decision);
-  }
-  // Under the same limits as chat: request_timeout, the deployments' concurrency limits
-  // and breakers, and a client that leaves cancels the upstream request at once.
-  const Nanos deadline = ctx.start + snap.config.server.request_timeout;
-  net::CancelSignal cancel;
-  w.watch_disconnect([&cancel] { cancel.cancel(); });
-  DeadlineGuard guard(co_await asio::this_coro::executor, deadline, cancel, nullptr);
-  InFlightRegistration in_flight(cancel);
-  std::string why;  // each deployment tried, and what it said
-  bool timed_out = false;  // the last one tried timed out: a 504, as chat answers
-  for (const auto& name : route->deployments) {  // pass-through to the first OpenAI-dialect deployment that answers
-    const Deployment* d = snap.deployment(name);
-    if (!d || d->config->dialect != api::Dialect::openai) continue;
-    if (w.client_gone() || mono_now() >= deadline) break;
-    bool cloud = d->config->locality != Locality::local;
-    if (cloud && ctx.privacy && ctx.privacy->local_only()) {
-      why += "; " + name + ": cloud deployment, and the data must stay local";
-      continue;
-    }
-    std::optional<Error> refused;
-    if (d->state->limiter.try_acquire()) refused = breaker_refusal(ctx, *d);
-    else refused = co_await wait_for_slot(ctx, *d, deadline, cancel, w);
-    if (refused) {
-      why += "; " + refused->message;
-      timed_out = refused->code == ErrorCode::timeout;
-      continue;
-    }
-    auto body = cloud && !redacted.empty() ? nlohmann::json::parse(redacted) : doc;
-    body["model"] = d->config->model;
-    ctx.deployment = d;
-    ++ctx.attempts;
-    auto& client = thread_client(co_await asio::this_coro::executor);
-    Nanos sent = mono_now();
-    d->state->in_flight.fetch_add(1);
-    auto resp = co_await client.post_json(d->endpoint, "embeddings", body.dump(), &cancel);
-    d->state->in_flight.fetch_sub(1);
-    d->state->limiter.release();
-    ctx.upstream_ns += mono_now() - sent;
-    if (!resp) {
-      if (in_flight.shutdown() && !w.client_gone()) {
-        d->state->breaker.abandon();
-        ctx.refuse(503, "shutdown");
-        co_await send_shutting_down(w, nullptr);
-        co_return account(ctx);
-      }
-      if (guard.fired() || w.client_gone()) {  // the gateway gave up, not the deployment
-        d->state->breaker.abandon();
-        timed_out = !w.client_gone();
-        if (timed_out)
-          why += "; " + request_timeout_passed(snap, "waiting on deployment " + name);
-        break;
-      }
-      d->state->breaker.on_failure(mono_now(), snap.config.breaker);
-      metrics.upstream_error(name, std::string(to_string(resp.error().code)));
-      why += "; " + name + ": " + resp.error().message;
-      timed_out = resp.error().code == ErrorCode::timeout;
-      continue;
-    }
-    timed_out = false;
-    // 5xx, no embeddings endpoint at all (404, 405), or the gateway's own credentials
-    // refused (401, 403): the next deployment may do better.
-    if (resp->status >= 500 || resp->status == 404 || resp->status == 405 || resp->status == 401 ||
-        resp->status == 403) {
-      if (resp->status >= 500) d->state->breaker.on_failure(mono_now(), snap.config.breaker);
-      else d->state->breaker.on_success();  // it answers: no reason to keep chat away from it
-      metrics.upstream_error(name, "http_" + std::to_string(resp->status));
-      why += "; " + name + ": HTTP " + std::to_string(resp->status);
-      continue;
-    }
-    d->state->breaker.on_success();
-    ctx.status = resp->status;
-    if (resp->status >= 400) ctx.error_kind = "http_" + std::to_string(resp->status);
-    auto answer = nlohmann::json::parse(resp->body, nullptr, false);
-    if (answer.is_object() && answer.contains("usage") && answer["usage"].is_object())
-      ctx.usage.prompt_tokens = answer["usage"].value("prompt_tokens", std::int64_t{0});
-    auto ct = resp->headers.get("content-type").value_or("application/json");
-    if (resp->status >= 400) resp->body = scrub_secrets(resp->body, snap.secrets);  // an echoed key stays here
-    co_await w.send(resp->status, ct, resp->body);
-    co_return account(ctx);
-  }
-  if (w.client_gone()) {
-    ctx.refuse(499, "client_gone");
-    co_return account(ctx);
-  }
-  if (why.empty()) why = "; it has no OpenAI-dialect deployment";
-  bool kept_local = ctx.privacy && ctx.privacy->local_only() && ctx.attempts == 0;
-  if (kept_local) ctx.refuse(503, "privacy_no_local");
-  else ctx.refuse(timed_out ? 504 : 502, timed_out ? "timeout" : "upstream");
-  std::string type = kept_local ? "service_unavailable" : "api_error";
-  co_await send_error(w, ctx.status, type,
-                      scrub_secrets("no deployment of route '" + route->alias + "' answered the embeddings request" + why,
-                                    snap.secrets));
   account(ctx);
 }
 

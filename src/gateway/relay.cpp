@@ -70,12 +70,10 @@ api::Usage Relay::streamed_usage() const {
   if (usage_.present()) return usage_;
   // The stream ended before the upstream's usage (a client that left, a cut): the
   // prompt's count from the stream's start where the API gives one (Anthropic), else an
-  // estimate at 4 bytes a token, so that leaving early does not make the prompt free.
+  // estimate, so that leaving early does not make the prompt free.
   api::Usage counted;
   counted.completion_tokens = token_deltas_;
-  counted.prompt_tokens = start_usage_.prompt_tokens > 0
-                              ? start_usage_.prompt_tokens
-                              : static_cast<std::int64_t>((req_.all_text().size() + 3) / 4);
+  counted.prompt_tokens = start_usage_.prompt_tokens > 0 ? start_usage_.prompt_tokens : req_.estimate_prompt_tokens();
   counted.cached_prompt_tokens = start_usage_.cached_prompt_tokens;
   counted.source = api::Usage::Source::estimated;
   return counted;

@@ -97,6 +97,8 @@ asio::awaitable<void> SimServer::Impl::handle(net::ServerRequest& req, net::Resp
     co_return co_await w.send(200, "application/json", R"({"status":"ok"})");
   if (auto body = side_endpoint(opts, req.method, path)) co_return co_await w.send(200, "application/json", *body);
   if (req.method == "POST" && (path == "/tokenize" || path == "/v1/tokenize")) co_return co_await tokenize(req, w);
+  if (req.method == "POST" && path == "/v1/messages/count_tokens" && opts.dialect == api::Dialect::anthropic)
+    co_return co_await count_message_tokens(req, w);
   if (req.method == "POST" && path == "/api/show" && opts.dialect == api::Dialect::ollama) co_return co_await show(req, w);
   if (req.method == "POST" && path == "/v1/embeddings" &&
       (opts.dialect == api::Dialect::openai || opts.dialect == api::Dialect::ollama))
@@ -154,6 +156,22 @@ asio::awaitable<void> SimServer::Impl::tokenize(net::ServerRequest& req, net::Re
   j.key("tokens").begin_array();
   for (auto id : ids) j.value(id);
   j.end_array().end_object();
+  co_await w.send(200, "application/json", out);
+}
+
+void SimServer::Impl::record(const std::string& body) {
+  if (!opts.record) return;
+  std::lock_guard lock(received_mu);
+  if (received.size() < 100000) received.push_back(body);
+}
+
+asio::awaitable<void> SimServer::Impl::count_message_tokens(net::ServerRequest& req, net::ResponseWriter& w) {
+  record(req.body);
+  auto decoded = codec->decode_request(req.path(), req.body);
+  if (!decoded) co_return co_await send_error(w, 400, "invalid_request_error", decoded.error().message);
+  std::string out;
+  JsonWriter j(out);
+  j.begin_object().field("input_tokens", static_cast<std::int64_t>(count_tokens(decoded->all_text()))).end_object();
   co_await w.send(200, "application/json", out);
 }
 
@@ -261,10 +279,7 @@ asio::awaitable<void> SimServer::Impl::generate(net::ServerRequest& req, net::Re
                                                 const api::ServerCodec& c) {
   Nanos start = req.received_at;
   requests.fetch_add(1, std::memory_order_relaxed);
-  if (opts.record) {
-    std::lock_guard lock(received_mu);
-    if (received.size() < 100000) received.push_back(req.body);
-  }
+  record(req.body);
   auto decoded = c.decode_request(req.path(), req.body);
   if (!decoded) {
     rejected.fetch_add(1);

@@ -47,6 +47,10 @@ struct SimServer::Impl {
   asio::awaitable<void> answer_whole(Generation& g, const api::ServerCodec& c, net::ResponseWriter& w, Nanos start,
                                      std::shared_ptr<Sequence> seq);
   asio::awaitable<void> tokenize(net::ServerRequest& req, net::ResponseWriter& w);
+  // An Anthropic sim's POST /v1/messages/count_tokens: the prompt tokens a /v1/messages
+  // request with this body would report.
+  asio::awaitable<void> count_message_tokens(net::ServerRequest& req, net::ResponseWriter& w);
+  void record(const std::string& body);  // with --record: kept for GET /sim/received
   asio::awaitable<void> show(net::ServerRequest& req, net::ResponseWriter& w);  // Ollama's /api/show
   asio::awaitable<void> embeddings(net::ServerRequest& req, net::ResponseWriter& w);
   Nanos gap(int tokens, TextGenerator& rng) const;

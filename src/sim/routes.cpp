@@ -117,7 +117,7 @@ std::optional<std::string> side_endpoint(const SimOptions& o, std::string_view m
 
 std::string served_paths(api::Dialect d) {
   switch (d) {
-    case api::Dialect::anthropic: return "POST /v1/messages, GET /v1/models";
+    case api::Dialect::anthropic: return "POST /v1/messages, /v1/messages/count_tokens, GET /v1/models";
     case api::Dialect::gemini:
       return "POST /v1beta/models/{model}:generateContent and :streamGenerateContent?alt=sse, GET /v1beta/models";
     case api::Dialect::ollama:

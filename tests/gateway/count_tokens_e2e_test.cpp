@@ -1,0 +1,193 @@
+// POST /v1/messages/count_tokens through the running gateway, as Anthropic clients
+// (Claude Code among them) call it to size their context: exact from Anthropic
+// deployments, an estimate marked as such from the others, under the privacy policy,
+// and no ledger row.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e/e2e_support.hpp"
+#include "gateway/gateway_fixture.hpp"
+
+namespace llmux::test {
+namespace {
+
+using nlohmann::json;
+
+json conversation(const std::string& model, const std::string& text) {
+  return {{"model", model},
+          {"system", "You answer in one line."},
+          {"messages", {{{"role", "user"}, {"content", text}}, {{"role", "assistant"}, {"content", "Which one?"}},
+                        {{"role", "user"}, {"content", "The first, please."}}}}};
+}
+
+HttpResult count(const GatewayProcess& gw, const json& body, std::vector<std::string> headers = {}) {
+  headers.push_back("anthropic-version: 2023-06-01");
+  return http_request("POST", gw.url() + "/messages/count_tokens", body.dump(), headers);
+}
+
+// The usage of message_start and of message_delta in an Anthropic stream.
+std::pair<json, json> stream_usage(const std::string& sse) {
+  json start, delta;
+  for (std::size_t pos = 0; (pos = sse.find("data: {", pos)) != std::string::npos;) {
+    auto end = sse.find('\n', pos);
+    auto e = json::parse(sse.substr(pos + 6, end - pos - 6), nullptr, false);
+    pos = end;
+    if (!e.is_object()) continue;
+    if (e["type"] == "message_start") start = e["message"]["usage"];
+    if (e["type"] == "message_delta") delta = e["usage"];
+  }
+  return {start, delta};
+}
+
+TEST(CountTokens, AnthropicDeploymentsCountExactlyAndTheOthersGetAMarkedEstimate) {
+  SimProcess anthropic({"--dialect", "anthropic", "--ttft", "1ms", "--itl", "1ms", "--record"});
+  SimProcess openai({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  {
+    GatewayProcess gw(dir, deployment("anth", anthropic.url(), "dialect = \"anthropic\"") + deployment("loc", openai.url()) +
+                               route("claude", {"anth"}) + route("local", {"loc"}));
+    json body = conversation("claude", "Name three rivers of Europe and their lengths in kilometres.");
+    auto exact = count(gw, body);
+    ASSERT_EQ(exact.status, 200) << exact.body;
+    EXPECT_EQ(exact.headers.count("llmux-token-count"), 0u) << "the upstream's own count";
+    auto counted = json::parse(exact.body);
+    ASSERT_TRUE(counted.contains("input_tokens")) << exact.body;
+    // The same conversation as a message: the count is what the answer's usage reports.
+    json ask = body;
+    ask["max_tokens"] = 3;
+    auto answer = http_request("POST", gw.url() + "/messages", ask.dump());
+    ASSERT_EQ(answer.status, 200) << answer.body;
+    EXPECT_EQ(counted["input_tokens"], json::parse(answer.body)["usage"]["input_tokens"]) << answer.body;
+    auto received = json::parse(http_get(anthropic.root() + "/sim/received"));
+    ASSERT_EQ(received.size(), 2u);
+    EXPECT_EQ(json::parse(received[0].get<std::string>())["model"], "m-anth") << "the deployment's model went upstream";
+
+    // An OpenAI-dialect deployment has no count: the gateway's estimate, said to be one,
+    // and the same figure an Anthropic stream from it starts with before the exact count.
+    json local = conversation("local", "Name three rivers of Europe and their lengths in kilometres.");
+    auto estimate = count(gw, local);
+    ASSERT_EQ(estimate.status, 200) << estimate.body;
+    EXPECT_EQ(estimate.headers["llmux-token-count"], "estimate");
+    auto estimated = json::parse(estimate.body)["input_tokens"].get<int>();
+    EXPECT_GT(estimated, 10) << "three messages and a system prompt are not free";
+    EXPECT_LT(estimated, 200);
+    json streamed = local;
+    streamed["max_tokens"] = 3;
+    streamed["stream"] = true;
+    auto s = http_request("POST", gw.url() + "/messages", streamed.dump());
+    ASSERT_EQ(s.status, 200) << s.body;
+    auto [start, delta] = stream_usage(s.body);
+    EXPECT_EQ(start["input_tokens"], estimated) << s.body;
+    EXPECT_NE(delta["input_tokens"], estimated) << "the upstream's count replaces the estimate at the end: " << s.body;
+    EXPECT_GT(delta["input_tokens"].get<int>(), 0) << s.body;
+    EXPECT_EQ(delta["output_tokens"], 3) << s.body;
+    auto m = gw.metrics();
+    EXPECT_EQ(metric(m, "gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name=\"count_tokens\","
+                        "gen_ai_provider_name=\"anthropic\",gen_ai_request_model=\"claude\",gen_ai_response_model=\"m-anth\","
+                        "llmux_deployment=\"anth\"}"),
+              1)
+        << m;
+  }  // a graceful stop commits the ledger
+  auto u = run({binary(), "usage", "--ledger", dir.file("ledger.db"), "--by", "route", "--format", "json"});
+  ASSERT_EQ(u.status, 0) << u.err;
+  auto rows = json::parse(u.out);
+  int requests = 0;
+  for (const auto& r : rows) requests += r["requests"].get<int>();
+  EXPECT_EQ(requests, 2) << "the two messages; counting uses no tokens: " << u.out;
+}
+
+TEST(CountTokens, BadRequestsGetAnthropicErrorsAndAFailedUpstreamIsNotAZero) {
+  SimProcess openai({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  GatewayProcess gw(dir, deployment("down", "http://127.0.0.1:1/v1", "dialect = \"anthropic\"") +
+                             deployment("loc", openai.url()) + route("claude", {"down"}) +
+                             route("either", {"down", "loc"}, "strategy = \"priority\""));
+  auto is_anthropic_error = [](const HttpResult& r, const std::string& type) {
+    auto j = json::parse(r.body, nullptr, false);
+    return j.is_object() && j["type"] == "error" && j["error"]["type"] == type;
+  };
+  auto not_json = http_request("POST", gw.url() + "/messages/count_tokens", "{\"model\": \"claude\", \"messages\": [");
+  EXPECT_EQ(not_json.status, 400) << not_json.body;
+  EXPECT_TRUE(is_anthropic_error(not_json, "invalid_request_error")) << not_json.body;
+  auto no_messages = count(gw, json{{"model", "claude"}});
+  EXPECT_EQ(no_messages.status, 400);
+  EXPECT_NE(no_messages.body.find("messages"), std::string::npos) << no_messages.body;
+  auto unknown = count(gw, conversation("claud", "x"));
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_TRUE(is_anthropic_error(unknown, "not_found_error")) << unknown.body;
+  EXPECT_NE(unknown.body.find("claude"), std::string::npos) << "the nearest alias: " << unknown.body;
+  auto get = http_request("GET", gw.url() + "/messages/count_tokens");
+  EXPECT_EQ(get.status, 405);
+  EXPECT_EQ(get.headers["allow"], "POST");
+  // Claude Code falls back to its own count on an error, but trusts a 200: a deployment
+  // that cannot count is an error, never {"input_tokens": 0}.
+  auto failed = count(gw, conversation("claude", "hello"));
+  EXPECT_EQ(failed.status, 502) << failed.body;
+  EXPECT_TRUE(is_anthropic_error(failed, "api_error")) << failed.body;
+  EXPECT_NE(failed.body.find("down"), std::string::npos) << "which deployment failed: " << failed.body;
+  // With a deployment after it, as chat would fall back to it: its estimate.
+  auto fell_back = count(gw, conversation("either", "hello"));
+  EXPECT_EQ(fell_back.status, 200) << fell_back.body;
+  EXPECT_EQ(fell_back.headers["llmux-token-count"], "estimate");
+}
+
+TEST(CountTokens, KeysAndThePrivacyPolicyApply) {
+  SimProcess cloud({"--dialect", "anthropic", "--record"});
+  SimProcess local({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  std::string secret;
+  std::string keys = key_entry("team-a", "a", secret);
+  GatewayProcess gw(dir,
+                    "[privacy]\ndetectors = [\"email\", \"credit_card\"]\n[privacy.actions]\nemail = \"redact\"\n"
+                    "credit_card = \"local-only\"\n" +
+                        keys + deployment("cloud", cloud.url(), "dialect = \"anthropic\"\nlocality = \"cloud\"") +
+                        deployment("local", local.url(), "locality = \"local\"") + route("chat", {"cloud", "local"}) +
+                        route("cloud-only", {"cloud"}));
+  auto anonymous = count(gw, conversation("chat", "hello"));
+  EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+  std::vector<std::string> auth = {"x-api-key: " + secret};
+  // A card number must stay local: counted by the local deployment's estimate, the
+  // cloud never sees it; with no local deployment, a 503 and still nothing sent.
+  auto card = count(gw, conversation("chat", "charge 4539 1488 0343 6467 today"), auth);
+  EXPECT_EQ(card.status, 200) << card.body;
+  EXPECT_EQ(card.headers["llmux-token-count"], "estimate");
+  auto kept = count(gw, conversation("cloud-only", "charge 4539 1488 0343 6467 today"), auth);
+  EXPECT_EQ(kept.status, 503) << kept.body;
+  EXPECT_EQ(kept.body.find("4539"), std::string::npos) << kept.body;
+  EXPECT_EQ(cloud.stats()["requests"], 0);
+  auto received = json::parse(http_get(cloud.root() + "/sim/received"));
+  EXPECT_TRUE(received.empty()) << received.dump();
+  // An email is redacted: the cloud counts the placeholder.
+  auto mail = count(gw, conversation("chat", "write to jane.doe@example.com"), auth);
+  EXPECT_EQ(mail.status, 200) << mail.body;
+  EXPECT_EQ(mail.headers.count("llmux-token-count"), 0u) << "counted by the cloud deployment";
+  received = json::parse(http_get(cloud.root() + "/sim/received"));
+  ASSERT_EQ(received.size(), 1u);
+  auto sent = received[0].get<std::string>();
+  EXPECT_EQ(sent.find("example.com"), std::string::npos) << sent;
+  EXPECT_NE(sent.find("<EMAIL_1>"), std::string::npos) << sent;
+}
+
+// The Anthropic sim's own count, the ground truth for the gateway's exact one.
+TEST(CountTokens, TheAnthropicSimCountsAsItsMessagesReport) {
+  SimProcess sim({"--dialect", "anthropic", "--ttft", "1ms", "--itl", "1ms"});
+  json body = conversation("m", "How far is the Moon?");
+  auto counted = http_request("POST", sim.url() + "/messages/count_tokens", body.dump());
+  ASSERT_EQ(counted.status, 200) << counted.body;
+  body["max_tokens"] = 2;
+  auto answer = http_request("POST", sim.url() + "/messages", body.dump());
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(json::parse(counted.body)["input_tokens"], json::parse(answer.body)["usage"]["input_tokens"]);
+  for (std::string bad : {"", "[1]", R"({"model":"m"})", R"({"model":"m","messages":[{"role":"user","content":7}]})"}) {
+    auto r = http_request("POST", sim.url() + "/messages/count_tokens", bad);
+    EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
+    EXPECT_NE(r.body.find("\"type\":\"error\""), std::string::npos) << r.body;
+  }
+  SimProcess openai({});
+  EXPECT_EQ(http_request("POST", openai.url() + "/messages/count_tokens", body.dump()).status, 404)
+      << "only an Anthropic sim counts this way";
+}
+
+}  // namespace
+}  // namespace llmux::test
