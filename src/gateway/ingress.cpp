@@ -115,11 +115,17 @@ asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::Respon
   if (is_embeddings_path(path)) co_return co_await embeddings(req, w);
   if (is_count_tokens_path(path)) co_return co_await count_tokens(req, w);
   if (path == "/v1/models" || path == "/models") {
-    auto snap = snapshot();
     bool ok = false;
-    authenticate(*snap, req, ok);
-    if (!ok) co_return co_await send_error(w, 401, "authentication_error", "invalid or missing API key");
-    co_return co_await models(*snap, w, req.headers.has("anthropic-version"));
+    RequestContext ctx = open_request(req, ok);
+    if (!ok) {  // in the metrics and the access log as a refused key, as for chat (no ledger row: no tokens)
+      ctx.operation = "list_models";
+      ctx.ledgered = false;
+      ctx.refuse(401, "auth");
+      const api::ServerCodec* shape = req.headers.has("anthropic-version") ? anthropic_ingress.get() : nullptr;
+      co_await send_error(w, 401, "authentication_error", "invalid or missing API key", nullptr, shape);
+      co_return account(ctx);
+    }
+    co_return co_await models(*ctx.snap, w, req.headers.has("anthropic-version"));
   }
   if (path == "/health") co_return co_await w.send(200, "application/json", R"({"status":"ok"})");
   if (path == "/ready") {

@@ -778,6 +778,23 @@ TEST(GatewayBudgets, ARequestThatCanNeverFitIsA400ThatSaysWhatToChange) {
   EXPECT_EQ(sim.stats()["requests"], 1);
 }
 
+// A key refused on /v1/models is a refused key like any other: counted and logged.
+TEST(Gateway, ARefusedKeyOnTheModelListIsCountedAndLogged) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  std::string secret;
+  GatewayProcess gw(dir, deployment("local", sim.url()) + route("chat", {"local"}) + key_entry("kb", "ta", secret));
+  EXPECT_EQ(http_request("GET", gw.url() + "/models", "", {"Authorization: Bearer " + secret}).status, 200);
+  auto wrong = http_request("GET", gw.url() + "/models", "", {"Authorization: Bearer llmux-sk-wrong"});
+  EXPECT_EQ(wrong.status, 401);
+  auto claude = http_request("GET", gw.url() + "/models", "", {"x-api-key: nope", "anthropic-version: 2023-06-01"});
+  EXPECT_EQ(claude.status, 401);
+  EXPECT_EQ(json::parse(claude.body)["error"]["type"], "authentication_error") << "in Anthropic's shape: " << claude.body;
+  EXPECT_EQ(json::parse(claude.body)["type"], "error") << claude.body;
+  auto m = gw.metrics();
+  EXPECT_EQ(metric(m, "llmux_requests_total{route=\"\",deployment=\"\",status=\"401\"}"), 2) << m;
+}
+
 TEST(GatewayCli, ConfigCheckSummarisesPrivacyAndWarnsOfRoutesThatCanOnlyRefuseLocalOnlyData) {
   TempDir dir;
   std::string config = "[privacy]\ndetectors = [\"email\", \"credit_card\", \"secret\"]\n"
