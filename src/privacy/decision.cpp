@@ -66,8 +66,15 @@ Decision classify(const Scanner& scanner, const std::vector<std::string_view>& t
   // Redaction only when it is the answer: block and local-only keep the texts as they are.
   if (d.action == Action::redact) {
     d.redacted.reserve(texts.size());
-    // Placeholders must differ from look-alikes the user already wrote.
-    for (std::string_view text : texts) d.redactions.avoid_collisions(text);
+    // Placeholders must differ from look-alikes the user already wrote, also one split
+    // across texts ("<EMAI" + "L_1>" in two parts of a message, which the model reads as
+    // one): the texts are looked at one after another as well.
+    std::string joined;
+    for (std::string_view text : texts) {
+      d.redactions.avoid_collisions(text);
+      joined += text;
+    }
+    if (texts.size() > 1) d.redactions.avoid_collisions(joined);
     for (std::size_t i = 0; i < texts.size(); ++i)
       d.redacted.push_back(redact(texts[i], d.findings[i], d.redactions));
   }

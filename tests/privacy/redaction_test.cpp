@@ -191,5 +191,18 @@ TEST(Redaction, PlaceholdersNeverCollideWithTextAlreadyInTheRequest) {
             "Sent to jane.doe@acme-corp.com, not <EMAIL_1>.");
 }
 
+// The same look-alike split across two texts (two parts of one message, which the
+// model reads as one) is the user's too: restoring must leave it alone.
+TEST(Redaction, ALookAlikeSplitAcrossTextsIsNotTakenEither) {
+  Scanner s = redacting_scanner();
+  std::vector<std::string_view> texts = {"Mail jane.doe@acme-corp.com and <EMAI", "L_1>, please."};
+  Decision d = classify(s, texts);
+  ASSERT_EQ(d.action, Action::redact);
+  EXPECT_EQ(d.redacted[0], "Mail <EMAIL_2> and <EMAI");
+  EXPECT_FALSE(d.redactions.original("<EMAIL_1>"));
+  EXPECT_EQ(restore("Sent to <EMAIL_2>, not <EMAIL_1>.", d.redactions),
+            "Sent to jane.doe@acme-corp.com, not <EMAIL_1>.");
+}
+
 }  // namespace
 }  // namespace llmux::privacy
