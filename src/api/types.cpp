@@ -56,9 +56,16 @@ Message Message::of_text(Role role, std::string text) {
 }
 
 std::int64_t ChatRequest::estimate_prompt_tokens() const {
+  constexpr std::int64_t kImageTokens = 1600;  // Anthropic's count for an image of ~1.15 megapixels
   std::size_t bytes = all_text().size();
+  std::int64_t images = 0;
+  for (const auto& m : messages)
+    for (const auto& p : m.content) {
+      if (p.kind == ContentPart::Kind::image_url) ++images;
+      else if (p.kind == ContentPart::Kind::raw) bytes += p.text.size();  // a document: its JSON, base64 and all
+    }
   for (const auto& t : tools) bytes += t.name.size() + t.description.size() + t.parameters_json.size();
-  return static_cast<std::int64_t>((bytes + 3) / 4) + 4 * static_cast<std::int64_t>(messages.size()) + 3;
+  return static_cast<std::int64_t>((bytes + 3) / 4) + images * kImageTokens + 4 * static_cast<std::int64_t>(messages.size()) + 3;
 }
 
 std::string ChatRequest::all_text() const {

@@ -98,7 +98,10 @@ struct ChatRequest {
   std::string all_text() const;
   // The prompt tokens, estimated where no tokenizer or upstream count is at hand: about
   // 4 bytes of text a token (English prose under the common BPE vocabularies), plus the
-  // tool definitions and what a chat template adds per message.
+  // tool definitions, what a chat template adds per message, 1,600 an image (what
+  // Anthropic counts for ~1.15 megapixels; smaller ones cost less) and 4 bytes a token
+  // of a document part's JSON (base64 included: on the high side, as a context budget
+  // wants it).
   std::int64_t estimate_prompt_tokens() const;
 };
 

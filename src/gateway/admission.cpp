@@ -43,6 +43,12 @@ std::string fit_advice(const Refusal& over, std::int64_t prompt, const std::vect
 
 }  // namespace
 
+bool route_has_local(const Snapshot& snap, const RouteConfig& route) {
+  for (const auto& name : route.deployments)
+    if (const Deployment* d = snap.deployment(name); d && d->config->locality == Locality::local) return true;
+  return false;
+}
+
 asio::awaitable<bool> Gateway::Impl::enforce_privacy(RequestContext& ctx, const RouteConfig& route,
                                                      RouteChoice& choice, net::ResponseWriter& w) {
   if (ctx.privacy) {
@@ -62,7 +68,9 @@ asio::awaitable<bool> Gateway::Impl::enforce_privacy(RequestContext& ctx, const 
         std::string message = "the request carries " + ctx.privacy->classes() +
                               ", which must stay on local deployments, and route '" + route.alias +
                               "' has none available (" + join(choice.skipped, "; ") + ")";
-        co_await send_error(w, 503, "service_unavailable", message, nullptr, ctx.ingress);
+        net::Headers extra;
+        if (!route_has_local(*ctx.snap, route)) extra.add("x-should-retry", "false");  // (SDKs retry a 503)
+        co_await send_error(w, 503, "service_unavailable", message, &extra, ctx.ingress);
         co_return false;
       }
     }

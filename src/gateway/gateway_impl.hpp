@@ -130,7 +130,14 @@ struct PassThrough {
   InFlightRegistration in_flight;
   std::string why;         // "; <deployment>: <what it said>" for each one tried
   bool timed_out = false;  // the last one tried timed out: a 504, as chat answers
+  // A deployment's 429, passed on (with its Retry-After) when no other one answers.
+  std::optional<net::HttpResponse> rate_limited;
 };
+
+// Whether any deployment of the route is local. Without one, a request whose data must
+// stay local can never be served there: its 503 says x-should-retry: false, which
+// OpenAI's and Anthropic's SDKs honour instead of retrying.
+bool route_has_local(const Snapshot& snap, const RouteConfig& route);
 
 // What one attempt of a passed-through request came to.
 enum class PassOutcome {

@@ -5,6 +5,7 @@
 // concurrency limits and breakers, and a client that leaves cancels the upstream request.
 #include <nlohmann/json.hpp>
 
+#include "api/codec_util.hpp"
 #include "core/json_writer.hpp"
 #include "gateway/gateway_impl.hpp"
 
@@ -19,6 +20,14 @@ std::string body_for(const Deployment& d, const nlohmann::json& doc, const std::
   auto body = cloud && !redacted.empty() ? nlohmann::json::parse(redacted) : doc;
   body["model"] = d.config->model;
   return body.dump();
+}
+
+// An Anthropic count's answer: {"input_tokens": N}, N a count.
+bool counted_tokens(std::string_view body) {
+  auto doc = nlohmann::json::parse(body, nullptr, false);
+  if (!doc.is_object()) return false;
+  auto n = doc.find("input_tokens");
+  return n != doc.end() && n->is_number_integer() && n->get<std::int64_t>() >= 0;
 }
 
 }  // namespace
@@ -82,9 +91,17 @@ asio::awaitable<PassOutcome> Gateway::Impl::pass_attempt(RequestContext& ctx, Pa
     co_return PassOutcome::next;
   }
   p.timed_out = false;
+  int status = resp->status;
+  if (status == 429) {  // busy, not broken: the next deployment may have room, else the client gets this
+    d.state->breaker.on_success();
+    metrics.upstream_error(name, "http_429");
+    p.why += "; " + name + ": HTTP 429";
+    resp->body = scrub_secrets(resp->body, snap.secrets);
+    p.rate_limited = std::move(*resp);
+    co_return PassOutcome::next;
+  }
   // 5xx, no such endpoint there (404, 405), or the gateway's own credentials refused
   // (401, 403): the next deployment may do better.
-  int status = resp->status;
   if (status >= 500 || status == 404 || status == 405 || status == 401 || status == 403) {
     if (status >= 500) d.state->breaker.on_failure(mono_now(), snap.config.breaker);
     else d.state->breaker.on_success();  // it answers: no reason to keep chat away from it
@@ -106,15 +123,23 @@ asio::awaitable<void> Gateway::Impl::pass_failed(RequestContext& ctx, PassThroug
                                                  std::string_view what, std::string_view none,
                                                  net::ResponseWriter& w) {
   if (w.client_gone()) co_return ctx.refuse(499, "client_gone");
+  net::Headers extra;
+  if (p.rate_limited && !p.timed_out) {  // one was only busy: its 429 and Retry-After, for the client to wait
+    ctx.refuse(429, "http_429");
+    if (auto after = p.rate_limited->headers.get("retry-after")) extra.add("Retry-After", std::string(*after));
+    co_return co_await w.send(429, p.rate_limited->headers.get("content-type").value_or("application/json"),
+                              p.rate_limited->body, &extra);
+  }
   if (p.why.empty()) p.why = std::string("; ") + std::string(none);
   bool kept_local = ctx.privacy && ctx.privacy->local_only() && ctx.attempts == 0;
   if (kept_local) ctx.refuse(503, "privacy_no_local");
   else ctx.refuse(p.timed_out ? 504 : 502, p.timed_out ? "timeout" : "upstream");
+  if (kept_local && !route_has_local(*ctx.snap, route)) extra.add("x-should-retry", "false");
   std::string type = kept_local ? "service_unavailable" : "api_error";
   co_await send_error(w, ctx.status, type,
                       scrub_secrets("no deployment of route '" + route.alias + "' answered " + std::string(what) + p.why,
                                     ctx.snap->secrets),
-                      nullptr, ctx.ingress);
+                      &extra, ctx.ingress);
 }
 
 // Embeddings go as they are to the first OpenAI-dialect deployment that answers; every
@@ -240,8 +265,16 @@ asio::awaitable<void> Gateway::Impl::count_tokens(net::ServerRequest& req, net::
   net::Headers beta;
   if (auto b = anthropic_beta_of(req); !b.empty()) beta.add("anthropic-beta", b);
   PassThrough p(co_await asio::this_coro::executor, ctx.start + snap.config.server.request_timeout, w);
+  std::optional<Error> untranslatable;  // the request has parts another API cannot take
   for (const Deployment* d : choice.order) {
     if (d->config->dialect != api::Dialect::anthropic) {
+      // The estimate stands for what chat would send this deployment: none, for a request
+      // it would refuse.
+      if (auto fits = api::util::check_parts_translate(*decoded, d->config->dialect); !fits) {
+        p.why += "; " + d->config->name + ": " + fits.error().message;
+        untranslatable = fits.error();
+        continue;
+      }
       ctx.deployment = d;
       ctx.status = 200;
       std::string out;
@@ -257,8 +290,18 @@ asio::awaitable<void> Gateway::Impl::count_tokens(net::ServerRequest& req, net::
     auto outcome = co_await pass_attempt(ctx, p, *d, "messages/count_tokens", body_for(*d, doc, redacted), extra, w, resp);
     if (outcome == PassOutcome::next) continue;
     if (outcome == PassOutcome::stop) break;
+    if (outcome == PassOutcome::answered && resp.status == 200 && !counted_tokens(resp.body)) {
+      metrics.upstream_error(d->config->name, "bad_response");
+      p.why += "; " + d->config->name + ": answered without an input_tokens count";
+      continue;
+    }
     if (outcome == PassOutcome::answered)
       co_await w.send(resp.status, resp.headers.get("content-type").value_or("application/json"), resp.body);
+    co_return account(ctx);
+  }
+  if (untranslatable && ctx.attempts == 0 && !w.client_gone()) {  // as chat answers it: the request's fault
+    ctx.refuse(400, "bad_request");
+    co_await send_error(w, 400, "invalid_request_error", untranslatable->message, nullptr, ctx.ingress);
     co_return account(ctx);
   }
   co_await pass_failed(ctx, p, *route, "the token count", "no deployment is available", w);

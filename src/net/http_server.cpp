@@ -376,6 +376,24 @@ struct Session final : ResponseWriter {
     std::string body = srv.opts.error_body ? srv.opts.error_body(target, status, message)
                                            : error_json(message, "invalid_request_error");
     co_await send(status, "application/json", body, nullptr);
+    co_await linger();
+  }
+
+  // After a refused request the client may still be sending (the rest of a body over
+  // the limit): a close with its bytes unread resets the connection, and a client that
+  // is still writing then never reads the answer (Node's fetch sees EPIPE, not the 413).
+  // So the answer goes out, this side closes for sending, and what the client still
+  // sends is read and dropped until it closes too, for at most kLinger (nginx's
+  // "lingering close").
+  static constexpr Nanos kLinger = 2 * kNanosPerSecond;
+  asio::awaitable<void> linger() {
+    error_code ec;
+    sock.shutdown(tcp::socket::shutdown_send, ec);
+    if (ec || gone_) co_return;
+    start_read_clock(kLinger);  // the sweeper cancels the read at the end
+    auto scratch = std::make_unique<char[]>(16384);
+    while (!ec) co_await sock.async_read_some(asio::buffer(scratch.get(), 16384), asio::redirect_error(asio::use_awaitable, ec));
+    stop_read_clock(ec);
   }
 
   void start_read_clock(Nanos timeout) {

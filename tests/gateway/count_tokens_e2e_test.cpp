@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "e2e/canned_server.hpp"
 #include "e2e/e2e_support.hpp"
 #include "gateway/gateway_fixture.hpp"
 
@@ -167,6 +168,58 @@ TEST(CountTokens, KeysAndThePrivacyPolicyApply) {
   auto sent = received[0].get<std::string>();
   EXPECT_EQ(sent.find("example.com"), std::string::npos) << sent;
   EXPECT_NE(sent.find("<EMAIL_1>"), std::string::npos) << sent;
+}
+
+// A busy deployment (429) is passed over like a failed one; when none other answers,
+// the client gets the 429 with its Retry-After. An answer without a count is no answer.
+TEST(CountTokens, A429MovesOnAndOtherwiseKeepsItsRetryAfterAndAnAnswerMustHoldACount) {
+  CannedServer busy([](const std::string&) {
+    std::string body = R"({"type":"error","error":{"type":"rate_limit_error","message":"slow down"}})";
+    return "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nRetry-After: 7\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+  });
+  CannedServer countless([](const std::string&) { return CannedServer::response(200, "application/json", R"({"foo":1})"); });
+  SimProcess openai({});
+  TempDir dir;
+  GatewayProcess gw(dir, deployment("busy", busy.url(), "dialect = \"anthropic\"") +
+                             deployment("odd", countless.url(), "dialect = \"anthropic\"") + deployment("loc", openai.url()) +
+                             route("busy", {"busy"}) + route("busy-then-local", {"busy", "loc"}) + route("odd", {"odd"}));
+  auto only = count(gw, conversation("busy", "hello"));
+  EXPECT_EQ(only.status, 429) << only.body;
+  EXPECT_EQ(only.headers["retry-after"], "7");
+  EXPECT_NE(only.body.find("slow down"), std::string::npos) << only.body;
+  auto moved_on = count(gw, conversation("busy-then-local", "hello"));
+  EXPECT_EQ(moved_on.status, 200) << moved_on.body;
+  EXPECT_EQ(moved_on.headers["llmux-token-count"], "estimate");
+  auto odd = count(gw, conversation("odd", "hello"));
+  EXPECT_EQ(odd.status, 502) << "not a count the client would take for one: " << odd.body;
+  EXPECT_NE(odd.body.find("without an input_tokens count"), std::string::npos) << odd.body;
+}
+
+// A request chat would refuse for a deployment (a part its API has no equivalent for)
+// gets no estimate from it either; images and documents count in the estimate.
+TEST(CountTokens, TheEstimateRefusesWhatChatWouldAndCountsImagesAndDocuments) {
+  SimProcess openai({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  GatewayProcess gw(dir, deployment("loc", openai.url()) + route("local", {"loc"}));
+  json document = {{"type", "document"}, {"source", {{"type", "text"}, {"media_type", "text/plain"}, {"data", "x"}}}};
+  json body = {{"model", "local"}, {"messages", {{{"role", "user"}, {"content", {document, {{"type", "text"}, {"text", "sum up"}}}}}}}};
+  auto counted = count(gw, body);
+  auto asked = body;
+  asked["max_tokens"] = 5;
+  auto created = http_request("POST", gw.url() + "/messages", asked.dump());
+  EXPECT_EQ(created.status, 400) << created.body;
+  EXPECT_EQ(counted.status, 400) << "as the message itself: " << counted.body;
+  EXPECT_NE(counted.body.find("document"), std::string::npos) << counted.body;
+  auto tokens = [&](const json& content) {
+    json b = {{"model", "local"}, {"messages", {{{"role", "user"}, {"content", content}}}}};
+    auto r = count(gw, b);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body)["input_tokens"].get<int>();
+  };
+  json text = {{"type", "text"}, {"text", "describe it"}};
+  json image = {{"type", "image"}, {"source", {{"type", "url"}, {"url", "https://example.com/cat.png"}}}};
+  EXPECT_GE(tokens(json::array({image, text})) - tokens(json::array({text})), 1000) << "an image is not free";
 }
 
 // The Anthropic sim's own count, the ground truth for the gateway's exact one.

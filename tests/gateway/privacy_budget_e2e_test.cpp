@@ -55,6 +55,7 @@ TEST(Privacy, NoLocalDeploymentMeansA503NotACloudCall) {
   EXPECT_NE(r.body.find("credit_card"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("must stay on local"), std::string::npos) << r.body;
   EXPECT_EQ(r.body.find("5273"), std::string::npos) << "never the matched text";
+  EXPECT_EQ(r.headers["x-should-retry"], "false") << "no local deployment to wait for: SDKs must not retry";
   EXPECT_EQ(cloud.stats()["requests"], 0);
 }
 

@@ -97,6 +97,22 @@ TEST(HttpServerLimits, DeclaredBodyTooLargeIs413) {
   EXPECT_FALSE(handler_ran);
 }
 
+// A client that writes its whole body before it reads (as Node's fetch does) must get
+// the 413, not a reset: the server drains what is still coming after it answers.
+TEST(HttpServerLimits, AClientStillSendingABodyOverTheLimitReadsThe413) {
+  ServerOptions opts;
+  opts.max_body_bytes = 1024;
+  auto server = test::start_server(hello, opts);
+  std::size_t size = 16u << 20;  // far past the socket buffers: still being sent when the server answers
+  auto r = raw_once(server->port(), "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(size) +
+                                        "\r\n\r\n" + std::string(size, 'b'));
+  ASSERT_TRUE(r) << "the connection was reset before the answer could be read";
+  EXPECT_EQ(r->status(), 413) << r->head;
+  auto ok = raw_once(server->port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->body, "hello") << "the server goes on serving";
+}
+
 TEST(HttpServerLimits, DeclaredBodyTooLargeIs413ThroughTheClient) {
   ServerOptions opts;
   opts.max_body_bytes = 1024;
