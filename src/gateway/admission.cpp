@@ -81,12 +81,12 @@ asio::awaitable<bool> Gateway::Impl::enforce_privacy(RequestContext& ctx, const 
 asio::awaitable<bool> Gateway::Impl::admit(RequestContext& ctx, const api::ChatRequest& request,
                                            const RouteConfig& route, RouteChoice& choice, net::ResponseWriter& w) {
   const auto& cfg = ctx.snap->config;
-  if (cfg.scanner) {
+  if (cfg.scanner) {  // (no coroutine frame on the way when there is no policy)
     ctx.privacy = classify_request(*cfg.scanner, request);
     if (ctx.privacy->redact()) ctx.redacted = redacted_copy(request, ctx.privacy->decision);
+    bool allowed = co_await enforce_privacy(ctx, route, choice, w);
+    if (!allowed) co_return false;
   }
-  bool allowed = co_await enforce_privacy(ctx, route, choice, w);
-  if (!allowed) co_return false;
   if (!ctx.key) co_return true;
   auto subjects = budgets.subjects_for(ctx.key->id, ctx.key->team);
   std::int64_t prompt = prompt_estimate(request);
