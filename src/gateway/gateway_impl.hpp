@@ -221,8 +221,10 @@ struct Gateway::Impl {
                                    const api::ServerCodec* codec = nullptr);
   const KeyConfig* authenticate(const Snapshot& snap, const net::ServerRequest& req, bool& ok) const;
   // A request's context from its arrival: id, config snapshot and the key it presents
-  // (`ok` false when a key is required and none valid was).
-  RequestContext open_request(const net::ServerRequest& req, bool& ok);
+  // (`ok` false when a key is required and none valid was). Its answer carries the id
+  // (the ledger's and the access log's) as the header the client's SDK reads as the
+  // request id: `request-id` for Anthropic's paths, `x-request-id` for OpenAI's.
+  RequestContext open_request(const net::ServerRequest& req, net::ResponseWriter& w, bool& ok);
   // Whether a key (none: an open gateway) may use the route.
   static bool key_allows(const KeyConfig* key, const RouteConfig& route);
   // The 404 for a model no route names, with the nearest alias.

@@ -70,7 +70,7 @@ std::string Gateway::Impl::make_id_prefix() {
   return p + "-";
 }
 
-RequestContext Gateway::Impl::open_request(const net::ServerRequest& req, bool& ok) {
+RequestContext Gateway::Impl::open_request(const net::ServerRequest& req, net::ResponseWriter& w, bool& ok) {
   RequestContext ctx;
   ctx.start = mono_now();
   ctx.id = id_prefix;
@@ -78,6 +78,7 @@ RequestContext Gateway::Impl::open_request(const net::ServerRequest& req, bool& 
   ctx.snap = snapshot();
   ctx.key = authenticate(*ctx.snap, req, ok);
   auto path = req.path();
+  w.add_response_header(is_messages_path(path) || is_count_tokens_path(path) ? "request-id" : "x-request-id", ctx.id);
   if (is_embeddings_path(path)) ctx.operation = "embeddings";
   else if (is_count_tokens_path(path)) ctx.operation = "count_tokens";
   else if (path.ends_with("/completions") && !path.ends_with("/chat/completions")) ctx.operation = "text_completion";
@@ -116,7 +117,7 @@ asio::awaitable<void> Gateway::Impl::handle(net::ServerRequest& req, net::Respon
   if (is_count_tokens_path(path)) co_return co_await count_tokens(req, w);
   if (path == "/v1/models" || path == "/models") {
     bool ok = false;
-    RequestContext ctx = open_request(req, ok);
+    RequestContext ctx = open_request(req, w, ok);
     if (!ok) {  // in the metrics and the access log as a refused key, as for chat (no ledger row: no tokens)
       ctx.operation = "list_models";
       ctx.ledgered = false;
@@ -178,7 +179,7 @@ std::string Gateway::Impl::anthropic_beta_of(const net::ServerRequest& req) {
 asio::awaitable<void> Gateway::Impl::chat(net::ServerRequest& req, net::ResponseWriter& w,
                                           const api::ServerCodec& ingress) {
   bool ok = false;
-  RequestContext ctx = open_request(req, ok);
+  RequestContext ctx = open_request(req, w, ok);
   ctx.ingress = &ingress;
   if (ingress.dialect() == api::Dialect::anthropic) ctx.anthropic_beta = anthropic_beta_of(req);
   if (!ok) {

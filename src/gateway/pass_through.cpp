@@ -147,7 +147,7 @@ asio::awaitable<void> Gateway::Impl::pass_failed(RequestContext& ctx, PassThroug
 // redacted copy where the policy says so.
 asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::ResponseWriter& w) {
   bool ok = false;
-  RequestContext ctx = open_request(req, ok);
+  RequestContext ctx = open_request(req, w, ok);
   const Snapshot& snap = *ctx.snap;
   if (!ok) {
     ctx.refuse(401, "auth");
@@ -217,7 +217,7 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
 // budget.
 asio::awaitable<void> Gateway::Impl::count_tokens(net::ServerRequest& req, net::ResponseWriter& w) {
   bool ok = false;
-  RequestContext ctx = open_request(req, ok);
+  RequestContext ctx = open_request(req, w, ok);
   ctx.ingress = anthropic_ingress.get();
   ctx.ledgered = false;
   const Snapshot& snap = *ctx.snap;

@@ -211,6 +211,11 @@ struct Session final : ResponseWriter {
   bool keep_alive = true;
   bool head_request_ = false;
   std::string head_;  // a begun stream's head, until its first chunk goes out
+  std::string answer_headers_;  // add_response_header's, "Name: value\r\n" each
+
+  void add_response_header(std::string_view name, std::string_view value) override {
+    answer_headers_.append(name).append(": ").append(value).append("\r\n");
+  }
 
   Session(HttpServer::Impl& s, tcp::socket socket) : srv(s), sock(std::move(socket)) {
     buffer.reserve(16384);  // one read takes a whole typical request (Beast reads 512 bytes into an empty buffer)
@@ -267,6 +272,7 @@ struct Session final : ResponseWriter {
     h += std::to_string(body.size());
     h += keep() ? "\r\nConnection: keep-alive\r\n" : "\r\nConnection: close\r\n";
     append_headers(h, extra);
+    h += answer_headers_;
     h += "\r\n";
     // A HEAD response announces the length a GET would have, and carries no body.
     std::size_t body_bytes = head_request_ ? 0 : body.size();
@@ -287,6 +293,7 @@ struct Session final : ResponseWriter {
     h += "\r\nTransfer-Encoding: chunked\r\nCache-Control: no-cache\r\nX-Accel-Buffering: no\r\n";
     h += keep() ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
     append_headers(h, extra);
+    h += answer_headers_;
     h += "\r\n";
     co_return !gone_;
   }
@@ -418,6 +425,7 @@ asio::awaitable<void> Session::serve_one(RequestParser& parser) {
   head_request_ = parser.head_method;
   started_ = finished_ = gone_ = false;
   head_.clear();
+  answer_headers_.clear();
   std::string crash;
   try {
     co_await srv.handler(req, *this);

@@ -71,6 +71,10 @@ class ResponseWriter {
   // upstream): if the client disconnects, on_gone runs (on this connection's thread)
   // and client_gone() turns true. The watch ends with the request.
   virtual void watch_disconnect(std::function<void()> on_gone) = 0;
+  // A header the answer to the current request carries, whatever answers it (an error
+  // included): a request id. Set before the answer starts; the next request starts
+  // without it.
+  virtual void add_response_header(std::string_view name, std::string_view value) = 0;
 };
 
 using Handler = std::function<asio::awaitable<void>(ServerRequest&, ResponseWriter&)>;

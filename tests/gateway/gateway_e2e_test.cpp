@@ -425,6 +425,43 @@ TEST(Gateway, UsageCsvQuotesNamesClientsChoseAndTheTableEscapesThem) {
   EXPECT_EQ(table.out.find("line1\nline2"), std::string::npos) << "no forged line: " << table.out;
 }
 
+// Every answer carries its request id in the header the client's SDK reads it from
+// (OpenAI's x-request-id, Anthropic's request-id), errors included: the ledger's id.
+TEST(Gateway, AnswersCarryTheLedgersRequestId) {
+  SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
+  TempDir dir;
+  std::vector<std::string> ids;
+  {
+    Gateway gw(dir, deployment("local", sim.url()) + route("chat", {"local"}));
+    auto whole = http_request("POST", gw.url() + "/chat/completions", chat_body(false));
+    auto streamed = http_request("POST", gw.url() + "/chat/completions", chat_body(true));
+    auto unknown = http_request("POST", gw.url() + "/chat/completions", json{{"model", "nope"}, {"messages", {{{"role", "user"}, {"content", "x"}}}}}.dump());
+    auto anthropic = http_request("POST", gw.url() + "/messages",
+                                  json{{"model", "chat"}, {"max_tokens", 3}, {"messages", {{{"role", "user"}, {"content", "x"}}}}}.dump());
+    EXPECT_EQ(unknown.status, 404);
+    for (const auto* r : {&whole, &streamed, &unknown}) {
+      ASSERT_EQ(r->headers.count("x-request-id"), 1u) << r->status;
+      ids.push_back(r->headers.at("x-request-id"));
+    }
+    ASSERT_EQ(anthropic.headers.count("request-id"), 1u) << anthropic.body;
+    EXPECT_EQ(anthropic.headers.count("x-request-id"), 0u);
+    ids.push_back(anthropic.headers.at("request-id"));
+    auto again = http_request("POST", gw.url() + "/chat/completions", chat_body(false));
+    EXPECT_NE(again.headers["x-request-id"], ids[0]) << "a new id for each request";
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("ledger.db").c_str(), &db), SQLITE_OK);
+  for (const auto& id : ids) {
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM requests WHERE request_id = ?", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, id.c_str(), -1, SQLITE_TRANSIENT);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(st, 0), 1) << id;
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+}
+
 TEST(Gateway, LedgerIsConsistentAfterKill9) {
   SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
   TempDir dir;
