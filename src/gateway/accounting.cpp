@@ -67,7 +67,7 @@ void Gateway::Impl::account(const RequestContext& ctx) {
   if (access_log) {
     std::string line;
     JsonWriter j(line);
-    j.begin_object().field("ts_ms", row.ts_ms).field("id", row.request_id).field("key", row.key_id)
+    j.begin_object().field("ts_ms", row.ts_ms).field("id", row.request_id).field("operation", ctx.operation).field("key", row.key_id)
         .field("route", row.route).field("deployment", row.deployment).field("locality", row.locality)
         .field("status", row.status).field("error", row.error_kind).field("attempts", row.attempts)
         .field("prompt_tokens", row.prompt_tokens).field("completion_tokens", row.completion_tokens)

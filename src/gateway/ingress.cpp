@@ -78,7 +78,8 @@ RequestContext Gateway::Impl::open_request(const net::ServerRequest& req, net::R
   ctx.snap = snapshot();
   ctx.key = authenticate(*ctx.snap, req, ok);
   auto path = req.path();
-  w.add_response_header(is_messages_path(path) || is_count_tokens_path(path) ? "request-id" : "x-request-id", ctx.id);
+  bool anthropic = is_messages_path(path) || is_count_tokens_path(path) || req.headers.has("anthropic-version");
+  w.add_response_header(anthropic ? "request-id" : "x-request-id", ctx.id);
   if (is_embeddings_path(path)) ctx.operation = "embeddings";
   else if (is_count_tokens_path(path)) ctx.operation = "count_tokens";
   else if (path.ends_with("/completions") && !path.ends_with("/chat/completions")) ctx.operation = "text_completion";

@@ -250,7 +250,7 @@ asio::awaitable<void> Gateway::Impl::count_tokens(net::ServerRequest& req, net::
   // string of it, member names too, and the redacted copy is made from the same walk.
   std::string redacted;
   if (snap.config.scanner) {
-    auto verdict = classify_body(*snap.config.scanner, req.body);
+    auto verdict = classify_body(*snap.config.scanner, req.body, &*decoded);
     if (!verdict) {
       ctx.refuse(400, "bad_request");
       co_await send_error(w, 400, "invalid_request_error", verdict.error().message, nullptr, ctx.ingress);

@@ -170,7 +170,7 @@ PrivacyVerdict classify_texts(const privacy::Scanner& scanner, Visit&& visit,
   std::deque<std::string> texts;  // stable addresses
   visit([&](std::string& s) { texts.push_back(s); });
   std::vector<std::string_view> views(texts.begin(), texts.end());
-  PrivacyVerdict v{privacy::classify(scanner, views)};
+  PrivacyVerdict v{privacy::classify(scanner, views, context)};
   merge_context(scanner, views, context, v.decision);
   return v;
 }
@@ -205,11 +205,16 @@ api::ChatRequest redacted_copy(const api::ChatRequest& request, const privacy::D
   return copy;
 }
 
-Result<PrivacyVerdict> classify_body(const privacy::Scanner& scanner, std::string_view body) {
+Result<PrivacyVerdict> classify_body(const privacy::Scanner& scanner, std::string_view body,
+                                     const api::ChatRequest* decoded) {
   Json doc = Json::parse(body, nullptr, false);
   if (doc.is_discarded()) return fail(ErrorCode::parse, "the request body is not JSON");
-  // The body's own text is the context: keys beside their values, and numbers.
-  return classify_texts(scanner, [&](auto&& f) { walk_json(doc, f); }, {std::string(body)});
+  // The body's own text is the context: keys beside their values, and numbers; for a
+  // conversation also what chat reads together (a value split across parts).
+  std::vector<std::string> context = {std::string(body)};
+  if (decoded)
+    for (auto& c : context_texts(*decoded)) context.push_back(std::move(c));
+  return classify_texts(scanner, [&](auto&& f) { walk_json(doc, f); }, context);
 }
 
 std::string redacted_body(std::string_view body, const privacy::Decision& decision) {

@@ -29,9 +29,12 @@ PrivacyVerdict classify_request(const privacy::Scanner& scanner, const api::Chat
 // The request with each redact-class value replaced by its placeholder.
 api::ChatRequest redacted_copy(const api::ChatRequest& request, const privacy::Decision& decision);
 
-// The same for a JSON body passed through as it is (embeddings): every string in it,
-// member names included.
-Result<PrivacyVerdict> classify_body(const privacy::Scanner& scanner, std::string_view body);
+// The same for a JSON body passed through as it is (embeddings, token counts): every
+// string in it, member names included. `decoded`: the body as a chat request, when it is
+// one, whose conversation is also scanned read together, as chat's is (a value split
+// across two parts, found only there, keeps the request local: fail closed).
+Result<PrivacyVerdict> classify_body(const privacy::Scanner& scanner, std::string_view body,
+                                     const api::ChatRequest* decoded = nullptr);
 std::string redacted_body(std::string_view body, const privacy::Decision& decision);
 
 }  // namespace llmux::gateway

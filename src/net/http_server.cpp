@@ -378,7 +378,16 @@ struct Session final : ResponseWriter {
   int watches_pending_ = 0;      // watches whose handler has not run yet
 
   // `target`: the request's, when its head was read.
+  // The state of a new answer (a request served, or one refused before it was).
+  void begin_answer(bool head_request) {
+    head_request_ = head_request;
+    started_ = finished_ = gone_ = false;
+    head_.clear();
+    answer_headers_.clear();
+  }
+
   asio::awaitable<void> reject(int status, std::string_view message, std::string_view target) {
+    begin_answer(false);  // (on a kept-alive connection the last request's answer is done)
     keep_alive = false;
     std::string body = srv.opts.error_body ? srv.opts.error_body(target, status, message)
                                            : error_json(message, "invalid_request_error");
@@ -392,15 +401,23 @@ struct Session final : ResponseWriter {
   // So the answer goes out, this side closes for sending, and what the client still
   // sends is read and dropped until it closes too, for at most kLinger (nginx's
   // "lingering close").
+  // A stop closes a lingering connection at once, as an idle one.
   static constexpr Nanos kLinger = 2 * kNanosPerSecond;
   asio::awaitable<void> linger() {
     error_code ec;
     sock.shutdown(tcp::socket::shutdown_send, ec);
-    if (ec || gone_) co_return;
-    start_read_clock(kLinger);  // the sweeper cancels the read at the end
+    if (ec || gone_ || srv.stopping.load(std::memory_order_relaxed)) co_return;
+    idle = true;
+    const Nanos until = mono_now() + kLinger;
     auto scratch = std::make_unique<char[]>(16384);
-    while (!ec) co_await sock.async_read_some(asio::buffer(scratch.get(), 16384), asio::redirect_error(asio::use_awaitable, ec));
-    stop_read_clock(ec);
+    // Each read under its own deadline (the sweeper cancels it), and the loop itself
+    // bounded: a cancel that comes as a read completes is lost, and a client that sends
+    // without pause would otherwise be drained for ever.
+    for (Nanos now = mono_now(); !ec && now < until && !srv.stopping.load(std::memory_order_relaxed); now = mono_now()) {
+      start_read_clock(until - now);
+      co_await sock.async_read_some(asio::buffer(scratch.get(), 16384), asio::redirect_error(asio::use_awaitable, ec));
+      stop_read_clock(ec);
+    }
   }
 
   void start_read_clock(Nanos timeout) {
@@ -422,10 +439,7 @@ asio::awaitable<void> Session::serve_one(RequestParser& parser) {
   ServerRequest& req = parser.req;
   req.received_at = mono_now();
   keep_alive = parser.keep_alive();
-  head_request_ = parser.head_method;
-  started_ = finished_ = gone_ = false;
-  head_.clear();
-  answer_headers_.clear();
+  begin_answer(parser.head_method);
   std::string crash;
   try {
     co_await srv.handler(req, *this);

@@ -45,7 +45,8 @@ std::string Decision::to_json() const {
   return out;
 }
 
-Decision classify(const Scanner& scanner, const std::vector<std::string_view>& texts) {
+Decision classify(const Scanner& scanner, const std::vector<std::string_view>& texts,
+                  const std::vector<std::string>& read_together) {
   Decision d;
   std::vector<std::size_t> counts(scanner.classes().size(), 0);
   d.findings.reserve(texts.size());
@@ -68,13 +69,9 @@ Decision classify(const Scanner& scanner, const std::vector<std::string_view>& t
     d.redacted.reserve(texts.size());
     // Placeholders must differ from look-alikes the user already wrote, also one split
     // across texts ("<EMAI" + "L_1>" in two parts of a message, which the model reads as
-    // one): the texts are looked at one after another as well.
-    std::string joined;
-    for (std::string_view text : texts) {
-      d.redactions.avoid_collisions(text);
-      joined += text;
-    }
-    if (texts.size() > 1) d.redactions.avoid_collisions(joined);
+    // one).
+    for (std::string_view text : texts) d.redactions.avoid_collisions(text);
+    for (const auto& text : read_together) d.redactions.avoid_collisions(text);
     for (std::size_t i = 0; i < texts.size(); ++i)
       d.redacted.push_back(redact(texts[i], d.findings[i], d.redactions));
   }

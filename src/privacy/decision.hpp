@@ -38,6 +38,10 @@ struct Decision {
   std::string to_json() const;
 };
 
-Decision classify(const Scanner& scanner, const std::vector<std::string_view>& texts);
+// `read_together`: texts as a reader sees them joined (a message's parts, the
+// conversation), only to find placeholder look-alikes split across `texts`: those are
+// the user's too, and no placeholder takes their number.
+Decision classify(const Scanner& scanner, const std::vector<std::string_view>& texts,
+                  const std::vector<std::string>& read_together = {});
 
 }  // namespace llmux::privacy

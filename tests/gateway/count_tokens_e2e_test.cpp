@@ -156,7 +156,13 @@ TEST(CountTokens, KeysAndThePrivacyPolicyApply) {
   auto kept = count(gw, conversation("cloud-only", "charge 4539 1488 0343 6467 today"), auth);
   EXPECT_EQ(kept.status, 503) << kept.body;
   EXPECT_EQ(kept.body.find("4539"), std::string::npos) << kept.body;
-  EXPECT_EQ(cloud.stats()["requests"], 0);
+  // A card split across two text parts is found as chat finds it, in the parts read
+  // together: it stays local too.
+  json split = conversation("cloud-only", "");
+  split["messages"][0]["content"] = json::array({{{"type", "text"}, {"text", "card 4539 1488 "}},
+                                                  {{"type", "text"}, {"text", "0343 6467 today"}}});
+  auto split_card = count(gw, split, auth);
+  EXPECT_EQ(split_card.status, 503) << split_card.body;
   auto received = json::parse(http_get(cloud.root() + "/sim/received"));
   EXPECT_TRUE(received.empty()) << received.dump();
   // An email is redacted: the cloud counts the placeholder.

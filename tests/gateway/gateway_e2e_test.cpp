@@ -815,8 +815,8 @@ TEST(GatewayBudgets, ARequestThatCanNeverFitIsA400ThatSaysWhatToChange) {
   EXPECT_EQ(sim.stats()["requests"], 1);
 }
 
-// A key refused on /v1/models is a refused key like any other: counted and logged.
-TEST(Gateway, ARefusedKeyOnTheModelListIsCountedAndLogged) {
+// A key refused on /v1/models is a refused key like any other: counted (and logged).
+TEST(Gateway, ARefusedKeyOnTheModelListIsCountedAndAnsweredInTheClientsShape) {
   SimProcess sim({"--ttft", "1ms", "--itl", "1ms"});
   TempDir dir;
   std::string secret;

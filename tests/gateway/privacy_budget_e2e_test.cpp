@@ -227,6 +227,29 @@ TEST_P(Redaction, CloudSeesPlaceholdersAndTheClientGetsTheOriginalsBack) {
 
 INSTANTIATE_TEST_SUITE_P(EveryChunkSize, Redaction, ::testing::Values(1, 2, 3, 4, 5, 7));
 
+// A user's own "<EMAIL_1>" written across two content parts, with other members (a
+// cache_control) between them in the request: still the user's, so the real address
+// gets another number, and the answer's "<EMAIL_1>" stays as the user wrote it.
+TEST(Redaction, ALookAlikeSplitAcrossPartsStaysTheUsers) {
+  SimProcess cloud({"--ttft", "1ms", "--itl", "1ms", "--echo", "--record"});
+  TempDir dir;
+  GatewayProcess gw(dir, "[privacy]\ndetectors = [\"email\"]\n[privacy.actions]\nemail = \"redact\"\n" +
+                              deployment("cloud", cloud.url(), "locality = \"cloud\"") + route("chat", {"cloud"}));
+  json parts = json::array({{{"type", "text"}, {"text", "mail jane.doe@example.com, not <EMAI"}, {"cache_control", {{"type", "ephemeral"}}}},
+                            {{"type", "text"}, {"text", "L_1>"}}});
+  json body = {{"model", "chat"}, {"max_tokens", 200}, {"messages", {{{"role", "user"}, {"content", parts}}}}};
+  auto r = http_request("POST", gw.url() + "/messages", body.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto received = json::parse(http_get(cloud.root() + "/sim/received"));
+  ASSERT_EQ(received.size(), 1u);
+  auto sent = received[0].get<std::string>();
+  EXPECT_EQ(sent.find("jane.doe"), std::string::npos) << sent;
+  EXPECT_NE(sent.find("<EMAIL_2>"), std::string::npos) << "the user's <EMAIL_1> is taken: " << sent;
+  auto answer = json::parse(r.body)["content"][0]["text"].get<std::string>();
+  EXPECT_NE(answer.find("jane.doe@example.com"), std::string::npos) << answer;
+  EXPECT_EQ(answer.find("jane.doe@example.com, not jane.doe"), std::string::npos) << "the user's own text stays: " << answer;
+}
+
 TEST(Redaction, LocalDeploymentsGetTheOriginalText) {
   SimProcess local({"--ttft", "1ms", "--itl", "1ms", "--echo", "--record"});
   TempDir dir;

@@ -2,7 +2,14 @@
 // the connection cap and a graceful stop, observed from raw sockets and HttpClient.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <boost/asio/read.hpp>
 #include <thread>
 
@@ -111,6 +118,57 @@ TEST(HttpServerLimits, AClientStillSendingABodyOverTheLimitReadsThe413) {
   auto ok = raw_once(server->port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->body, "hello") << "the server goes on serving";
+}
+
+// The same on a kept-alive connection: the refusal of its second request is answered
+// too (it used to be swallowed: the first answer's state was still there).
+TEST(HttpServerLimits, ABodyOverTheLimitOnAKeptAliveConnectionIs413) {
+  ServerOptions opts;
+  opts.max_body_bytes = 1024;
+  auto server = test::start_server(hello, opts);
+  asio::io_context ctx;
+  auto go = [&]() -> asio::awaitable<std::pair<int, int>> {
+    auto s = co_await test::connect_to(server->port());
+    std::string buf;
+    auto first = co_await raw_exchange(s, buf, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto second = co_await raw_exchange(s, buf, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n" +
+                                                    std::string(200000, 'b'));
+    co_return std::pair{first ? first->status() : 0, second ? second->status() : 0};
+  };
+  auto r = run(ctx, go());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->first, 200);
+  EXPECT_EQ(r->second, 413) << "0: the connection closed without an answer";
+}
+
+// The drain after a refusal is bounded: a client that never stops sending is cut off.
+TEST(HttpServerLimits, AClientThatNeverStopsSendingIsCutOffAfterTheLinger) {
+  ServerOptions opts;
+  opts.max_body_bytes = 1024;
+  auto server = test::start_server(hello, opts);
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(server->port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  timeval tv{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  std::string head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000000\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  std::string chunk(65536, 'b');
+  auto start = std::chrono::steady_clock::now();
+  bool cut = false;
+  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
+    ssize_t n = ::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL);
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      cut = true;
+      break;
+    }
+  }
+  ::close(fd);
+  EXPECT_TRUE(cut) << "still draining after 20 s (the linger is 2 s)";
 }
 
 TEST(HttpServerLimits, DeclaredBodyTooLargeIs413ThroughTheClient) {
