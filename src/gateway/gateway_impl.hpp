@@ -130,6 +130,7 @@ struct PassThrough {
   InFlightRegistration in_flight;
   std::string why;         // "; <deployment>: <what it said>" for each one tried
   bool timed_out = false;  // the last one tried timed out: a 504, as chat answers
+  bool unavailable = false;  // the last one had its circuit open or its queue full: a 503
   // A deployment's 429, passed on (with its Retry-After) when no other one answers.
   std::optional<net::HttpResponse> rate_limited;
 };

@@ -54,8 +54,10 @@ asio::awaitable<PassOutcome> Gateway::Impl::pass_attempt(RequestContext& ctx, Pa
   if (refused) {
     p.why += "; " + refused->message;
     p.timed_out = refused->code == ErrorCode::timeout;
+    p.unavailable = refused->code == ErrorCode::unavailable;
     co_return PassOutcome::next;
   }
+  p.unavailable = false;
   ctx.deployment = &d;
   ++ctx.attempts;
   std::optional<providers::Endpoint> with_extra;  // rare: a copy only for extra headers
@@ -133,9 +135,11 @@ asio::awaitable<void> Gateway::Impl::pass_failed(RequestContext& ctx, PassThroug
   if (p.why.empty()) p.why = std::string("; ") + std::string(none);
   bool kept_local = ctx.privacy && ctx.privacy->local_only() && ctx.attempts == 0;
   if (kept_local) ctx.refuse(503, "privacy_no_local");
+  else if (p.unavailable) ctx.refuse(503, "unavailable");  // the last one's circuit open or its queue full, as chat
   else ctx.refuse(p.timed_out ? 504 : 502, p.timed_out ? "timeout" : "upstream");
   if (kept_local && !route_has_local(*ctx.snap, route)) extra.add("x-should-retry", "false");
-  std::string type = kept_local ? "service_unavailable" : "api_error";
+  if (p.unavailable && !kept_local) extra.add("Retry-After", "1");
+  std::string type = ctx.status == 503 ? "service_unavailable" : "api_error";
   co_await send_error(w, ctx.status, type,
                       scrub_secrets("no deployment of route '" + route.alias + "' answered " + std::string(what) + p.why,
                                     ctx.snap->secrets),
@@ -261,6 +265,16 @@ asio::awaitable<void> Gateway::Impl::count_tokens(net::ServerRequest& req, net::
   }
   bool allowed = co_await enforce_privacy(ctx, *route, choice, w);
   if (!allowed) co_return account(ctx);
+  if (choice.order.empty()) {  // every deployment unhealthy or its circuit open: as chat answers it
+    ctx.refuse(503, "unavailable");
+    std::string why;
+    for (const auto& skipped : choice.skipped) why += "; skipped " + skipped;
+    net::Headers extra;
+    extra.add("Retry-After", "1");
+    co_await send_error(w, 503, "service_unavailable", "route '" + route->alias + "' has no deployment available" + why,
+                        &extra, ctx.ingress);
+    co_return account(ctx);
+  }
   auto doc = nlohmann::json::parse(req.body, nullptr, false);  // (it decoded: an object)
   net::Headers beta;
   if (auto b = anthropic_beta_of(req); !b.empty()) beta.add("anthropic-beta", b);

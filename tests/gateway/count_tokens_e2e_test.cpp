@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "e2e/canned_server.hpp"
 #include "e2e/e2e_support.hpp"
@@ -200,6 +201,34 @@ TEST(CountTokens, A429MovesOnAndOtherwiseKeepsItsRetryAfterAndAnAnswerMustHoldAC
   auto odd = count(gw, conversation("odd", "hello"));
   EXPECT_EQ(odd.status, 502) << "not a count the client would take for one: " << odd.body;
   EXPECT_NE(odd.body.find("without an input_tokens count"), std::string::npos) << odd.body;
+}
+
+// A route whose every deployment is out (its circuit open) is a 503 with Retry-After
+// that says why, as chat answers it.
+TEST(CountTokens, NoDeploymentAvailableIsA503ThatSaysWhy) {
+  TempDir dir;
+  GatewayProcess gw(dir, "[breaker]\nfailures = 1\ncooldown = \"60s\"\n" +
+                             deployment("down", "http://127.0.0.1:1/v1", "dialect = \"anthropic\"") + route("claude", {"down"}));
+  EXPECT_EQ(count(gw, conversation("claude", "hello")).status, 502) << "the failure that opens the circuit";
+  auto r = count(gw, conversation("claude", "hello"));
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(r.headers["retry-after"], "1");
+  EXPECT_NE(r.body.find("circuit open for deployment down"), std::string::npos) << r.body;
+}
+
+// The same when the health checks took the route's only deployment out: nothing is tried.
+TEST(CountTokens, ARouteWhoseDeploymentsFailedTheirHealthChecksIsA503) {
+  TempDir dir;
+  GatewayProcess gw(dir, deployment("down", "http://127.0.0.1:1/v1", "dialect = \"anthropic\"\nhealth_interval = \"100ms\"") +
+                             route("claude", {"down"}));
+  std::string ready = gw.url().substr(0, gw.url().size() - 3) + "/ready";
+  for (int i = 0; i < 100 && http_request("GET", ready).status != 503; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_EQ(http_request("GET", ready).status, 503) << "the health check never failed";
+  auto r = count(gw, conversation("claude", "hello"));
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(r.headers["retry-after"], "1");
+  EXPECT_NE(r.body.find("skipped down: failed its health check"), std::string::npos) << r.body;
 }
 
 // A request chat would refuse for a deployment (a part its API has no equivalent for)
