@@ -261,7 +261,7 @@ asio::awaitable<void> Gateway::Impl::count_tokens(net::ServerRequest& req, net::
       co_return account(ctx);
     }
     ctx.privacy = std::move(*verdict);
-    if (ctx.privacy->redact()) redacted = redacted_body(req.body, ctx.privacy->decision);
+    if (ctx.privacy->redact()) redacted = redacted_body(req.body, ctx.privacy->decision, true);
   }
   bool allowed = co_await enforce_privacy(ctx, *route, choice, w);
   if (!allowed) co_return account(ctx);

@@ -12,24 +12,59 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+bool inline_image(std::string_view url);
+
+// An image's pixels in a request body, which chat does not scan either (see
+// inline_image): an inline data: URL, or the data of an Anthropic image source
+// ({"type": "base64", "media_type": "image/png", "data": "..."}).
+bool image_source(const Json& o) {
+  auto type = o.find("type");
+  auto media = o.find("media_type");
+  return type != o.end() && *type == "base64" && media != o.end() && media->is_string() &&
+         starts_with_icase(media->get_ref<const std::string&>(), "image/");
+}
+
 // Visits every string of a JSON value, member names included, in document order;
-// `f` may change them (a renamed member keeps its place).
+// `f` may change them (a renamed member keeps its place). With `skip_pixels`, images'
+// pixels are not visited.
 template <class F>
-void walk_json(Json& j, F& f) {
+void walk_json(Json& j, F& f, bool skip_pixels = false) {
   if (j.is_string()) {
-    f(j.get_ref<std::string&>());
+    if (!(skip_pixels && inline_image(j.get_ref<const std::string&>()))) f(j.get_ref<std::string&>());
   } else if (j.is_array()) {
-    for (auto& item : j) walk_json(item, f);
+    for (auto& item : j) walk_json(item, f, skip_pixels);
   } else if (j.is_object()) {
+    bool pixels = skip_pixels && image_source(j);
     Json out = Json::object();
     for (auto& member : j.items()) {
       std::string key = member.key();
       f(key);
-      walk_json(member.value(), f);
+      if (!(pixels && key == "data")) walk_json(member.value(), f, skip_pixels);
       out[key] = std::move(member.value());
     }
     j = std::move(out);
   }
+}
+
+// Blanks images' pixels (the strings walk_json skips with skip_pixels).
+void blank_pixels(Json& j) {
+  if (j.is_string()) {
+    if (inline_image(j.get_ref<const std::string&>())) j = "";
+  } else if (j.is_array()) {
+    for (auto& item : j) blank_pixels(item);
+  } else if (j.is_object()) {
+    bool pixels = image_source(j);
+    for (auto& member : j.items()) {
+      if (pixels && member.key() == "data") member.value() = "";
+      else blank_pixels(member.value());
+    }
+  }
+}
+
+// The body as context text, images' pixels left out.
+std::string text_without_pixels(Json doc) {
+  blank_pixels(doc);
+  return doc.dump();
 }
 
 // A member kept verbatim as JSON text (a tool's schema, an unknown field, a raw
@@ -209,18 +244,20 @@ Result<PrivacyVerdict> classify_body(const privacy::Scanner& scanner, std::strin
                                      const api::ChatRequest* decoded) {
   Json doc = Json::parse(body, nullptr, false);
   if (doc.is_discarded()) return fail(ErrorCode::parse, "the request body is not JSON");
-  // The body's own text is the context: keys beside their values, and numbers; for a
-  // conversation also what chat reads together (a value split across parts).
-  std::vector<std::string> context = {std::string(body)};
-  if (decoded)
+  // The body's own text is the context: keys beside their values, and numbers. For a
+  // conversation, also what chat reads together (a value split across parts), and
+  // images' pixels are left out as chat leaves them out.
+  bool conversation = decoded != nullptr;
+  std::vector<std::string> context = {conversation ? text_without_pixels(doc) : std::string(body)};
+  if (conversation)
     for (auto& c : context_texts(*decoded)) context.push_back(std::move(c));
-  return classify_texts(scanner, [&](auto&& f) { walk_json(doc, f); }, context);
+  return classify_texts(scanner, [&](auto&& f) { walk_json(doc, f, conversation); }, context);
 }
 
-std::string redacted_body(std::string_view body, const privacy::Decision& decision) {
+std::string redacted_body(std::string_view body, const privacy::Decision& decision, bool conversation) {
   Json doc = Json::parse(body, nullptr, false);
   auto replace = replace_with(decision);
-  walk_json(doc, replace);
+  walk_json(doc, replace, conversation);  // (the walk classify_body made)
   return doc.dump();
 }
 

@@ -31,10 +31,12 @@ api::ChatRequest redacted_copy(const api::ChatRequest& request, const privacy::D
 
 // The same for a JSON body passed through as it is (embeddings, token counts): every
 // string in it, member names included. `decoded`: the body as a chat request, when it is
-// one, whose conversation is also scanned read together, as chat's is (a value split
-// across two parts, found only there, keeps the request local: fail closed).
+// one: then its conversation is also scanned read together, as chat's is (a value split
+// across two parts, found only there, keeps the request local: fail closed), and
+// images' pixels are not scanned, as chat does not scan them.
 Result<PrivacyVerdict> classify_body(const privacy::Scanner& scanner, std::string_view body,
                                      const api::ChatRequest* decoded = nullptr);
-std::string redacted_body(std::string_view body, const privacy::Decision& decision);
+// `conversation`: as classify_body was given a decoded request (the same walk).
+std::string redacted_body(std::string_view body, const privacy::Decision& decision, bool conversation = false);
 
 }  // namespace llmux::gateway

@@ -177,6 +177,33 @@ TEST(CountTokens, KeysAndThePrivacyPolicyApply) {
   EXPECT_NE(sent.find("<EMAIL_1>"), std::string::npos) << sent;
 }
 
+// An image's pixels are not text: chat does not scan them, nor does the count (their
+// randomness passes for a secret now and then), and a redacted count keeps them intact.
+TEST(CountTokens, ImagesPixelsAreLeftAloneAsChatLeavesThem) {
+  SimProcess cloud({"--dialect", "anthropic", "--ttft", "1ms", "--itl", "1ms", "--record"});
+  TempDir dir;
+  GatewayProcess gw(dir, "[privacy]\ndetectors = [\"secret\", \"email\"]\n[privacy.actions]\nsecret = \"block\"\nemail = \"redact\"\n" +
+                             deployment("cloud", cloud.url(), "dialect = \"anthropic\"\nlocality = \"cloud\"") +
+                             route("claude", {"cloud"}));
+  std::string pixels = "iVBORw0KGgo/AKIA2OGYBAH6STMJ5ZXQ+AAAAAElFTkSuQmCC";
+  json image = {{"type", "image"}, {"source", {{"type", "base64"}, {"media_type", "image/png"}, {"data", pixels}}}};
+  json body = {{"model", "claude"},
+               {"messages", {{{"role", "user"}, {"content", {image, {{"type", "text"}, {"text", "mail it to jane.doe@example.com"}}}}}}}};
+  json message = body;
+  message["max_tokens"] = 3;
+  EXPECT_EQ(http_request("POST", gw.url() + "/messages", message.dump()).status, 200) << "chat does not scan pixels";
+  auto counted = count(gw, body);
+  EXPECT_EQ(counted.status, 200) << "nor does the count: " << counted.body;
+  auto received = json::parse(http_get(cloud.root() + "/sim/received"));
+  ASSERT_EQ(received.size(), 2u);
+  auto sent = json::parse(received[1].get<std::string>());
+  EXPECT_EQ(sent["messages"][0]["content"][0]["source"]["data"], pixels) << "the pixels go on as they were";
+  EXPECT_EQ(sent["messages"][0]["content"][1]["text"], "mail it to <EMAIL_1>");
+  // A secret in the text is still a secret.
+  body["messages"][0]["content"][1]["text"] = "key AKIA2OGYBAH6STMJ5ZXQ";
+  EXPECT_EQ(count(gw, body).status, 403);
+}
+
 // A busy deployment (429) is passed over like a failed one; when none other answers,
 // the client gets the 429 with its Retry-After. An answer without a count is no answer.
 TEST(CountTokens, A429MovesOnAndOtherwiseKeepsItsRetryAfterAndAnAnswerMustHoldACount) {
