@@ -201,6 +201,12 @@ struct Gateway::Impl {
   // pass_through.cpp: embeddings and token counts.
   asio::awaitable<void> embeddings(net::ServerRequest& req, net::ResponseWriter& w);
   asio::awaitable<void> count_tokens(net::ServerRequest& req, net::ResponseWriter& w);
+  // The privacy verdict on a passed-through body (classify_body; `decoded`: the body as a
+  // chat request, for a token count) into ctx.privacy, and its redacted copy when the
+  // policy says redact; false when the client has its answer already (400 for a body
+  // that is not JSON, 403 for block).
+  asio::awaitable<bool> scan_body(RequestContext& ctx, std::string_view body, const api::ChatRequest* decoded,
+                                  std::string& redacted, net::ResponseWriter& w);
   // One attempt at deployment `d`: a slot and its breaker's leave, the POST of `body` to
   // `path` under its API root (with `extra` headers), and what the answer means; an
   // answer for the client lands in `out`.

@@ -146,6 +146,25 @@ asio::awaitable<void> Gateway::Impl::pass_failed(RequestContext& ctx, PassThroug
                       &extra, ctx.ingress);
 }
 
+asio::awaitable<bool> Gateway::Impl::scan_body(RequestContext& ctx, std::string_view body,
+                                               const api::ChatRequest* decoded, std::string& redacted,
+                                               net::ResponseWriter& w) {
+  auto verdict = classify_body(*ctx.snap->config.scanner, body, decoded);
+  if (!verdict) {
+    ctx.refuse(400, "bad_request");
+    co_await send_error(w, 400, "invalid_request_error", verdict.error().message, nullptr, ctx.ingress);
+    co_return false;
+  }
+  ctx.privacy = std::move(*verdict);
+  if (ctx.privacy->block()) {
+    ctx.refuse(403, "privacy_blocked");
+    co_await send_error(w, 403, "privacy_violation", ctx.privacy->blocked_message(), nullptr, ctx.ingress);
+    co_return false;
+  }
+  if (ctx.privacy->redact()) redacted = redacted_body(body, ctx.privacy->decision, decoded != nullptr);
+  co_return true;
+}
+
 // Embeddings go as they are to the first OpenAI-dialect deployment that answers; every
 // string of the body is scanned (member names too), and cloud deployments get the
 // redacted copy where the policy says so.
@@ -178,19 +197,8 @@ asio::awaitable<void> Gateway::Impl::embeddings(net::ServerRequest& req, net::Re
   }
   std::string redacted;  // the body cloud deployments see when the policy says redact
   if (snap.config.scanner) {
-    auto verdict = classify_body(*snap.config.scanner, req.body);
-    if (!verdict) {
-      ctx.refuse(400, "bad_request");
-      co_await send_error(w, 400, "invalid_request_error", verdict.error().message);
-      co_return account(ctx);
-    }
-    ctx.privacy = std::move(*verdict);
-    if (ctx.privacy->block()) {
-      ctx.refuse(403, "privacy_blocked");
-      co_await send_error(w, 403, "privacy_violation", ctx.privacy->blocked_message());
-      co_return account(ctx);
-    }
-    if (ctx.privacy->redact()) redacted = redacted_body(req.body, ctx.privacy->decision);
+    bool passed = co_await scan_body(ctx, req.body, nullptr, redacted, w);
+    if (!passed) co_return account(ctx);
   }
   PassThrough p(co_await asio::this_coro::executor, ctx.start + snap.config.server.request_timeout, w);
   for (const auto& name : route->deployments) {
@@ -254,17 +262,10 @@ asio::awaitable<void> Gateway::Impl::count_tokens(net::ServerRequest& req, net::
   // string of it, member names too, and the redacted copy is made from the same walk.
   std::string redacted;
   if (snap.config.scanner) {
-    auto verdict = classify_body(*snap.config.scanner, req.body, &*decoded);
-    if (!verdict) {
-      ctx.refuse(400, "bad_request");
-      co_await send_error(w, 400, "invalid_request_error", verdict.error().message, nullptr, ctx.ingress);
-      co_return account(ctx);
-    }
-    ctx.privacy = std::move(*verdict);
-    if (ctx.privacy->redact()) redacted = redacted_body(req.body, ctx.privacy->decision, true);
+    bool passed = co_await scan_body(ctx, req.body, &*decoded, redacted, w);
+    if (passed) passed = co_await enforce_privacy(ctx, *route, choice, w);  // (local-only: cloud ones out)
+    if (!passed) co_return account(ctx);
   }
-  bool allowed = co_await enforce_privacy(ctx, *route, choice, w);
-  if (!allowed) co_return account(ctx);
   if (choice.order.empty()) {  // every deployment unhealthy or its circuit open: as chat answers it
     ctx.refuse(503, "unavailable");
     std::string why;
